@@ -1,0 +1,43 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { type AppConfig, LOG_LEVELS } from './config/app-config';
+
+/** Builds the HTTP application exactly as the server runs it; tests call it with their own configuration. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const { trustProxy } = config;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // N trusted hops: the client is the address N entries from the right of X-Forwarded-For.
+    trustProxy: trustProxy === false ? false : (_address: string, hop: number) => hop < trustProxy,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('CreateStage Quote API')
+      .setDescription('Quoting platform for metal fabrication shops')
+      .setVersion('2')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  return app;
+}

@@ -1,0 +1,30 @@
+import { ArgumentsHost, Catch, HttpStatus, Logger } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+
+// Connection-class SQLSTATEs (08xxx), admin shutdown / cannot connect now (57P01-57P03), and the driver's
+// own errors when it cannot reach the server.
+const UNAVAILABLE_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established/i;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code ?? (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(error.message);
+}
+
+/** A database that is away answers 503 at once, so clients retry instead of reading a 500 as a bug. */
+@Catch()
+export class DatabaseUnavailableFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger(DatabaseUnavailableFilter.name);
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    if (!isDatabaseUnavailable(exception)) return super.catch(exception, host);
+    this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+    const reply = host.switchToHttp().getResponse();
+    reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      message: 'The database is unavailable; try again shortly',
+      error: 'Service Unavailable',
+    });
+  }
+}

@@ -1,0 +1,228 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+
+/** A limit of `count` events per sliding window of `windowSeconds`. */
+export interface RateLimit {
+  count: number;
+  windowSeconds: number;
+}
+
+/** How many proxies in front of the server may set X-Forwarded-For; `false` trusts none. */
+export type TrustProxy = false | number;
+
+/** The one validated configuration. Built once at start-up by `loadConfig`; never read from process.env elsewhere. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  port: number;
+  /** The least severe level that is still logged. */
+  logLevel: LogLevel;
+  host: string;
+  corsOrigins: string[];
+  trustProxy: TrustProxy;
+  bodyLimitBytes: number;
+  jwt: {
+    secret: string;
+    accessExpireMinutes: number;
+    refreshExpireDays: number;
+    refreshGraceSeconds: number;
+  };
+  database: {
+    /** A PostgreSQL server; when absent the embedded PostgreSQL under `embeddedDir` is used. */
+    url?: string;
+    embeddedDir: string;
+    poolMax: number;
+    migrateOnStart: boolean;
+  };
+  redisUrl?: string;
+  rateLimits: {
+    loginFailuresPerAccount: RateLimit;
+    loginFailuresPerIp: RateLimit;
+    registrationsPerIp: RateLimit;
+    guestsPerIp: RateLimit;
+    refreshesPerIp: RateLimit;
+  };
+  storage: {
+    r2AccountId: string;
+    r2AccessKeyId: string;
+    r2SecretAccessKey: string;
+    r2Bucket: string;
+  };
+  geminiModel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const SECRET_HOW_TO =
+  "generate one with: node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"";
+
+const JWT_SECRET_MIN_LENGTH = 32;
+// Words of six letters or more: a random secret contains one by chance about never.
+const PLACEHOLDER_WORDS = ['change', 'replace', 'placeholder', 'example', 'secret', 'default', 'password'];
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads variables from `env`, with `.env` values filling only what the environment leaves unset.
+ * Collects every problem before failing so that one start-up names every bad variable.
+ */
+export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConfig {
+  const merged: Env = { ...readDotenv(dotenvPath), ...env };
+  const problems: string[] = [];
+  const reader = new EnvReader(merged, problems);
+
+  const databaseUrl = reader.optionalString('DATABASE_URL');
+  const config: AppConfig = {
+    port: reader.integer('PORT', 3000, 0, 65535),
+    host: reader.string('HOST', '0.0.0.0'),
+    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    corsOrigins: reader.list('CORS_ORIGINS'),
+    trustProxy: reader.trustProxy('TRUST_PROXY'),
+    bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    jwt: {
+      secret: reader.jwtSecret('JWT_SECRET'),
+      accessExpireMinutes: reader.integer('JWT_ACCESS_EXPIRE_MINUTES', 15, 1, 24 * 60),
+      refreshExpireDays: reader.integer('JWT_REFRESH_EXPIRE_DAYS', 30, 1, 365),
+      refreshGraceSeconds: reader.integer('JWT_REFRESH_GRACE_SECONDS', 10, 0, 300),
+    },
+    database: {
+      url: databaseUrl,
+      embeddedDir: reader.string('PGLITE_DIR', '.data/pglite'),
+      poolMax: reader.integer('DATABASE_POOL_MAX', 10, 1, 200),
+      // DECISION: the embedded default migrates itself (a newcomer has nothing to run); a real server migrates
+      // only through `npm run migration:run` unless MIGRATE_ON_START says otherwise, so deploys stay explicit.
+      migrateOnStart: reader.boolean('MIGRATE_ON_START', databaseUrl === undefined),
+    },
+    redisUrl: reader.optionalString('REDIS_URL'),
+    rateLimits: {
+      loginFailuresPerAccount: reader.rateLimit('RATE_LIMIT_LOGIN_ACCOUNT', '10/15m'),
+      loginFailuresPerIp: reader.rateLimit('RATE_LIMIT_LOGIN_IP', '100/15m'),
+      registrationsPerIp: reader.rateLimit('RATE_LIMIT_REGISTER_IP', '30/1h'),
+      guestsPerIp: reader.rateLimit('RATE_LIMIT_GUEST_IP', '30/1h'),
+      refreshesPerIp: reader.rateLimit('RATE_LIMIT_REFRESH_IP', '300/5m'),
+    },
+    storage: {
+      r2AccountId: reader.string('CLOUDFLARE_R2_ACCOUNT_ID', ''),
+      r2AccessKeyId: reader.string('CLOUDFLARE_R2_ACCESS_KEY_ID', ''),
+      r2SecretAccessKey: reader.string('CLOUDFLARE_R2_SECRET_ACCESS_KEY', ''),
+      r2Bucket: reader.string('CLOUDFLARE_R2_BUCKET', 'createstage-quotes'),
+    },
+    geminiModel: reader.string('GEMINI_MODEL', 'gemini-2.0-flash'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readDotenv(path: string): Env {
+  return existsSync(path) ? parseDotenv(readFileSync(path)) : {};
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  trustProxy(name: string): TrustProxy {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined || value === 'false' || value === '0') return false;
+    const hops = Number(value);
+    if (!Number.isInteger(hops) || hops < 1 || hops > 10) {
+      this.problems.push(`${name} must be false or the number of trusted proxy hops, 1 to 10 (got "${value}")`);
+      return false;
+    }
+    return hops;
+  }
+
+  rateLimit(name: string, fallback: string): RateLimit {
+    const value = this.raw(name);
+    const parsed = parseRateLimit(value ?? fallback);
+    if (parsed) return parsed;
+    this.problems.push(`${name} must look like COUNT/WINDOW, for example 10/15m (got "${value}")`);
+    return parseRateLimit(fallback)!;
+  }
+
+  jwtSecret(name: string): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      this.problems.push(`${name} is required: ${SECRET_HOW_TO}`);
+      return '';
+    }
+    if (value.length < JWT_SECRET_MIN_LENGTH) {
+      this.problems.push(`${name} must be at least ${JWT_SECRET_MIN_LENGTH} characters; ${SECRET_HOW_TO}`);
+    } else if (looksLikePlaceholder(value)) {
+      this.problems.push(`${name} looks like a placeholder, not a secret; ${SECRET_HOW_TO}`);
+    }
+    return value;
+  }
+}
+
+function parseRateLimit(value: string): RateLimit | undefined {
+  const match = /^(\d+)\s*\/\s*(\d+)\s*([smhd])$/.exec(value);
+  if (!match) return undefined;
+  const count = Number(match[1]);
+  const windowSeconds = Number(match[2]) * DURATION_UNITS[match[3]];
+  return count >= 1 && windowSeconds >= 1 ? { count, windowSeconds } : undefined;
+}
+
+function looksLikePlaceholder(secret: string): boolean {
+  const lower = secret.toLowerCase();
+  const distinctCharacters = new Set(lower).size;
+  return distinctCharacters < 8 || PLACEHOLDER_WORDS.some((word) => lower.includes(word));
+}

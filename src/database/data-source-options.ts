@@ -1,0 +1,34 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from '../migrations';
+import type { EmbeddedEndpoint } from './embedded-postgres';
+import { ENTITIES } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * The one set of TypeORM options, shared by the app, ormconfig.ts (the TypeORM CLI) and the tests.
+ * `embedded` is where the embedded server listens when the configuration names no DATABASE_URL.
+ */
+export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint): DataSourceOptions {
+  const { url, poolMax } = config.database;
+  if (!url && !embedded) throw new Error('No DATABASE_URL and no embedded PostgreSQL endpoint');
+  return {
+    type: 'postgres',
+    ...(url ? { url } : { host: embedded!.host, port: embedded!.port, username: 'postgres', database: 'postgres' }),
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    // The schema is the migrations' business; gen_random_uuid() is built into PostgreSQL 13+.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    extra: {
+      max: poolMax,
+      // Fail fast when the database is away instead of queueing requests for ever.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// The enum types of the v1 database. They hold upper-case member NAMES, as the v1 application created them.
+// v2 keeps them where v1 columns still use them (quote status, line items, process rates) and stores new
+// reference lists as data in code instead (see src/reference-data.ts).
+
+export const QUOTE_STATUSES = ['DRAFT', 'SENT', 'ACCEPTED', 'DECLINED'] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+
+export const LEGACY_MATERIAL_TYPES = [
+  'MILD_STEEL',
+  'STAINLESS_304',
+  'STAINLESS_316',
+  'ALUMINUM_6061',
+  'ALUMINUM_5052',
+  'DOM_TUBING',
+  'SQUARE_TUBING',
+  'ANGLE_IRON',
+  'FLAT_BAR',
+  'PLATE',
+  'CHANNEL',
+] as const;
+export type LegacyMaterialType = (typeof LEGACY_MATERIAL_TYPES)[number];
+
+export const PROCESS_TYPES = [
+  'LAYOUT',
+  'CUTTING',
+  'CNC_PLASMA',
+  'CNC_ROUTER',
+  'WELDING',
+  'TIG_WELDING',
+  'GRINDING',
+  'DRILLING',
+  'BENDING',
+  'ASSEMBLY',
+  'DESIGN',
+  'FIELD_INSTALL',
+  'PROJECT_MANAGEMENT',
+  'POWDER_COAT',
+  'PAINT',
+] as const;
+export type ProcessType = (typeof PROCESS_TYPES)[number];

@@ -1,0 +1,64 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { SHOP_TIERS, type ShopTier } from '../../reference-data';
+import { decimalTransformer } from './decimal.transformer';
+
+/** A shop account. Guests are provisional users with a placeholder email until they register. */
+@Entity('users')
+@Index('UQ_users_email', ['email'], { unique: true })
+// Emails are stored trimmed and lower-cased, so the plain unique index is case-insensitive in the database itself.
+@Check('CHK_users_email_normalized', `"email" = lower(btrim("email"))`)
+@Check('CHK_users_tier', `"tier" IN (${SHOP_TIERS.map((tier) => `'${tier}'`).join(', ')})`)
+@Check('CHK_users_markup_default', `"markup_default" BETWEEN 0 AND 100`)
+export class User {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 320 })
+  email: string;
+
+  @Column({ type: 'varchar' })
+  passwordHash: string;
+
+  @Column({ type: 'boolean', default: false })
+  isVerified: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  isProvisional: boolean;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  shopName: string | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  shopAddress: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  shopPhone: string | null;
+
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  shopEmail: string | null;
+
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  logoUrl: string | null;
+
+  @Column({ type: 'numeric', precision: 10, scale: 2, default: 125, transformer: decimalTransformer })
+  rateInshop: number;
+
+  @Column({ type: 'numeric', precision: 10, scale: 2, default: 145, transformer: decimalTransformer })
+  rateOnsite: number;
+
+  @Column({ type: 'integer', default: 15 })
+  markupDefault: number;
+
+  @Column({ type: 'varchar', length: 16, default: 'basic' })
+  tier: ShopTier;
+
+  /** The last quote sequence number handed out to this shop (see QuoteNumberAllocator). */
+  @Column({ type: 'integer', default: 0 })
+  quoteSeq: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

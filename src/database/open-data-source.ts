@@ -1,0 +1,29 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { type AppConfig, loadConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+import { EmbeddedPostgres } from './embedded-postgres';
+
+/** A DataSource that also stops the embedded server under it when it is destroyed. */
+class EmbeddedDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    private readonly embedded: EmbeddedPostgres,
+  ) {
+    super(options);
+  }
+
+  override async destroy(): Promise<void> {
+    try {
+      if (this.isInitialized) await super.destroy();
+    } finally {
+      await this.embedded.stop();
+    }
+  }
+}
+
+/** A DataSource outside Nest (TypeORM CLI, scripts), on the configured server or the embedded default. */
+export async function openDataSource(config: AppConfig = loadConfig()): Promise<DataSource> {
+  if (config.database.url) return new DataSource(dataSourceOptions(config));
+  const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax);
+  return new EmbeddedDataSource(dataSourceOptions(config, embedded.endpoint), embedded);
+}
