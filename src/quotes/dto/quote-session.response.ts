@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { QuoteSession } from '../../database/entities';
+import { QUOTE_SESSION_STATUSES } from '../../reference-data';
+
+export class QuoteSessionResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() user_id: number;
+  @ApiProperty({ type: String, nullable: true }) job_type: string | null;
+  @ApiProperty({ example: 'intake' }) stage: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) params_json: Record<string, unknown>;
+  @ApiProperty({ type: 'array', items: {} }) messages_json: unknown[];
+  @ApiProperty({ type: [String] }) photo_urls: string[];
+  @ApiProperty({ enum: QUOTE_SESSION_STATUSES }) status: string;
+  @ApiProperty({ format: 'date-time' }) created_at: Date;
+  @ApiProperty({ format: 'date-time' }) updated_at: Date;
+}
+
+export function toQuoteSessionResponse(session: QuoteSession): QuoteSessionResponse {
+  return {
+    id: session.id,
+    user_id: session.userId,
+    job_type: session.jobType,
+    stage: session.stage,
+    params_json: session.paramsJson,
+    messages_json: session.messagesJson,
+    photo_urls: session.photoUrls,
+    status: session.status,
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
+  };
+}

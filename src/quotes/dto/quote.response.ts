@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Quote } from '../../database/entities';
+
+export class QuoteResponse {
+  @ApiProperty() id: number;
+  @ApiProperty() quote_number: string;
+  @ApiProperty() user_id: number;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) session_id: string | null;
+  @ApiProperty({ type: String, nullable: true }) job_type: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'draft' }) status: string | null;
+  @ApiProperty({ type: String, nullable: true }) project_description: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) inputs_json: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) outputs_json: Record<string, unknown>;
+  @ApiProperty() selected_markup_pct: number;
+  @ApiProperty({ type: String, nullable: true }) pdf_url: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) created_at: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
+}
+
+export class QuotePageResponse {
+  @ApiProperty({ type: [QuoteResponse] }) items: QuoteResponse[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
+/** Only quotes with an owner reach the API, so user_id is always set here. */
+export function toQuoteResponse(quote: Quote): QuoteResponse {
+  return {
+    id: quote.id,
+    quote_number: quote.quoteNumber,
+    user_id: quote.userId!,
+    session_id: quote.sessionId,
+    job_type: quote.jobType,
+    // DECISION: the API speaks lower-case like every other enum-like field; the column keeps the v1 enum names.
+    status: quote.status?.toLowerCase() ?? null,
+    project_description: quote.projectDescription,
+    notes: quote.notes,
+    inputs_json: quote.inputsJson,
+    outputs_json: quote.outputsJson,
+    selected_markup_pct: quote.selectedMarkupPct,
+    pdf_url: quote.pdfUrl,
+    created_at: quote.createdAt,
+    updated_at: quote.updatedAt,
+  };
+}

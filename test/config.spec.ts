@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from '../src/config/app-config';
+
+const SECRET = 'k3J9-vQ2xZp8LmN4rT6wYb1HdF5sGa7CeU0iOq3';
+const NO_DOTENV = '/nonexistent/.env';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, NO_DOTENV);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET }, NO_DOTENV);
+    expect(config.port).toBe(3000);
+    expect(config.jwt).toEqual({ secret: SECRET, accessExpireMinutes: 15, refreshExpireDays: 30, refreshGraceSeconds: 10 });
+    expect(config.storage.r2Bucket).toBe('createstage-quotes');
+    expect(config.geminiModel).toBe('gemini-2.0-flash');
+    expect(config.database).toEqual({ url: undefined, embeddedDir: '.data/pglite', poolMax: 10, migrateOnStart: true });
+    expect(config.rateLimits.loginFailuresPerAccount).toEqual({ count: 10, windowSeconds: 900 });
+    expect(config.bodyLimitBytes).toBe(1048576);
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('does not migrate a real server at start-up unless asked', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/x' }, NO_DOTENV).database.migrateOnStart).toBe(false);
+    expect(loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/x', MIGRATE_ON_START: 'true' }, NO_DOTENV).database.migrateOnStart).toBe(true);
+  });
+
+  it.each([
+    [{}, /JWT_SECRET is required/],
+    [{ JWT_SECRET: 'too-short' }, /JWT_SECRET must be at least 32 characters/],
+    [{ JWT_SECRET: 'change-me-change-me-change-me-change-me' }, /JWT_SECRET looks like a placeholder/],
+    [{ JWT_SECRET: 'a'.repeat(40) }, /JWT_SECRET looks like a placeholder/],
+  ])('rejects a missing, short or placeholder JWT_SECRET (%o)', (env, message) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+    expect(problems[0]).toMatch(/generate one with/);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({ JWT_SECRET: SECRET, PORT: 'eighty', TRUST_PROXY: 'maybe', RATE_LIMIT_LOGIN_IP: 'lots', LOG_LEVEL: 'loud' });
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'RATE_LIMIT_LOGIN_IP']);
+  });
+
+  it('reads rate limits and proxy hops', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET, RATE_LIMIT_GUEST_IP: '5/30s', TRUST_PROXY: '2' }, NO_DOTENV);
+    expect(config.rateLimits.guestsPerIp).toEqual({ count: 5, windowSeconds: 30 });
+    expect(config.trustProxy).toBe(2);
+  });
+});

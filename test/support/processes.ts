@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of this test run less the database choice, plus `env`: children pick their own database. */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _serverUrl, ...inherited } = process.env;
+  return { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'log', ...env };
+}
+
+/** Runs a built entry point (`dist/<script>`) to completion. */
+export function runBuilt(script: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Finished> {
+  return finished(spawn(process.execPath, [resolve('dist', script), ...args], { cwd, env: childEnv(env) }));
+}
+
+export function finished(child: ChildProcess): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+/** The built server (dist/main.js) on a free port; resolves once it listens. */
+export async function startServer(env: Record<string, string>, cwd = process.cwd()): Promise<{ url: string; child: ChildProcess; exit: Promise<Finished> }> {
+  const child = spawn(process.execPath, [resolve('dist/main.js')], { cwd, env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
+  const exit = finished(child);
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk) => {
+      seen += chunk;
+      const match = /Listening on (http:\/\/\S+)/.exec(seen);
+      if (match) resolveUrl(match[1]);
+    });
+    exit.then((result) => reject(new Error(`server exited with ${result.code}: ${result.stderr}${result.stdout}`)));
+  });
+  return { url, child, exit };
+}
