@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, QuotesModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, QuotesModule],
       providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],
     };
   }

@@ -1,0 +1,131 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser } from '../common/current-user.decorator';
+import { Public } from '../common/public.decorator';
+import type { User } from '../database/entities';
+import { UpdateProfileDto } from '../users/dto/update-profile.dto';
+import { toUserProfile, UserProfileResponse } from '../users/user-profile.response';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import { EmptyBodyDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/credentials.dto';
+import { TokenResponse } from './dto/token.response';
+import { LocalAuthGuard } from './guards/local-auth.guard';
+import { OptionalAuth } from './optional-auth.decorator';
+import { RateLimitedFilter } from './rate-limit/rate-limited.filter';
+
+/** In the OpenAPI document: the route needs no token (the document's default is the bearer scheme). */
+const ApiNoAuth = () => ApiSecurity({});
+const TOO_MANY = { description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
+
+@ApiTags('auth')
+@Controller('auth')
+@UseFilters(RateLimitedFilter)
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @OptionalAuth()
+  @Post('register')
+  @ApiOperation({ summary: "Create an account, or claim a guest's account in place when called with its access token" })
+  @ApiNoAuth()
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: TokenResponse, description: 'A new full account' })
+  @ApiOkResponse({ type: TokenResponse, description: "The guest's account, claimed: same user_id, is_provisional false" })
+  @ApiBadRequestResponse({ description: 'A bad email, a password outside 8-128 characters, or an unknown field' })
+  @ApiUnauthorizedResponse({ description: 'An Authorization header that is not a valid access token' })
+  @ApiConflictResponse({ description: 'The email belongs to another account (the guest is left untouched)' })
+  @ApiTooManyRequestsResponse(TOO_MANY)
+  async register(
+    @Body() dto: RegisterDto,
+    @Ip() ip: string,
+    @CurrentUser() caller: User | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse> {
+    if (!caller) return this.auth.register(dto, ip);
+    const claimed = await this.auth.claimGuest(caller, dto, ip);
+    reply.status(HttpStatus.OK);
+    return claimed;
+  }
+
+  @Public()
+  @UseGuards(LocalAuthGuard)
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Log in with email and password: a new refresh family' })
+  @ApiNoAuth()
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiBadRequestResponse({ description: 'email or password missing, or an unknown field' })
+  @ApiUnauthorizedResponse({ description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike' })
+  @ApiTooManyRequestsResponse(TOO_MANY)
+  login(@CurrentUser() user: User, @Body() _credentials: LoginDto): Promise<TokenResponse> {
+    return this.auth.login(user);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Trade a refresh token for a new pair; the presented token is superseded' })
+  @ApiNoAuth()
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({ description: 'Unknown, expired, revoked or superseded refresh token' })
+  @ApiTooManyRequestsResponse(TOO_MANY)
+  refresh(@Body() dto: RefreshTokenDto, @Ip() ip: string): Promise<TokenResponse> {
+    return this.auth.refresh(dto.refresh_token, ip);
+  }
+
+  @Public()
+  @Post('guest')
+  @ApiOperation({ summary: 'Start as a guest: a provisional account with a quote session' })
+  @ApiNoAuth()
+  @ApiBody({ required: false, type: EmptyBodyDto })
+  @ApiCreatedResponse({ type: TokenResponse, description: 'user.is_provisional is true; session_id is the new quote session' })
+  @ApiTooManyRequestsResponse(TOO_MANY)
+  guest(@Body() _body: EmptyBodyDto, @Ip() ip: string): Promise<TokenResponse> {
+    return this.auth.createGuest(ip);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Revoke the refresh token's family; its access tokens stop working at once" })
+  @ApiNoAuth()
+  @ApiNoContentResponse({ description: 'Revoked, or the token was unknown' })
+  async logout(@Body() dto: RefreshTokenDto): Promise<void> {
+    await this.auth.logout(dto.refresh_token);
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: "The caller's profile" })
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserProfileResponse })
+  @ApiUnauthorizedResponse({ description: 'No valid access token' })
+  me(@CurrentUser() user: User): UserProfileResponse {
+    return toUserProfile(user);
+  }
+
+  @Put('profile')
+  @ApiOperation({ summary: "Update some of the shop's profile fields" })
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserProfileResponse })
+  @ApiBadRequestResponse({ description: 'A value out of range, or a field that is not a profile field' })
+  @ApiUnauthorizedResponse({ description: 'No valid access token' })
+  async updateProfile(@CurrentUser() user: User, @Body() dto: UpdateProfileDto): Promise<UserProfileResponse> {
+    return toUserProfile(await this.users.updateProfile(user.id, dto));
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { QuotesModule } from '../quotes/quotes.module';
+import { UsersModule } from '../users/users.module';
+import { AccessTokensService, jwtKeyProvider, jwtServiceProvider } from './access-tokens.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { LocalAuthGuard } from './guards/local-auth.guard';
+import { PasswordsService } from './passwords.service';
+import { RateLimitService, rateLimiterProvider } from './rate-limit/rate-limit.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { JwtStrategy } from './strategies/jwt.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
+
+/** /api/auth, and the global guard that protects every route of the application unless it is @Public(). */
+@Module({
+  imports: [UsersModule, QuotesModule],
+  controllers: [AuthController],
+  providers: [
+    jwtKeyProvider,
+    jwtServiceProvider,
+    rateLimiterProvider,
+    AccessTokensService,
+    AuthService,
+    JwtStrategy,
+    LocalStrategy,
+    LocalAuthGuard,
+    PasswordsService,
+    RateLimitService,
+    RefreshTokensService,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+})
+export class AuthModule {}

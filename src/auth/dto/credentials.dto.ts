@@ -1,0 +1,61 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsString, Length, MaxLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { isReservedEmail, normalizeEmailInput } from '../../users/email';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
+
+const EMAIL_MAX_LENGTH = 320;
+
+@ValidatorConstraint({ name: 'notReservedEmail' })
+class NotReservedEmail implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && !isReservedEmail(value);
+  }
+
+  defaultMessage(): string {
+    return 'email must not be under the reserved .invalid domain';
+  }
+}
+
+/** POST /api/auth/register. The email is trimmed and lower-cased before it is validated. */
+export class RegisterDto {
+  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, example: 'owner@example-shop.com' })
+  @Transform(normalizeEmailInput)
+  @IsEmail()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  @Validate(NotReservedEmail)
+  email: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'correct horse battery staple' })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password: string;
+}
+
+/**
+ * POST /api/auth/login. LocalAuthGuard checks the credentials before this DTO is validated, so an email that is
+ * not even an address gets the same 401 as any unknown one; the DTO rejects unknown fields and documents the body.
+ */
+export class LoginDto {
+  @ApiProperty({ format: 'email', example: 'owner@example-shop.com' })
+  @IsString()
+  @IsNotEmpty()
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @IsNotEmpty()
+  password: string;
+}
+
+/** POST /api/auth/refresh and /logout. */
+export class RefreshTokenDto {
+  @ApiProperty({ description: 'The opaque refresh token of a token response' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  refresh_token: string;
+}
+
+/** POST /api/auth/guest takes no body; a JSON object with any field is a 400. */
+export class EmptyBodyDto {}

@@ -1,0 +1,39 @@
+import { FactoryProvider, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { MemoryRateLimiter } from './memory-rate-limiter';
+import { RateLimitedException } from './rate-limited.exception';
+import { RATE_LIMITER, type RateLimiter } from './rate-limiter';
+import { RedisRateLimiter } from './redis-rate-limiter';
+
+export const rateLimiterProvider: FactoryProvider<RateLimiter> = {
+  provide: RATE_LIMITER,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => (config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter()),
+};
+
+/** The limits of `config.rateLimits`, by name. */
+export type RateLimitName = keyof AppConfig['rateLimits'];
+
+/** Takes back an event that should not count (a login that succeeded). */
+export type UndoHit = () => Promise<void>;
+
+@Injectable()
+export class RateLimitService implements OnModuleDestroy {
+  constructor(
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Records one event of `name` for `subject` (an IP, an email), or throws a 429 once the limit is reached. */
+  async consume(name: RateLimitName, subject: string, message?: string): Promise<UndoHit> {
+    const key = `${name}:${subject}`;
+    const decision = await this.limiter.hit(key, this.config.rateLimits[name]);
+    if (!decision.allowed) throw new RateLimitedException(decision.retryAfterSeconds, message);
+    return () => this.limiter.undo(key, decision.id);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.limiter.close();
+  }
+}

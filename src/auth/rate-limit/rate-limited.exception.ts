@@ -1,0 +1,11 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** A 429 that RateLimitedFilter answers with a Retry-After header. */
+export class RateLimitedException extends HttpException {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests; try again later',
+  ) {
+    super({ statusCode: HttpStatus.TOO_MANY_REQUESTS, message, error: 'Too Many Requests' }, HttpStatus.TOO_MANY_REQUESTS);
+  }
+}

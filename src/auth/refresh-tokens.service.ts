@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { User } from '../database/entities';
+
+/** 256 bits from the CSPRNG, base64url: 43 characters. */
+const REFRESH_TOKEN_BYTES = 32;
+
+export interface IssuedRefreshToken {
+  /** The opaque token, shown to the client once; only its SHA-256 is stored. */
+  token: string;
+  familyId: string;
+  userId: number;
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newRefreshToken(): string {
+  return randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+}
+
+/**
+ * Refresh-token families in auth_tokens. A login starts a family; each refresh supersedes the presented token
+ * with a new one of the same family and the same absolute end; revoking a family also ends its access tokens,
+ * which the guard checks on every request (findUserOfLiveFamily).
+ */
+@Injectable()
+export class RefreshTokensService {
+  private readonly logger = new Logger(RefreshTokensService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A new family for a login, ending JWT_REFRESH_EXPIRE_DAYS from now. */
+  async startFamily(userId: number, manager: EntityManager = this.dataSource.manager): Promise<IssuedRefreshToken> {
+    const token = newRefreshToken();
+    const familyId = randomUUID();
+    await manager.query(
+      `INSERT INTO auth_tokens (user_id, token_hash, token_type, family_id, expires_at)
+       VALUES ($1, $2, 'refresh', $3, now() + make_interval(days => $4))`,
+      [userId, hashRefreshToken(token), familyId, this.config.jwt.refreshExpireDays],
+    );
+    return { token, familyId, userId };
+  }
+
+  /**
+   * Supersedes `presented` with a new token of its family, or answers null (unknown, expired, revoked or already
+   * superseded). One statement: the conditional UPDATE takes the row lock, so of two concurrent rotations of one
+   * token the second re-checks `superseded_at IS NULL` after the first commits, matches nothing and inserts
+   * nothing. The new row's id is drawn first so that the old row can point at it in the same UPDATE.
+   */
+  async rotate(presented: string): Promise<IssuedRefreshToken | null> {
+    const token = newRefreshToken();
+    const rows: { user_id: number; family_id: string }[] = await this.dataSource.query(
+      `WITH old AS (
+         UPDATE auth_tokens
+            SET superseded_at = now(), replaced_by = nextval(pg_get_serial_sequence('auth_tokens', 'id'))
+          WHERE token_hash = $1 AND superseded_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+         RETURNING replaced_by, user_id, family_id, expires_at
+       )
+       INSERT INTO auth_tokens (id, user_id, token_hash, token_type, family_id, expires_at)
+       SELECT replaced_by, user_id, $2, 'refresh', family_id, expires_at FROM old
+       RETURNING user_id, family_id`,
+      [hashRefreshToken(presented), hashRefreshToken(token)],
+    );
+    if (rows.length === 0) {
+      await this.revokeFamilyIfReused(presented);
+      return null;
+    }
+    return { token, familyId: rows[0].family_id, userId: rows[0].user_id };
+  }
+
+  /**
+   * A token superseded longer ago than the grace window is being replayed: someone holds a copy. The whole
+   * family is revoked, its access tokens included. Within the window (a client that retried, or lost the race
+   * of two concurrent refreshes) nothing is revoked.
+   */
+  private async revokeFamilyIfReused(presented: string): Promise<void> {
+    const [revoked]: { family_id: string; user_id: number }[][] = await this.dataSource.query(
+      `UPDATE auth_tokens SET revoked_at = now()
+        WHERE revoked_at IS NULL
+          AND family_id = (SELECT family_id FROM auth_tokens
+                            WHERE token_hash = $1 AND superseded_at < now() - make_interval(secs => $2))
+       RETURNING family_id, user_id`,
+      [hashRefreshToken(presented), this.config.jwt.refreshGraceSeconds],
+    );
+    if (revoked.length > 0) {
+      this.logger.warn(`Refresh token reuse: family ${revoked[0].family_id} of user ${revoked[0].user_id} revoked`);
+    }
+  }
+
+  /** Logout: revokes the family of `presented`, whatever state that token is in. Unknown tokens do nothing. */
+  async revokeFamilyOf(presented: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE auth_tokens SET revoked_at = now()
+        WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM auth_tokens WHERE token_hash = $1)`,
+      [hashRefreshToken(presented)],
+    );
+  }
+
+  /** Revokes every family of the user (a guest's, when the account is claimed). */
+  async revokeAllOf(userId: number, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(`UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  }
+
+  /**
+   * The user of an access token, in one query that also proves the token's family is alive (not revoked, not
+   * past its end): a revoked family or a deleted user gives null. Uses the primary key and auth_tokens' family_id
+   * index.
+   */
+  findUserOfLiveFamily(userId: number, familyId: string): Promise<User | null> {
+    return this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.id = :userId', { userId })
+      .andWhere(
+        `EXISTS (SELECT 1 FROM auth_tokens t
+                  WHERE t.family_id = :familyId AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now())`,
+        { familyId },
+      )
+      .getOne();
+  }
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { KeyObject } from 'node:crypto';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { User } from '../../database/entities';
+import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
+import { RefreshTokensService } from '../refresh-tokens.service';
+import { strategyRegistry } from './run-strategy';
+
+const POSTGRES_INT_MAX = 2_147_483_647;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Bearer access tokens: HS256 only, signature and expiry checked by jsonwebtoken, then the claims' shape, then
+ * the user and the liveness of the token's refresh family in one query.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(JWT_KEY) key: KeyObject,
+    private readonly refreshTokens: RefreshTokensService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // jsonwebtoken takes a KeyObject; passport-jwt's typings only name strings and Buffers.
+      secretOrKey: key as unknown as Buffer,
+      algorithms: [JWT_ALGORITHM],
+      ignoreExpiration: false,
+    });
+  }
+
+  getPassportInstance() {
+    return strategyRegistry;
+  }
+
+  async validate(claims: Partial<AccessTokenClaims>): Promise<User | null> {
+    if (claims.type !== 'access' || typeof claims.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(claims.sub)) return null;
+    const userId = Number(claims.sub);
+    if (userId > POSTGRES_INT_MAX || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) return null;
+    return this.refreshTokens.findUserOfLiveFamily(userId, claims.sid);
+  }
+}

@@ -1,0 +1,67 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { normalizeEmailInput } from '../email';
+
+const MAX_RATE = 10000;
+const RATE = { allowNaN: false, allowInfinity: false } as const;
+/** Rates and markup are NOT NULL columns: absent means "leave as is", null is a 400. */
+const unlessAbsent = (_: object, value: unknown) => value !== undefined;
+
+/**
+ * A partial update of the shop's profile. Text fields accept null to clear them. Anything else in the body
+ * (email, password, tier, is_provisional, id, ...) is a 400 from the global ValidationPipe (forbidNonWhitelisted).
+ */
+export class UpdateProfileDto {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  shop_name?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  shop_address?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  shop_phone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'email', maxLength: 320 })
+  @IsOptional()
+  @Transform(normalizeEmailInput)
+  @IsEmail()
+  @MaxLength(320)
+  shop_email?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uri', maxLength: 2048, example: 'https://example-shop.com/logo.png' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'logo_url must be an absolute https URL' })
+  @MaxLength(2048)
+  logo_url?: string | null;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_RATE, example: 125 })
+  @ValidateIf(unlessAbsent)
+  @IsNumber(RATE)
+  @Min(0)
+  @Max(MAX_RATE)
+  rate_inshop?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_RATE, example: 145 })
+  @ValidateIf(unlessAbsent)
+  @IsNumber(RATE)
+  @Min(0)
+  @Max(MAX_RATE)
+  rate_onsite?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100, example: 15 })
+  @ValidateIf(unlessAbsent)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  markup_default?: number;
+}
