@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server';
 
 /** Where a PostgreSQL client reaches the embedded server. */
 export interface EmbeddedEndpoint {
@@ -19,7 +19,7 @@ export const IN_MEMORY = 'memory://';
 export class EmbeddedPostgres {
   private constructor(
     private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly server: PgliteWireServer,
     private readonly releaseLock: () => void,
     readonly endpoint: EmbeddedEndpoint,
   ) {}
@@ -34,9 +34,8 @@ export class EmbeddedPostgres {
     try {
       const db = new PGlite(inMemory ? IN_MEMORY : resolve(dataDir));
       await db.waitReady;
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
-      await server.start();
-      const port = Number(server.getServerConn().split(':').pop());
+      const server = new PgliteWireServer(db, maxConnections);
+      const port = await server.listen('127.0.0.1');
       return new EmbeddedPostgres(db, server, releaseLock, { host: '127.0.0.1', port });
     } catch (error) {
       releaseLock();
@@ -46,7 +45,7 @@ export class EmbeddedPostgres {
 
   async stop(): Promise<void> {
     try {
-      await this.server.stop();
+      await this.server.close();
       await this.db.close();
     } finally {
       this.releaseLock();
