@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MaterialPricesModule } from './material-prices/material-prices.module';
 import { QuotesModule } from './quotes/quotes.module';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, QuotesModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, QuotesModule, MaterialPricesModule],
       providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],
     };
   }

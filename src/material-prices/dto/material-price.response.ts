@@ -1,0 +1,65 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { MaterialPrice, MaterialPriceHistory } from '../../database/entities';
+
+export const PRICE_SCOPES = ['shop', 'baseline'] as const;
+export type PriceScope = (typeof PRICE_SCOPES)[number];
+
+/** The fields a current price and a history observation share. */
+class PriceFields {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: 'sq_tube_2x11ga' }) material_type: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Osorio' }) supplier: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 3.45 }) price_per_foot: number | null;
+  @ApiProperty({ type: Number, nullable: true }) price_per_lb: number | null;
+  @ApiProperty({ type: Number, nullable: true }) price_per_sqft: number | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The date the supplier quoted the price' })
+  price_date: string | null;
+  @ApiProperty({ enum: PRICE_SCOPES, description: "'shop': the caller's own price; 'baseline': the shared price every shop sees" })
+  scope: PriceScope;
+  @ApiProperty({ type: String, nullable: true, description: 'Where the price was loaded from (file:record)' }) source: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+}
+
+export class MaterialPriceResponse extends PriceFields {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
+}
+
+export class MaterialPriceObservationResponse extends PriceFields {
+  @ApiProperty({ format: 'date-time', description: 'When the observation was loaded' }) recorded_at: Date;
+}
+
+function scopeOf(row: { shopId: number | null }): PriceScope {
+  return row.shopId === null ? 'baseline' : 'shop';
+}
+
+export function toMaterialPriceResponse(price: MaterialPrice): MaterialPriceResponse {
+  return {
+    id: price.id,
+    material_type: price.materialType,
+    supplier: price.supplier,
+    price_per_foot: price.pricePerFoot,
+    price_per_lb: price.pricePerLb,
+    price_per_sqft: price.pricePerSqft,
+    price_date: price.priceDate,
+    scope: scopeOf(price),
+    source: price.source,
+    notes: price.notes,
+    updated_at: price.updatedAt,
+  };
+}
+
+export function toMaterialPriceObservationResponse(observation: MaterialPriceHistory): MaterialPriceObservationResponse {
+  return {
+    id: observation.id,
+    material_type: observation.materialType,
+    supplier: observation.supplier,
+    price_per_foot: observation.pricePerFoot,
+    price_per_lb: observation.pricePerLb,
+    price_per_sqft: observation.pricePerSqft,
+    price_date: observation.priceDate,
+    scope: scopeOf(observation),
+    source: observation.source,
+    notes: observation.notes,
+    recorded_at: observation.recordedAt,
+  };
+}

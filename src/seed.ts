@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { isDatabaseUnavailable } from './common/database-unavailable.filter';
+import { ConfigError, loadConfig } from './config/app-config';
+import { describeProgress, ProgressLine } from './seed/progress-line';
+import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-options';
+import { exitCodeOf, formatReport } from './seed/seed-report';
+import { SeedRunError } from './seed/seed-run.error';
+import { SeedModule } from './seed/seed.module';
+import { SeedService } from './seed/seed.service';
+
+/** `seed [--dir DIR] [--dry-run] [--shop EMAIL]`: exit 0 all loaded, 2 some records rejected, 1 could not run. */
+async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseSeedArguments(argv);
+  } catch (error) {
+    if (!(error instanceof SeedUsageError)) throw error;
+    console.error(`${error.message}\n${SEED_USAGE}`);
+    return 1;
+  }
+  if (options === 'help') {
+    console.log(SEED_USAGE);
+    return 0;
+  }
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+
+  let context;
+  try {
+    // Nest's own logs would bury the report; every failure is printed below as one clear message instead.
+    context = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger: false, abortOnError: false });
+    const progressLine = new ProgressLine(process.stderr);
+    const report = await context.get(SeedService).run(options, (progress) => progressLine.update(describeProgress(progress)));
+    progressLine.clear();
+    console.log(formatReport(report).join('\n'));
+    return exitCodeOf(report);
+  } catch (error) {
+    console.error(`The seeder could not run: ${explain(error)}`);
+    return 1;
+  } finally {
+    await context?.close();
+  }
+}
+
+function explain(error: unknown): string {
+  if (error instanceof SeedRunError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  if (isDatabaseUnavailable(error)) return `the database is unreachable (${message})`;
+  // 42P01 undefined_table: the schema was never migrated on this server.
+  if ((error as { code?: unknown }).code === '42P01') return `${message}: run "npm run migration:run" first (or set MIGRATE_ON_START=true)`;
+  return message;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

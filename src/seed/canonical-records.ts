@@ -1,0 +1,139 @@
+import { JOB_TYPES, LABOR_PROCESSES } from '../reference-data';
+import { FieldReader, isRecord, type RawRecord } from './fields';
+
+/**
+ * The canonical formats of docs/seeding.md, validated. Every reader of a supplier's shape builds a canonical
+ * record and passes it through the same validation, so the rules below hold for every source.
+ */
+
+/** One observed price of one material from one supplier on one day. */
+export interface PriceObservation {
+  materialType: string;
+  supplier: string | null;
+  /** ISO date the supplier quoted the price; null when the source does not say (ranks below any dated price). */
+  priceDate: string | null;
+  pricePerFoot: number | null;
+  pricePerLb: number | null;
+  pricePerSqft: number | null;
+  notes: string | null;
+  /** `file:record-index` the observation was read from. */
+  source: string;
+}
+
+export interface LaborActual {
+  invoiceNumber: string | null;
+  quoteId: number | null;
+  invoiceDate: string | null;
+  jobType: string | null;
+  actualHoursByProcess: Record<string, number>;
+  totalHours: number | null;
+  quotedHours: number | null;
+  shopRate: number | null;
+  materialCost: number | null;
+  laborCost: number | null;
+  total: number | null;
+  notes: string | null;
+  /** The document the actual came from (the invoice PDF), else `file:record-index`. */
+  sourceFile: string;
+}
+
+export type CanonicalRecord = { kind: 'material_price'; price: PriceObservation } | { kind: 'labor_actual'; actual: LaborActual };
+
+export type Validated = { record: CanonicalRecord } | { problems: string[] };
+
+export const MATERIAL_PRICE_TYPE = 'material_price';
+export const LABOR_ACTUAL_TYPE = 'labor_actual';
+export const PRICE_FIELDS = ['price_per_foot', 'price_per_lb', 'price_per_sqft'] as const;
+
+const MATERIAL_PRICE_FIELDS = ['type', 'material_type', ...PRICE_FIELDS, 'supplier', 'date', 'notes'];
+const LABOR_ACTUAL_FIELDS = [
+  'type',
+  'invoice',
+  'quote_id',
+  'date',
+  'job_type',
+  'actual_hours_by_process',
+  'total_hours',
+  'hours_quoted',
+  'shop_rate',
+  'material_cost',
+  'labor_cost',
+  'total',
+  'notes',
+  'file',
+];
+const MATERIAL_TYPE_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
+export const SUPPLIER_MAX_LENGTH = 128;
+const INVOICE_MAX_LENGTH = 64;
+const SOURCE_FILE_MAX_LENGTH = 512;
+
+/** `{ "material_type": "sq_tube_2x11ga", "price_per_foot": 3.45, "supplier": "...", "date": "2024-03-15" }` */
+export function validateMaterialPrice(record: RawRecord, source: string): Validated {
+  const fields = new FieldReader(record);
+  fields.onlyFields(MATERIAL_PRICE_FIELDS);
+  const materialType = fields.text('material_type', { required: true })?.toLowerCase() ?? null;
+  if (materialType !== null && !MATERIAL_TYPE_PATTERN.test(materialType)) {
+    fields.problem(`material_type ${JSON.stringify(materialType)} may hold only letters, digits, "_", "." and "-"`);
+  }
+  const [pricePerFoot, pricePerLb, pricePerSqft] = PRICE_FIELDS.map((name) => fields.positiveNumber(name));
+  if (!PRICE_FIELDS.some((name) => fields.has(name))) fields.problem(`no price: give ${PRICE_FIELDS.join(', ')} or several`);
+  const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+  const priceDate = fields.date('date', ['iso']);
+  const notes = fields.text('notes');
+  if (fields.problems.length > 0) return { problems: fields.problems };
+  return {
+    record: {
+      kind: 'material_price',
+      price: { materialType: materialType!, supplier, priceDate, pricePerFoot, pricePerLb, pricePerSqft, notes, source },
+    },
+  };
+}
+
+/** `{ "type": "labor_actual", "invoice": "12217", "date": "2024-06-23", ... }`; `source` stands in for a missing `file`. */
+export function validateLaborActual(record: RawRecord, source: string): Validated {
+  const fields = new FieldReader(record);
+  fields.onlyFields(LABOR_ACTUAL_FIELDS);
+  const invoiceNumber = fields.text('invoice', { maxLength: INVOICE_MAX_LENGTH, numbersAllowed: true });
+  const quoteId = fields.positiveInteger('quote_id');
+  if (!fields.has('invoice') && !fields.has('quote_id')) fields.problem('needs an invoice or a quote_id');
+  const jobType = fields.text('job_type');
+  if (jobType !== null && !(JOB_TYPES as readonly string[]).includes(jobType)) {
+    fields.problem(`job_type ${JSON.stringify(jobType)} is not one of ${JOB_TYPES.join(', ')}`);
+  }
+  const actual: LaborActual = {
+    invoiceNumber,
+    quoteId,
+    invoiceDate: fields.date('date', ['iso']),
+    jobType,
+    actualHoursByProcess: hoursByProcess(record.actual_hours_by_process, fields),
+    totalHours: fields.nonNegativeNumber('total_hours'),
+    quotedHours: fields.nonNegativeNumber('hours_quoted'),
+    shopRate: fields.nonNegativeNumber('shop_rate'),
+    materialCost: fields.nonNegativeNumber('material_cost'),
+    laborCost: fields.nonNegativeNumber('labor_cost'),
+    total: fields.nonNegativeNumber('total'),
+    notes: fields.text('notes'),
+    sourceFile: fields.text('file', { maxLength: SOURCE_FILE_MAX_LENGTH }) ?? source,
+  };
+  return fields.problems.length > 0 ? { problems: fields.problems } : { record: { kind: 'labor_actual', actual } };
+}
+
+function hoursByProcess(value: unknown, fields: FieldReader): Record<string, number> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) {
+    fields.problem('actual_hours_by_process must be an object of {process: hours}');
+    return {};
+  }
+  const hours: Record<string, number> = {};
+  const processFields = new FieldReader(value);
+  for (const process of Object.keys(value)) {
+    if (!(LABOR_PROCESSES as readonly string[]).includes(process)) {
+      fields.problem(`actual_hours_by_process: ${JSON.stringify(process)} is not one of ${LABOR_PROCESSES.join(', ')}`);
+      continue;
+    }
+    const processHours = processFields.nonNegativeNumber(process);
+    if (processHours !== null) hours[process] = processHours;
+  }
+  for (const problem of processFields.problems) fields.problem(`actual_hours_by_process: ${problem}`);
+  return hours;
+}

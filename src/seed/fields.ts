@@ -1,0 +1,104 @@
+import { type DateFormat, parseDate } from './dates';
+
+/** One record of a file, as JSON gave it. */
+export type RawRecord = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is RawRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** How a report names a value that has the wrong type: `the text "3.45"`, `a list`, `null`. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Rounds a derived price (piece price / stick length) to a hundredth of a cent, as supplier exports do. */
+export function roundPrice(price: number): number {
+  return Math.round(price * 10_000) / 10_000;
+}
+
+/**
+ * Reads typed fields of one record and collects every problem, so that a rejected record names all of them.
+ * A field that is absent or null reads as null; `required` makes that a problem.
+ */
+export class FieldReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly record: RawRecord) {}
+
+  has(name: string): boolean {
+    return this.record[name] !== undefined && this.record[name] !== null;
+  }
+
+  /** Trimmed text; empty text reads as absent. A number is accepted as its text (invoice 12217). */
+  text(name: string, options: { required?: boolean; maxLength?: number; numbersAllowed?: boolean } = {}): string | null {
+    const value = this.record[name];
+    if (value === undefined || value === null) return this.absent(name, options.required);
+    if (typeof value === 'number' && options.numbersAllowed && Number.isFinite(value)) return String(value);
+    if (typeof value !== 'string') return this.problem(`${name} must be text (got ${describeValue(value)})`);
+    const trimmed = value.trim();
+    if (trimmed === '') return this.absent(name, options.required);
+    if (options.maxLength !== undefined && trimmed.length > options.maxLength) {
+      return this.problem(`${name} is longer than ${options.maxLength} characters`);
+    }
+    return trimmed;
+  }
+
+  /** A price or a rate: a finite number above zero. */
+  positiveNumber(name: string, required = false): number | null {
+    const value = this.number(name, required);
+    if (value !== null && value <= 0) return this.problem(`${name} must be more than 0 (got ${value})`);
+    return value;
+  }
+
+  /** Hours and costs: a finite number, zero allowed. */
+  nonNegativeNumber(name: string): number | null {
+    const value = this.number(name, false);
+    if (value !== null && value < 0) return this.problem(`${name} must not be negative (got ${value})`);
+    return value;
+  }
+
+  positiveInteger(name: string): number | null {
+    const value = this.positiveNumber(name);
+    if (value !== null && !Number.isSafeInteger(value)) return this.problem(`${name} must be a whole number (got ${value})`);
+    return value;
+  }
+
+  /** A date in one of `formats`, as ISO `YYYY-MM-DD`. */
+  date(name: string, formats: readonly DateFormat[]): string | null {
+    const value = this.text(name);
+    if (value === null) return null;
+    const parsed = parseDate(value, formats);
+    return 'iso' in parsed ? parsed.iso : this.problem(`${name} ${parsed.problem}`);
+  }
+
+  /** Canonical records are strict, so that a misspelt field (`price_per_ft`) is a problem, not a silent loss. */
+  onlyFields(allowed: readonly string[]): void {
+    for (const name of Object.keys(this.record)) {
+      if (!allowed.includes(name)) this.problems.push(`unknown field ${JSON.stringify(name)}`);
+    }
+  }
+
+  problem(message: string): null {
+    this.problems.push(message);
+    return null;
+  }
+
+  private number(name: string, required: boolean): number | null {
+    const value = this.record[name];
+    if (value === undefined || value === null) return this.absent(name, required);
+    if (typeof value !== 'number') return this.problem(`${name} must be a number (got ${describeValue(value)})`);
+    if (Number.isNaN(value)) return this.problem(`${name} is NaN, not a number`);
+    if (!Number.isFinite(value)) return this.problem(`${name} is ${value}, not a finite number`);
+    return value;
+  }
+
+  private absent(name: string, required = false): null {
+    if (required) this.problems.push(`${name} is missing`);
+    return null;
+  }
+}

@@ -1,0 +1,50 @@
+import { LABOR_ACTUAL_TYPE, MATERIAL_PRICE_TYPE } from '../canonical-records';
+import { describeValue, isRecord } from '../fields';
+import { billOfMaterialsReader } from './bill-of-materials.reader';
+import { canonicalPriceReader, laborActualReader } from './canonical.readers';
+import { jobInvoiceReader } from './job-invoice.reader';
+import { priceSummaryReader } from './price-summary.reader';
+import type { ReadItem, RecordPlace, RecordReader } from './record-reader';
+import { stickPriceListReader } from './stick-price-list.reader';
+import { supplierLineItemReader } from './supplier-line-item.reader';
+
+export type { ReadItem, RecordPlace } from './record-reader';
+
+/** A record that names its `type` is read as that canonical type. */
+const TYPED_READERS: Record<string, RecordReader> = {
+  [MATERIAL_PRICE_TYPE]: canonicalPriceReader,
+  [LABOR_ACTUAL_TYPE]: laborActualReader,
+};
+
+/**
+ * Untyped records are recognised by their fields, most specific shape first; the canonical material price comes
+ * last because any record with a price field looks like one.
+ */
+const SHAPE_READERS: readonly RecordReader[] = [
+  billOfMaterialsReader,
+  jobInvoiceReader,
+  stickPriceListReader,
+  priceSummaryReader,
+  supplierLineItemReader,
+  canonicalPriceReader,
+];
+
+export interface RecordReading {
+  /** The shape the record was recognised as, when it was. */
+  shape: string | null;
+  items: ReadItem[];
+}
+
+export function readRecord(record: unknown, place: RecordPlace): RecordReading {
+  const rejected = (problem: string): RecordReading => ({ shape: null, items: [{ locator: place.locator, problem }] });
+  if (!isRecord(record)) return rejected(`the record is ${describeValue(record)}, not an object`);
+  let reader: RecordReader | undefined;
+  if ('type' in record) {
+    reader = typeof record.type === 'string' ? TYPED_READERS[record.type] : undefined;
+    if (!reader) return rejected(`unknown record type ${JSON.stringify(record.type)} (known: ${Object.keys(TYPED_READERS).join(', ')})`);
+  } else {
+    reader = SHAPE_READERS.find((candidate) => candidate.recognizes(record));
+    if (!reader) return rejected(`no known format has the fields ${Object.keys(record).join(', ') || '(none)'}`);
+  }
+  return { shape: reader.shape, items: reader.read(record, place) };
+}

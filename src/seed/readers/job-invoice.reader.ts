@@ -1,0 +1,34 @@
+import { validateLaborActual } from '../canonical-records';
+import { FieldReader } from '../fields';
+import { hasFields, itemOf, type RecordReader, sourceOf } from './record-reader';
+
+/** Invoices are exported with dates such as "Jun 18, 2024"; other common forms are read as well. */
+const INVOICE_DATE_FORMATS = ['month name', 'month/day/year', 'iso'] as const;
+
+/**
+ * The shop's own job invoices: `invoice`, `date` ("Jun 18, 2024"), `total`, `shop_rate`, `hours_quoted`,
+ * `material_cost`, `labor_cost` (often null), `description`, `file`. They become labor actuals.
+ */
+export const jobInvoiceReader: RecordReader = {
+  shape: 'job invoice',
+  recognizes: (record) => hasFields(record, ['invoice', 'total']),
+  read(record, place) {
+    const fields = new FieldReader(record);
+    const date = fields.date('date', INVOICE_DATE_FORMATS);
+    const description = fields.text('description');
+    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    const canonical = {
+      type: 'labor_actual',
+      invoice: record.invoice,
+      date,
+      total: record.total,
+      shop_rate: record.shop_rate,
+      hours_quoted: record.hours_quoted,
+      material_cost: record.material_cost,
+      labor_cost: record.labor_cost,
+      notes: description,
+      file: record.file,
+    };
+    return [itemOf(place.locator, validateLaborActual(canonical, sourceOf(place)))];
+  },
+};

@@ -1,0 +1,29 @@
+import { SUPPLIER_MAX_LENGTH } from '../canonical-records';
+import { FieldReader } from '../fields';
+import { hasFields, type RecordReader } from './record-reader';
+import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
+
+/**
+ * A summary of a price list, one row per material: `material`, `price_per_foot`, `supplier`, `last_date`,
+ * `quote_count`. Each row is read as the dated observation it states; because prices are compared by real
+ * dates, a summary whose "latest" was picked by comparing date texts never overrides a newer observation of
+ * the full list, and the rows it shares with that list are stored once.
+ */
+export const priceSummaryReader: RecordReader = {
+  shape: 'supplier price summary',
+  recognizes: (record) => hasFields(record, ['material', 'last_date']),
+  read(record, place) {
+    const fields = new FieldReader(record);
+    const description = fields.text('material', { required: true });
+    const pricePerFoot = fields.positiveNumber('price_per_foot', true);
+    const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+    const date = fields.date('last_date', SUPPLIER_DATE_FORMATS);
+    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    return [
+      supplierPriceItem(
+        { descriptionField: 'material', description: description!, supplier, date, price: { field: 'price_per_foot', amount: pricePerFoot! }, notes: null },
+        place,
+      ),
+    ];
+  },
+};

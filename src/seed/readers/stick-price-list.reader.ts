@@ -1,0 +1,41 @@
+import { SUPPLIER_MAX_LENGTH } from '../canonical-records';
+import { FieldReader } from '../fields';
+import { parseLengthFeet } from '../material-key';
+import { hasFields, type RecordReader } from './record-reader';
+import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
+
+/**
+ * A supplier's price list by stick: `material` description, stick `size` ("24' 0\""), `price_per_piece`,
+ * `price_per_foot` (piece / length), `supplier`, `date` (M/D/YYYY).
+ */
+export const stickPriceListReader: RecordReader = {
+  shape: 'supplier price list by stick',
+  recognizes: (record) => hasFields(record, ['material', 'size', 'price_per_piece']),
+  read(record, place) {
+    const fields = new FieldReader(record);
+    const description = fields.text('material', { required: true });
+    const size = fields.text('size');
+    const pricePerFoot = fields.positiveNumber('price_per_foot');
+    const pricePerPiece = fields.positiveNumber('price_per_piece');
+    const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+    const date = fields.date('date', SUPPLIER_DATE_FORMATS);
+    const stickLengthFeet = size === null ? null : parseLengthFeet(size);
+    if (size !== null && stickLengthFeet === null) fields.problem(`size ${JSON.stringify(size)} is not a stick length like 24' 0"`);
+    if (!fields.has('price_per_foot') && !fields.has('price_per_piece')) fields.problem('no price_per_foot and no price_per_piece');
+    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    return [
+      supplierPriceItem(
+        {
+          descriptionField: 'material',
+          description: description!,
+          supplier,
+          date,
+          // The supplier's own per-foot figure is kept as stated; the piece price is the fallback.
+          price: pricePerFoot !== null ? { field: 'price_per_foot', amount: pricePerFoot } : { perPiece: pricePerPiece!, stickLengthFeet },
+          notes: pricePerPiece !== null && size !== null ? `${pricePerPiece} per ${size} stick` : null,
+        },
+        place,
+      ),
+    ];
+  },
+};

@@ -1,0 +1,57 @@
+/** What one run of the seeder does. */
+export interface SeedOptions {
+  /** Folder of `*.json` files, relative to the working directory. */
+  directory: string;
+  /** Read, validate and report everything; write nothing. */
+  dryRun: boolean;
+  /** Load the prices as this shop's own; null loads them into the shared baseline. */
+  shopEmail: string | null;
+}
+
+export const DEFAULT_SEED_DIRECTORY = 'data/raw';
+
+export const SEED_USAGE = `Usage: seed [--dir DIR] [--dry-run] [--shop EMAIL]
+  --dir DIR      folder of .json files to load (default ${DEFAULT_SEED_DIRECTORY})
+  --dry-run      read, check and report what would change, without writing anything
+  --shop EMAIL   load the prices as this shop's own instead of the shared baseline
+Exit code: 0 everything loaded, 2 some records rejected (listed), 1 the seeder could not run.`;
+
+/** A command line the seeder does not understand (exit code 1, with the usage). */
+export class SeedUsageError extends Error {
+  override readonly name = 'SeedUsageError';
+}
+
+/** `--dir x`, `--dir=x`, `--dry-run`, `--shop x`, `--help`; `--` (as npm and nest pass it) is skipped. */
+export function parseSeedArguments(argv: readonly string[]): SeedOptions | 'help' {
+  const options: SeedOptions = { directory: DEFAULT_SEED_DIRECTORY, dryRun: false, shopEmail: null };
+  const args = [...argv];
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const given = inlineValue ?? args.shift();
+      if (given === undefined || given.trim() === '' || (inlineValue === undefined && given.startsWith('--'))) throw new SeedUsageError(`${flag} needs a value`);
+      return given.trim();
+    };
+    switch (flag) {
+      case '--':
+        break;
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--dir':
+        options.directory = value();
+        break;
+      case '--shop':
+        options.shopEmail = value();
+        break;
+      case '--dry-run':
+        if (inlineValue !== undefined) throw new SeedUsageError('--dry-run takes no value');
+        options.dryRun = true;
+        break;
+      default:
+        throw new SeedUsageError(`Unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  return options;
+}

@@ -1,0 +1,78 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeValue } from './fields';
+import { SeedRunError } from './seed-run.error';
+
+export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[] };
+
+/**
+ * The `*.json` files of `directory`, by name. A missing folder is not an error (there is nothing to load);
+ * a folder that cannot be read is. Hidden files are skipped silently, other files are named as ignored.
+ */
+export async function listSourceFiles(directory: string): Promise<SourceFolder> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
+    throw new SeedRunError(`Cannot read the folder ${directory}: ${(error as Error).message}`);
+  }
+  const files: string[] = [];
+  const ignored: string[] = [];
+  for (const name of names.sort()) {
+    if (name.startsWith('.')) continue;
+    const isFile = await stat(join(directory, name)).then((entry) => entry.isFile(), () => false);
+    if (!isFile) continue;
+    (name.toLowerCase().endsWith('.json') ? files : ignored).push(name);
+  }
+  return { exists: true, files, ignored };
+}
+
+export type SourceFileContent = { records: unknown[] } | { problem: string };
+
+/** The records of one file: an array of records, or a single record. */
+export async function readSourceFile(path: string): Promise<SourceFileContent> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return { problem: `cannot be read: ${(error as Error).message}` };
+  }
+  const parsed = parseJson(text.replace(/^\uFEFF/, ''));
+  if ('problem' in parsed) return parsed;
+  if (Array.isArray(parsed.value)) return { records: parsed.value };
+  if (typeof parsed.value === 'object' && parsed.value !== null) return { records: [parsed.value] };
+  return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
+}
+
+// Bare NaN and Infinity outside strings: what Python's json module writes for a missing or broken number.
+const STRING_OR_NON_FINITE = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
+const NON_FINITE_MARK = '\u0000non-finite:';
+
+/**
+ * DECISION: exports written by Python may hold bare NaN or Infinity, which JSON forbids. They are read as
+ * numbers so that only the record holding one is rejected (its price is NaN), not the whole file.
+ */
+function parseJson(text: string): { value: unknown } | { problem: string } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (strictError) {
+    try {
+      const marked = text.replace(STRING_OR_NON_FINITE, (whole, nonFinite?: string) => (nonFinite ? JSON.stringify(NON_FINITE_MARK + nonFinite) : whole));
+      return { value: JSON.parse(marked, (_key, value) => (typeof value === 'string' && value.startsWith(NON_FINITE_MARK) ? Number(value.slice(NON_FINITE_MARK.length)) : value)) };
+    } catch {
+      return { problem: `is not valid JSON: ${describeJsonError(strictError as Error, text)}` };
+    }
+  }
+}
+
+/** "Unexpected token } in JSON at position 41" -> "Unexpected token } (line 3, column 5)". */
+function describeJsonError(error: Error, text: string): string {
+  const position = /at position (\d+)/.exec(error.message);
+  const message = error.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  if (!position) return message;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
+}
