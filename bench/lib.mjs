@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+export const SERVER_ENTRY = resolve(PROJECT_ROOT, 'dist/main.js');
+export const SEED_ENTRY = resolve(PROJECT_ROOT, 'dist/seed.js');
+export const JWT_SECRET = randomBytes(48).toString('base64url');
+
+/** A port nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * The environment of a child: this process's PATH and the like, without any database, Redis or embedded-folder
+ * choice of the caller's shell, plus `env`.
+ */
+export function childEnv(env) {
+  const { DATABASE_URL, REDIS_URL, PGLITE_DIR, MIGRATE_ON_START, ...inherited } = process.env;
+  return { ...inherited, NO_COLOR: '1', ...env };
+}
+
+/**
+ * Starts the built server and resolves once GET /api/health answers 200. `startupMs` runs from the spawn to that
+ * first 200. `cwd` is a scratch folder, so no developer `.env` leaks in and the embedded default folder lands there.
+ */
+export async function startServer(env, cwd) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd,
+    env: childEnv({ JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+  const gaveUp = performance.now() + 60_000;
+  while (performance.now() < gaveUp) {
+    const status = await fetch(`${url}/api/health`).then((response) => response.status, () => 0);
+    if (status === 200) {
+      const startupMs = performance.now() - started;
+      return { url, child, startupMs, stop: () => stopChild(child, exited) };
+    }
+    const exit = await Promise.race([exited, delay(5)]);
+    if (exit) throw new Error(`server exited (${exit.code ?? exit.signal}) before answering 200`);
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not answer 200 within 60 s');
+}
+
+async function stopChild(child, exited) {
+  child.kill('SIGTERM');
+  const exit = await Promise.race([exited, delay(10_000)]);
+  if (!exit) child.kill('SIGKILL');
+  await exited;
+}
+
+export function delay(ms) {
+  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
+}
+
+/** Runs a command to completion and gives back its output; a non-zero exit is an error. */
+export function run(command, args, options = {}) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) resolveRun({ stdout, stderr });
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}:\n${stderr}${stdout}`));
+    });
+  });
+}
+
+/** autocannon with the options every run here shares; resolves with its result. */
+export function load(options) {
+  return autocannon({ connections: 50, duration: 10, ...options });
+}
+
+/** The figures of an autocannon result that the report shows. */
+export function summarize(result) {
+  const seconds = result.duration;
+  return {
+    requestsPerSecond: result['2xx'] / seconds,
+    ok: result['2xx'],
+    notOk: result.non2xx + result.errors + result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)])),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+  };
+}
+
+export async function withClient(url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function postJson(url, body, headers = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

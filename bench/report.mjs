@@ -1,0 +1,126 @@
+// Renders the results of bench/run.mjs as the generated part of BENCHMARKS.md. What follows GENERATED_END in the
+// file (the analysis of the figures, written by people) is kept when the figures are regenerated.
+import { existsSync, readFileSync } from 'node:fs';
+import { median } from './lib.mjs';
+
+export const GENERATED_END = '<!-- end of the figures written by `npm run bench`; the analysis below is kept across runs -->';
+
+const GOALS = {
+  me: 0.5,
+  logins: 0.8,
+  healthP99Ms: 50,
+  seederTimeRatio: 3,
+  seederRssMb: 300,
+  coldStartMs: 1500,
+};
+
+const number = (value, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (value) => `${number(value, value < 10 ? 1 : 0)} ms`;
+const ratio = (value) => `${number(value, 2)}×`;
+const verdict = (met) => (met ? 'met' : '**missed**');
+const codes = (statusCodes) => Object.entries(statusCodes).map(([code, count]) => `${code}: ${number(count)}`).join(', ');
+
+export function renderReport(results) {
+  const { machine, pgbench, hello, me, quotes, quotesOneShop, logins, seeder, coldStart } = results;
+  const meRatio = me.requestsPerSecond / pgbench.tps;
+  const loginRatio = logins.login.requestsPerSecond / logins.rawVerifiesPerSecond;
+  const coldPostgres = median(coldStart.postgres);
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (bench/run.mjs) on ${machine.date}; the whole run took ${number(results.totalSeconds)} s.`,
+    `Every figure is measured in that one run on this machine, beside a reference measured in the same run.`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.memory} RAM`,
+    `- Node.js ${machine.node}`,
+    `- ${machine.postgres}`,
+    `- HTTP load: autocannon, ${results.connections} connections, ${results.loadSeconds} s per figure unless stated; the server runs with its defaults (pool of 10 connections) and LOG_LEVEL=warn.`,
+    '',
+    '## Goals',
+    '',
+    '| goal | measured | reference | ratio | target | |',
+    '|---|---|---|---|---|---|',
+    `| guarded read | GET /api/auth/me ${number(me.requestsPerSecond)} req/s | pgbench -S ${number(pgbench.tps)} tps | ${ratio(meRatio)} | ≥ ${GOALS.me}× | ${verdict(meRatio >= GOALS.me)} |`,
+    `| logins | ${number(logins.login.requestsPerSecond, 1)} logins/s | raw argon2.verify ${number(logins.rawVerifiesPerSecond, 1)}/s | ${ratio(loginRatio)} | ≥ ${GOALS.logins}× | ${verdict(loginRatio >= GOALS.logins)} |`,
+    `| health under the login flood | p99 ${ms(logins.health.p99)} | — | — | ≤ ${GOALS.healthP99Ms} ms | ${verdict(logins.health.p99 <= GOALS.healthP99Ms)} |`,
+    ...seederGoals(seeder),
+    `| cold start on PostgreSQL | ${ms(coldPostgres)} (median of ${coldStart.postgres.length}) | — | — | ≤ ${number(GOALS.coldStartMs)} ms | ${verdict(coldPostgres <= GOALS.coldStartMs)} |`,
+    '',
+    '## 1. Guarded read: GET /api/auth/me',
+    '',
+    '| | req/s | p50 | p99 | max | responses |',
+    '|---|---|---|---|---|---|',
+    `| GET /api/auth/me (Nest, JWT guard, user load) | ${number(me.requestsPerSecond)} | ${ms(me.p50)} | ${ms(me.p99)} | ${ms(me.max)} | ${codes(me.statusCodes)} |`,
+    `| bare Fastify hello world (own process, no database) | ${number(hello.requestsPerSecond)} | ${ms(hello.p50)} | ${ms(hello.p99)} | ${ms(hello.max)} | ${codes(hello.statusCodes)} |`,
+    `| \`pgbench -S\` (50 clients, -j 2, scale 10) | ${number(pgbench.tps)} tps | average ${ms(pgbench.latencyAverageMs)} | | | |`,
+    '',
+    `/me is ${ratio(meRatio)} of pgbench -S and ${ratio(me.requestsPerSecond / hello.requestsPerSecond)} of the bare route.`,
+    '',
+    '## 2. Write path: POST /api/quotes',
+    '',
+    '| | req/s | p50 | p99 | responses | 201s found in the database | numbers unique | numbers beyond the shop\'s count |',
+    '|---|---|---|---|---|---|---|---|',
+    writeRow(`50 shops in rotation, ${results.loadSeconds} s`, quotes),
+    writeRow(`one shop (its quote numbers serialise), ${results.loadSeconds / 2} s`, quotesOneShop),
+    '',
+    'Every 201 must name a stored quote, and each shop\'s quote numbers must be distinct and run 1..count without gaps.',
+    '',
+    '## 3. Logins under flood',
+    '',
+    '| | per second | p50 | p99 | max | responses |',
+    '|---|---|---|---|---|---|',
+    `| POST /api/auth/login, 50 connections | ${number(logins.login.requestsPerSecond, 1)} | ${ms(logins.login.p50)} | ${ms(logins.login.p99)} | ${ms(logins.login.max)} | ${codes(logins.login.statusCodes)} |`,
+    `| GET /api/health, 1 connection, during the flood | ${number(logins.health.requestsPerSecond)} | ${ms(logins.health.p50)} | ${ms(logins.health.p99)} | ${ms(logins.health.max)} | ${codes(logins.health.statusCodes)} |`,
+    `| raw argon2.verify of the stored hash (${logins.hashParameters}), 50 at a time, own process | ${number(logins.rawVerifiesPerSecond, 1)} | | | | |`,
+    '',
+    'The login limits are raised by environment for this run (RATE_LIMIT_LOGIN_ACCOUNT, RATE_LIMIT_LOGIN_IP), so the flood measures hashing, not the limiter.',
+    '',
+    ...seederSection(seeder),
+    '## 5. Cold start: spawn to the first 200 from GET /api/health',
+    '',
+    '| database | median | runs |',
+    '|---|---|---|',
+    `| PostgreSQL server, migrated (MIGRATE_ON_START default: false) | ${ms(coldPostgres)} | ${coldStart.postgres.map(ms).join(', ')} |`,
+    `| embedded default, fresh folder (creates the database and migrates) | ${ms(median(coldStart.embeddedFresh))} | ${coldStart.embeddedFresh.map(ms).join(', ')} |`,
+    `| embedded default, existing folder | ${ms(median(coldStart.embeddedExisting))} | ${coldStart.embeddedExisting.map(ms).join(', ')} |`,
+    '',
+    GENERATED_END,
+  ];
+  return `${lines.join('\n')}\n${keptAnalysis()}`;
+}
+
+function writeRow(label, run) {
+  return `| ${label} | ${number(run.requestsPerSecond)} | ${ms(run.p50)} | ${ms(run.p99)} | ${codes(run.statusCodes)} | ${number(run.found)} of ${number(run.created)} | ${run.distinct_numbers === run.quotes ? 'yes' : '**no**'} | ${run.beyond_count} |`;
+}
+
+function seederGoals(seeder) {
+  if (!seeder) return ['| seeder | not measured: dist/seed.js is missing | | | | |'];
+  const timeRatio = seeder.seconds / seeder.copySeconds;
+  return [
+    `| seeder time | ${number(seeder.seconds, 2)} s | COPY ${number(seeder.copySeconds, 2)} s | ${ratio(timeRatio)} | ≤ ${GOALS.seederTimeRatio}× | ${verdict(timeRatio <= GOALS.seederTimeRatio)} |`,
+    `| seeder memory | peak RSS ${number(seeder.maxRssMb)} MB | — | — | ≤ ${GOALS.seederRssMb} MB | ${verdict(seeder.maxRssMb <= GOALS.seederRssMb)} |`,
+  ];
+}
+
+function seederSection(seeder) {
+  if (!seeder) return ['## 4. Seeder', '', 'Not measured in this run: dist/seed.js did not exist.', ''];
+  return [
+    '## 4. Seeder: 100,000 canonical price records, 10,000 distinct (material_type, supplier) keys, 10 files',
+    '',
+    '| | wall time | peak RSS | rows afterwards |',
+    '|---|---|---|---|',
+    `| \`node dist/seed.js --dir …\` (spawn to exit) | ${number(seeder.seconds, 2)} s | ${number(seeder.maxRssMb)} MB | ${number(seeder.current)} current prices, ${number(seeder.history)} history rows |`,
+    `| COPY of the same rows (psql \\copy, one transaction: every observation into material_price_history, the latest per key into material_prices) | ${number(seeder.copySeconds, 2)} s | | ${number(seeder.expectedCurrent)} current prices, 100,000 history rows |`,
+    '',
+    `The seeder said: \`${seeder.summary}\`.`,
+    '',
+  ];
+}
+
+function keptAnalysis() {
+  const path = new URL('../BENCHMARKS.md', import.meta.url);
+  if (!existsSync(path)) return '';
+  const previous = readFileSync(path, 'utf8');
+  const at = previous.indexOf(GENERATED_END);
+  return at === -1 ? '' : previous.slice(at + GENERATED_END.length).replace(/^\n/, '');
+}

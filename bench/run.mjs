@@ -1,0 +1,291 @@
+// `npm run bench`: measures the API and the seeder on this machine, each figure beside a reference measured in
+// the same run, and writes BENCHMARKS.md. Needs a PostgreSQL server (BENCH_DATABASE_URL, else DATABASE_URL, else
+// the local default below) and the built server (dist/). Every load is bounded in time; the whole run takes a few
+// minutes. Throwaway databases and folders are removed at the end.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generatePriceRecords, writePriceFiles } from './price-records.mjs';
+import { JWT_SECRET, PROJECT_ROOT, SEED_ENTRY, childEnv, load, postJson, run, startServer, summarize, withClient } from './lib.mjs';
+import { renderReport } from './report.mjs';
+
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const LOAD_SECONDS = 10;
+const CONNECTIONS = 50;
+const SEED_RECORDS = 100_000;
+const SEED_KEYS = 10_000;
+const SEED_FILES = 10;
+const COLD_STARTS = 3;
+// The login flood must measure hashing, not the brute-force limits; registering 50 shops must not hit 30/h.
+const UNLIMITED = '1000000/1m';
+const PASSWORD = 'bench password 0123456789';
+
+const scratch = mkdtempSync(join(tmpdir(), 'cs-bench-'));
+const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
+const databases = [];
+
+async function createDatabase(purpose) {
+  const name = `cs_bench_${purpose}_${runId}`;
+  await withClient(SERVER_URL, (client) => client.query(`CREATE DATABASE ${name}`));
+  databases.push(name);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function log(message) {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function machine() {
+  const [{ version }] = await withClient(SERVER_URL, async (client) => (await client.query('SELECT version()')).rows);
+  const cores = cpus();
+  return {
+    cpu: `${cores.length} × ${cores[0].model.trim()}`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    postgres: version,
+    date: new Date().toISOString(),
+  };
+}
+
+/** `pgbench -S`: single-row primary-key selects, 50 clients, straight on the server. */
+async function pgbenchSelectOnly() {
+  const url = await createDatabase('pgbench');
+  await run('pgbench', ['-i', '-q', '-s', '10', url]);
+  const { stdout } = await run('pgbench', ['-S', '-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(LOAD_SECONDS), url]);
+  return {
+    tps: Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)[1]),
+    latencyAverageMs: Number(/latency average = ([\d.]+) ms/.exec(stdout)[1]),
+  };
+}
+
+/** A bare Fastify route in a process of its own: what the HTTP stack alone allows. */
+async function helloWorld() {
+  const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bench/hello-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolveUrl) => child.stdout.once('data', (chunk) => resolveUrl(String(chunk).trim())));
+  try {
+    return summarize(await load({ url: `${url}/hello` }));
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function registerShops(server, count) {
+  const shops = [];
+  for (let index = 0; index < count; index++) {
+    const email = `bench-${runId}-${index}@example.com`;
+    const tokens = await postJson(`${server.url}/api/auth/register`, { email, password: PASSWORD });
+    shops.push({ email, userId: tokens.user_id, accessToken: tokens.access_token });
+  }
+  return shops;
+}
+
+/** GET /api/auth/me: JWT verification, the guard's user load, the profile mapper. */
+async function guardedRead(server, shop) {
+  return summarize(await load({ url: `${server.url}/api/auth/me`, headers: { authorization: `Bearer ${shop.accessToken}` } }));
+}
+
+/**
+ * POST /api/quotes with the requests spread over `shops` in rotation, then a check that every 201 is a stored quote
+ * and that each shop's numbers are unique and contiguous.
+ */
+async function writePath(server, databaseUrl, shops, seconds) {
+  const createdIds = [];
+  let next = 0;
+  const result = await load({
+    url: server.url,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/quotes',
+        setupRequest: (request) => ({
+          ...request,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${shops[next++ % shops.length].accessToken}` },
+          body: JSON.stringify({ job_type: 'swing_gate', project_description: 'bench gate', inputs_json: { width_ft: 12 } }),
+        }),
+        onResponse: (status, body) => {
+          if (status === 201) createdIds.push(JSON.parse(body).id);
+        },
+      },
+    ],
+  });
+  const userIds = shops.map((shop) => shop.userId);
+  const [stored] = await withClient(databaseUrl, async (client) => {
+    const found = await client.query('SELECT count(*)::int AS n FROM quotes WHERE id = ANY($1::int[])', [createdIds]);
+    const numbering = await client.query(
+      `SELECT count(*)::int AS quotes, count(DISTINCT quote_number)::int AS distinct_numbers,
+              count(*) FILTER (WHERE right(quote_number, 5)::int > per_shop.total)::int AS beyond_count
+         FROM quotes JOIN (SELECT user_id, count(*) AS total FROM quotes GROUP BY user_id) per_shop USING (user_id)
+        WHERE user_id = ANY($1::int[])`,
+      [userIds],
+    );
+    return [{ found: found.rows[0].n, ...numbering.rows[0] }];
+  });
+  return { ...summarize(result), created: createdIds.length, ...stored };
+}
+
+/** 50 logins at a time for the load duration while one more client keeps asking GET /api/health. */
+async function loginFlood(server, databaseUrl, shop) {
+  const [login, health] = await Promise.all([
+    load({
+      url: `${server.url}/api/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: shop.email, password: PASSWORD }),
+    }),
+    load({ url: `${server.url}/api/health`, connections: 1 }),
+  ]);
+  const [{ password_hash: hash }] = await withClient(databaseUrl, async (client) => (await client.query('SELECT password_hash FROM users WHERE id = $1', [shop.userId])).rows);
+  const { stdout } = await run(process.execPath, [resolve(PROJECT_ROOT, 'bench/argon2-verify.mjs'), hash, PASSWORD, String(LOAD_SECONDS), String(CONNECTIONS)]);
+  const raw = JSON.parse(stdout);
+  return {
+    login: summarize(login),
+    health: summarize(health),
+    rawVerifiesPerSecond: raw.verifies / raw.seconds,
+    hashParameters: /\$argon2\w+\$v=\d+\$([^$]+)\$/.exec(hash)[1],
+  };
+}
+
+const PRICE_COLUMNS = 'material_type, supplier, price_date, price_per_foot, source';
+
+function csvLine(record, source) {
+  return `${record.material_type},${record.supplier},${record.date},${record.price_per_foot},${source}\n`;
+}
+
+/**
+ * The reference: the rows the seeder ends up with (every observation in the history, the latest one per key as the
+ * current price), loaded with COPY in one transaction through psql.
+ */
+async function copyReference(databaseUrl, records) {
+  const latest = new Map();
+  for (const record of records) {
+    const key = `${record.material_type}\u0000${record.supplier}`;
+    if ((latest.get(key)?.date ?? '') < record.date) latest.set(key, record);
+  }
+  const historyCsv = join(scratch, 'history.csv');
+  const currentCsv = join(scratch, 'current.csv');
+  writeFileSync(historyCsv, records.map((record) => csvLine(record, 'copy')).join(''));
+  writeFileSync(currentCsv, [...latest.values()].map((record) => csvLine(record, 'copy')).join(''));
+  const script = join(scratch, 'copy.sql');
+  writeFileSync(
+    script,
+    [
+      'BEGIN;',
+      `\\copy material_price_history (${PRICE_COLUMNS}) FROM '${historyCsv}' WITH (FORMAT csv)`,
+      `\\copy material_prices (${PRICE_COLUMNS}) FROM '${currentCsv}' WITH (FORMAT csv)`,
+      'COMMIT;',
+    ].join('\n'),
+  );
+  const started = performance.now();
+  await run('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-f', script, databaseUrl]);
+  const seconds = (performance.now() - started) / 1000;
+  await withClient(databaseUrl, (client) => client.query('TRUNCATE material_price_history, material_prices'));
+  return { seconds, currentRows: latest.size };
+}
+
+/** dist/seed.js on the generated files, timed from spawn to exit, its peak RSS reported by a preloaded hook. */
+async function seeder(databaseUrl) {
+  const records = generatePriceRecords(SEED_RECORDS, SEED_KEYS);
+  const dir = join(scratch, 'prices');
+  writePriceFiles(dir, records, SEED_FILES);
+  const copy = await copyReference(databaseUrl, records);
+  const started = performance.now();
+  const { stdout, stderr } = await run(process.execPath, ['--require', resolve(PROJECT_ROOT, 'bench/report-max-rss.cjs'), SEED_ENTRY, '--dir', dir], {
+    cwd: scratch,
+    env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const [counts] = await withClient(databaseUrl, async (client) =>
+    (await client.query('SELECT (SELECT count(*) FROM material_prices)::int AS current, (SELECT count(*) FROM material_price_history)::int AS history')).rows,
+  );
+  return {
+    seconds,
+    maxRssMb: Number(/max-rss-kb (\d+)/.exec(stderr)[1]) / 1024,
+    summary: /Loaded \d+ material prices, \d+ already current/.exec(stdout)?.[0] ?? stdout.trim().split('\n').pop(),
+    copySeconds: copy.seconds,
+    expectedCurrent: copy.currentRows,
+    ...counts,
+  };
+}
+
+/** Spawn to first 200 from /api/health, `COLD_STARTS` times each; the embedded runs start on a fresh folder. */
+async function coldStarts(databaseUrl) {
+  const startOnce = async (env, cwd) => {
+    const server = await startServer(env, cwd);
+    await server.stop();
+    return server.startupMs;
+  };
+  const postgres = [];
+  const embeddedFresh = [];
+  const embeddedExisting = [];
+  for (let attempt = 0; attempt < COLD_STARTS; attempt++) {
+    postgres.push(await startOnce({ DATABASE_URL: databaseUrl }, scratch));
+    const folder = mkdtempSync(join(scratch, 'embedded-'));
+    embeddedFresh.push(await startOnce({}, folder));
+    embeddedExisting.push(await startOnce({}, folder));
+  }
+  return { postgres, embeddedFresh, embeddedExisting };
+}
+
+async function main() {
+  if (!existsSync(resolve(PROJECT_ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npx nest build` first');
+  const started = performance.now();
+  const results = { machine: await machine(), connections: CONNECTIONS, loadSeconds: LOAD_SECONDS };
+  log(`machine: ${results.machine.cpu}, ${results.machine.memory}`);
+
+  log('pgbench -S');
+  results.pgbench = await pgbenchSelectOnly();
+  log('bare Fastify hello world');
+  results.hello = await helloWorld();
+
+  const appDatabase = await createDatabase('app');
+  const server = await startServer(
+    { DATABASE_URL: appDatabase, MIGRATE_ON_START: 'true', RATE_LIMIT_LOGIN_ACCOUNT: UNLIMITED, RATE_LIMIT_LOGIN_IP: UNLIMITED, RATE_LIMIT_REGISTER_IP: UNLIMITED },
+    scratch,
+  );
+  try {
+    const shops = await registerShops(server, CONNECTIONS);
+    log('GET /api/auth/me');
+    results.me = await guardedRead(server, shops[0]);
+    log('POST /api/quotes, 50 shops');
+    results.quotes = await writePath(server, appDatabase, shops, LOAD_SECONDS);
+    log('POST /api/quotes, one shop');
+    results.quotesOneShop = await writePath(server, appDatabase, shops.slice(0, 1), LOAD_SECONDS / 2);
+    log('login flood and raw argon2.verify');
+    results.logins = await loginFlood(server, appDatabase, shops[1]);
+  } finally {
+    await server.stop();
+  }
+
+  if (existsSync(SEED_ENTRY)) {
+    log('seeder and COPY');
+    results.seeder = await seeder(appDatabase);
+  } else {
+    log('dist/seed.js is missing: the seeder is not measured');
+  }
+
+  log('cold starts');
+  results.coldStart = await coldStarts(appDatabase);
+  results.totalSeconds = (performance.now() - started) / 1000;
+
+  const report = renderReport(results);
+  writeFileSync(resolve(PROJECT_ROOT, 'BENCHMARKS.md'), report);
+  console.log(report);
+}
+
+async function cleanUp() {
+  await withClient(SERVER_URL, async (client) => {
+    for (const name of databases) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }).catch((error) => console.error(`could not drop the bench databases: ${error.message}`));
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} finally {
+  await cleanUp();
+}

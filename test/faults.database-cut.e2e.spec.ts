@@ -1,0 +1,107 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { bearer, registerShop } from './support/auth';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { startTestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const WRITERS = 8;
+const REQUESTS_PER_WRITER = 60;
+// No request may hang: one that has not answered by then fails the test on its own, whatever the phase.
+const REQUEST_BOUND_MS = 15_000;
+const RECOVERY_ATTEMPTS = 100;
+
+interface Attempt {
+  description: string;
+  status: number;
+  id?: number;
+  phase: 'before' | 'cut' | 'after';
+}
+
+describe('the database goes away under load', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: NestFastifyApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url);
+    app = await startTestApp(db.config({ DATABASE_URL: proxy.url }));
+    // A port of its own: supertest's per-request listener would close under requests that are still starting.
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('answers 503 while it is away, writes nothing by halves, and recovers by itself', async () => {
+    const http = () => request(url);
+    const shop = await registerShop(app);
+    let phase: Attempt['phase'] = 'before';
+    const attempts: Attempt[] = [];
+
+    const createQuote = async (description: string): Promise<void> => {
+      const during = phase;
+      const response = await http()
+        .post('/api/quotes')
+        .set(bearer(shop.access_token))
+        .send({ job_type: 'swing_gate', project_description: description, inputs_json: { description } })
+        .timeout(REQUEST_BOUND_MS);
+      attempts.push({ description, status: response.status, id: response.body.id, phase: during });
+    };
+    // Writers create quotes back to back, each a bounded number of times, while the database is cut and restored.
+    const writers = Array.from({ length: WRITERS }, async (_, writer) => {
+      for (let index = 0; index < REQUESTS_PER_WRITER && phase !== 'after'; index++) await createQuote(`writer ${writer} quote ${index}`);
+    });
+
+    await until(() => attempts.filter((attempt) => attempt.status === 201).length >= 2 * WRITERS);
+    phase = 'cut';
+    await proxy.cut();
+    await until(() => attempts.filter((attempt) => attempt.phase === 'cut').length >= 2 * WRITERS);
+    const health = await http().get('/api/health').timeout(REQUEST_BOUND_MS);
+    expect(health.status).toBe(503);
+    await http().get('/api/auth/me').set(bearer(shop.access_token)).timeout(REQUEST_BOUND_MS).expect(503);
+
+    await proxy.restore();
+    phase = 'after';
+    await Promise.all(writers);
+    // Recovery needs no restart: the pool replaces the connections it lost.
+    await until(async () => (await http().get('/api/health').timeout(REQUEST_BOUND_MS)).status === 200);
+    await createQuote('after the cut');
+    await http().get('/api/auth/me').set(bearer(shop.access_token)).expect(200);
+
+    // Every answer was a success or a 503: no 500, no hang.
+    expect(new Set(attempts.map((attempt) => attempt.status))).toEqual(new Set([201, 503]));
+    expect(attempts.filter((attempt) => attempt.phase === 'cut' && attempt.status === 503).length).toBeGreaterThan(0);
+    expect(attempts.at(-1)?.status).toBe(201);
+
+    // Nothing half-written: every stored quote is whole, every 201 is stored, and the numbers run 1..N without a
+    // gap or a repeat, so a number taken by a transaction that was cut went back with it.
+    const stored = await db.query<{ id: number; quote_number: string; project_description: string; inputs_json: { description: string }; job_type: string }>(
+      'SELECT id, quote_number, project_description, inputs_json, job_type FROM quotes WHERE user_id = $1 ORDER BY quote_number',
+      [shop.user_id],
+    );
+    for (const quote of stored) {
+      expect(quote).toMatchObject({ job_type: 'swing_gate', inputs_json: { description: quote.project_description } });
+    }
+    const storedIds = new Set(stored.map((quote) => quote.id));
+    for (const created of attempts.filter((attempt) => attempt.status === 201)) expect(storedIds).toContain(created.id);
+    expect(stored.map((quote) => quote.quote_number)).toEqual(stored.map((_, index) => `Q${shop.user_id}-${String(index + 1).padStart(5, '0')}`));
+    const [owner] = await db.query<{ quote_seq: number }>('SELECT quote_seq FROM users WHERE id = $1', [shop.user_id]);
+    expect(owner.quote_seq).toBe(stored.length);
+  });
+});
+
+/** Polls `condition` every 50 ms, a bounded number of times. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < RECOVERY_ATTEMPTS * 4; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the condition did not come true in time');
+}
