@@ -36,6 +36,8 @@ export interface AppConfig {
     migrateOnStart: boolean;
   };
   redisUrl?: string;
+  /** Prefix of the rate-limit keys in Redis, so that several deployments can share one Redis. */
+  redisKeyPrefix: string;
   rateLimits: {
     loginFailuresPerAccount: RateLimit;
     loginFailuresPerIp: RateLimit;
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
       migrateOnStart: reader.boolean('MIGRATE_ON_START', databaseUrl === undefined),
     },
     redisUrl: reader.optionalString('REDIS_URL'),
+    redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'createstage:ratelimit:'),
     rateLimits: {
       loginFailuresPerAccount: reader.rateLimit('RATE_LIMIT_LOGIN_ACCOUNT', '10/15m'),
       loginFailuresPerIp: reader.rateLimit('RATE_LIMIT_LOGIN_IP', '100/15m'),

@@ -23,6 +23,8 @@ export const TEST_JWT_SECRET = randomBytes(48).toString('base64url');
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
+  // Rate-limit counters in Redis are per test database, so runs and files never share them.
+  const redisKeyPrefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
   let url: string;
   let dispose: () => Promise<void>;
   if (serverUrl) {
@@ -40,7 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url,
     config: (env = {}) =>
-      loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: url, MIGRATE_ON_START: 'true', DATABASE_POOL_MAX: '10', LOG_LEVEL: 'error', ...env }, '/nonexistent/.env'),
+      loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: url, MIGRATE_ON_START: 'true', DATABASE_POOL_MAX: '10', LOG_LEVEL: 'error', REDIS_KEY_PREFIX: redisKeyPrefix, ...env }, '/nonexistent/.env'),
     query: (sql, params) => withClient(url, async (client) => (await client.query(sql, params)).rows),
     drop: dispose,
   };

@@ -9,7 +9,7 @@ import { RedisRateLimiter } from './redis-rate-limiter';
 export const rateLimiterProvider: FactoryProvider<RateLimiter> = {
   provide: RATE_LIMITER,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => (config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter()),
+  useFactory: (config: AppConfig) => (config.redisUrl ? new RedisRateLimiter(config.redisUrl, config.redisKeyPrefix) : new MemoryRateLimiter()),
 };
 
 /** The limits of `config.rateLimits`, by name. */

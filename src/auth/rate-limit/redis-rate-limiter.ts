@@ -33,7 +33,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(
     url: string,
-    private readonly prefix = 'ratelimit:',
+    private readonly prefix: string,
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 }) as RedisWithHit;
     this.redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
