@@ -180,6 +180,18 @@ describe('auth security', () => {
       }
     });
 
+    it('answers 400 to a login with an unknown field before any credential is checked', async () => {
+      const shop = await registerShop(app);
+      for (const password of [shop.password, 'a wrong password']) {
+        const response = await http().post('/api/auth/login').send({ email: shop.email, password, remember_me: true }).expect(400);
+        expect(response.body.message).toEqual(['property remember_me should not exist']);
+      }
+      await http().post('/api/auth/login').send({ email: shop.email }).expect(400);
+      // None of those counted as a failed login.
+      for (let attempt = 1; attempt <= 10; attempt++) await http().post('/api/auth/login').send({ email: shop.email, password: `wrong ${attempt}` }).expect(401);
+      await http().post('/api/auth/login').send({ email: shop.email, password: 'wrong 11' }).expect(429);
+    });
+
     it('guest cannot log in', async () => {
       const guest = await createGuest(app);
       const [row] = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [guest.user_id]);

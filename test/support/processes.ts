@@ -8,15 +8,22 @@ export interface Finished {
   stderr: string;
 }
 
-/** The environment of this test run less the database choice, plus `env`: children pick their own database. */
+// Only what a process needs to run: none of the app's settings that the shell of the test run may hold
+// (DATABASE_URL, JWT_SECRET, REDIS_URL, ...), so each child is configured by its test alone.
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+// A child that should have exited but did not is ended, so a wrong expectation fails instead of hanging.
+const RUN_TIMEOUT_MS = 120_000;
+
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _serverUrl, ...inherited } = process.env;
+  const inherited = Object.fromEntries(INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
   return { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'log', ...env };
 }
 
 /** Runs a built entry point (`dist/<script>`) to completion. */
 export function runBuilt(script: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Finished> {
-  return finished(spawn(process.execPath, [resolve('dist', script), ...args], { cwd, env: childEnv(env) }));
+  const child = spawn(process.execPath, [resolve('dist', script), ...args], { cwd, env: childEnv(env) });
+  const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+  return finished(child).finally(() => clearTimeout(timer));
 }
 
 export function finished(child: ChildProcess): Promise<Finished> {

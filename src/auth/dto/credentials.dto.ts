@@ -33,8 +33,8 @@ export class RegisterDto {
 }
 
 /**
- * POST /api/auth/login. LocalAuthGuard checks the credentials before this DTO is validated, so an email that is
- * not even an address gets the same 401 as any unknown one; the DTO rejects unknown fields and documents the body.
+ * POST /api/auth/login, validated by LocalAuthGuard before the credentials are checked. The email is not
+ * required to look like an address: one that is not gets the same 401 as any unknown one.
  */
 export class LoginDto {
   @ApiProperty({ format: 'email', example: 'owner@example-shop.com' })
