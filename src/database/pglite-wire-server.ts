@@ -31,6 +31,8 @@ interface Unit {
  * single messages of two connections, as a message-by-message queue does, lets one connection's Bind land
  * between another's Parse and Execute ("portal does not exist"). While a connection is inside a transaction
  * only its own units run, so other connections wait for its COMMIT or ROLLBACK.
+ * DECISION: this small server replaces @electric-sql/pglite-socket, whose message-by-message queue interleaves
+ * concurrent connections' extended-protocol messages (seen as 401s and 500s under 50 concurrent requests).
  */
 export class PgliteWireServer {
   private readonly server: Server;
