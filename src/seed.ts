@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { isDatabaseUnavailable } from './common/database-unavailable.filter';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfigOrReport } from './config/app-config';
 import { describeProgress, ProgressLine } from './seed/progress-line';
 import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-options';
 import { exitCodeOf, formatReport } from './seed/seed-report';
@@ -24,14 +24,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    return 1;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 1;
 
   let context;
   try {

@@ -122,6 +122,17 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
   return config;
 }
 
+/** For entry points (server, seeder): the configuration, or undefined once every problem is printed to stderr. */
+export function loadConfigOrReport(): AppConfig | undefined {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return undefined;
+  }
+}
+
 function readDotenv(path: string): Env {
   return existsSync(path) ? parseDotenv(readFileSync(path)) : {};
 }
