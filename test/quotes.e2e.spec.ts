@@ -125,6 +125,21 @@ describe('quotes and quote sessions', () => {
     expect(await db.query('SELECT count(*)::int AS count FROM quotes')).toEqual(before);
   });
 
+  it('answers 413 to a body over the limit and 400 to malformed JSON, and creates nothing', async () => {
+    const before = await db.query('SELECT count(*)::int AS count FROM quotes');
+    const oversized = { job_type: 'swing_gate', inputs_json: { notes: 'x'.repeat(1024 * 1024) } };
+    const tooLarge = await createQuote(shopB, oversized).expect(413);
+    expect(tooLarge.body).toMatchObject({ statusCode: 413 });
+    const malformed = await http()
+      .post('/api/quotes')
+      .set(bearer(shopB.access_token))
+      .set('Content-Type', 'application/json')
+      .send('{"job_type": "swing_gate",')
+      .expect(400);
+    expect(malformed.body).toMatchObject({ statusCode: 400 });
+    expect(await db.query('SELECT count(*)::int AS count FROM quotes')).toEqual(before);
+  });
+
   it("defaults the markup to the shop's markup_default", async () => {
     await db.query('UPDATE users SET markup_default = 22 WHERE id = $1', [shopB.user_id]);
     const response = await createQuote(shopB).expect(201);
