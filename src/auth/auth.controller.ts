@@ -8,14 +8,13 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../common/current-user.decorator';
-import { Public } from '../common/public.decorator';
+import { ApiNoAuth, Public } from '../common/public.decorator';
 import type { User } from '../database/entities';
 import { UpdateProfileDto } from '../users/dto/update-profile.dto';
 import { toUserProfile, UserProfileResponse } from '../users/user-profile.response';
@@ -27,8 +26,6 @@ import { LocalAuthGuard } from './guards/local-auth.guard';
 import { OptionalAuth } from './optional-auth.decorator';
 import { RateLimitedFilter } from './rate-limit/rate-limited.filter';
 
-/** In the OpenAPI document: the route needs no token (the document's default is the bearer scheme). */
-const ApiNoAuth = () => ApiSecurity({});
 const TOO_MANY = { description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 
 @ApiTags('auth')
@@ -68,7 +65,6 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Log in with email and password: a new refresh family' })
-  @ApiNoAuth()
   @ApiOkResponse({ type: TokenResponse })
   @ApiBadRequestResponse({ description: 'email or password missing, or an unknown field' })
   @ApiUnauthorizedResponse({ description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike' })
@@ -81,7 +77,6 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Trade a refresh token for a new pair; the presented token is superseded' })
-  @ApiNoAuth()
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({ description: 'Unknown, expired, revoked or superseded refresh token' })
   @ApiTooManyRequestsResponse(TOO_MANY)
@@ -92,7 +87,6 @@ export class AuthController {
   @Public()
   @Post('guest')
   @ApiOperation({ summary: 'Start as a guest: a provisional account with a quote session' })
-  @ApiNoAuth()
   @ApiBody({ required: false, type: EmptyBodyDto })
   @ApiCreatedResponse({ type: TokenResponse, description: 'user.is_provisional is true; session_id is the new quote session' })
   @ApiTooManyRequestsResponse(TOO_MANY)
@@ -104,7 +98,6 @@ export class AuthController {
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Revoke the refresh token's family; its access tokens stop working at once" })
-  @ApiNoAuth()
   @ApiNoContentResponse({ description: 'Revoked, or the token was unknown' })
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
     await this.auth.logout(dto.refresh_token);

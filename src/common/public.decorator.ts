@@ -1,6 +1,13 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
 
 export const IS_PUBLIC = 'isPublic';
 
-/** Marks a route (or a controller) as reachable without an access token; every other route is guarded. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** In the OpenAPI document: the route needs no token (the document's default is the bearer scheme). */
+export const ApiNoAuth = () => ApiSecurity({});
+
+/**
+ * Marks a route (or a controller) as reachable without an access token, for the guard and in the OpenAPI
+ * document alike; every other route is guarded.
+ */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiNoAuth());
