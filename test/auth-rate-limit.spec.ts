@@ -7,7 +7,7 @@ import { MemoryRateLimiter } from '../src/auth/rate-limit/memory-rate-limiter';
 import type { RateLimiter } from '../src/auth/rate-limit/rate-limiter';
 import { RedisRateLimiter } from '../src/auth/rate-limit/redis-rate-limiter';
 import { DEFAULT_PASSWORD, registerShop, uniqueEmail } from './support/auth';
-import { startTestApp } from './support/test-app';
+import { closeTestApp, openTestApp, startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // The machine's Redis (CI starts it); every key of this file is under a prefix of its own.
@@ -96,22 +96,16 @@ describe('rate limits over HTTP, per client IP behind one trusted proxy', () => 
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(
-      db.config({
+    ({ db, app } = await openTestApp({
         TRUST_PROXY: '1',
         RATE_LIMIT_LOGIN_IP: '3/15m',
         RATE_LIMIT_REGISTER_IP: '4/1h',
         RATE_LIMIT_GUEST_IP: '2/1h',
         RATE_LIMIT_REFRESH_IP: '2/5m',
-      }),
-    );
+      }));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => closeTestApp(db, app));
 
   it('limits failed logins per client IP, across accounts', async () => {
     const attacker = randomIp();
@@ -158,14 +152,10 @@ describe('rate limits without a trusted proxy', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.config({ RATE_LIMIT_GUEST_IP: '1/1h' }));
+    ({ db, app } = await openTestApp({ RATE_LIMIT_GUEST_IP: '1/1h' }));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => closeTestApp(db, app));
 
   it('takes the client IP from the socket and ignores X-Forwarded-For', async () => {
     await request(app.getHttpServer()).post('/api/auth/guest').set('X-Forwarded-For', randomIp()).expect(201);

@@ -3,8 +3,8 @@ import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, createGuest, DEFAULT_PASSWORD, jwtClaims, registerShop, uniqueEmail } from './support/auth';
-import { startTestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { closeTestApp, openTestApp } from './support/test-app';
+import type { TestDatabase } from './support/test-database';
 
 const PROFILE_FIELDS = [
   'id',
@@ -34,15 +34,11 @@ describe('accounts and auth', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // Many accounts from one address in this file: the per-IP limits have tests of their own.
-    app = await startTestApp(db.config({ RATE_LIMIT_REGISTER_IP: '1000/1h', RATE_LIMIT_GUEST_IP: '1000/1h' }));
+    ({ db, app } = await openTestApp({ RATE_LIMIT_REGISTER_IP: '1000/1h', RATE_LIMIT_GUEST_IP: '1000/1h' }));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => closeTestApp(db, app));
 
   it('user table exists', async () => {
     const columns = await db.query<{ column_name: string }>(

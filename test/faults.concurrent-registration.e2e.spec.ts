@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DEFAULT_PASSWORD, uniqueEmail } from './support/auth';
-import { startTestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { closeTestApp, openTestApp } from './support/test-app';
+import type { TestDatabase } from './support/test-database';
 
 const DISTINCT_EMAILS = 50;
 // Each address as typed in four ways; the server stores it trimmed and lower-cased, so all four are one account.
@@ -18,14 +18,10 @@ describe('200 concurrent registrations of 50 distinct emails', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.config({ RATE_LIMIT_REGISTER_IP: '1000/1h' }));
+    ({ db, app } = await openTestApp({ RATE_LIMIT_REGISTER_IP: '1000/1h' }));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => closeTestApp(db, app));
 
   it('creates exactly one account per email, whatever its case', async () => {
     const emails = Array.from({ length: DISTINCT_EMAILS }, () => uniqueEmail('race'));

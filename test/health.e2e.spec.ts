@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { startTestApp } from './support/test-app';
+import type { TestDatabase } from './support/test-database';
+import { closeTestApp, openTestApp } from './support/test-app';
 
 const PUBLIC_ROUTES = [
   ['/api/health', 'get'],
@@ -28,14 +28,10 @@ describe('GET /api/health', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.config());
+    ({ db, app } = await openTestApp());
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => closeTestApp(db, app));
 
   it('answers 200 while the database answers', async () => {
     const response = await request(app.getHttpServer()).get('/api/health').expect(200);

@@ -5,8 +5,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, registerShop, type TokenResponse } from './support/auth';
 import { runBuilt } from './support/processes';
-import { startTestApp } from './support/test-app';
-import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
+import { closeTestApp, openTestApp } from './support/test-app';
+import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const PRICE_FIELDS = ['id', 'material_type', 'supplier', 'price_per_foot', 'price_per_lb', 'price_per_sqft', 'price_date', 'scope', 'source', 'notes'];
 
@@ -21,8 +21,7 @@ describe('GET /api/material-prices', () => {
   const seed = (args: string[]) => runBuilt('seed.js', args, { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.config());
+    ({ db, app } = await openTestApp());
     shopA = await registerShop(app);
     shopB = await registerShop(app);
 
@@ -39,8 +38,7 @@ describe('GET /api/material-prices', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await closeTestApp(db, app);
     if (shopFolder) await rm(shopFolder, { recursive: true, force: true });
   });
 

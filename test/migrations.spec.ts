@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { schemaSnapshot, V1_TABLES, v1Rows } from './support/schema-snapshot';
+import { V1_TABLES } from '../src/migrations/1764201600000-V1Baseline';
+import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const V1_SQL = readFileSync('test/fixtures/v1-database.sql', 'utf8');

@@ -2,8 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { JOB_TYPES } from '../src/reference-data';
 import { bearer, createGuest, registerShop, type TokenResponse } from './support/auth';
-import { startTestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { closeTestApp, openTestApp } from './support/test-app';
+import type { TestDatabase } from './support/test-database';
 
 describe('quotes and quote sessions', () => {
   let db: TestDatabase;
@@ -16,16 +16,12 @@ describe('quotes and quote sessions', () => {
     http().post('/api/quotes').set(bearer(shop.access_token)).send(body);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db.config());
+    ({ db, app } = await openTestApp());
     shopA = await registerShop(app);
     shopB = await registerShop(app);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => closeTestApp(db, app));
 
   it('quote attaches to user', async () => {
     const response = await createQuote(shopA, { job_type: 'cantilever_gate', project_description: '16 ft gate', inputs_json: { width_ft: 16 } }).expect(201);

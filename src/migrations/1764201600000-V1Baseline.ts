@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-const V1_TABLES = ['customers', 'process_rates', 'material_prices', 'quotes', 'quote_line_items'];
+/** The v1 application's tables, parents first. */
+export const V1_TABLES = ['customers', 'process_rates', 'material_prices', 'quotes', 'quote_line_items'];
 
 /**
  * The v1 schema exactly as the v1 application created it (shared/fixtures/v1-database.sql, without its rows).

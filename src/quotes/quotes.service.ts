@@ -4,8 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Quote, User } from '../database/entities';
 import type { CreateQuoteDto } from './dto/create-quote.dto';
 import { QuoteSessionsService } from './quote-sessions.service';
+import { POSTGRES_INT_MAX } from '../database/postgres-limits';
 
-const POSTGRES_INT_MAX = 2_147_483_647;
 
 export interface QuotePage {
   items: Quote[];

@@ -1,6 +1,5 @@
+import { V1_TABLES } from '../../src/migrations/1764201600000-V1Baseline';
 import type { TestDatabase } from './test-database';
-
-export const V1_TABLES = ['customers', 'process_rates', 'material_prices', 'quotes', 'quote_line_items'];
 
 /** Columns, constraints and indexes of `tables`, in a stable order, for comparing two schemas. */
 export async function schemaSnapshot(db: TestDatabase, tables: string[]): Promise<unknown> {

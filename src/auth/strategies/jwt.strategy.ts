@@ -6,8 +6,8 @@ import type { User } from '../../database/entities';
 import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { strategyRegistry } from './run-strategy';
+import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 
-const POSTGRES_INT_MAX = 2_147_483_647;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
