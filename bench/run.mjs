@@ -150,10 +150,10 @@ async function loginFlood(server, databaseUrl, shop) {
   };
 }
 
-const PRICE_COLUMNS = 'material_type, supplier, price_date, price_per_foot, source';
+const PRICE_COLUMNS = 'material_type, supplier, supplier_id, price_date, price_per_foot, source';
 
-function csvLine(record, source) {
-  return `${record.material_type},${record.supplier},${record.date},${record.price_per_foot},${source}\n`;
+function csvLine(record, supplierId, source, ...extra) {
+  return `${[record.material_type, record.supplier, supplierId, record.date, record.price_per_foot, source, ...extra].join(',')}\n`;
 }
 
 /**
@@ -166,24 +166,28 @@ async function copyReference(databaseUrl, records) {
     const key = `${record.material_type}\u0000${record.supplier}`;
     if ((latest.get(key)?.date ?? '') < record.date) latest.set(key, record);
   }
+  // The suppliers are records, which prices reference.
+  const supplierIds = new Map([...new Set(records.map((record) => record.supplier))].map((name, index) => [name, index + 1]));
   const historyCsv = join(scratch, 'history.csv');
   const currentCsv = join(scratch, 'current.csv');
-  writeFileSync(historyCsv, records.map((record) => csvLine(record, 'copy')).join(''));
-  writeFileSync(currentCsv, [...latest.values()].map((record) => csvLine(record, 'copy')).join(''));
+  writeFileSync(historyCsv, records.map((record) => csvLine(record, supplierIds.get(record.supplier), 'copy')).join(''));
+  // A current price holds one unit's price and names that unit.
+  writeFileSync(currentCsv, [...latest.values()].map((record) => csvLine(record, supplierIds.get(record.supplier), 'copy', 'foot')).join(''));
   const script = join(scratch, 'copy.sql');
   writeFileSync(
     script,
     [
       'BEGIN;',
+      `INSERT INTO suppliers (id, name, name_key) VALUES ${[...supplierIds].map(([name, id]) => `(${id}, '${name}', '${name.toLowerCase()}')`).join(', ')};`,
       `\\copy material_price_history (${PRICE_COLUMNS}) FROM '${historyCsv}' WITH (FORMAT csv)`,
-      `\\copy material_prices (${PRICE_COLUMNS}) FROM '${currentCsv}' WITH (FORMAT csv)`,
+      `\\copy material_prices (${PRICE_COLUMNS}, unit) FROM '${currentCsv}' WITH (FORMAT csv)`,
       'COMMIT;',
     ].join('\n'),
   );
   const started = performance.now();
   await run('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-f', script, databaseUrl]);
   const seconds = (performance.now() - started) / 1000;
-  await withClient(databaseUrl, (client) => client.query('TRUNCATE material_price_history, material_prices'));
+  await withClient(databaseUrl, (client) => client.query('TRUNCATE material_price_history, material_prices, suppliers'));
   return { seconds, currentRows: latest.size };
 }
 

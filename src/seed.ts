@@ -1,15 +1,17 @@
 import 'reflect-metadata';
+import { type FileHandle, open } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import { isDatabaseUnavailable } from './common/database-unavailable.filter';
 import { loadConfigOrReport } from './config/app-config';
+import { droppedOptionsMessage, dryRunTakenByNpm, NPM_DRY_RUN_MESSAGE, seedOptionsDroppedByNestStart } from './seed/launcher-arguments';
 import { describeProgress, ProgressLine } from './seed/progress-line';
 import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-options';
-import { exitCodeOf, formatReport } from './seed/seed-report';
+import { exitCodeOf, formatReport, reportAsJson } from './seed/seed-report';
 import { SeedRunError } from './seed/seed-run.error';
 import { SeedModule } from './seed/seed.module';
 import { SeedService } from './seed/seed.service';
 
-/** `seed [--dir DIR] [--dry-run] [--shop EMAIL]`: exit 0 all loaded, 2 some records rejected, 1 could not run. */
+/** `seed [--dir DIR] [--dry-run] [--shop EMAIL] [--mappings FILE] [--report FILE]`: exit 0 all loaded, 2 some records rejected, 1 could not run. */
 async function main(argv: string[]): Promise<number> {
   let options;
   try {
@@ -19,27 +21,44 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${error.message}\n${SEED_USAGE}`);
     return 1;
   }
+  const droppedByNestStart = seedOptionsDroppedByNestStart();
+  if (droppedByNestStart.length > 0) {
+    console.error(droppedOptionsMessage(droppedByNestStart, argv));
+    return 1;
+  }
   if (options === 'help') {
     console.log(SEED_USAGE);
     return 0;
+  }
+  if (dryRunTakenByNpm() && !options.dryRun) {
+    console.error(NPM_DRY_RUN_MESSAGE);
+    return 1;
   }
 
   const config = loadConfigOrReport();
   if (!config) return 1;
 
   let context;
+  let reportFile: FileHandle | undefined;
   try {
+    // Opened before anything is loaded, so that a report path that cannot be written stops the run unchanged.
+    if (options.reportFile !== null) reportFile = await open(options.reportFile, 'w');
     // Nest's own logs would bury the report; every failure is printed below as one clear message instead.
     context = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger: false, abortOnError: false });
     const progressLine = new ProgressLine(process.stderr);
     const report = await context.get(SeedService).run(options, (progress) => progressLine.update(describeProgress(progress)));
     progressLine.clear();
     console.log(formatReport(report).join('\n'));
+    await reportFile?.writeFile(`${JSON.stringify(reportAsJson(report), null, 2)}\n`);
     return exitCodeOf(report);
   } catch (error) {
-    console.error(`The seeder could not run: ${explain(error)}`);
+    const message = `The seeder could not run: ${explain(error)}`;
+    console.error(message);
+    // The report file says so too, rather than being left empty.
+    await reportFile?.writeFile(`${JSON.stringify({ error: message }, null, 2)}\n`).catch(() => undefined);
     return 1;
   } finally {
+    await reportFile?.close();
     await context?.close();
   }
 }

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { V1_TABLES } from '../src/migrations/1764201600000-V1Baseline';
+import { V1_TABLES, V1Baseline1764201600000 } from '../src/migrations/1764201600000-V1Baseline';
+import { V2Foundation1764201600001 } from '../src/migrations/1764201600001-V2Foundation';
+import { MIGRATIONS } from '../src/migrations';
 import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const V1_SQL = readFileSync('test/fixtures/v1-database.sql', 'utf8');
-const V2_TABLES = ['users', 'auth_tokens', 'quote_sessions', 'hardware_items', 'historical_actuals', 'material_price_history'];
+const V2_TABLES = ['users', 'auth_tokens', 'quote_sessions', 'hardware_items', 'historical_actuals', 'material_price_history', 'suppliers', 'price_mappings'];
+const MIGRATION_NAMES = ['V1Baseline1764201600000', 'V2Foundation1764201600001', 'SuppliersAndMappings1764201600002'];
 
-async function openMigrator(db: TestDatabase): Promise<DataSource> {
-  const dataSource = new DataSource({ ...dataSourceOptions(db.config()), logging: false });
+async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {
+  const dataSource = new DataSource({ ...dataSourceOptions(db.config()), migrations, logging: false });
   return dataSource.initialize();
 }
 
@@ -41,7 +44,7 @@ describe('migrations on a fresh empty database', () => {
 
   it('migrates to v2 with every table of the schema', async () => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    expect(applied.map((migration) => migration.name)).toEqual(['V1Baseline1764201600000', 'V2Foundation1764201600001']);
+    expect(applied.map((migration) => migration.name)).toEqual(MIGRATION_NAMES);
     expect(await tableNames(db)).toEqual(expect.arrayContaining([...V1_TABLES, ...V2_TABLES, 'migrations']));
   });
 
@@ -56,8 +59,7 @@ describe('migrations on a fresh empty database', () => {
   });
 
   it('reverts every migration back to an empty database', async () => {
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    for (const _ of MIGRATION_NAMES) await dataSource.undoLastMigration();
     expect(await tableNames(db)).toEqual(['migrations']);
   });
 });
@@ -87,18 +89,35 @@ describe('migrations on an existing v1 database', () => {
 
   it('adopts the v1 schema and upgrades it in place', async () => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    expect(applied).toHaveLength(2);
+    expect(applied).toHaveLength(MIGRATION_NAMES.length);
     expect(await tableNames(db)).toEqual(expect.arrayContaining([...V1_TABLES, ...V2_TABLES]));
     expect(await pendingSchemaChanges(dataSource)).toEqual([]);
   });
 
   it('keeps every v1 row and value, with legacy enum names lower-cased', async () => {
     const upgraded = await v1Rows(db);
-    for (const table of V1_TABLES) {
+    for (const table of V1_TABLES.filter((name) => name !== 'material_prices')) {
       const expected = originalRows[table].map((row) => lowerCaseLegacyNames(table, JSON.parse((row as { row: string }).row)));
       const actual = upgraded[table].map((row) => pick(JSON.parse((row as { row: string }).row), Object.keys(expected[0])));
       expect(actual).toEqual(expected);
     }
+  });
+
+  it('keeps every v1 price, a row that priced several units becoming one row per unit', async () => {
+    const expected = originalRows.material_prices.map((row) => lowerCaseLegacyNames('material_prices', JSON.parse((row as { row: string }).row)));
+    const perUnit = await db.query<Record<string, unknown>>(
+      `SELECT min(id) AS id, material_type, max(price_per_lb) AS price_per_lb, max(price_per_sqft) AS price_per_sqft, max(price_per_foot) AS price_per_foot,
+              to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SS') AS updated_at, notes, array_agg(unit ORDER BY unit) AS units
+         FROM material_prices GROUP BY material_type, updated_at, notes ORDER BY min(id)`,
+    );
+    expect(perUnit.map(({ units: _units, ...row }) => row)).toEqual(expected);
+    expect(perUnit.map((row) => [row.material_type, row.units])).toEqual([
+      ['mild_steel', ['lb']],
+      ['stainless_304', ['lb']],
+      ['square_tubing', ['foot', 'lb']],
+      ['flat_bar', ['lb']],
+      ['aluminum_6061', ['lb', 'sqft']],
+    ]);
   });
 
   it('turns job_type and material_type into VARCHAR', async () => {
@@ -120,30 +139,31 @@ describe('migrations on an existing v1 database', () => {
     for (const quote of quotes) {
       expect(quote).toEqual({ user_id: null, session_id: null, inputs_json: {}, outputs_json: {}, selected_markup_pct: 15, pdf_url: null });
     }
-    const prices = await db.query(`SELECT supplier, price_date, source, shop_id FROM material_prices`);
-    expect(prices).toHaveLength(5);
-    for (const price of prices) expect(price).toEqual({ supplier: null, price_date: null, source: null, shop_id: null });
+    const prices = await db.query(`SELECT supplier, supplier_id, price_date, source, shop_id FROM material_prices`);
+    expect(prices).toHaveLength(7);
+    for (const price of prices) expect(price).toEqual({ supplier: null, supplier_id: null, price_date: null, source: null, shop_id: null });
   });
 
   it('reverts to the v1 schema with the v1 rows intact', async () => {
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    for (const _ of MIGRATION_NAMES) await dataSource.undoLastMigration();
     expect(await schemaSnapshot(db, V1_TABLES)).toEqual(originalSchema);
     expect(await v1Rows(db)).toEqual(originalRows);
     expect((await tableNames(db)).filter((name) => V2_TABLES.includes(name))).toEqual([]);
   });
 
   it('upgrades again after the revert', async () => {
-    expect(await dataSource.runMigrations()).toHaveLength(2);
+    expect(await dataSource.runMigrations()).toHaveLength(MIGRATION_NAMES.length);
     expect(await pendingSchemaChanges(dataSource)).toEqual([]);
   });
 
   it('refuses to revert when v2 rows cannot be held by v1, and changes nothing', async () => {
-    await db.query(`INSERT INTO material_prices (material_type, price_per_foot, supplier) VALUES ('sq_tube_2x11ga', 3.45, 'a supplier')`);
+    await db.query(`INSERT INTO material_prices (material_type, price_per_foot, unit, supplier) VALUES ('sq_tube_2x11ga', 3.45, 'foot', 'a supplier')`);
+    await dataSource.undoLastMigration();
     await expect(dataSource.undoLastMigration()).rejects.toThrow(/Cannot revert to v1/);
-    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
     const [{ count }] = await db.query<{ count: string }>(`SELECT count(*) FROM migrations`);
     expect(Number(count)).toBe(2);
+    await dataSource.runMigrations();
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
   });
 });
 
@@ -158,3 +178,80 @@ function lowerCaseLegacyNames(table: string, row: Record<string, unknown>): Reco
 function pick(row: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((key) => [key, row[key]]));
 }
+
+describe('the suppliers migration on a v2 database with prices', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let beforeSchema: unknown;
+  const TABLES = ['material_prices', 'material_price_history'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const v2 = await openMigrator(db, [V1Baseline1764201600000, V2Foundation1764201600001]);
+    await v2.runMigrations();
+    await v2.destroy();
+    beforeSchema = await schemaSnapshot(db, TABLES);
+    // What a v2 seeder left: one supplier under three spellings, and a price in two units.
+    await db.query(`
+      INSERT INTO material_prices (material_type, supplier, price_date, price_per_foot, price_per_lb, source) VALUES
+        ('sq_tube_2x11ga', 'Osorio', '2024-03-01', 3.1, NULL, 'a.json:1'),
+        ('sq_tube_2x11ga', 'OSORIO', '2024-06-01', 3.4, NULL, 'b.json:1'),
+        ('sq_tube_2x11ga', 'osorio.', NULL, 2.0, NULL, 'c.json:1'),
+        ('rect_tube_4x2x11ga', 'Wexler', '2024-06-03', 3.76, 3.42, 'w.json:4'),
+        ('pipe_2_sch40', NULL, NULL, NULL, NULL, NULL);
+      INSERT INTO material_price_history (material_type, supplier, price_date, price_per_foot, source) VALUES
+        ('sq_tube_2x11ga', 'Osorio', '2024-03-01', 3.1, 'a.json:1'),
+        ('sq_tube_2x11ga', 'OSORIO', '2024-03-01', 3.1, 'b.json:7'),
+        ('sq_tube_2x11ga', 'OSORIO', '2024-06-01', 3.4, 'b.json:1');`);
+    dataSource = await openMigrator(db);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('makes the spellings one supplier, keeps the current price the rules choose, and splits units', async () => {
+    expect(await dataSource.runMigrations()).toHaveLength(1);
+    expect(await db.query(`SELECT name, name_key FROM suppliers ORDER BY name_key`)).toEqual([
+      { name: 'OSORIO', name_key: 'osorio' },
+      { name: 'Wexler', name_key: 'wexler' },
+    ]);
+    expect(
+      await db.query(
+        `SELECT material_type, supplier, unit, coalesce(price_per_foot, price_per_lb) AS price, price_date::text AS price_date
+           FROM material_prices ORDER BY material_type, unit`,
+      ),
+    ).toEqual([
+      { material_type: 'pipe_2_sch40', supplier: null, unit: null, price: null, price_date: null },
+      { material_type: 'rect_tube_4x2x11ga', supplier: 'Wexler', unit: 'foot', price: 3.76, price_date: '2024-06-03' },
+      { material_type: 'rect_tube_4x2x11ga', supplier: 'Wexler', unit: 'lb', price: 3.42, price_date: '2024-06-03' },
+      { material_type: 'sq_tube_2x11ga', supplier: 'OSORIO', unit: 'foot', price: 3.4, price_date: '2024-06-01' },
+    ]);
+    // The replaced current prices stay observations; the observation stored under two spellings is one.
+    expect(
+      await db.query(`SELECT supplier, price_date::text AS price_date, price_per_foot FROM material_price_history ORDER BY price_date NULLS FIRST, price_per_foot`),
+    ).toEqual([
+      { supplier: 'OSORIO', price_date: null, price_per_foot: 2 },
+      { supplier: 'OSORIO', price_date: '2024-03-01', price_per_foot: 3.1 },
+      { supplier: 'OSORIO', price_date: '2024-06-01', price_per_foot: 3.4 },
+    ]);
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+  });
+
+  it('refuses to revert while owner mappings exist, or while one supplier has units of different dates, then reverts with every current price merged back', async () => {
+    await db.query(`INSERT INTO material_prices (material_type, supplier, unit, price_per_lb, price_date) VALUES ('sq_tube_2x11ga', 'OSORIO', 'lb', 0.9, '2023-01-01')`);
+    await expect(dataSource.undoLastMigration()).rejects.toThrow(/prices of sq_tube_2x11ga differ by unit in date or source/);
+    await db.query(`DELETE FROM material_prices WHERE unit = 'lb' AND material_type = 'sq_tube_2x11ga'`);
+    await db.query(`INSERT INTO price_mappings (kind, match_text, match_key) VALUES ('ignore', 'Scrap', 'scrap')`);
+    await expect(dataSource.undoLastMigration()).rejects.toThrow(/owner mappings exist/);
+    await db.query(`DELETE FROM price_mappings`);
+    await dataSource.undoLastMigration();
+    expect(await schemaSnapshot(db, TABLES)).toEqual(beforeSchema);
+    expect(await db.query(`SELECT material_type, supplier, price_per_foot, price_per_lb FROM material_prices ORDER BY material_type`)).toEqual([
+      { material_type: 'pipe_2_sch40', supplier: null, price_per_foot: null, price_per_lb: null },
+      { material_type: 'rect_tube_4x2x11ga', supplier: 'Wexler', price_per_foot: 3.76, price_per_lb: 3.42 },
+      { material_type: 'sq_tube_2x11ga', supplier: 'OSORIO', price_per_foot: 3.4, price_per_lb: null },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { deriveMaterialKey, formatInches, parseLengthFeet } from '../src/seed/material-key';
+import { deriveMaterialKey, formatInches, parseLengthFeet } from '../src/material-keys/material-key';
 
 const keyOf = (description: string, hints?: string[]) => {
   const derived = deriveMaterialKey(description, hints);

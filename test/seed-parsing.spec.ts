@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseDate } from '../src/seed/dates';
 import { ProgressLine } from '../src/seed/progress-line';
 import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
-import { describeReject, emptyReport, exitCodeOf, formatReport } from '../src/seed/seed-report';
+import { emptyReport, exitCodeOf, formatReport, reportAsJson } from '../src/seed/seed-report';
 import { readSourceFile } from '../src/seed/source-files';
 
 describe('seed dates', () => {
@@ -35,15 +35,22 @@ describe('seed dates', () => {
 
 describe('seed arguments', () => {
   it('defaults to data/raw, a real run and the shared baseline', () => {
-    expect(parseSeedArguments([])).toEqual({ directory: 'data/raw', dryRun: false, shopEmail: null });
+    expect(parseSeedArguments([])).toEqual({ directory: 'data/raw', directoryGiven: false, mappingsFile: null, reportFile: null, dryRun: false, shopEmail: null });
   });
 
   it('reads every flag, in both spellings, past the -- that npm and nest pass', () => {
-    expect(parseSeedArguments(['--', '--dir', 'in', '--dry-run', '--shop=Owner@Shop.com'])).toEqual({ directory: 'in', dryRun: true, shopEmail: 'Owner@Shop.com' });
+    expect(parseSeedArguments(['--', '--dir', 'in', '--dry-run', '--shop=Owner@Shop.com', '--mappings', 'm.json', '--report=r.json'])).toEqual({
+      directory: 'in',
+      directoryGiven: true,
+      mappingsFile: 'm.json',
+      reportFile: 'r.json',
+      dryRun: true,
+      shopEmail: 'Owner@Shop.com',
+    });
     expect(parseSeedArguments(['--help'])).toBe('help');
   });
 
-  it.each([[['--dir']], [['--dir', '--dry-run']], [['--shop=']], [['--dry-run=yes']], [['--force']], [['extra']]])('refuses %j', (argv) => {
+  it.each([[['--dir']], [['--dir', '--dry-run']], [['--shop=']], [['--dry-run=yes']], [['--force']], [['extra']], [['--mappings']], [['--report', '--dry-run']]])('refuses %j', (argv) => {
     expect(() => parseSeedArguments(argv)).toThrow(SeedUsageError);
   });
 });
@@ -81,29 +88,68 @@ describe('seed source files', () => {
 });
 
 describe('seed report', () => {
-  const options = { directory: 'data/raw', dryRun: false, shopEmail: null };
+  const options = { directory: 'data/raw', directoryGiven: false, mappingsFile: null, reportFile: null, dryRun: false, shopEmail: null };
+  const offer = (description: string, stated: string, date: string | null, mappable = true) => ({ field: 'material', description, stated, date, mappable });
 
-  it('always prints the summary line, then the actuals and the rejects', () => {
+  it('groups the rejects of one description into one line with its records, the reason and the mapping that fixes it', () => {
     const report = {
       ...emptyReport(options),
-      prices: { loaded: 2, alreadyCurrent: 1, newObservations: 3, entries: 4 },
+      prices: { loaded: 2, alreadyCurrent: 1, newObservations: 3, entries: 4, ignored: 0 },
       actuals: { loaded: 1, alreadyCurrent: 0 },
       rejects: [
-        { file: 'a.json', locator: '3', reason: 'material_type is missing' },
-        { file: 'b.json', locator: null, reason: 'is not valid JSON: Unexpected end of JSON input' },
+        { file: 'a.json', record: 1, line: null, reason: 'the description stops at "x": it was cut off', offer: offer('Flat Bar 1/2" x', '5.6 per foot', '2023-09-05') },
+        { file: 'a.json', record: 3, line: null, reason: 'material_type is missing', offer: null },
+        { file: 'b.json', record: 18, line: null, reason: 'the description stops at "x": it was cut off', offer: offer(' flat bar 1/2" X', '6.62 per foot', null) },
+        { file: 'c.json', record: null, line: null, reason: 'is not valid JSON: Unexpected end of JSON input', offer: null },
+        { file: 'd.json', record: 2, line: null, reason: 'a price per piece (84) with no stick length', offer: offer('2" SQ TUBE', '84 per piece', null, false) },
       ],
+      warnings: [{ kind: 'undated_current' as const, message: 'an undated price became current' }],
     };
     const lines = formatReport(report);
-    const summary = lines.indexOf('Loaded 2 material prices, 1 already current');
-    expect(lines.slice(summary)).toEqual([
+    expect(lines.slice(lines.indexOf('Rejected 5 records (4 items):'))).toEqual([
+      'Rejected 5 records (4 items):',
+      '  Flat Bar 1/2" x — a.json:1 (5.6 per foot, 2023-09-05), b.json:18 (6.62 per foot, no date): the description stops at "x": it was cut off. ' +
+        'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "MATERIAL_KEY" } or "ignore": [ "Flat Bar 1/2\\" x" ]',
+      '  2" SQ TUBE — d.json:2 (84 per piece, no date): a price per piece (84) with no stick length. Fix the record, or skip it in the mappings: "ignore": [ "2\\" SQ TUBE" ]',
+      '  a.json:3: material_type is missing',
+      '  c.json: is not valid JSON: Unexpected end of JSON input',
+      'Warnings (1):',
+      '  an undated price became current',
+      'Price history: 3 new observations from 4 prices read',
       'Loaded 2 material prices, 1 already current',
       'Loaded 1 labor actuals, 0 already current',
-      'Rejected 2 records:',
-      '  a.json:3: material_type is missing',
-      '  b.json: is not valid JSON: Unexpected end of JSON input',
+      'Rejected 5 records',
+      'Warnings: 1',
     ]);
     expect(exitCodeOf(report)).toBe(2);
-    expect(describeReject(report.rejects[0])).toBe('a.json:3: material_type is missing');
+    const json = reportAsJson(report);
+    expect(json.rejects[4].fixes).toEqual([{ ignore: ['2" SQ TUBE'] }]);
+    expect(json.counts).toEqual({
+      material_prices: { loaded: 2, already_current: 1, new_observations: 3, read: 4, ignored: 0 },
+      labor_actuals: { loaded: 1, already_current: 0 },
+      rejected: 5,
+      warnings: 1,
+    });
+    expect(json.rejects[0]).toEqual({
+      file: 'a.json',
+      record: 1,
+      line: null,
+      field: 'material',
+      description: 'Flat Bar 1/2" x',
+      price: '5.6 per foot',
+      date: '2023-09-05',
+      reason: 'the description stops at "x": it was cut off',
+      fixes: [{ materials: { 'Flat Bar 1/2" x': 'MATERIAL_KEY' } }, { ignore: ['Flat Bar 1/2" x'] }],
+    });
+  });
+
+  it('says what a dry run would load', () => {
+    const lines = formatReport({ ...emptyReport({ ...options, dryRun: true }), prices: { loaded: 5, alreadyCurrent: 2, newObservations: 5, entries: 7, ignored: 1 } });
+    expect(lines[0]).toBe('Dry run: nothing is written. Loading data/raw into the shared baseline');
+    expect(lines).toContain('Would load 5 material prices, 2 already current');
+    expect(lines).toContain('Would load 0 labor actuals, 0 already current');
+    expect(lines).toContain('Ignored 1 price the mappings say to skip');
+    expect(lines.some((line) => line.startsWith('Loaded'))).toBe(false);
   });
 
   it('says when there was nothing to load and exits 0', () => {

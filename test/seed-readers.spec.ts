@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LaborActual, PriceObservation } from '../src/seed/canonical-records';
+import { MappingLookup } from '../src/material-prices/price-mappings';
 import { readRecord } from '../src/seed/readers';
+
+const NO_MAPPINGS = new MappingLookup([]);
+/** What the seeder gives a reader for record `record` (from 1) of `file`. */
+const at = (file: string, record: number) => ({ place: { file, record }, mappings: NO_MAPPINGS });
 
 const EXPORTS = join(process.cwd(), 'test/fixtures/supplier-exports');
 const load = (file: string): unknown => JSON.parse(readFileSync(join(EXPORTS, file), 'utf8'));
@@ -9,7 +14,7 @@ const asRecords = (content: unknown): unknown[] => (Array.isArray(content) ? con
 
 /** Every item read from `records`, as the seeder reads a file. */
 function readAll(file: string, records: unknown[]) {
-  return records.map((record, index) => readRecord(record, { file, locator: String(index) }));
+  return records.map((record, index) => readRecord(record, at(file, index + 1)));
 }
 
 function priceOf(reading: ReturnType<typeof readRecord>, index = 0): PriceObservation {
@@ -53,7 +58,9 @@ describe('seed readers on the real exports', () => {
       pricePerLb: null,
       pricePerSqft: null,
       notes: '326.4 per 24\' 0" stick',
-      source: 'osorio_prices_raw.json:0',
+      source: 'osorio_prices_raw.json:1',
+      rawDescription: 'Tubing - Square 6" x 6" x 3/16ga',
+      unknownKeyFamily: false,
     });
   });
 
@@ -77,14 +84,19 @@ describe('seed readers on the real exports', () => {
       { ...line, unit: 'CWT', rate_per_unit: 96, description: '1/2" x 4" HR FLATS 20\'' },
     ]);
     expect(priceOf(withLength)).toMatchObject({ materialType: 'sq_tube_2x11ga', pricePerFoot: 3.5 });
-    expect(withoutLength.items[0]).toEqual({ locator: '1', problem: expect.stringContaining('a price per piece (84) with no stick length') });
+    // No key mapping fixes a missing stick length: only skipping the line does.
+    expect(withoutLength.items[0]).toEqual({
+      place: { file: 'estimate.json', record: 2 },
+      problem: 'a price per piece (84) with no stick length (like 20\') or sheet size (like 48" x 96") to turn it into a unit price',
+      offer: { field: 'description', description: '2" x 2" x 11G HR SQUARE TUBE', stated: '84 per piece', date: '2025-01-02', mappable: false },
+    });
     expect(priceOf(perCwt)).toMatchObject({ materialType: 'flat_bar_4x0.5', pricePerLb: 0.96 });
   });
 
   it('reads each line of a bill of materials, per foot from the stick length and per square foot from the sheet size', () => {
     const [bom] = readAll('firetable_pro_bom.json', asRecords(load('firetable_pro_bom.json')));
     expect(bom.items).toHaveLength(12);
-    expect(bom.items.map((item) => item.locator)).toEqual(Array.from({ length: 12 }, (_, index) => `0.materials[${index}]`));
+    expect(bom.items.map((item) => item.place)).toEqual(Array.from({ length: 12 }, (_, index) => ({ file: 'firetable_pro_bom.json', record: 1, line: index + 1 })));
     expect(priceOf(bom, 1)).toMatchObject({ materialType: 'ss304_angle_2x2x0.1875', pricePerFoot: 8.479, supplier: 'Osorio Metals Supply Inc.', priceDate: null });
     expect(priceOf(bom, 5)).toMatchObject({ materialType: 'ss304_sq_tube_1x0.125', pricePerFoot: 4.558 });
     expect(priceOf(bom, 7)).toMatchObject({ materialType: 'al_sheet_11ga', pricePerSqft: 7.0209 });
@@ -122,23 +134,24 @@ describe('seed record recognition', () => {
     [{ type: 'hardware_item', name: 'hinge' }, 'unknown record type "hardware_item" (known: material_price, labor_actual)'],
     [{ colour: 'red' }, 'no known format has the fields colour'],
   ])('rejects %j', (record, problem) => {
-    expect(readRecord(record, { file: 'f.json', locator: '4' })).toEqual({ shape: null, items: [{ locator: '4', problem }] });
+    expect(readRecord(record, at('f.json', 5))).toEqual({ shape: null, items: [{ place: { file: 'f.json', record: 5 }, problem, offer: null }] });
   });
 
   it('reads canonical records whether or not they name their type', () => {
     const price = { material_type: ' SQ_TUBE_2x11GA ', price_per_foot: 3.45, supplier: 'Osorio', date: '2024-03-15' };
-    expect(priceOf(readRecord(price, { file: 'f.json', locator: '0' }))).toMatchObject({ materialType: 'sq_tube_2x11ga', pricePerFoot: 3.45 });
-    expect(readRecord({ type: 'material_price', ...price }, { file: 'f.json', locator: '0' }).shape).toBe('material price');
+    expect(priceOf(readRecord(price, at('f.json', 1)))).toMatchObject({ materialType: 'sq_tube_2x11ga', pricePerFoot: 3.45 });
+    expect(readRecord({ type: 'material_price', ...price }, at('f.json', 1)).shape).toBe('material price');
   });
 
   it('names every problem of a canonical record at once, misspelt fields included', () => {
-    const reading = readRecord({ material_type: 'Square tube', price_per_ft: 3, date: '2024-02-30' }, { file: 'f.json', locator: '0' });
+    const reading = readRecord({ material_type: 'Square tube', price_per_ft: 3, date: '2024-02-30' }, at('f.json', 1));
     expect(reading.items).toEqual([
       {
-        locator: '0',
-        problem:
-          'unknown field "price_per_ft"; material_type "square tube" may hold only letters, digits, "_", "." and "-"; ' +
-          'no price: give price_per_foot, price_per_lb, price_per_sqft or several; date "2024-02-30" is not a real date',
+        place: { file: 'f.json', record: 1 },
+        problem: expect.stringMatching(
+          /^unknown field "price_per_ft"; .*a key may hold only .*; no price: give price_per_foot, price_per_lb, price_per_sqft or several; date "2024-02-30" is not a real date$/,
+        ),
+        offer: { field: 'material_type', description: 'Square tube', stated: '', date: '2024-02-30', mappable: true },
       },
     ]);
   });
@@ -146,7 +159,7 @@ describe('seed record recognition', () => {
   it('checks labor actuals against the job types and labor processes', () => {
     const reading = readRecord(
       { type: 'labor_actual', date: '2024-06-23', job_type: 'gazebo', actual_hours_by_process: { fit_tack: 2.5, welding: 3, full_weld: -1 } },
-      { file: 'f.json', locator: '0' },
+      at('f.json', 1),
     );
     const item = reading.items[0];
     expect('problem' in item && item.problem.split('; ')).toEqual([

@@ -1,74 +1,37 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { SeedOptions } from '../src/seed/seed-options';
 import { exitCodeOf, formatReport, type SeedReport } from '../src/seed/seed-report';
 import { SeedRunError } from '../src/seed/seed-run.error';
 import { WRITE_BATCH_SIZE } from '../src/seed/seed-writers';
-import { SeedModule } from '../src/seed/seed.module';
-import { SeedService } from '../src/seed/seed.service';
 import { runBuilt } from './support/processes';
-import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
-
-const REAL_EXPORTS = 'test/fixtures/supplier-exports';
-const SEEDED_TABLES = ['material_prices', 'material_price_history', 'historical_actuals'];
+import { createShop as createShopIn, NOTHING_SEEDED, openSeeder, price, printed, REAL_EXPORTS, type SeederHarness } from './support/seeder';
+import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 describe('invoice seeder', () => {
+  let harness: SeederHarness;
   let db: TestDatabase;
-  let context: INestApplicationContext;
-  let seeder: SeedService;
-  let workdir: string;
-  let folderCount = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // The seeder's own module on this database; MIGRATE_ON_START (set by db.config) migrates it.
-    context = await NestFactory.createApplicationContext(SeedModule.forRoot(db.config()), { logger: false });
-    seeder = context.get(SeedService);
-    workdir = await mkdtemp(join(tmpdir(), 'seed-spec-'));
+    harness = await openSeeder();
+    db = harness.db;
   });
 
   afterAll(async () => {
-    await context?.close();
-    await db?.drop();
-    if (workdir) await rm(workdir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   beforeEach(async () => {
-    await db.query(`TRUNCATE ${SEEDED_TABLES.join(', ')} RESTART IDENTITY`);
+    await harness.reset();
   });
 
-  /** A fresh folder holding `files`: JSON values are written as JSON, strings as they are. */
-  async function folder(files: Record<string, unknown>): Promise<string> {
-    folderCount += 1;
-    const path = join(workdir, `folder-${folderCount}`);
-    await mkdir(path);
-    for (const [name, content] of Object.entries(files)) {
-      await writeFile(join(path, name), typeof content === 'string' ? content : JSON.stringify(content));
-    }
-    return path;
-  }
-
-  const run = (directory: string, options: Partial<SeedOptions> = {}): Promise<SeedReport> =>
-    seeder.run({ directory, dryRun: false, shopEmail: null, ...options });
-
-  const printed = (report: SeedReport): string => formatReport(report).join('\n');
-
-  /** Every row of the seeded tables, as JSON text so values compare exactly. */
-  async function tables(): Promise<Record<string, string[]>> {
-    const rows: Record<string, string[]> = {};
-    for (const table of SEEDED_TABLES) {
-      rows[table] = (await db.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${table} t ORDER BY id`)).map((r) => r.row);
-    }
-    return rows;
-  }
+  const run: SeederHarness['run'] = (directory, options) => harness.run(directory, options);
+  const folder: SeederHarness['folder'] = (files) => harness.folder(files);
+  const tables: SeederHarness['tables'] = () => harness.tables();
+  const createShop = (email: string) => createShopIn(db, email);
 
   async function currentPrices(materialType: string): Promise<Record<string, unknown>[]> {
     return db.query(
       `SELECT supplier, shop_id, price_date::text AS price_date, price_per_foot, price_per_lb, price_per_sqft
-         FROM material_prices WHERE material_type = $1 ORDER BY supplier, shop_id`,
+         FROM material_prices WHERE material_type = $1 ORDER BY supplier, shop_id, unit`,
       [materialType],
     );
   }
@@ -81,30 +44,23 @@ describe('invoice seeder', () => {
     );
   }
 
-  async function createShop(email: string): Promise<number> {
-    const [row] = await db.query<{ id: number }>(`INSERT INTO users (email, password_hash) VALUES ($1, 'not a hash') RETURNING id`, [email]);
-    return row.id;
-  }
-
-  const price = (materialType: string, pricePerFoot: number, date: string, supplier = 'Osorio') => ({
-    material_type: materialType,
-    price_per_foot: pricePerFoot,
-    supplier,
-    date,
-  });
-
   describe('the canonical formats', () => {
-    it('lets a newer price replace the current one, leaves it for older and equal dates, and keeps every observation', async () => {
+    it('lets a newer price replace the current one, leaves it for older dates and lower prices of the same date, and keeps every observation', async () => {
       const first = await run(await folder({ 'march.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') }));
       expect(printed(first)).toContain('Loaded 1 material prices, 0 already current');
 
-      const olderAndEqual = await run(
-        await folder({ 'late.json': [price('sq_tube_2x11ga', 3.1, '2024-01-10'), price('sq_tube_2x11ga', 3.99, '2024-03-15')] }),
+      const olderAndLower = await run(
+        await folder({ 'late.json': [price('sq_tube_2x11ga', 3.1, '2024-01-10'), price('sq_tube_2x11ga', 3.3, '2024-03-15')] }),
       );
-      expect(printed(olderAndEqual)).toContain('Loaded 0 material prices, 1 already current');
+      expect(printed(olderAndLower)).toContain('Loaded 0 material prices, 1 already current');
+      expect(printed(olderAndLower)).toContain('sq_tube_2x11ga from Osorio per foot has 2 prices on 2024-03-15: 3.45, 3.3; the highest, 3.45, is current');
       expect(await currentPrices('sq_tube_2x11ga')).toEqual([
         { supplier: 'Osorio', shop_id: null, price_date: '2024-03-15', price_per_foot: 3.45, price_per_lb: null, price_per_sqft: null },
       ]);
+      // Same date, higher price: it becomes current, and the report shows both values.
+      const higher = await run(await folder({ 'again.json': price('sq_tube_2x11ga', 3.99, '2024-03-15') }));
+      expect(printed(higher)).toContain('Loaded 1 material prices, 0 already current');
+      expect(printed(higher)).toContain('sq_tube_2x11ga from Osorio per foot has 2 prices on 2024-03-15: 3.99, 3.45; the highest, 3.99, is current');
 
       const newer = await run(await folder({ 'june.json': price('sq_tube_2x11ga', 3.8, '2024-06-01') }));
       expect(printed(newer)).toContain('Loaded 1 material prices, 0 already current');
@@ -112,6 +68,7 @@ describe('invoice seeder', () => {
       expect((await historyOf('sq_tube_2x11ga')).map((row) => [row.price_date, row.price_per_foot])).toEqual([
         ['2024-01-10', 3.1],
         ['2024-03-15', 3.45],
+        ['2024-03-15', 3.3],
         ['2024-03-15', 3.99],
         ['2024-06-01', 3.8],
       ]);
@@ -176,12 +133,16 @@ describe('invoice seeder', () => {
       const dryRun = await run(directory, { dryRun: true });
       expect(await tables()).toEqual(before);
       expect(printed(dryRun)).toContain('Dry run: nothing is written.');
+      expect(printed(dryRun)).toContain('Would load 2 material prices, 1 already current');
+      expect(printed(dryRun)).not.toContain('Loaded');
 
       const realRun = await run(directory);
-      expect({ prices: dryRun.prices, actuals: dryRun.actuals, rejects: dryRun.rejects }).toEqual({
+      expect({ prices: dryRun.prices, actuals: dryRun.actuals, rejects: dryRun.rejects, changes: dryRun.changes, warnings: dryRun.warnings }).toEqual({
         prices: realRun.prices,
         actuals: realRun.actuals,
         rejects: realRun.rejects,
+        changes: realRun.changes,
+        warnings: realRun.warnings,
       });
       expect(printed(realRun)).toContain('Loaded 2 material prices, 1 already current');
     });
@@ -203,12 +164,14 @@ describe('invoice seeder', () => {
       await expect(run(await folder({ 'a.json': price('sq_tube_2x11ga', 3, '2024-01-01') }), { shopEmail: 'nobody@nowhere.test' })).rejects.toThrow(
         new SeedRunError('No shop account has the email nobody@nowhere.test: register the shop first, or leave out --shop to load the shared baseline'),
       );
-      expect(await tables()).toEqual({ material_prices: [], material_price_history: [], historical_actuals: [] });
+      expect(await tables()).toEqual(NOTHING_SEEDED);
     });
 
-    it('says there is nothing to load in a missing or empty folder', async () => {
-      const missing = await run(join(workdir, 'no-such-folder'));
+    it('says there is nothing to load in an empty folder or a missing default one, and refuses a missing --dir', async () => {
+      const absent = join(await folder({}), 'no-such-folder');
+      const missing = await run(absent);
       expect(missing.nothingToLoad).toMatch(/does not exist$/);
+      await expect(run(absent, { directoryGiven: true })).rejects.toThrow(new SeedRunError(`The folder ${absent} does not exist`));
       const empty = await run(await folder({ 'notes.txt': 'not json' }));
       expect(printed(empty)).toContain('Nothing to load: no .json files in');
       expect(printed(empty)).toContain('Ignored notes.txt: only .json files are read');
@@ -216,21 +179,21 @@ describe('invoice seeder', () => {
     });
   });
 
-  describe('bad input is reported as file:index: reason, and the good records still load', () => {
+  describe('bad input is reported as file:record: reason (records count from 1), and the good records still load', () => {
     const good = price('sq_tube_2x11ga', 3.45, '2024-03-15');
     const goodToo = price('angle_2x2x0.125', 1.29, '2024-12-02');
     // [case, content of bad.json, the reject line, material prices loaded from good.json and bad.json]
     const cases: [string, string, string | RegExp, number][] = [
       ['invalid JSON', '[\n  {"material_type": "angle_2x2x0.125", "price_per_foot": 1.29,}\n]', /^ {2}bad\.json: is not valid JSON: .+ \(line 2, column 63\)$/, 1],
-      ['a record that is not an object', JSON.stringify([goodToo, 'angle 2x2']), 'bad.json:1: the record is the text "angle 2x2", not an object', 2],
-      ['a record without material_type', JSON.stringify([goodToo, { price_per_foot: 2, supplier: 'Osorio', date: '2024-01-01' }]), 'bad.json:1: material_type is missing', 2],
-      ['a missing price', JSON.stringify([goodToo, { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', date: '2024-01-01' }]), 'bad.json:1: no price: give price_per_foot, price_per_lb, price_per_sqft or several', 2],
-      ['a zero price', JSON.stringify([goodToo, price('flat_bar_2x0.25', 0, '2024-01-01')]), 'bad.json:1: price_per_foot must be more than 0 (got 0)', 2],
-      ['a negative price', JSON.stringify([goodToo, price('flat_bar_2x0.25', -1.28, '2024-01-01')]), 'bad.json:1: price_per_foot must be more than 0 (got -1.28)', 2],
-      ['a price that is a string', JSON.stringify([goodToo, { ...price('flat_bar_2x0.25', 0, '2024-01-01'), price_per_foot: '1.28' }]), 'bad.json:1: price_per_foot must be a number (got the text "1.28")', 2],
-      ['a NaN price', `[${JSON.stringify(goodToo)}, {"material_type": "flat_bar_2x0.25", "price_per_foot": NaN, "date": "2024-01-01"}]`, 'bad.json:1: price_per_foot is NaN, not a number', 2],
-      ['an impossible date', JSON.stringify([goodToo, price('flat_bar_2x0.25', 1.28, '2024-02-30')]), 'bad.json:1: date "2024-02-30" is not a real date', 2],
-      ['an unknown record type', JSON.stringify([goodToo, { type: 'hardware_item', name: 'hinge', price: 12 }]), 'bad.json:1: unknown record type "hardware_item" (known: material_price, labor_actual)', 2],
+      ['a record that is not an object', JSON.stringify([goodToo, 'angle 2x2']), 'bad.json:2: the record is the text "angle 2x2", not an object', 2],
+      ['a record without material_type', JSON.stringify([goodToo, { price_per_foot: 2, supplier: 'Osorio', date: '2024-01-01' }]), 'bad.json:2: material_type is missing', 2],
+      ['a missing price', JSON.stringify([goodToo, { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', date: '2024-01-01' }]), 'bad.json:2: no price: give price_per_foot, price_per_lb, price_per_sqft or several', 2],
+      ['a zero price', JSON.stringify([goodToo, price('flat_bar_2x0.25', 0, '2024-01-01')]), 'bad.json:2: price_per_foot must be more than 0 (got 0)', 2],
+      ['a negative price', JSON.stringify([goodToo, price('flat_bar_2x0.25', -1.28, '2024-01-01')]), 'bad.json:2: price_per_foot must be more than 0 (got -1.28)', 2],
+      ['a price that is a string', JSON.stringify([goodToo, { ...price('flat_bar_2x0.25', 0, '2024-01-01'), price_per_foot: '1.28' }]), 'bad.json:2: price_per_foot must be a number (got the text "1.28")', 2],
+      ['a NaN price', `[${JSON.stringify(goodToo)}, {"material_type": "flat_bar_2x0.25", "price_per_foot": NaN, "date": "2024-01-01"}]`, 'bad.json:2: price_per_foot is NaN, not a number', 2],
+      ['an impossible date', JSON.stringify([goodToo, price('flat_bar_2x0.25', 1.28, '2024-02-30')]), 'bad.json:2: date "2024-02-30" is not a real date', 2],
+      ['an unknown record type', JSON.stringify([goodToo, { type: 'hardware_item', name: 'hinge', price: 12 }]), 'bad.json:2: unknown record type "hardware_item" (known: material_price, labor_actual)', 2],
     ];
 
     it.each(cases)('%s', async (_case, badFile, reject, loaded) => {
@@ -287,17 +250,23 @@ describe('invoice seeder', () => {
         ['osorio_prices_seed.json', 35, 31, 4, 0],
         ['wexler_prices_raw.json', 16, 10, 6, 0],
       ]);
-      expect(report.rejects.map(({ file, locator }) => `${file}:${locator}`)).toEqual([
-        ...[0, 1, 11, 14, 32, 46].map((index) => `osorio_prices_raw.json:${index}`),
-        ...[7, 17, 18, 21].map((index) => `osorio_prices_seed.json:${index}`),
-        ...[5, 7, 8, 9, 13, 15].map((index) => `wexler_prices_raw.json:${index}`),
+      expect(report.rejects.map(({ file, record }) => `${file}:${record}`)).toEqual([
+        ...[1, 2, 12, 15, 33, 47].map((record) => `osorio_prices_raw.json:${record}`),
+        ...[8, 18, 19, 22].map((record) => `osorio_prices_seed.json:${record}`),
+        ...[6, 8, 9, 10, 14, 16].map((record) => `wexler_prices_raw.json:${record}`),
       ]);
-      expect(printed(report)).toContain('osorio_prices_raw.json:0: material "Flat Bar 1/2\\" x": the description stops at "x": it was cut off');
-      expect(printed(report)).toContain('wexler_prices_raw.json:13: description "HRRECTB-0295-24": it names no shape');
-      // 31 Osorio materials, 8 Wexler items and 12 bill-of-materials lines, each its own (material, supplier).
-      expect(printed(report)).toContain('Loaded 51 material prices, 0 already current');
+      // One line per item, the description as text, its records with price and date, and the mapping that fixes it.
+      expect(formatReport(report)).toContain(
+        '  Flat Bar 1/2" x — osorio_prices_raw.json:1 (5.6 per foot, 2023-09-05), osorio_prices_raw.json:2 (6.622 per foot, 2023-09-05), ' +
+          'osorio_prices_seed.json:18 (5.6 per foot, 2023-09-05): the description stops at "x": it was cut off. ' +
+          'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "MATERIAL_KEY" } or "ignore": [ "Flat Bar 1/2\\" x" ]',
+      );
+      expect(printed(report)).toContain('  HRRECTB-0295-24 — wexler_prices_raw.json:14 (7.28 per foot, 2022-11-28): it names no shape');
+      // 31 Osorio materials, 8 Wexler items (one of them in two units) and 12 bill-of-materials lines, each its own
+      // (material, supplier, unit).
+      expect(printed(report)).toContain('Loaded 52 material prices, 0 already current');
       expect(printed(report)).toContain('Loaded 15 labor actuals, 0 already current');
-      expect(printed(report)).toContain('Rejected 16 records:');
+      expect(printed(report)).toContain('Rejected 16 records (8 items):');
       expect(exitCodeOf(report)).toBe(2);
 
       // 49 distinct raw Osorio rows less 5 reported ones; the summary file's rows are all among them.
@@ -325,9 +294,7 @@ describe('invoice seeder', () => {
       // Per-lb prices stay per lb.
       ['flat_bar_4x0.5', 'Wexler', { price_date: '2023-09-05', price_per_lb: 0.96 }],
       ['ss316_flat_bar_4x0.1875', 'Wexler', { price_date: '2025-03-26', price_per_lb: 4.98 }],
-      // 11/3/2023 at 3.76 per ft, then 6/3/2024 at 3.42 per lb: the newer observation is the current price.
-      ['rect_tube_4x2x11ga', 'Wexler', { price_date: '2024-06-03', price_per_lb: 3.42 }],
-      // Two prices on one day (3.50 and 2.57): the first one read stays current.
+      // Two prices on one day (3.50 and 2.57): the higher one is current.
       ['sq_tube_2x11ga', 'Wexler', { price_date: '2023-08-23', price_per_foot: 3.5 }],
       ['dom_tube_1.5x11ga', 'Wexler', { price_date: '2025-01-13', price_per_foot: 4.72 }],
       // Bill of materials, per stick: 169.58 / 20' and 37.21 / 24'; per sheet: 224.67 / (48" x 96" = 32 sq ft).
@@ -337,6 +304,14 @@ describe('invoice seeder', () => {
     ] as const)('%s from %s is the price worked out by hand', async (materialType, supplier, expected) => {
       const rows = (await currentPrices(materialType)).filter((row) => row.supplier === supplier);
       expect(rows).toEqual([{ supplier, shop_id: null, price_per_foot: null, price_per_lb: null, price_per_sqft: null, ...expected }]);
+    });
+
+    it('keeps a current price per unit: per foot and per lb are never compared', async () => {
+      // 11/3/2023 at 3.76 per ft, then 6/3/2024 at 3.42 per lb: each is the current price of its unit.
+      expect((await currentPrices('rect_tube_4x2x11ga')).filter((row) => row.supplier === 'Wexler')).toEqual([
+        { supplier: 'Wexler', shop_id: null, price_date: '2023-11-03', price_per_foot: 3.76, price_per_lb: null, price_per_sqft: null },
+        { supplier: 'Wexler', shop_id: null, price_date: '2024-06-03', price_per_foot: null, price_per_lb: 3.42, price_per_sqft: null },
+      ]);
     });
 
     it('keeps both units of an item in the history when the newer price is per lb', async () => {
@@ -368,8 +343,8 @@ describe('invoice seeder', () => {
       const dryRun = await run(REAL_EXPORTS, { dryRun: true });
       const again = await run(REAL_EXPORTS);
       for (const second of [dryRun, again]) {
-        expect(printed(second)).toContain('Loaded 0 material prices, 51 already current');
-        expect(printed(second)).toContain('Loaded 0 labor actuals, 15 already current');
+        expect(printed(second)).toContain(`${second === dryRun ? 'Would load' : 'Loaded'} 0 material prices, 52 already current`);
+        expect(printed(second)).toContain(`${second === dryRun ? 'Would load' : 'Loaded'} 0 labor actuals, 15 already current`);
         expect(second.prices.newObservations).toBe(0);
       }
       expect(await tables()).toEqual(afterFirst);
@@ -394,8 +369,8 @@ describe('invoice seeder', () => {
       expect(clean.code).toBe(0);
 
       const real = await seed(['--dir', REAL_EXPORTS]);
-      expect(real.stdout).toContain('Loaded 51 material prices, 0 already current');
-      expect(real.stdout).toContain('  wexler_prices_raw.json:13: description "HRRECTB-0295-24"');
+      expect(real.stdout).toContain('Loaded 52 material prices, 0 already current');
+      expect(real.stdout).toContain('  HRRECTB-0295-24 — wexler_prices_raw.json:14 (7.28 per foot, 2022-11-28)');
       expect(real.stderr).toBe('');
       expect(real.code).toBe(2);
     });
@@ -416,7 +391,7 @@ describe('invoice seeder', () => {
       const badFlag = await seed(['--force']);
       expect(badFlag.stderr).toContain('Unknown argument "--force"');
       expect(badFlag.code).toBe(1);
-      expect(await tables()).toEqual({ material_prices: [], material_price_history: [], historical_actuals: [] });
+      expect(await tables()).toEqual(NOTHING_SEEDED);
     });
   });
 });

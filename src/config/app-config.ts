@@ -45,6 +45,10 @@ export interface AppConfig {
     guestsPerIp: RateLimit;
     refreshesPerIp: RateLimit;
   };
+  prices: {
+    /** A current price older than this many days is answered as stale. */
+    staleDays: number;
+  };
   storage: {
     r2AccountId: string;
     r2AccessKeyId: string;
@@ -109,6 +113,9 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
       registrationsPerIp: reader.rateLimit('RATE_LIMIT_REGISTER_IP', '30/1h'),
       guestsPerIp: reader.rateLimit('RATE_LIMIT_GUEST_IP', '30/1h'),
       refreshesPerIp: reader.rateLimit('RATE_LIMIT_REFRESH_IP', '300/5m'),
+    },
+    prices: {
+      staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),
     },
     storage: {
       r2AccountId: reader.string('CLOUDFLARE_R2_ACCOUNT_ID', ''),

@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
+import { ErrorResponse } from '../common/error.response';
 import type { User } from '../database/entities';
 import { ListMaterialPricesQuery, MaterialTypeParams } from './dto/material-price.query';
 import {
@@ -9,22 +10,50 @@ import {
   toMaterialPriceObservationResponse,
   toMaterialPriceResponse,
 } from './dto/material-price.response';
+import { ResolvePriceQuery, ResolvePricesBody } from './dto/resolve-price.dto';
+import { ResolvedPriceResponse, ResolvedPricesResponse } from './dto/resolved-price.response';
 import { MaterialPricesService } from './material-prices.service';
+
+const UNAUTHORIZED = { type: ErrorResponse, description: 'No valid access token' };
+const BAD_KEY = { type: ErrorResponse, description: 'A malformed key of a known family (the reason says why), a bad unit, or an unknown field' };
 
 @ApiTags('material-prices')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse(UNAUTHORIZED)
 @Controller('material-prices')
 export class MaterialPricesController {
   constructor(private readonly materialPrices: MaterialPricesService) {}
 
   @Get()
+  @ApiOperation({ summary: "The current prices of the shared baseline and the caller's shop, per material, supplier and unit" })
   @ApiOkResponse({ type: [MaterialPriceResponse], description: "The current prices of the shared baseline and the caller's shop" })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown query field' })
   async list(@CurrentUser() user: User, @Query() query: ListMaterialPricesQuery): Promise<MaterialPriceResponse[]> {
     return (await this.materialPrices.listCurrent(user.id, query.material_type)).map(toMaterialPriceResponse);
   }
 
+  @Get('resolve')
+  @ApiOperation({ summary: 'What one material costs now: the one current price a quote uses, with the rule that chose it' })
+  @ApiOkResponse({ type: ResolvedPriceResponse })
+  @ApiBadRequestResponse(BAD_KEY)
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No price for that key (and unit) in the caller\'s shop or the shared baseline' })
+  resolve(@CurrentUser() user: User, @Query() query: ResolvePriceQuery): Promise<ResolvedPriceResponse> {
+    return this.materialPrices.resolveOne(user.id, query.material_type, query.unit);
+  }
+
+  @Post('resolve')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Resolve up to 500 keys in one round trip (a quote's bill of materials); keys without a price are listed" })
+  @ApiOkResponse({ type: ResolvedPricesResponse })
+  @ApiBadRequestResponse(BAD_KEY)
+  resolveMany(@CurrentUser() user: User, @Body() body: ResolvePricesBody): Promise<ResolvedPricesResponse> {
+    return this.materialPrices.resolve(user.id, body.material_types, body.unit);
+  }
+
   @Get(':material_type/history')
+  @ApiOperation({ summary: 'Every observation of one material the caller may see, newest first' })
   @ApiOkResponse({ type: [MaterialPriceObservationResponse], description: 'Every observation the caller may see, newest first; empty for an unknown material' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'A material key that is empty or too long' })
   async history(@CurrentUser() user: User, @Param() params: MaterialTypeParams): Promise<MaterialPriceObservationResponse[]> {
     return (await this.materialPrices.listHistory(user.id, params.material_type)).map(toMaterialPriceObservationResponse);
   }

@@ -1,7 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { MaterialPrice, MaterialPriceHistory } from '../database/entities';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MaterialPrice, MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../database/entities';
+import { checkMaterialKey } from '../material-keys/material-key-check';
+import { scopeOf } from './dto/material-price.response';
+import type { PriceAlternativeResponse, ResolvedPriceResponse, ResolvedPricesResponse } from './dto/resolved-price.response';
+import { type CurrentPrice, MaterialPricesRepository } from './material-prices.repository';
+import { comparePrices } from './price-rules';
 
 /** The rows a shop may see: the shared baseline (no owner) and its own, optionally of one material only. */
 function visibleTo(shopId: number, materialType?: string) {
@@ -9,29 +16,118 @@ function visibleTo(shopId: number, materialType?: string) {
   return [{ ...material, shopId: IsNull() }, { ...material, shopId }];
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 @Injectable()
 export class MaterialPricesService {
   constructor(
     @InjectRepository(MaterialPrice) private readonly prices: Repository<MaterialPrice>,
     @InjectRepository(MaterialPriceHistory) private readonly history: Repository<MaterialPriceHistory>,
+    private readonly currentPrices: MaterialPricesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * DECISION: a shop's own price and the baseline price of the same material and supplier are both returned,
    * each with its scope (the shop's first), so the caller sees where a price comes from; nothing is merged.
    */
-  listCurrent(shopId: number, materialType?: string): Promise<MaterialPrice[]> {
+  listCurrent(shopId: number, typedKey?: string): Promise<MaterialPrice[]> {
     return this.prices.find({
-      where: visibleTo(shopId, materialType),
-      order: { materialType: 'ASC', supplier: { direction: 'ASC', nulls: 'FIRST' }, shopId: { direction: 'ASC', nulls: 'LAST' }, id: 'ASC' },
+      where: visibleTo(shopId, typedKey === undefined ? undefined : normalKey(typedKey)),
+      order: { materialType: 'ASC', supplier: { direction: 'ASC', nulls: 'FIRST' }, shopId: { direction: 'ASC', nulls: 'LAST' }, unit: 'ASC', id: 'ASC' },
     });
   }
 
   /** Every observation of one material the shop may see, newest price date first (undated ones last). */
-  listHistory(shopId: number, materialType: string): Promise<MaterialPriceHistory[]> {
+  listHistory(shopId: number, typedKey: string): Promise<MaterialPriceHistory[]> {
     return this.history.find({
-      where: visibleTo(shopId, materialType),
+      where: visibleTo(shopId, normalKey(typedKey)),
       order: { priceDate: { direction: 'DESC', nulls: 'LAST' }, id: 'DESC' },
     });
   }
+
+  /** What one material costs now for this shop (prices.md, "Resolution"); 404 with the reason when nothing prices it. */
+  async resolveOne(shopId: number, typedKey: string, unit?: PriceUnit): Promise<ResolvedPriceResponse> {
+    const { prices, missing } = await this.resolve(shopId, [typedKey], unit);
+    if (missing.length > 0) throw new NotFoundException(missing[0].reason);
+    return prices[0];
+  }
+
+  /**
+   * Resolves every key in one query over the caller's shop and the shared baseline; `bestFirst` orders the
+   * candidates of each key.
+   */
+  async resolve(shopId: number, typedKeys: readonly string[], unit?: PriceUnit): Promise<ResolvedPricesResponse> {
+    const keys = [...new Set(typedKeys.map(normalKey))];
+    const candidates = new Map<string, CurrentPrice[]>(keys.map((key) => [key, []]));
+    for (const price of await this.currentPrices.currentPricesOf([shopId, null], keys, unit)) candidates.get(price.materialType)!.push(price);
+    const today = Date.now();
+    const resolved: ResolvedPricesResponse = { prices: [], missing: [] };
+    for (const key of keys) {
+      const ranked = [...candidates.get(key)!].sort(bestFirst);
+      if (ranked.length === 0) {
+        resolved.missing.push({ material_type: key, reason: `no price for ${key}${unit ? ` per ${unit}` : ''} in this shop or the shared baseline` });
+        continue;
+      }
+      const winner = ranked[0];
+      const ageDays = winner.priceDate === null ? null : Math.floor((today - Date.parse(`${winner.priceDate}T00:00:00Z`)) / DAY_MS);
+      resolved.prices.push({
+        material_type: key,
+        unit: winner.unit,
+        price: winner.price,
+        supplier: winner.supplier,
+        price_date: winner.priceDate,
+        age_days: ageDays,
+        stale: ageDays === null || ageDays > this.config.prices.staleDays,
+        scope: scopeOf(winner),
+        rule: ruleOf(winner, ranked),
+        alternatives: ranked.slice(1).map(toAlternative),
+      });
+    }
+    return resolved;
+  }
+}
+
+/**
+ * The order of resolution (prices.md): a dated price before an undated one, whatever its scope; the caller's
+ * shop before the shared baseline; then the latest date, and on the same date the higher price.
+ * DECISION: the two rules "the shop's own prices first" and "an undated price never wins over a dated one in
+ * resolution" meet when the shop has only an undated price and the baseline a dated one: the dated one wins, as a
+ * quote must not rest on a price of unknown age while a dated one exists.
+ * DECISION: with no unit asked, prices of one date in different units are not compared by amount (that would
+ * compare a price per foot with one per lb): foot, then lb, then sqft, the order a quote's lengths need them.
+ */
+function bestFirst(a: CurrentPrice, b: CurrentPrice): number {
+  return (
+    Number(a.priceDate === null) - Number(b.priceDate === null) ||
+    Number(a.shopId === null) - Number(b.shopId === null) ||
+    (a.priceDate === b.priceDate ? 0 : a.priceDate! > b.priceDate! ? -1 : 1) ||
+    PRICE_UNITS.indexOf(a.unit) - PRICE_UNITS.indexOf(b.unit) ||
+    comparePrices(b, a) ||
+    (a.supplier ?? '').localeCompare(b.supplier ?? '')
+  );
+}
+
+function normalKey(typedKey: string): string {
+  const checked = checkMaterialKey(typedKey);
+  if (checked.kind === 'malformed') throw new BadRequestException(`material_type ${typedKey.trim()}: ${checked.problem}`);
+  return checked.key;
+}
+
+/** Why the winner won, in the words of the rules. */
+function ruleOf(winner: CurrentPrice, ranked: readonly CurrentPrice[]): string {
+  if (winner.priceDate === null) return `no dated price: the highest undated price of ${winner.shopId === null ? 'the shared baseline' : "the caller's shop"}`;
+  const shopHasUndatedOnly = winner.shopId === null && ranked.some((other) => other.shopId !== null);
+  const where =
+    winner.shopId !== null
+      ? "the caller's shop"
+      : shopHasUndatedOnly
+        ? "the shared baseline (the caller's shop has only undated prices for this key and unit)"
+        : "the shared baseline (the caller's shop has no price for this key and unit)";
+  const contested = ranked.some((other) => other !== winner && other.shopId === winner.shopId && other.unit === winner.unit && other.priceDate === winner.priceDate);
+  return `latest dated price of ${where}${contested ? '; on the same date the higher price' : ''}`;
+}
+
+function toAlternative(price: CurrentPrice): PriceAlternativeResponse {
+  return { supplier: price.supplier, unit: price.unit, price: price.price, price_date: price.priceDate, scope: scopeOf(price) };
 }

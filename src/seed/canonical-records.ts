@@ -1,8 +1,11 @@
 import { JOB_TYPES, LABOR_PROCESSES } from '../reference-data';
-import { FieldReader, isRecord, type RawRecord } from './fields';
+import { isRecord, type RawRecord } from '../common/json-values';
+import { FieldReader } from './fields';
+import { checkMaterialKey } from '../material-keys/material-key-check';
+import { SUPPLIER_NAME_MAX_LENGTH, supplierNameProblem } from '../material-prices/supplier-name';
 
 /**
- * The canonical formats of docs/seeding.md, validated. Every reader of a supplier's shape builds a canonical
+ * The canonical formats of seeding.md, validated. Every reader of a supplier's shape builds a canonical
  * record and passes it through the same validation, so the rules below hold for every source.
  */
 
@@ -16,8 +19,12 @@ export interface PriceObservation {
   pricePerLb: number | null;
   pricePerSqft: number | null;
   notes: string | null;
-  /** `file:record-index` the observation was read from. */
+  /** `file:record` the observation was read from. */
   source: string;
+  /** The supplier's own description of the material, or the key as it was typed, so every key can be audited. */
+  rawDescription: string | null;
+  /** The key is of no known shape family: accepted, and reported as a warning. */
+  unknownKeyFamily: boolean;
 }
 
 export interface LaborActual {
@@ -39,7 +46,8 @@ export interface LaborActual {
 
 export type CanonicalRecord = { kind: 'material_price'; price: PriceObservation } | { kind: 'labor_actual'; actual: LaborActual };
 
-export type Validated = { record: CanonicalRecord } | { problems: string[] };
+/** `keyUnreadable`: the material key could not be read, which an owner's mapping can fix. */
+export type Validated = { record: CanonicalRecord } | { problems: string[]; keyUnreadable?: boolean };
 
 export const MATERIAL_PRICE_TYPE = 'material_price';
 export const LABOR_ACTUAL_TYPE = 'labor_actual';
@@ -62,31 +70,49 @@ const LABOR_ACTUAL_FIELDS = [
   'notes',
   'file',
 ];
-const MATERIAL_TYPE_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
-export const SUPPLIER_MAX_LENGTH = 128;
 const INVOICE_MAX_LENGTH = 64;
 const SOURCE_FILE_MAX_LENGTH = 512;
 
-/** `{ "material_type": "sq_tube_2x11ga", "price_per_foot": 3.45, "supplier": "...", "date": "2024-03-15" }` */
-export function validateMaterialPrice(record: RawRecord, source: string): Validated {
+/** How the material key of a price was arrived at. */
+export interface KeyOrigin {
+  /** The supplier's description the key was derived or mapped from; absent when the key was typed. */
+  rawDescription?: string;
+  /** A key the owner's mappings gave for the description: it wins over the key grammar. */
+  mappedKey?: string;
+}
+
+/**
+ * `{ "material_type": "sq_tube_2x11ga", "price_per_foot": 3.45, "supplier": "...", "date": "2024-03-15" }`. A typed
+ * key is checked under the key grammar and stored in its normal spelling; a key of no known family is accepted.
+ */
+export function validateMaterialPrice(record: RawRecord, source: string, origin: KeyOrigin = {}): Validated {
   const fields = new FieldReader(record);
   fields.onlyFields(MATERIAL_PRICE_FIELDS);
-  const materialType = fields.text('material_type', { required: true })?.toLowerCase() ?? null;
-  if (materialType !== null && !MATERIAL_TYPE_PATTERN.test(materialType)) {
-    fields.problem(`material_type ${JSON.stringify(materialType)} may hold only letters, digits, "_", "." and "-"`);
-  }
+  const typedKey = fields.text('material_type', { required: origin.mappedKey === undefined });
+  const checked = origin.mappedKey !== undefined ? checkMaterialKey(origin.mappedKey) : typedKey === null ? null : checkMaterialKey(typedKey);
+  if (checked?.kind === 'malformed') fields.problem(checked.problem);
+  const materialType = checked === null || checked.kind === 'malformed' ? null : checked.key;
   const [pricePerFoot, pricePerLb, pricePerSqft] = PRICE_FIELDS.map((name) => fields.positiveNumber(name));
   if (!PRICE_FIELDS.some((name) => fields.has(name))) fields.problem(`no price: give ${PRICE_FIELDS.join(', ')} or several`);
-  const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+  const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH });
+  const supplierProblem = supplier === null ? null : supplierNameProblem(supplier);
+  if (supplierProblem) fields.problem(`supplier ${supplierProblem}`);
   const priceDate = fields.date('date', ['iso']);
   const notes = fields.text('notes');
-  if (fields.problems.length > 0) return { problems: fields.problems };
-  return {
-    record: {
-      kind: 'material_price',
-      price: { materialType: materialType!, supplier, priceDate, pricePerFoot, pricePerLb, pricePerSqft, notes, source },
-    },
+  if (fields.problems.length > 0) return { problems: fields.problems, keyUnreadable: checked?.kind === 'malformed' };
+  const price: PriceObservation = {
+    materialType: materialType!,
+    supplier,
+    priceDate,
+    pricePerFoot,
+    pricePerLb,
+    pricePerSqft,
+    notes,
+    source,
+    rawDescription: origin.rawDescription ?? typedKey,
+    unknownKeyFamily: checked!.kind === 'unknown-family',
   };
+  return { record: { kind: 'material_price', price } };
 }
 
 /** `{ "type": "labor_actual", "invoice": "12217", "date": "2024-06-23", ... }`; `source` stands in for a missing `file`. */

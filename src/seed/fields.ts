@@ -1,11 +1,10 @@
+import { isStorableText, type RawRecord } from '../common/json-values';
+import { POSTGRES_INT_MAX } from '../database/postgres-limits';
 import { type DateFormat, parseDate } from './dates';
 
-/** One record of a file, as JSON gave it. */
-export type RawRecord = Record<string, unknown>;
+/** Free text longer than this (a note, a description) rejects its record: no export has a reason to hold more. */
+export const FREE_TEXT_MAX_LENGTH = 2000;
 
-export function isRecord(value: unknown): value is RawRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** How a report names a value that has the wrong type: `the text "3.45"`, `a list`, `null`. */
 export function describeValue(value: unknown): string {
@@ -34,17 +33,20 @@ export class FieldReader {
     return this.record[name] !== undefined && this.record[name] !== null;
   }
 
-  /** Trimmed text; empty text reads as absent. A number is accepted as its text (invoice 12217). */
+  /**
+   * Trimmed text; empty text reads as absent. A number is accepted as its text (invoice 12217). Text the database
+   * cannot store, or longer than `maxLength` (default FREE_TEXT_MAX_LENGTH), is a problem of the record.
+   */
   text(name: string, options: { required?: boolean; maxLength?: number; numbersAllowed?: boolean } = {}): string | null {
     const value = this.record[name];
     if (value === undefined || value === null) return this.absent(name, options.required);
     if (typeof value === 'number' && options.numbersAllowed && Number.isFinite(value)) return String(value);
     if (typeof value !== 'string') return this.problem(`${name} must be text (got ${describeValue(value)})`);
+    if (!isStorableText(value)) return this.problem(`${name} holds a NUL character or broken Unicode, which cannot be stored`);
     const trimmed = value.trim();
     if (trimmed === '') return this.absent(name, options.required);
-    if (options.maxLength !== undefined && trimmed.length > options.maxLength) {
-      return this.problem(`${name} is longer than ${options.maxLength} characters`);
-    }
+    const maxLength = options.maxLength ?? FREE_TEXT_MAX_LENGTH;
+    if (trimmed.length > maxLength) return this.problem(`${name} is longer than ${maxLength} characters (${trimmed.length})`);
     return trimmed;
   }
 
@@ -62,9 +64,11 @@ export class FieldReader {
     return value;
   }
 
+  /** An id: a whole number above 0 that a PostgreSQL integer can hold. */
   positiveInteger(name: string): number | null {
     const value = this.positiveNumber(name);
-    if (value !== null && !Number.isSafeInteger(value)) return this.problem(`${name} must be a whole number (got ${value})`);
+    if (value !== null && !Number.isInteger(value)) return this.problem(`${name} must be a whole number (got ${value})`);
+    if (value !== null && value > POSTGRES_INT_MAX) return this.problem(`${name} ${value} is out of range (at most ${POSTGRES_INT_MAX})`);
     return value;
   }
 

@@ -2,6 +2,12 @@
 export interface SeedOptions {
   /** Folder of `*.json` files, relative to the working directory. */
   directory: string;
+  /** `--dir` was given: a missing folder is then an error, not "nothing to load". */
+  directoryGiven: boolean;
+  /** `--mappings FILE`: the owner's mappings, instead of the folder's mappings.json. */
+  mappingsFile: string | null;
+  /** `--report FILE`: also write the whole report there as JSON. */
+  reportFile: string | null;
   /** Read, validate and report everything; write nothing. */
   dryRun: boolean;
   /** Load the prices as this shop's own; null loads them into the shared baseline. */
@@ -10,10 +16,15 @@ export interface SeedOptions {
 
 export const DEFAULT_SEED_DIRECTORY = 'data/raw';
 
-export const SEED_USAGE = `Usage: seed [--dir DIR] [--dry-run] [--shop EMAIL]
-  --dir DIR      folder of .json files to load (default ${DEFAULT_SEED_DIRECTORY})
-  --dry-run      read, check and report what would change, without writing anything
-  --shop EMAIL   load the prices as this shop's own instead of the shared baseline
+export const MAPPINGS_FILE_NAME = 'mappings.json';
+
+export const SEED_USAGE = `Usage: seed [--dir DIR] [--dry-run] [--shop EMAIL] [--mappings FILE] [--report FILE]
+  --dir DIR        folder of .json files to load (default ${DEFAULT_SEED_DIRECTORY}); its ${MAPPINGS_FILE_NAME} is applied first
+  --dry-run        read, check and report what would change, without writing anything
+  --shop EMAIL     load the prices as this shop's own instead of the shared baseline
+  --mappings FILE  the owner's mappings (suppliers, materials, ignore) instead of the folder's ${MAPPINGS_FILE_NAME}
+  --report FILE    also write the whole report as JSON to FILE
+With the Nest CLI, put these after "--": nest start --entryFile seed -- --dry-run
 Exit code: 0 everything loaded, 2 some records rejected (listed), 1 the seeder could not run.`;
 
 /** A command line the seeder does not understand (exit code 1, with the usage). */
@@ -21,9 +32,9 @@ export class SeedUsageError extends Error {
   override readonly name = 'SeedUsageError';
 }
 
-/** `--dir x`, `--dir=x`, `--dry-run`, `--shop x`, `--help`; `--` (as npm and nest pass it) is skipped. */
+/** `--dir x`, `--dir=x`, `--dry-run`, `--shop x`, `--mappings x`, `--report x`, `--help`; `--` (as npm and nest pass it) is skipped. */
 export function parseSeedArguments(argv: readonly string[]): SeedOptions | 'help' {
-  const options: SeedOptions = { directory: DEFAULT_SEED_DIRECTORY, dryRun: false, shopEmail: null };
+  const options: SeedOptions = { directory: DEFAULT_SEED_DIRECTORY, directoryGiven: false, mappingsFile: null, reportFile: null, dryRun: false, shopEmail: null };
   const args = [...argv];
   while (args.length > 0) {
     const arg = args.shift()!;
@@ -41,6 +52,13 @@ export function parseSeedArguments(argv: readonly string[]): SeedOptions | 'help
         return 'help';
       case '--dir':
         options.directory = value();
+        options.directoryGiven = true;
+        break;
+      case '--mappings':
+        options.mappingsFile = value();
+        break;
+      case '--report':
+        options.reportFile = value();
         break;
       case '--shop':
         options.shopEmail = value();

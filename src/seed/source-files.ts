@@ -1,13 +1,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeValue } from './fields';
+import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
 
-export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[] };
+export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[]; mappingsFile: string | null };
 
 /**
- * The `*.json` files of `directory`, by name. A missing folder is not an error (there is nothing to load);
- * a folder that cannot be read is. Hidden files are skipped silently, other files are named as ignored.
+ * The `*.json` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
+ * missing folder is reported, for the caller to decide; a folder that cannot be read is an error. Hidden files
+ * are skipped silently, other files are named as ignored.
  */
 export async function listSourceFiles(directory: string): Promise<SourceFolder> {
   let names: string[];
@@ -19,30 +21,37 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
   }
   const files: string[] = [];
   const ignored: string[] = [];
+  let mappingsFile: string | null = null;
   for (const name of names.sort()) {
     if (name.startsWith('.')) continue;
     const isFile = await stat(join(directory, name)).then((entry) => entry.isFile(), () => false);
     if (!isFile) continue;
-    (name.toLowerCase().endsWith('.json') ? files : ignored).push(name);
+    if (name.toLowerCase() === MAPPINGS_FILE_NAME) mappingsFile = name;
+    else (name.toLowerCase().endsWith('.json') ? files : ignored).push(name);
   }
-  return { exists: true, files, ignored };
+  return { exists: true, files, ignored, mappingsFile };
 }
 
 export type SourceFileContent = { records: unknown[] } | { problem: string };
 
 /** The records of one file: an array of records, or a single record. */
 export async function readSourceFile(path: string): Promise<SourceFileContent> {
+  const parsed = await readJsonFile(path);
+  if ('problem' in parsed) return parsed;
+  if (Array.isArray(parsed.value)) return { records: parsed.value };
+  if (typeof parsed.value === 'object' && parsed.value !== null) return { records: [parsed.value] };
+  return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
+}
+
+/** The JSON value a file holds (a UTF-8 byte order mark is allowed), or why it has none. */
+export async function readJsonFile(path: string): Promise<{ value: unknown } | { problem: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     return { problem: `cannot be read: ${(error as Error).message}` };
   }
-  const parsed = parseJson(text.replace(/^\uFEFF/, ''));
-  if ('problem' in parsed) return parsed;
-  if (Array.isArray(parsed.value)) return { records: parsed.value };
-  if (typeof parsed.value === 'object' && parsed.value !== null) return { records: [parsed.value] };
-  return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
+  return parseJson(text.replace(/^\uFEFF/, ''));
 }
 
 // Bare NaN and Infinity outside strings: what Python's json module writes for a missing or broken number.

@@ -21,7 +21,12 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Runs a built entry point (`dist/<script>`) to completion. */
 export function runBuilt(script: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Finished> {
-  const child = spawn(process.execPath, [resolve('dist', script), ...args], { cwd, env: childEnv(env) });
+  return runNode(resolve('dist', script), args, env, cwd);
+}
+
+/** Runs a Node.js script to completion with the node running the tests. */
+export function runNode(script: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Finished> {
+  const child = spawn(process.execPath, [script, ...args], { cwd, env: childEnv(env) });
   const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
   return finished(child).finally(() => clearTimeout(timer));
 }

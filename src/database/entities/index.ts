@@ -4,10 +4,12 @@ import { HardwareItem } from './hardware-item.entity';
 import { HistoricalActual } from './historical-actual.entity';
 import { MaterialPrice } from './material-price.entity';
 import { MaterialPriceHistory } from './material-price-history.entity';
+import { PriceMapping } from './price-mapping.entity';
 import { ProcessRate } from './process-rate.entity';
 import { Quote } from './quote.entity';
 import { QuoteLineItem } from './quote-line-item.entity';
 import { QuoteSession } from './quote-session.entity';
+import { Supplier } from './supplier.entity';
 import { User } from './user.entity';
 
 export * from './auth-token.entity';
@@ -16,10 +18,12 @@ export * from './hardware-item.entity';
 export * from './historical-actual.entity';
 export * from './material-price.entity';
 export * from './material-price-history.entity';
+export * from './price-mapping.entity';
 export * from './process-rate.entity';
 export * from './quote.entity';
 export * from './quote-line-item.entity';
 export * from './quote-session.entity';
+export * from './supplier.entity';
 export * from './user.entity';
 
 /** Every table of the v1 and v2 schema; the feature modules share these. */
@@ -30,9 +34,11 @@ export const ENTITIES = [
   HistoricalActual,
   MaterialPrice,
   MaterialPriceHistory,
+  PriceMapping,
   ProcessRate,
   Quote,
   QuoteLineItem,
   QuoteSession,
+  Supplier,
   User,
 ];

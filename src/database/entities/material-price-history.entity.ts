@@ -1,9 +1,11 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Supplier } from './supplier.entity';
 import { User } from './user.entity';
 
 /** Append-only: every price observation ever loaded, once each, so that an override never loses a price. */
 @Entity('material_price_history')
 @Index('IDX_material_price_history_material_type', ['materialType'])
+@Index('IDX_material_price_history_supplier_id', ['supplierId'])
 // Makes re-loading the same observation a no-op; UNIQUE NULLS NOT DISTINCT, so the migration owns it.
 @Index('UQ_material_price_history_observation', { synchronize: false })
 export class MaterialPriceHistory {
@@ -17,8 +19,17 @@ export class MaterialPriceHistory {
   @Column({ type: 'varchar' })
   materialType: string;
 
+  /** The supplier's display name, as `suppliers.name`. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   supplier: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  @ForeignKey(() => Supplier)
+  supplierId: number | null;
+
+  /** The supplier's own description of the material (or the key as typed), so that every key can be audited. */
+  @Column({ type: 'text', nullable: true })
+  rawDescription: string | null;
 
   @Column({ type: 'date', nullable: true })
   priceDate: string | null;

@@ -1,27 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-
-/** Material keys are stored trimmed and lower-cased, so they are looked up the same way. */
-const normalizeMaterialType = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-
-const MATERIAL_TYPE_MAX_LENGTH = 200;
+import { MATERIAL_KEY_MAX_LENGTH } from '../../material-keys/material-key-check';
 
 export class ListMaterialPricesQuery {
-  @ApiPropertyOptional({ example: 'sq_tube_2x11ga', description: 'Only the prices of this material key' })
+  @ApiPropertyOptional({ example: 'sq_tube_2x11ga', description: 'Only the prices of this material key; equivalent spellings are normalised' })
   @IsOptional()
-  @Transform(normalizeMaterialType)
   @IsString()
   @MinLength(1)
-  @MaxLength(MATERIAL_TYPE_MAX_LENGTH)
+  @MaxLength(MATERIAL_KEY_MAX_LENGTH)
   material_type?: string;
 }
 
 export class MaterialTypeParams {
-  @ApiProperty({ example: 'sq_tube_2x11ga' })
-  @Transform(normalizeMaterialType)
+  @ApiProperty({ example: 'sq_tube_2x11ga', description: 'A material key; equivalent spellings are normalised' })
   @IsString()
   @MinLength(1)
-  @MaxLength(MATERIAL_TYPE_MAX_LENGTH)
+  @MaxLength(MATERIAL_KEY_MAX_LENGTH)
   material_type: string;
 }

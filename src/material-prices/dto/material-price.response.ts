@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { MaterialPrice, MaterialPriceHistory } from '../../database/entities';
+import { type MaterialPrice, type MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../../database/entities';
 
 export const PRICE_SCOPES = ['shop', 'baseline'] as const;
 export type PriceScope = (typeof PRICE_SCOPES)[number];
@@ -8,7 +8,7 @@ export type PriceScope = (typeof PRICE_SCOPES)[number];
 class PriceFields {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'sq_tube_2x11ga' }) material_type: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Osorio' }) supplier: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Osorio', description: "The supplier's display name" }) supplier: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 3.45 }) price_per_foot: number | null;
   @ApiProperty({ type: Number, nullable: true }) price_per_lb: number | null;
   @ApiProperty({ type: Number, nullable: true }) price_per_sqft: number | null;
@@ -21,14 +21,18 @@ class PriceFields {
 }
 
 export class MaterialPriceResponse extends PriceFields {
+  @ApiProperty({ enum: PRICE_UNITS, nullable: true, description: 'The unit of the one price this row holds (null: a v1 row without a price)' })
+  unit: PriceUnit | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
 }
 
 export class MaterialPriceObservationResponse extends PriceFields {
+  @ApiProperty({ type: String, nullable: true, description: "The supplier's own description of the material, or the key as typed" })
+  raw_description: string | null;
   @ApiProperty({ format: 'date-time', description: 'When the observation was loaded' }) recorded_at: Date;
 }
 
-function scopeOf(row: { shopId: number | null }): PriceScope {
+export function scopeOf(row: { shopId: number | null }): PriceScope {
   return row.shopId === null ? 'baseline' : 'shop';
 }
 
@@ -44,6 +48,7 @@ export function toMaterialPriceResponse(price: MaterialPrice): MaterialPriceResp
     scope: scopeOf(price),
     source: price.source,
     notes: price.notes,
+    unit: price.unit,
     updated_at: price.updatedAt,
   };
 }
@@ -60,6 +65,7 @@ export function toMaterialPriceObservationResponse(observation: MaterialPriceHis
     scope: scopeOf(observation),
     source: observation.source,
     notes: observation.notes,
+    raw_description: observation.rawDescription,
     recorded_at: observation.recordedAt,
   };
 }

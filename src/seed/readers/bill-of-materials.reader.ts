@@ -1,6 +1,7 @@
-import { SUPPLIER_MAX_LENGTH } from '../canonical-records';
-import { FieldReader, isRecord } from '../fields';
-import { type ReadItem, type RecordPlace, type RecordReader } from './record-reader';
+import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
+import { isRecord } from '../../common/json-values';
+import { FieldReader } from '../fields';
+import { problemItem, type ReadContext, type ReadItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
 /** "Acme Metals Inc. Quotation 62028": the supplier is named before the document's own reference. */
@@ -9,34 +10,34 @@ const SUPPLIER_BEFORE_DOCUMENT_REFERENCE = /^(.+?)[\s,;:-]+(?:quotation|quote|es
 /**
  * A product's bill of materials: `product`, `source_quote` (the supplier's quotation), `materials[]` of
  * `{qty, desc, material, unit_price}` where the unit price is per piece (a stick, a cut sheet). Each line is read
- * as a price of its own, located as `materials[i]` inside the record.
+ * as a price of its own, located by its line number (from 1) inside the record.
  */
 export const billOfMaterialsReader: RecordReader = {
   shape: 'bill of materials',
   recognizes: (record) => Array.isArray(record.materials),
-  read(record, place) {
+  read(record, context) {
     const fields = new FieldReader(record);
     const product = fields.text('product');
     const sourceQuote = fields.text('source_quote');
-    const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH }) ?? supplierOf(sourceQuote);
+    const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH }) ?? supplierOf(sourceQuote);
     // DECISION: a bill of materials states no date, so its prices are undated: they are kept in the history and
     // become current only where no dated price exists for the same material and supplier.
     const date = fields.date('date', SUPPLIER_DATE_FORMATS);
-    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     const origin = [product && `${product} bill of materials`, sourceQuote].filter(Boolean).join(', ');
     return (record.materials as unknown[]).map((line, index) =>
-      readLine(line, { file: place.file, locator: `${place.locator}.materials[${index}]` }, supplier, date, origin),
+      readLine(line, { ...context, place: { ...context.place, line: index + 1 } }, supplier, date, origin),
     );
   },
 };
 
-function readLine(line: unknown, place: RecordPlace, supplier: string | null, date: string | null, origin: string): ReadItem {
-  if (!isRecord(line)) return { locator: place.locator, problem: 'the line is not an object' };
+function readLine(line: unknown, context: ReadContext, supplier: string | null, date: string | null, origin: string): ReadItem {
+  if (!isRecord(line)) return problemItem(context.place, ['the line is not an object']);
   const fields = new FieldReader(line);
   const description = fields.text('desc', { required: true });
   const category = fields.text('material');
   const perPiece = fields.positiveNumber('unit_price', true);
-  if (fields.problems.length > 0) return { locator: place.locator, problem: fields.problems.join('; ') };
+  if (fields.problems.length > 0) return problemItem(context.place, fields.problems);
   return supplierPriceItem(
     {
       descriptionField: 'desc',
@@ -47,11 +48,11 @@ function readLine(line: unknown, place: RecordPlace, supplier: string | null, da
       price: { perPiece: perPiece! },
       notes: [origin, `${perPiece} per piece`].filter(Boolean).join(', '),
     },
-    place,
+    context,
   );
 }
 
 function supplierOf(sourceQuote: string | null): string | null {
   if (sourceQuote === null) return null;
-  return (SUPPLIER_BEFORE_DOCUMENT_REFERENCE.exec(sourceQuote)?.[1] ?? sourceQuote).slice(0, SUPPLIER_MAX_LENGTH);
+  return (SUPPLIER_BEFORE_DOCUMENT_REFERENCE.exec(sourceQuote)?.[1] ?? sourceQuote).slice(0, SUPPLIER_NAME_MAX_LENGTH);
 }

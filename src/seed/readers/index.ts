@@ -1,14 +1,16 @@
 import { LABOR_ACTUAL_TYPE, MATERIAL_PRICE_TYPE } from '../canonical-records';
-import { describeValue, isRecord } from '../fields';
+import { isRecord } from '../../common/json-values';
+import { describeValue } from '../fields';
 import { billOfMaterialsReader } from './bill-of-materials.reader';
 import { canonicalPriceReader, laborActualReader } from './canonical.readers';
 import { jobInvoiceReader } from './job-invoice.reader';
 import { priceSummaryReader } from './price-summary.reader';
-import type { ReadItem, RecordPlace, RecordReader } from './record-reader';
+import { problemItem, type ReadContext, type ReadItem, type RecordReader } from './record-reader';
 import { stickPriceListReader } from './stick-price-list.reader';
 import { supplierLineItemReader } from './supplier-line-item.reader';
 
-export type { ReadItem, RecordPlace } from './record-reader';
+export type { PriceOffer, ReadItem, RecordPlace } from './record-reader';
+export { describePlace } from './record-reader';
 
 /** A record that names its `type` is read as that canonical type. */
 const TYPED_READERS: Record<string, RecordReader> = {
@@ -35,8 +37,8 @@ export interface RecordReading {
   items: ReadItem[];
 }
 
-export function readRecord(record: unknown, place: RecordPlace): RecordReading {
-  const rejected = (problem: string): RecordReading => ({ shape: null, items: [{ locator: place.locator, problem }] });
+export function readRecord(record: unknown, context: ReadContext): RecordReading {
+  const rejected = (problem: string): RecordReading => ({ shape: null, items: [problemItem(context.place, [problem])] });
   if (!isRecord(record)) return rejected(`the record is ${describeValue(record)}, not an object`);
   let reader: RecordReader | undefined;
   if ('type' in record) {
@@ -46,5 +48,5 @@ export function readRecord(record: unknown, place: RecordPlace): RecordReading {
     reader = SHAPE_READERS.find((candidate) => candidate.recognizes(record));
     if (!reader) return rejected(`no known format has the fields ${Object.keys(record).join(', ') || '(none)'}`);
   }
-  return { shape: reader.shape, items: reader.read(record, place) };
+  return { shape: reader.shape, items: reader.read(record, context) };
 }

@@ -1,6 +1,6 @@
 import { validateLaborActual } from '../canonical-records';
 import { FieldReader } from '../fields';
-import { hasFields, itemOf, type RecordReader, sourceOf } from './record-reader';
+import { describePlace, hasFields, itemOf, problemItem, type RecordReader } from './record-reader';
 
 /** Invoices are exported with dates such as "Jun 18, 2024"; other common forms are read as well. */
 const INVOICE_DATE_FORMATS = ['month name', 'month/day/year', 'iso'] as const;
@@ -12,11 +12,11 @@ const INVOICE_DATE_FORMATS = ['month name', 'month/day/year', 'iso'] as const;
 export const jobInvoiceReader: RecordReader = {
   shape: 'job invoice',
   recognizes: (record) => hasFields(record, ['invoice', 'total']),
-  read(record, place) {
+  read(record, context) {
     const fields = new FieldReader(record);
     const date = fields.date('date', INVOICE_DATE_FORMATS);
     const description = fields.text('description');
-    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     const canonical = {
       type: 'labor_actual',
       invoice: record.invoice,
@@ -29,6 +29,6 @@ export const jobInvoiceReader: RecordReader = {
       notes: description,
       file: record.file,
     };
-    return [itemOf(place.locator, validateLaborActual(canonical, sourceOf(place)))];
+    return [itemOf(context.place, validateLaborActual(canonical, describePlace(context.place)))];
   },
 };

@@ -1,6 +1,6 @@
-import { SUPPLIER_MAX_LENGTH } from '../canonical-records';
+import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
 import { FieldReader } from '../fields';
-import { hasFields, type RecordReader } from './record-reader';
+import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
 /**
@@ -12,17 +12,17 @@ import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 export const priceSummaryReader: RecordReader = {
   shape: 'supplier price summary',
   recognizes: (record) => hasFields(record, ['material', 'last_date']),
-  read(record, place) {
+  read(record, context) {
     const fields = new FieldReader(record);
     const description = fields.text('material', { required: true });
     const pricePerFoot = fields.positiveNumber('price_per_foot', true);
-    const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+    const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH });
     const date = fields.date('last_date', SUPPLIER_DATE_FORMATS);
-    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [
       supplierPriceItem(
         { descriptionField: 'material', description: description!, supplier, date, price: { field: 'price_per_foot', amount: pricePerFoot! }, notes: null },
-        place,
+        context,
       ),
     ];
   },

@@ -1,7 +1,7 @@
-import { SUPPLIER_MAX_LENGTH } from '../canonical-records';
+import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
 import { FieldReader } from '../fields';
-import { parseLengthFeet } from '../material-key';
-import { hasFields, type RecordReader } from './record-reader';
+import { parseLengthFeet } from '../../material-keys/material-key';
+import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
 /**
@@ -11,18 +11,18 @@ import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 export const stickPriceListReader: RecordReader = {
   shape: 'supplier price list by stick',
   recognizes: (record) => hasFields(record, ['material', 'size', 'price_per_piece']),
-  read(record, place) {
+  read(record, context) {
     const fields = new FieldReader(record);
     const description = fields.text('material', { required: true });
     const size = fields.text('size');
     const pricePerFoot = fields.positiveNumber('price_per_foot');
     const pricePerPiece = fields.positiveNumber('price_per_piece');
-    const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+    const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH });
     const date = fields.date('date', SUPPLIER_DATE_FORMATS);
     const stickLengthFeet = size === null ? null : parseLengthFeet(size);
     if (size !== null && stickLengthFeet === null) fields.problem(`size ${JSON.stringify(size)} is not a stick length like 24' 0"`);
     if (!fields.has('price_per_foot') && !fields.has('price_per_piece')) fields.problem('no price_per_foot and no price_per_piece');
-    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [
       supplierPriceItem(
         {
@@ -34,7 +34,7 @@ export const stickPriceListReader: RecordReader = {
           price: pricePerFoot !== null ? { field: 'price_per_foot', amount: pricePerFoot } : { perPiece: pricePerPiece!, stickLengthFeet },
           notes: pricePerPiece !== null && size !== null ? `${pricePerPiece} per ${size} stick` : null,
         },
-        place,
+        context,
       ),
     ];
   },

@@ -1,6 +1,6 @@
-import { SUPPLIER_MAX_LENGTH } from '../canonical-records';
+import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
 import { FieldReader } from '../fields';
-import { hasFields, type RecordReader } from './record-reader';
+import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { type StatedPrice, SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
 /** How a unit price is stored, by the unit a line states; per-pound prices stay per pound. */
@@ -27,21 +27,21 @@ const UNIT_NAMES: Record<string, keyof typeof UNITS> = {
 export const supplierLineItemReader: RecordReader = {
   shape: 'supplier estimate line',
   recognizes: (record) => hasFields(record, ['description', 'unit', 'rate_per_unit']),
-  read(record, place) {
+  read(record, context) {
     const fields = new FieldReader(record);
     const description = fields.text('description', { required: true });
     const unitText = fields.text('unit', { required: true });
     const rate = fields.positiveNumber('rate_per_unit', true);
-    const supplier = fields.text('supplier', { maxLength: SUPPLIER_MAX_LENGTH });
+    const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH });
     const date = fields.date('date', SUPPLIER_DATE_FORMATS);
     const document = fields.text('file');
     const unit = unitText === null ? undefined : UNIT_NAMES[unitText.toLowerCase().replace(/\.$/, '')];
     if (unitText !== null && unit === undefined) fields.problem(`unit ${JSON.stringify(unitText)} is not one of ${Object.keys(UNIT_NAMES).join(', ')}`);
-    if (fields.problems.length > 0) return [{ locator: place.locator, problem: fields.problems.join('; ') }];
+    if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [
       supplierPriceItem(
         { descriptionField: 'description', description: description!, supplier, date, price: UNITS[unit!](rate!), notes: document },
-        place,
+        context,
       ),
     ];
   },

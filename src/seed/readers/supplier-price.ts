@@ -1,8 +1,8 @@
 import { validateMaterialPrice } from '../canonical-records';
 import type { DateFormat } from '../dates';
-import { roundPrice } from '../fields';
-import { deriveMaterialKey, type MaterialProfile } from '../material-key';
-import { itemOf, type ReadItem, type RecordPlace, sourceOf } from './record-reader';
+import { describeValue, roundPrice } from '../fields';
+import { deriveMaterialKey, type MaterialProfile } from '../../material-keys/material-key';
+import { describePlace, itemOf, type PriceOffer, type ReadContext, type ReadItem } from './record-reader';
 
 /** Suppliers write M/D/YYYY; an export that already writes ISO dates or month names is read as well. */
 export const SUPPLIER_DATE_FORMATS: readonly DateFormat[] = ['month/day/year', 'iso', 'month name'];
@@ -14,7 +14,7 @@ export type StatedPrice = { field: UnitPriceField; amount: number } | { perPiece
 
 /** A supplier's priced line, before its description became a material key. */
 export interface SupplierPrice {
-  /** The field holding the description, for messages (`material`, `description`, `desc`). */
+  /** The field holding the description (`material`, `description`, `desc`). */
   descriptionField: string;
   description: string;
   /** Other texts of the record naming the alloy or shape (a category such as `ss_304_sq_tube`). */
@@ -26,27 +26,44 @@ export interface SupplierPrice {
   notes: string | null;
 }
 
-/** Derives the key, turns a piece price into a unit price, and validates the result as a canonical material price. */
-export function supplierPriceItem(line: SupplierPrice, place: RecordPlace): ReadItem {
+/**
+ * Derives the key (or takes the owner's mapping of the description, which wins over the grammar), turns a piece
+ * price into a unit price, and validates the result as a canonical material price.
+ */
+export function supplierPriceItem(line: SupplierPrice, { place, mappings }: ReadContext): ReadItem {
+  const offer: PriceOffer = { field: line.descriptionField, description: line.description, stated: describeStatedPrice(line.price), date: line.date, mappable: true };
+  const mapped = mappings.materialFor(line.description);
+  if (mapped === 'ignore') return { place, ignored: offer };
   const derived = deriveMaterialKey(line.description, line.hints);
-  if ('problem' in derived) return { locator: place.locator, problem: `${line.descriptionField} ${JSON.stringify(line.description)}: ${derived.problem}` };
-  const unitPrice = 'field' in line.price ? line.price : unitPriceOfPiece(line.price.perPiece, derived.profile, line.price.stickLengthFeet);
-  if ('problem' in unitPrice) return { locator: place.locator, problem: `${line.descriptionField} ${JSON.stringify(line.description)}: ${unitPrice.problem}` };
+  if (!mapped && 'problem' in derived) return { place, problem: derived.problem, offer };
+  // A mapped description may still state the stick length or sheet size that turns a piece price into a unit price.
+  const profile = 'profile' in derived ? derived.profile : { stickLengthFeet: null, sheetAreaSqft: null };
+  const unitPrice = 'field' in line.price ? line.price : unitPriceOfPiece(line.price.perPiece, profile, line.price.stickLengthFeet);
+  if ('problem' in unitPrice) return { place, problem: unitPrice.problem, offer: { ...offer, mappable: false } };
   const canonical = {
-    material_type: derived.profile.key,
+    material_type: mapped || !('profile' in derived) ? undefined : derived.profile.key,
     [unitPrice.field]: unitPrice.amount,
     supplier: line.supplier,
     date: line.date,
     notes: line.notes,
   };
-  return itemOf(place.locator, validateMaterialPrice(canonical, sourceOf(place)));
+  return itemOf(place, validateMaterialPrice(canonical, describePlace(place), { rawDescription: line.description, mappedKey: mapped?.materialType }));
+}
+
+function describeStatedPrice(price: StatedPrice): string {
+  return 'field' in price ? describeUnitPrice(price.amount, price.field) : `${price.perPiece} per piece`;
+}
+
+/** `3.45 per foot`; an amount that is not a number is described as it came. */
+export function describeUnitPrice(amount: unknown, field: UnitPriceField): string {
+  return `${typeof amount === 'number' ? amount : describeValue(amount)} ${field.replace('price_', '').replace('_', ' ')}`;
 }
 
 /**
  * A piece price becomes a price per foot where the stick length is known (from the record, else from the
  * description), or a price per square foot where a sheet's width and length are; otherwise it is not guessed.
  */
-function unitPriceOfPiece(perPiece: number, profile: MaterialProfile, stickLengthFeet?: number | null): { field: UnitPriceField; amount: number } | { problem: string } {
+function unitPriceOfPiece(perPiece: number, profile: Pick<MaterialProfile, 'stickLengthFeet' | 'sheetAreaSqft'>, stickLengthFeet?: number | null): { field: UnitPriceField; amount: number } | { problem: string } {
   const length = stickLengthFeet ?? profile.stickLengthFeet;
   if (length !== null) return { field: 'price_per_foot', amount: roundPrice(perPiece / length) };
   if (profile.sheetAreaSqft !== null) return { field: 'price_per_sqft', amount: roundPrice(perPiece / profile.sheetAreaSqft) };

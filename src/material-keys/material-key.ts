@@ -1,5 +1,5 @@
 /**
- * The material-key grammar of docs/seeding.md: turns a supplier's description ("Tubing - Square 1-1/2\" x 1-1/2\" x
+ * The material-key grammar of seeding.md: turns a supplier's description ("Tubing - Square 1-1/2\" x 1-1/2\" x
  * 11ga") into a profile key (`sq_tube_1.5x11ga`). A description that does not name a shape with all its
  * dimensions gives a problem to report, never a guess.
  */
@@ -15,12 +15,12 @@ export interface MaterialProfile {
 
 export type DerivedKey = { profile: MaterialProfile } | { problem: string };
 
-type Shape = 'sq_tube' | 'rect_tube' | 'round_tube' | 'dom_tube' | 'pipe' | 'flat_bar' | 'angle' | 'channel' | 'round_bar' | 'sq_bar' | 'sheet' | 'plate';
+export type Shape = 'sq_tube' | 'rect_tube' | 'round_tube' | 'dom_tube' | 'pipe' | 'flat_bar' | 'angle' | 'channel' | 'round_bar' | 'sq_bar' | 'sheet' | 'plate';
 
 /** A wall or thickness stated as a gauge stays a gauge; every other dimension is in inches. */
-type Dimension = { gauge: number } | { inches: number };
+export type Dimension = { gauge: number } | { inches: number };
 
-interface Measurements {
+export interface Measurements {
   dimensions: Dimension[];
   lengthsFeet: number[];
   weightLbPerFoot: number | null;
@@ -203,7 +203,7 @@ const isInches = (dimension: Dimension): dimension is { inches: number } => 'inc
 const inches = (dimension: Dimension): number => (isInches(dimension) ? dimension.inches : NaN);
 const largestFirst = (dimensions: Dimension[]): Dimension[] => [...dimensions].sort((a, b) => inches(b) - inches(a));
 
-function profileOf(shape: Shape, measured: Measurements): MaterialProfile | { problem: string } {
+export function profileOf(shape: Shape, measured: Measurements): MaterialProfile | { problem: string } {
   const { dimensions, schedule, weightLbPerFoot } = measured;
   const stickLengthFeet = measured.lengthsFeet[0] ?? null;
   const stock = (key: string): MaterialProfile => ({ key, stickLengthFeet, sheetAreaSqft: null });

@@ -1,0 +1,101 @@
+import type { PriceUnit } from '../database/entities';
+import type { SqlClient } from '../database/sql-client';
+import { CURRENT_PRICE_RANK } from './price-rules';
+
+/** One observation as the history stores it (every price column it stated). */
+export interface HistoryRow {
+  material_type: string;
+  supplier_id: number | null;
+  supplier: string | null;
+  price_date: string | null;
+  price_per_foot: number | null;
+  price_per_lb: number | null;
+  price_per_sqft: number | null;
+  source: string;
+  notes: string | null;
+  raw_description: string | null;
+}
+
+/** A current price: one material from one supplier in one unit. */
+export interface CurrentPrice {
+  materialType: string;
+  supplierId: number | null;
+  supplier: string | null;
+  unit: PriceUnit;
+  price: number;
+  priceDate: string | null;
+  shopId: number | null;
+}
+
+export interface CurrentPriceRow {
+  material_type: string;
+  supplier_id: number | null;
+  supplier: string | null;
+  unit: PriceUnit;
+  price: number;
+  price_date: string | null;
+  source: string;
+  notes: string | null;
+}
+
+/** The first key of the advisory locks that keep two loads of one scope apart (the second key is the shop id). */
+const PRICE_LOAD_LOCK = 7301;
+
+/** The SQL of `material_prices` (current prices) and `material_price_history` (observations). */
+export class MaterialPricesRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /** Waits until no other load of the scope runs, and holds the scope until this transaction ends. */
+  async lockScopeForLoad(shopId: number | null): Promise<void> {
+    await this.sql.query(`SELECT pg_advisory_xact_lock($1::integer, $2::integer)`, [PRICE_LOAD_LOCK, shopId ?? 0]);
+  }
+
+  /** Inserts the observations the history does not hold yet (UQ_material_price_history_observation); returns how many. */
+  async insertHistory(shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
+    const inserted: unknown[] = await this.sql.query(
+      `INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description)
+       SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description
+         FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, price_date date, price_per_foot float8,
+           price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text)
+       ON CONFLICT (shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft) DO NOTHING
+       RETURNING id`,
+      [shopId, JSON.stringify(rows)],
+    );
+    return inserted.length;
+  }
+
+  /** The current prices of `materialTypes` in the given scopes (a shop and/or the baseline, NULL), every supplier and unit. */
+  async currentPricesOf(shopIds: readonly (number | null)[], materialTypes: readonly string[], unit?: PriceUnit): Promise<CurrentPrice[]> {
+    const shops = shopIds.filter((id) => id !== null);
+    return this.sql.query(
+      `SELECT material_type AS "materialType", supplier_id AS "supplierId", supplier, unit, shop_id AS "shopId",
+              coalesce(price_per_foot, price_per_lb, price_per_sqft) AS price, price_date::text AS "priceDate"
+         FROM material_prices
+        WHERE (shop_id = ANY($1::integer[]) OR ($2 AND shop_id IS NULL)) AND material_type = ANY($3::varchar[])
+          AND unit IS NOT NULL AND ($4::varchar IS NULL OR unit = $4)`,
+      [shops, shopIds.includes(null), materialTypes, unit ?? null],
+    );
+  }
+
+  /**
+   * Writes current prices, each only where it wins under the price rules over the stored one (so two runs at the
+   * same time cannot put an older price back); returns how many were written.
+   */
+  async upsertCurrent(shopId: number | null, rows: readonly CurrentPriceRow[], now: Date): Promise<number> {
+    const written: unknown[] = await this.sql.query(
+      `INSERT INTO material_prices AS existing (shop_id, material_type, supplier_id, supplier, unit, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, updated_at)
+       SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.unit, o.price_date,
+              CASE WHEN o.unit = 'foot' THEN o.price END, CASE WHEN o.unit = 'lb' THEN o.price END, CASE WHEN o.unit = 'sqft' THEN o.price END,
+              o.source, o.notes, $3::timestamp
+         FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, unit varchar, price_date date,
+           price float8, source varchar, notes text)
+       ON CONFLICT (shop_id, material_type, supplier_id, unit) DO UPDATE SET
+         supplier = EXCLUDED.supplier, price_date = EXCLUDED.price_date, price_per_foot = EXCLUDED.price_per_foot, price_per_lb = EXCLUDED.price_per_lb,
+         price_per_sqft = EXCLUDED.price_per_sqft, source = EXCLUDED.source, notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
+         WHERE ${CURRENT_PRICE_RANK('EXCLUDED')} > ${CURRENT_PRICE_RANK('existing')}
+       RETURNING existing.id`,
+      [shopId, JSON.stringify(rows), now],
+    );
+    return written.length;
+  }
+}

@@ -1,0 +1,49 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * Supplier names as shops type them. Two names are one supplier when their keys are equal: the key ignores case,
+ * repeated spaces and punctuation ("OSORIO", " osorio ", "Osorio." are one). Anything more (an abbreviation, a
+ * company suffix) is a different supplier until the owner says otherwise with an alias; such names are only
+ * reported as look-alikes.
+ */
+export function supplierKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The longest supplier name, and name key, a supplier record holds. */
+export const SUPPLIER_NAME_MAX_LENGTH = 128;
+
+/** Why `name` (trimmed) cannot name a supplier, or null: no letter or digit, or a name or key over `maxLength`. */
+export function supplierNameProblem(name: string, maxLength = SUPPLIER_NAME_MAX_LENGTH): string | null {
+  const key = supplierKey(name);
+  if (key === '') return 'needs a letter or a digit';
+  // The key can be longer than the name: NFKC spells some single characters out.
+  if (name.trim().length > maxLength || key.length > maxLength) return `is longer than ${maxLength} characters`;
+  return null;
+}
+
+/** Words that differ by at most this many edits look alike ("Wexler" and "Wexlar")... */
+const TYPO_EDITS = 2;
+/** ...when both are at least this long: "Supplier A" and "Supplier B", or "Yard 1" and "Yard 2", are two. */
+const TYPO_MIN_WORD_LENGTH = 4;
+
+/**
+ * Do two different supplier keys look like one supplier? One is the other's leading words ("osorio" and "osorio
+ * metals supply inc"), they differ only in spacing, or one word differs by a typo or two.
+ */
+export function looksAlike(keyA: string, keyB: string): boolean {
+  if (keyA === keyB) return false;
+  const [shorter, longer] = keyA.length <= keyB.length ? [keyA, keyB] : [keyB, keyA];
+  if (longer.startsWith(`${shorter} `)) return true;
+  if (shorter.replace(/ /g, '') === longer.replace(/ /g, '')) return true;
+  const [wordsA, wordsB] = [keyA.split(' '), keyB.split(' ')];
+  const differing = wordsA.flatMap((word, index) => (word === wordsB[index] ? [] : [[word, wordsB[index]] as const]));
+  if (wordsA.length !== wordsB.length || differing.length !== 1) return false;
+  const [[wordA, wordB]] = differing;
+  return Math.min(wordA.length, wordB.length) >= TYPO_MIN_WORD_LENGTH && distance(wordA, wordB) <= TYPO_EDITS;
+}

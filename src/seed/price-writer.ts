@@ -1,0 +1,371 @@
+import { PRICE_UNITS, type PriceUnit } from '../database/entities';
+import type { SqlClient } from '../database/sql-client';
+import { type CurrentPrice, type CurrentPriceRow, type HistoryRow, MaterialPricesRepository } from '../material-prices/material-prices.repository';
+import type { MappingLookup } from '../material-prices/price-mappings';
+import { comparePrices } from '../material-prices/price-rules';
+import { looksAlike, supplierKey } from '../material-prices/supplier-name';
+import { type SupplierRecord, SuppliersRepository } from '../material-prices/suppliers.repository';
+import type { PriceObservation } from './canonical-records';
+import type { PriceChange, PriceWarning } from './seed-report';
+import { inBatches, WRITE_BATCH_SIZE } from './seed-writers';
+
+/** What the prices of one run did. */
+export interface PriceCounts {
+  /** Current prices inserted or replaced by a better one (per material, supplier and unit). */
+  loaded: number;
+  /** (material, supplier, unit) of this run whose stored current price stays. */
+  alreadyCurrent: number;
+  /** Observations the history did not hold yet. */
+  newObservations: number;
+  changes: PriceChange[];
+  warnings: PriceWarning[];
+}
+
+/** An outlier is more than this many times above or below the median of the other suppliers' current prices. */
+const OUTLIER_FACTOR = 3;
+/** How many records a warning lists before it counts the rest. */
+const RECORDS_LISTED = 5;
+
+const PRICE_FIELD_OF_UNIT = { foot: 'pricePerFoot', lb: 'pricePerLb', sqft: 'pricePerSqft' } as const;
+
+/** This run's best observation of one (material, supplier, unit), and the prices seen on its date. */
+interface Candidate {
+  materialType: string;
+  supplierKey: string | null;
+  unit: PriceUnit;
+  price: number;
+  priceDate: string | null;
+  observation: PriceObservation;
+  pricesOnItsDate: Set<number>;
+}
+
+/**
+ * The material prices of one run. Every observation lands once in the history (written in batches while the run
+ * reads on); the current price per (scope, material, supplier, unit) follows the price rules (price-rules.ts),
+ * decided in memory for this run's observations and against the stored ones at the end, so the outcome does not
+ * depend on the order of files or records. Memory grows with the number of distinct (material, supplier, unit).
+ */
+export class PriceWriter {
+  private readonly prices: MaterialPricesRepository;
+  private readonly supplierRecords: SuppliersRepository;
+  private readonly suppliers: RunSuppliers;
+  private readonly best = new Map<string, Candidate>();
+  private readonly pendingHistory = new Map<string, PriceObservation>();
+  private readonly unknownFamilies = new Map<string, { records: string[]; count: number }>();
+  private historyInFlight: Promise<void> = Promise.resolve();
+  private newObservations = 0;
+
+  constructor(
+    sql: SqlClient,
+    private readonly shopId: number | null,
+    private readonly mappings: MappingLookup,
+  ) {
+    this.prices = new MaterialPricesRepository(sql);
+    this.supplierRecords = new SuppliersRepository(sql);
+    this.suppliers = new RunSuppliers(this.supplierRecords, shopId);
+  }
+
+  /** Applies the scope's supplier aliases to what is stored (an alias merges the aliased supplier into its target). */
+  async applySupplierAliases(): Promise<void> {
+    for (const [aliasedKey, targetName] of this.mappings.supplierAliases()) {
+      await this.suppliers.mergeInto(aliasedKey, this.mappings.supplierName(targetName));
+    }
+  }
+
+  async add(observation: PriceObservation): Promise<void> {
+    const supplierName = observation.supplier === null ? null : this.mappings.supplierName(observation.supplier);
+    const price = { ...observation, supplier: supplierName };
+    const key = supplierName === null ? null : this.suppliers.count(supplierName);
+    if (price.unknownKeyFamily) this.noteUnknownFamily(price);
+    for (const unit of PRICE_UNITS) {
+      const amount = price[PRICE_FIELD_OF_UNIT[unit]];
+      if (amount !== null) this.consider({ materialType: price.materialType, supplierKey: key, unit, price: amount, priceDate: price.priceDate, observation: price });
+    }
+    const identity = JSON.stringify([price.materialType, key, price.priceDate, price.pricePerFoot, price.pricePerLb, price.pricePerSqft]);
+    if (!this.pendingHistory.has(identity)) this.pendingHistory.set(identity, price);
+    if (this.pendingHistory.size >= WRITE_BATCH_SIZE) await this.flushHistory();
+  }
+
+  async finish(now: Date): Promise<PriceCounts> {
+    await this.flushHistory();
+    await this.historyInFlight;
+    await this.suppliers.settleNames();
+
+    const materials = [...new Set([...this.best.values()].map((candidate) => candidate.materialType))];
+    const stored = new Map<string, CurrentPrice>();
+    for (const batch of inBatches(materials)) {
+      for (const price of await this.prices.currentPricesOf([this.shopId], batch)) stored.set(currentKey(price.materialType, price.supplierId, price.unit), price);
+    }
+
+    const changes: PriceChange[] = [];
+    const warnings: PriceWarning[] = [];
+    const rows: CurrentPriceRow[] = [];
+    for (const candidate of this.best.values()) {
+      const supplier = candidate.supplierKey === null ? null : this.suppliers.recordOf(candidate.supplierKey);
+      const identity = currentKey(candidate.materialType, supplier?.id ?? null, candidate.unit);
+      const before = stored.get(identity);
+      const sameDay = new Set(candidate.pricesOnItsDate);
+      if (before && before.priceDate === candidate.priceDate) sameDay.add(before.price);
+      const wins = !before || comparePrices(candidate, before) > 0;
+      const where = { material_type: candidate.materialType, supplier: supplier?.name ?? null, unit: candidate.unit };
+      // Only a conflict on the date of the current price decides anything; one on an older date is history.
+      const decidesCurrent = wins || before.priceDate === candidate.priceDate;
+      if (candidate.priceDate !== null && sameDay.size > 1 && decidesCurrent) {
+        const prices = [...sameDay].sort((a, b) => b - a);
+        warnings.push({
+          kind: 'same_day_conflict',
+          ...where,
+          date: candidate.priceDate,
+          prices,
+          message: `${describeItem(where)} has ${prices.length} prices on ${candidate.priceDate}: ${prices.join(', ')}; the highest, ${prices[0]}, is current`,
+        });
+      }
+      if (!wins) continue;
+      if (candidate.priceDate === null) {
+        warnings.push({
+          kind: 'undated_current',
+          ...where,
+          records: [candidate.observation.source],
+          message: `${describeItem(where)}: the undated price ${candidate.price} (${candidate.observation.source}) became current because no dated price exists; give it a date`,
+        });
+      }
+      changes.push({
+        ...where,
+        old: before ? { price: before.price, price_date: before.priceDate } : null,
+        new: { price: candidate.price, price_date: candidate.priceDate },
+      });
+      stored.set(identity, { materialType: candidate.materialType, supplierId: supplier?.id ?? null, supplier: supplier?.name ?? null, unit: candidate.unit, price: candidate.price, priceDate: candidate.priceDate, shopId: this.shopId });
+      rows.push({
+        ...where,
+        supplier_id: supplier?.id ?? null,
+        price: candidate.price,
+        price_date: candidate.priceDate,
+        source: candidate.observation.source,
+        notes: candidate.observation.notes,
+      });
+    }
+    let loaded = 0;
+    for (const batch of inBatches(rows)) loaded += await this.prices.upsertCurrent(this.shopId, batch, now);
+
+    warnings.push(...outliers(changes, [...stored.values()]), ...this.unknownFamilyWarnings(), ...(await this.lookAlikes()));
+    // Sorted, so that the report does not depend on the order the records came in either.
+    changes.sort((a, b) => compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit));
+    warnings.sort((a, b) => compareText(a.kind, b.kind) || compareText(a.material_type ?? '', b.material_type ?? '') || compareText(a.message, b.message));
+    return { loaded, alreadyCurrent: this.best.size - loaded, newObservations: this.newObservations, changes, warnings };
+  }
+
+  /**
+   * Keeps the better of two observations of one (material, supplier, unit). DECISION: of two equal in date and price
+   * (the same price), the first one read keeps its notes and source; the price itself does not depend on the order.
+   */
+  private consider(candidate: Omit<Candidate, 'pricesOnItsDate'>): void {
+    const identity = JSON.stringify([candidate.materialType, candidate.supplierKey, candidate.unit]);
+    const best = this.best.get(identity);
+    if (!best) {
+      this.best.set(identity, { ...candidate, pricesOnItsDate: new Set([candidate.price]) });
+      return;
+    }
+    if (best.priceDate === candidate.priceDate) best.pricesOnItsDate.add(candidate.price);
+    const order = comparePrices(candidate, best);
+    if (order <= 0) return;
+    const pricesOnItsDate = best.priceDate === candidate.priceDate ? best.pricesOnItsDate : new Set([candidate.price]);
+    this.best.set(identity, { ...candidate, pricesOnItsDate });
+  }
+
+  private noteUnknownFamily(price: PriceObservation): void {
+    const noted = this.unknownFamilies.get(price.materialType) ?? { records: [], count: 0 };
+    noted.count += 1;
+    if (noted.records.length < RECORDS_LISTED) noted.records.push(price.source);
+    this.unknownFamilies.set(price.materialType, noted);
+  }
+
+  private unknownFamilyWarnings(): PriceWarning[] {
+    return [...this.unknownFamilies].map(([materialType, { records, count }]) => ({
+      kind: 'unknown_key_family',
+      material_type: materialType,
+      records,
+      message: `${materialType} is of no known shape family (sq_tube_, flat_bar_, ...): loaded as typed; check the spelling (${listRecords(records, count)})`,
+    }));
+  }
+
+  /** Pairs of this scope's suppliers, one of them in this run, whose names look like one supplier. */
+  private async lookAlikes(): Promise<PriceWarning[]> {
+    const runKeys = this.suppliers.keysOfRun();
+    if (runKeys.size === 0) return [];
+    const all = await this.supplierRecords.findAll(this.shopId);
+    const warnings: PriceWarning[] = [];
+    for (const [index, a] of all.entries()) {
+      for (const b of all.slice(index + 1)) {
+        if ((!runKeys.has(a.nameKey) && !runKeys.has(b.nameKey)) || !looksAlike(a.nameKey, b.nameKey)) continue;
+        // DECISION: the alias suggested maps the longer name onto the shorter one (the company suffix goes), and
+        // never merges by itself: the owner decides.
+        const [from, to] = a.name.length > b.name.length || (a.name.length === b.name.length && a.name > b.name) ? [a, b] : [b, a];
+        warnings.push({
+          kind: 'supplier_look_alike',
+          supplier: from.name,
+          alias: { [from.name]: to.name },
+          message: `suppliers "${from.name}" and "${to.name}" look alike; if they are one supplier, add to the mappings: "suppliers": { ${JSON.stringify(from.name)}: ${JSON.stringify(to.name)} }`,
+        });
+      }
+    }
+    return warnings;
+  }
+
+  /**
+   * Sends the pending history rows while the caller reads on: the database works on one batch while the next one
+   * is parsed. At most one batch is in flight, and its failure surfaces at the next flush or at finish().
+   */
+  private async flushHistory(): Promise<void> {
+    await this.historyInFlight;
+    if (this.pendingHistory.size === 0) return;
+    const observations = [...this.pendingHistory.values()];
+    this.pendingHistory.clear();
+    this.historyInFlight = (async () => {
+      await this.suppliers.ensure(observations.flatMap((observation) => (observation.supplier === null ? [] : [observation.supplier])));
+      this.newObservations += await this.prices.insertHistory(this.shopId, observations.map((observation) => this.historyRow(observation)));
+    })();
+    // Marks the rejection as handled until it is awaited, so that it fails the run instead of the process.
+    this.historyInFlight.catch(() => undefined);
+  }
+
+  private historyRow(observation: PriceObservation): HistoryRow {
+    const supplier = observation.supplier === null ? null : this.suppliers.recordOf(supplierKey(observation.supplier));
+    return {
+      material_type: observation.materialType,
+      supplier_id: supplier?.id ?? null,
+      supplier: supplier?.name ?? null,
+      price_date: observation.priceDate,
+      price_per_foot: observation.pricePerFoot,
+      price_per_lb: observation.pricePerLb,
+      price_per_sqft: observation.pricePerSqft,
+      source: observation.source,
+      notes: observation.notes,
+      raw_description: observation.rawDescription,
+    };
+  }
+}
+
+/**
+ * The suppliers a run meets: how often each spelling was used, and the stored record of each. DECISION: a supplier
+ * keeps the display name it was stored with; one this run creates is shown by its most used spelling (ties: the
+ * first in code-point order), whatever the order the records came in.
+ */
+class RunSuppliers {
+  private readonly spellings = new Map<string, Map<string, number>>();
+  private readonly records = new Map<string, SupplierRecord & { createdHere: boolean }>();
+
+  constructor(
+    private readonly repository: SuppliersRepository,
+    private readonly shopId: number | null,
+  ) {}
+
+  /** Counts one use of `name`; returns its key. */
+  count(name: string): string {
+    const key = supplierKey(name);
+    const counts = this.spellings.get(key) ?? new Map<string, number>();
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    this.spellings.set(key, counts);
+    return key;
+  }
+
+  keysOfRun(): Set<string> {
+    return new Set(this.spellings.keys());
+  }
+
+  recordOf(key: string): SupplierRecord {
+    const record = this.records.get(key);
+    if (!record) throw new Error(`supplier ${key} was not stored before its prices`);
+    return record;
+  }
+
+  /** Makes sure every supplier of `names` has a stored record. */
+  async ensure(names: readonly string[]): Promise<void> {
+    const missing = [...new Set(names.map(supplierKey))].filter((key) => !this.records.has(key));
+    if (missing.length === 0) return;
+    for (const record of await this.repository.findByKeys(this.shopId, missing)) this.records.set(record.nameKey, { ...record, createdHere: false });
+    const toCreate = missing.filter((key) => !this.records.has(key)).map((key) => ({ nameKey: key, name: this.preferredSpelling(key) }));
+    for (const record of await this.repository.createMissing(this.shopId, toCreate)) this.records.set(record.nameKey, { ...record, createdHere: true });
+    // Created by another run in the meantime.
+    const stillMissing = toCreate.filter(({ nameKey }) => !this.records.has(nameKey)).map(({ nameKey }) => nameKey);
+    for (const record of await this.repository.findByKeys(this.shopId, stillMissing)) this.records.set(record.nameKey, { ...record, createdHere: false });
+  }
+
+  /** Gives each supplier this run created its preferred spelling, now that every record was counted. */
+  async settleNames(): Promise<void> {
+    for (const [key, record] of this.records) {
+      const preferred = this.preferredSpelling(key);
+      if (record.createdHere && preferred !== record.name) {
+        await this.repository.rename(record.id, preferred);
+        record.name = preferred;
+      }
+    }
+  }
+
+  /** Moves the supplier stored under `aliasedKey` (if any) into the supplier named `targetName`. */
+  async mergeInto(aliasedKey: string, targetName: string): Promise<void> {
+    const targetKey = supplierKey(targetName);
+    if (targetKey === aliasedKey) return;
+    const [aliased] = await this.repository.findByKeys(this.shopId, [aliasedKey]);
+    if (!aliased) return;
+    this.count(targetName);
+    await this.ensure([targetName]);
+    await this.repository.merge(aliased, this.recordOf(targetKey));
+  }
+
+  private preferredSpelling(key: string): string {
+    const counts = [...(this.spellings.get(key) ?? new Map<string, number>())];
+    counts.sort(([a, countA], [b, countB]) => countB - countA || compareText(a, b));
+    return counts[0][0];
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function currentKey(materialType: string, supplierId: number | null, unit: PriceUnit): string {
+  return JSON.stringify([materialType, supplierId, unit]);
+}
+
+function describeItem(item: { material_type: string; supplier: string | null; unit: PriceUnit }): string {
+  return `${item.material_type} from ${item.supplier ?? '(no supplier)'} per ${item.unit}`;
+}
+
+function listRecords(records: string[], count: number): string {
+  return count > records.length ? `${records.join(', ')} and ${count - records.length} more` : records.join(', ');
+}
+
+/** Changed prices more than OUTLIER_FACTOR times above or below the median of the other suppliers' current prices. */
+function outliers(changes: readonly PriceChange[], current: readonly CurrentPrice[]): PriceWarning[] {
+  const byItem = new Map<string, CurrentPrice[]>();
+  for (const price of current) {
+    const item = JSON.stringify([price.materialType, price.unit]);
+    const prices = byItem.get(item);
+    if (prices) prices.push(price);
+    else byItem.set(item, [price]);
+  }
+  const warnings: PriceWarning[] = [];
+  for (const change of changes) {
+    const others = (byItem.get(JSON.stringify([change.material_type, change.unit])) ?? []).filter((price) => price.supplier !== change.supplier).map((price) => price.price);
+    if (others.length === 0) continue;
+    const middle = median(others);
+    const price = change.new.price;
+    if (price <= middle * OUTLIER_FACTOR && price >= middle / OUTLIER_FACTOR) continue;
+    warnings.push({
+      kind: 'outlier',
+      material_type: change.material_type,
+      supplier: change.supplier,
+      unit: change.unit,
+      prices: [price],
+      median: middle,
+      message: `${describeItem(change)}: ${price} is more than ${OUTLIER_FACTOR}x ${price > middle ? 'above' : 'below'} the median ${middle} of the other suppliers' current prices; check the unit and the amount`,
+    });
+  }
+  return warnings;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
