@@ -4,6 +4,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { type AppConfig, LOG_LEVELS } from './config/app-config';
+import { answerNotMigrated } from './database/migration-status.service';
+import { hardenHttp } from './http/http-hardening';
+
+/** Every method the API answers, so a browser's preflight allows each of them. */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Builds the HTTP application exactly as the server runs it; tests call it with their own configuration. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -16,6 +21,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
   });
+  await hardenHttp(app, config);
+  answerNotMigrated(app);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(
     new ValidationPipe({
@@ -25,8 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       transformOptions: { enableImplicitConversion: false },
     }),
   );
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
-  app.enableShutdownHooks();
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS });
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitedFilter } from './auth/rate-limit/rate-limited.filter';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -16,7 +17,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, QuotesModule, MaterialPricesModule],
-      providers: [{ provide: APP_FILTER, useClass: DatabaseUnavailableFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
+        { provide: APP_FILTER, useClass: RateLimitedFilter },
+      ],
     };
   }
 }

@@ -1,17 +1,46 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { createServer } from 'node:net';
 import { createApp } from './app.factory';
 import { loadConfigOrReport } from './config/app-config';
+import { shutDownGracefully } from './http/graceful-shutdown';
+
+const SHUTDOWN = { deadlineMs: 10_000, drainMs: 5_000 };
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrReport();
   if (!config) process.exit(1);
+  // Before the database starts (seconds on the embedded one): a taken port is one line and exit 1 at once.
+  await assertPortFree(config.port, config.host);
   const app = await createApp(config);
-  await app.listen(config.port, config.host);
+  shutDownGracefully(app, SHUTDOWN);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // Taken meanwhile: let go of the database (and the embedded folder's lock) before saying so.
+    await app.close();
+    throw error;
+  }
   new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (database: ${config.database.url ? 'PostgreSQL server' : `embedded, ${config.database.embeddedDir}`})`);
 }
 
+function assertPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function explain(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'EADDRINUSE') return `The port is in use (${message}): stop the other server or set PORT`;
+  if (code === 'EACCES') return `The port may not be opened by this user (${message}): set PORT above 1023`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(explain(error));
   process.exit(1);
 });

@@ -20,9 +20,15 @@ describe('configuration', () => {
     expect(config.jwt).toEqual({ secret: SECRET, accessExpireMinutes: 15, refreshExpireDays: 30, refreshGraceSeconds: 10 });
     expect(config.storage.r2Bucket).toBe('createstage-quotes');
     expect(config.geminiModel).toBe('gemini-2.0-flash');
-    expect(config.database).toEqual({ url: undefined, embeddedDir: '.data/pglite', poolMax: 10, migrateOnStart: true });
-    expect(config.rateLimits.loginFailuresPerAccount).toEqual({ count: 10, windowSeconds: 900 });
+    expect(config.database).toEqual({ url: undefined, embeddedDir: '.data/pglite', poolMax: 10, migrateOnStart: true, statementTimeoutMs: 5000, acquireTimeoutMs: 5000 });
+    expect(config.rateLimits.loginFailuresPerAccountIp).toEqual({ count: 10, windowSeconds: 900 });
+    expect(config.rateLimits.loginFailuresPerAccount).toEqual({ count: 100, windowSeconds: 900 });
+    expect(config.rateLimits.logoutsPerIp).toEqual({ count: 300, windowSeconds: 300 });
+    expect(config.knownLoginIpDays).toBe(90);
+    expect(config.quotas).toEqual({ quotesPerDay: 200, quoteSessionsPerDay: 200, quoteJsonBytes: 65536 });
     expect(config.bodyLimitBytes).toBe(1048576);
+    expect(config.publicBodyLimitBytes).toBe(16384);
+    expect(config.jsonMaxDepth).toBe(32);
     expect(config.trustProxy).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -24,13 +24,12 @@ import { EmptyBodyDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/cred
 import { TokenResponse } from './dto/token.response';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { OptionalAuth } from './optional-auth.decorator';
-import { RateLimitedFilter } from './rate-limit/rate-limited.filter';
+import { RateLimitedBy } from './rate-limit/rate-limit.guard';
 
 const TOO_MANY = { description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 
 @ApiTags('auth')
 @Controller('auth')
-@UseFilters(RateLimitedFilter)
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
@@ -38,6 +37,7 @@ export class AuthController {
   ) {}
 
   @OptionalAuth()
+  @RateLimitedBy('registrationsPerIp', 'Too many registrations from this address; try again later')
   @Post('register')
   @ApiOperation({ summary: "Create an account, or claim a guest's account in place when called with its access token" })
   @ApiNoAuth()
@@ -48,14 +48,9 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'An Authorization header that is not a valid access token' })
   @ApiConflictResponse({ description: 'The email belongs to another account (the guest is left untouched)' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  async register(
-    @Body() dto: RegisterDto,
-    @Ip() ip: string,
-    @CurrentUser() caller: User | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TokenResponse> {
-    if (!caller) return this.auth.register(dto, ip);
-    const claimed = await this.auth.claimGuest(caller, dto, ip);
+  async register(@Body() dto: RegisterDto, @CurrentUser() caller: User | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
+    if (!caller) return this.auth.register(dto);
+    const claimed = await this.auth.claimGuest(caller, dto);
     reply.status(HttpStatus.OK);
     return claimed;
   }
@@ -74,31 +69,35 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimitedBy('refreshesPerIp')
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Trade a refresh token for a new pair; the presented token is superseded' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({ description: 'Unknown, expired, revoked or superseded refresh token' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  refresh(@Body() dto: RefreshTokenDto, @Ip() ip: string): Promise<TokenResponse> {
-    return this.auth.refresh(dto.refresh_token, ip);
+  refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponse> {
+    return this.auth.refresh(dto.refresh_token);
   }
 
   @Public()
+  @RateLimitedBy('guestsPerIp', 'Too many guest accounts from this address; try again later')
   @Post('guest')
   @ApiOperation({ summary: 'Start as a guest: a provisional account with a quote session' })
   @ApiBody({ required: false, type: EmptyBodyDto })
   @ApiCreatedResponse({ type: TokenResponse, description: 'user.is_provisional is true; session_id is the new quote session' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  guest(@Body() _body: EmptyBodyDto, @Ip() ip: string): Promise<TokenResponse> {
-    return this.auth.createGuest(ip);
+  guest(@Body() _body: EmptyBodyDto): Promise<TokenResponse> {
+    return this.auth.createGuest();
   }
 
   @Public()
+  @RateLimitedBy('logoutsPerIp')
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Revoke the refresh token's family; its access tokens stop working at once" })
   @ApiNoContentResponse({ description: 'Revoked, or the token was unknown' })
+  @ApiTooManyRequestsResponse(TOO_MANY)
   async logout(@Body() dto: RefreshTokenDto): Promise<void> {
     await this.auth.logout(dto.refresh_token);
   }

@@ -7,29 +7,31 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
+import { KnownLoginIpsRepository } from './known-login-ips.repository';
 import { PasswordsService } from './passwords.service';
-import { RateLimitService, rateLimiterProvider } from './rate-limit/rate-limit.service';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
 /** /api/auth, and the global guard that protects every route of the application unless it is @Public(). */
 @Module({
-  imports: [UsersModule, QuotesModule],
+  imports: [UsersModule, QuotesModule, RateLimitModule],
   controllers: [AuthController],
   providers: [
     jwtKeyProvider,
     jwtServiceProvider,
-    rateLimiterProvider,
     AccessTokensService,
     AuthService,
     JwtStrategy,
+    KnownLoginIpsRepository,
     LocalStrategy,
     LocalAuthGuard,
     PasswordsService,
-    RateLimitService,
     RefreshTokensService,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })
 export class AuthModule {}

@@ -1,15 +1,19 @@
-import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import type { User } from '../database/entities';
 import { QuoteSessionsService } from '../quotes/quote-sessions.service';
-import { normalizeEmail } from '../users/email';
+import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
 import { toUserProfile } from '../users/user-profile.response';
-import { UsersService } from '../users/users.service';
+import { EMAIL_TAKEN, UsersService } from '../users/users.service';
 import { AccessTokensService } from './access-tokens.service';
 import type { RegisterDto } from './dto/credentials.dto';
 import type { TokenResponse } from './dto/token.response';
+import { KnownLoginIpsRepository } from './known-login-ips.repository';
 import { PASSWORD_MAX_LENGTH, PasswordsService } from './passwords.service';
+import { RateLimitedException } from './rate-limit/rate-limited.exception';
 import { RateLimitService, type UndoHit } from './rate-limit/rate-limit.service';
 import { type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
 
@@ -26,11 +30,13 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokensService,
     private readonly quoteSessions: QuoteSessionsService,
     private readonly limits: RateLimitService,
+    private readonly knownLoginIps: KnownLoginIpsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A new full account (201). */
-  async register(dto: RegisterDto, ip: string): Promise<TokenResponse> {
-    await this.limits.consume('registrationsPerIp', ip, 'Too many registrations from this address; try again later');
+  async register(dto: RegisterDto): Promise<TokenResponse> {
+    await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
     const { user, refresh } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.createAccount(dto.email, passwordHash, manager);
@@ -44,9 +50,9 @@ export class AuthService {
    * sessions stay attached; the guest's earlier refresh families, and with them its access tokens, are revoked.
    * All in one transaction: on a taken email (409) the guest is left exactly as it was.
    */
-  async claimGuest(guest: User, dto: RegisterDto, ip: string): Promise<TokenResponse> {
+  async claimGuest(guest: User, dto: RegisterDto): Promise<TokenResponse> {
     if (!guest.isProvisional) throw new ConflictException('This account is already registered');
-    await this.limits.consume('registrationsPerIp', ip, 'Too many registrations from this address; try again later');
+    await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
     const { user, refresh } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.claimGuest(guest.id, dto.email, passwordHash, manager);
@@ -57,28 +63,36 @@ export class AuthService {
   }
 
   /**
-   * The user whose email and password these are, for LocalStrategy. Every attempt counts against the account
-   * and the client IP first (so concurrent guesses cannot overshoot the limits) and is taken back when it
-   * succeeds: the limits count failures. Unknown emails, wrong passwords and guests get the same 401 after the
-   * same amount of hashing.
+   * The user whose email and password these are, for LocalStrategy. Every attempt counts first (so concurrent
+   * guesses cannot overshoot a limit) and is taken back when it succeeds: the limits count failures. They are
+   * per client IP, per (account, client IP), and per account over all IPs; past the account-wide ceiling only
+   * an IP that logged into the account lately may still try, so knowing the email is not enough to keep the
+   * owner out. Unknown emails, wrong passwords and guests get the same 401 after the same amount of hashing.
    */
   async verifyCredentials(email: string, password: string, ip: string): Promise<User> {
     const account = normalizeEmail(email);
     const message = 'Too many failed logins; try again later';
-    const undoIpHit = await this.limits.consume('loginFailuresPerIp', ip, message);
-    let undoAccountHit: UndoHit;
+    const user = await this.users.findByEmail(account);
+    const undoHits: UndoHit[] = [];
     try {
-      undoAccountHit = await this.limits.consume('loginFailuresPerAccount', account, message);
+      undoHits.push(await this.limits.consume('loginFailuresPerIp', ip, message));
+      undoHits.push(await this.limits.consume('loginFailuresPerAccountIp', `${account} ${ip}`, message));
+      undoHits.push(await this.limits.consume('loginFailuresPerAccount', account, message).catch((error: unknown) => this.letKnownIpThrough(error, user, ip)));
     } catch (error) {
-      await undoIpHit();
+      await Promise.all(undoHits.map((undo) => undo()));
       throw error;
     }
-    const user = await this.users.findByEmail(account);
     const candidate = user && !user.isProvisional && password.length <= PASSWORD_MAX_LENGTH ? user : undefined;
     const verified = await this.passwords.verify(candidate?.passwordHash, password);
     if (!candidate || !verified) throw new UnauthorizedException(INVALID_CREDENTIALS);
-    await Promise.all([undoIpHit(), undoAccountHit()]);
+    await Promise.all([...undoHits.map((undo) => undo()), this.knownLoginIps.recordLogin(candidate.id, ip, this.config.knownLoginIpDays)]);
     return candidate;
+  }
+
+  /** Past the account-wide ceiling, an IP that logged into the account lately still gets its own (smaller) limits. */
+  private async letKnownIpThrough(error: unknown, user: User | null, ip: string): Promise<UndoHit> {
+    if (!(error instanceof RateLimitedException) || !user || !(await this.knownLoginIps.isKnown(user.id, ip, this.config.knownLoginIpDays))) throw error;
+    return async () => undefined;
   }
 
   /** A login of a verified user: a new refresh family. */
@@ -87,8 +101,7 @@ export class AuthService {
   }
 
   /** A provisional account with a quote session of its own (201). */
-  async createGuest(ip: string): Promise<TokenResponse> {
-    await this.limits.consume('guestsPerIp', ip, 'Too many guest accounts from this address; try again later');
+  async createGuest(): Promise<TokenResponse> {
     const { user, sessionId, refresh } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.createGuest(manager);
       const session = await this.quoteSessions.create(user.id, null, manager);
@@ -98,8 +111,7 @@ export class AuthService {
   }
 
   /** A new token pair for a live refresh token; 401 otherwise (see RefreshTokensService.rotate). */
-  async refresh(presented: string, ip: string): Promise<TokenResponse> {
-    await this.limits.consume('refreshesPerIp', ip);
+  async refresh(presented: string): Promise<TokenResponse> {
     const refresh = await this.refreshTokens.rotate(presented);
     const user = refresh && (await this.users.findById(refresh.userId));
     if (!refresh || !user) throw new UnauthorizedException('Invalid refresh token');
@@ -109,6 +121,16 @@ export class AuthService {
   /** Revokes the family of the token (its access tokens stop working at once); unknown tokens are fine too. */
   logout(presented: string): Promise<void> {
     return this.refreshTokens.revokeFamilyOf(presented);
+  }
+
+  /**
+   * DECISION: an address with characters no one sees is the existing account it looks like (409), or else refused
+   * (400): it never becomes an account of its own, and an owner's address cannot be shadowed by a look-alike.
+   */
+  private async refuseInvisibleCharacters(email: string): Promise<void> {
+    if (!hasInvisibleCharacters(email)) return;
+    if (await this.users.findByEmail(email)) throw new ConflictException(EMAIL_TAKEN);
+    throw new BadRequestException(['email holds an invisible character (zero-width, soft hyphen or direction mark)']);
   }
 
   private tokenResponse(user: User, refresh: IssuedRefreshToken): TokenResponse {

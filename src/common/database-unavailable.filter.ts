@@ -1,9 +1,12 @@
 import { ArgumentsHost, Catch, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { QueryFailedError } from 'typeorm';
 
-// Connection-class SQLSTATEs (08xxx), admin shutdown / cannot connect now (57P01-57P03), and the driver's
-// own errors when it cannot reach the server.
-const UNAVAILABLE_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+// Connection-class SQLSTATEs (08xxx), a statement cancelled by statement_timeout (57014), admin shutdown / cannot
+// connect now (57P01-57P03), and the driver's own errors when it cannot reach the server.
+const UNAVAILABLE_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57014', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+/** How long a client is told to wait before it tries again. */
+const RETRY_AFTER_SECONDS = 5;
 const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established/i;
 
 // Duck-typed rather than `instanceof Error`: socket errors are made by Node's core, whose Error is not the one of
@@ -15,16 +18,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return (typeof anyCode === 'string' && UNAVAILABLE_CODES.has(anyCode)) || (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message));
 }
 
-/** A database that is away answers 503 at once, so clients retry instead of reading a 500 as a bug. */
+/**
+ * A database that is away answers 503 at once, so clients retry instead of reading a 500 as a bug. Any other
+ * failed query is a 500 whose log line names the error but never the query's parameters (emails, hashes, tokens).
+ */
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(DatabaseUnavailableFilter.name);
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof QueryFailedError && !isDatabaseUnavailable(exception)) {
+      this.logger.error(`Query failed: ${exception.message}`, exception.stack);
+      host.switchToHttp().getResponse().status(HttpStatus.INTERNAL_SERVER_ERROR).send({ statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' });
+      return;
+    }
     if (!isDatabaseUnavailable(exception)) return super.catch(exception, host);
     this.logger.warn(`Database unavailable: ${(exception as { message: string }).message}`);
     const reply = host.switchToHttp().getResponse();
-    reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({
+    reply.header('Retry-After', String(RETRY_AFTER_SECONDS)).status(HttpStatus.SERVICE_UNAVAILABLE).send({
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       message: 'The database is unavailable; try again shortly',
       error: 'Service Unavailable',

@@ -1,13 +1,18 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiSecurity } from '@nestjs/swagger';
+import { PUBLIC_BODY_ROUTE } from '../http/http-hardening';
 
 export const IS_PUBLIC = 'isPublic';
 
 /** In the OpenAPI document: the route needs no token (the document's default is the bearer scheme). */
 export const ApiNoAuth = () => ApiSecurity({});
 
+/** A route anyone can reach takes only the small public body (PUBLIC_BODY_LIMIT_BYTES). */
+export const PublicBody = () => RouteConfig({ [PUBLIC_BODY_ROUTE]: true });
+
 /**
- * Marks a route (or a controller) as reachable without an access token, for the guard and in the OpenAPI
- * document alike; every other route is guarded.
+ * Marks a route as reachable without an access token, for the guard, the body limit and the OpenAPI document
+ * alike; every other route is guarded.
  */
-export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiNoAuth());
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), PublicBody(), ApiNoAuth());

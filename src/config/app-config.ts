@@ -22,6 +22,10 @@ export interface AppConfig {
   corsOrigins: string[];
   trustProxy: TrustProxy;
   bodyLimitBytes: number;
+  /** The body limit of the routes reachable without a token (register, login, refresh, guest, logout). */
+  publicBodyLimitBytes: number;
+  /** JSON nested deeper than this is a 400 before anything else reads it. */
+  jsonMaxDepth: number;
   jwt: {
     secret: string;
     accessExpireMinutes: number;
@@ -34,16 +38,32 @@ export interface AppConfig {
     embeddedDir: string;
     poolMax: number;
     migrateOnStart: boolean;
+    /** A statement that runs longer is cancelled, and a reply that does not come is given up on (503). */
+    statementTimeoutMs: number;
+    /** How long a request waits for a pooled connection before 503. */
+    acquireTimeoutMs: number;
   };
   redisUrl?: string;
   /** Prefix of the rate-limit keys in Redis, so that several deployments can share one Redis. */
   redisKeyPrefix: string;
   rateLimits: {
+    /** Failed logins per (account, client IP). */
+    loginFailuresPerAccountIp: RateLimit;
+    /** Failed logins per account over every IP; past it only IPs that logged into the account may try. */
     loginFailuresPerAccount: RateLimit;
     loginFailuresPerIp: RateLimit;
     registrationsPerIp: RateLimit;
     guestsPerIp: RateLimit;
     refreshesPerIp: RateLimit;
+    logoutsPerIp: RateLimit;
+  };
+  /** An IP that logged into an account this many days back may still try past the account-wide ceiling. */
+  knownLoginIpDays: number;
+  quotas: {
+    quotesPerDay: number;
+    quoteSessionsPerDay: number;
+    /** Bytes of `inputs_json` and of `outputs_json` of one quote, each. */
+    quoteJsonBytes: number;
   };
   prices: {
     /** A current price older than this many days is answered as stale. */
@@ -91,6 +111,8 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
     corsOrigins: reader.list('CORS_ORIGINS'),
     trustProxy: reader.trustProxy('TRUST_PROXY'),
     bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    publicBodyLimitBytes: reader.integer('PUBLIC_BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
+    jsonMaxDepth: reader.integer('JSON_MAX_DEPTH', 32, 2, 1000),
     jwt: {
       secret: reader.jwtSecret('JWT_SECRET'),
       accessExpireMinutes: reader.integer('JWT_ACCESS_EXPIRE_MINUTES', 15, 1, 24 * 60),
@@ -104,15 +126,25 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
       // DECISION: the embedded default migrates itself (a newcomer has nothing to run); a real server migrates
       // only through `npm run migration:run` unless MIGRATE_ON_START says otherwise, so deploys stay explicit.
       migrateOnStart: reader.boolean('MIGRATE_ON_START', databaseUrl === undefined),
+      statementTimeoutMs: reader.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+      acquireTimeoutMs: reader.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
     },
     redisUrl: reader.optionalString('REDIS_URL'),
     redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'createstage:ratelimit:'),
     rateLimits: {
-      loginFailuresPerAccount: reader.rateLimit('RATE_LIMIT_LOGIN_ACCOUNT', '10/15m'),
+      loginFailuresPerAccountIp: reader.rateLimit('RATE_LIMIT_LOGIN_ACCOUNT_IP', '10/15m'),
+      loginFailuresPerAccount: reader.rateLimit('RATE_LIMIT_LOGIN_ACCOUNT', '100/15m'),
       loginFailuresPerIp: reader.rateLimit('RATE_LIMIT_LOGIN_IP', '100/15m'),
       registrationsPerIp: reader.rateLimit('RATE_LIMIT_REGISTER_IP', '30/1h'),
       guestsPerIp: reader.rateLimit('RATE_LIMIT_GUEST_IP', '30/1h'),
       refreshesPerIp: reader.rateLimit('RATE_LIMIT_REFRESH_IP', '300/5m'),
+      logoutsPerIp: reader.rateLimit('RATE_LIMIT_LOGOUT_IP', '300/5m'),
+    },
+    knownLoginIpDays: reader.integer('KNOWN_LOGIN_IP_DAYS', 90, 1, 3650),
+    quotas: {
+      quotesPerDay: reader.integer('QUOTA_QUOTES_PER_DAY', 200, 1, 1_000_000),
+      quoteSessionsPerDay: reader.integer('QUOTA_QUOTE_SESSIONS_PER_DAY', 200, 1, 1_000_000),
+      quoteJsonBytes: reader.integer('QUOTA_QUOTE_JSON_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     },
     prices: {
       staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),

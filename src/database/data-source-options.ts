@@ -10,7 +10,7 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
  * `embedded` is where the embedded server listens when the configuration names no DATABASE_URL.
  */
 export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint): DataSourceOptions {
-  const { url, poolMax } = config.database;
+  const { url, poolMax, statementTimeoutMs, acquireTimeoutMs } = config.database;
   if (!url && !embedded) throw new Error('No DATABASE_URL and no embedded PostgreSQL endpoint');
   return {
     type: 'postgres',
@@ -26,8 +26,12 @@ export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint
     uuidExtension: 'pgcrypto',
     extra: {
       max: poolMax,
-      // Fail fast when the database is away instead of queueing requests for ever.
-      connectionTimeoutMillis: 5000,
+      // Fail fast when the database is away or every connection is busy, instead of queueing for ever.
+      connectionTimeoutMillis: acquireTimeoutMs,
+      // The server cancels a statement that runs too long; the driver gives up on a reply that does not come
+      // (a stalled network never tells the server anything).
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs,
       idleTimeoutMillis: 30000,
     },
   };

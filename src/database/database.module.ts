@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { MigrationStatusService } from './migration-status.service';
 
 /** The embedded server, or null when DATABASE_URL names a real PostgreSQL server. */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -51,5 +52,7 @@ class EmbeddedPostgresModule implements OnApplicationShutdown {
       }),
     }),
   ],
+  providers: [MigrationStatusService],
+  exports: [MigrationStatusService],
 })
 export class DatabaseModule {}

@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/public.decorator';
-import { HealthService } from './health.service';
+import { type HealthReport, HealthService } from './health.service';
 
 @ApiTags('operations')
 @Controller('health')
@@ -10,12 +10,15 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: 'The database answers', schema: { example: { status: 'ok', database: 'up' } } })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
-  async check(): Promise<{ status: 'ok'; database: 'up' }> {
-    if (!(await this.health.databaseAnswers())) {
-      throw new ServiceUnavailableException({ statusCode: 503, status: 'error', database: 'down', message: 'The database does not answer', error: 'Service Unavailable' });
-    }
-    return { status: 'ok', database: 'up' };
+  @ApiOperation({ summary: 'Whether the server can serve: the database answers, its schema is migrated, Redis (when configured) answers' })
+  @ApiOkResponse({
+    description: '`ok`; or `degraded` while Redis is away (rate limits then count per instance), still 200 so a balancer keeps the instance',
+    schema: { example: { status: 'ok', database: 'up' } },
+  })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or migrations are pending (named in the body)' })
+  async check(): Promise<HealthReport> {
+    const report = await this.health.report();
+    if (report.status === 'error') throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', ...report });
+    return report;
   }
 }

@@ -1,5 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorResponse } from '../common/error.response';
 import { CurrentUser } from '../common/current-user.decorator';
 import type { User } from '../database/entities';
 import { CreateQuoteSessionDto } from './dto/create-quote-session.dto';
@@ -8,19 +19,24 @@ import { QuoteSessionsService } from './quote-sessions.service';
 
 @ApiTags('quotes')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid access token' })
 @Controller('quote-sessions')
 export class QuoteSessionsController {
   constructor(private readonly sessions: QuoteSessionsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Start a quote session of the caller\'s shop' })
   @ApiCreatedResponse({ type: QuoteSessionResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown job type or field' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'The shop created QUOTA_QUOTE_SESSIONS_PER_DAY sessions in the last 24 hours; `Retry-After` says when it may again' })
   async create(@CurrentUser() user: User, @Body() dto: CreateQuoteSessionDto): Promise<QuoteSessionResponse> {
-    return toQuoteSessionResponse(await this.sessions.create(user.id, dto.job_type ?? null));
+    return toQuoteSessionResponse(await this.sessions.createWithinQuota(user.id, dto.job_type ?? null));
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One quote session of the caller\'s shop' })
   @ApiOkResponse({ type: QuoteSessionResponse })
-  @ApiNotFoundResponse({ description: 'No session of the caller has this id' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No session of the caller has this id' })
   async findOne(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string): Promise<QuoteSessionResponse> {
     return toQuoteSessionResponse(await this.sessions.findOwned(user.id, id));
   }

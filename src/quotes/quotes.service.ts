@@ -1,10 +1,13 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { Quote, User } from '../database/entities';
+import { POSTGRES_INT_MAX } from '../database/postgres-limits';
+import { enforceDailyQuota, enforceJsonSize } from './daily-quota';
 import type { CreateQuoteDto } from './dto/create-quote.dto';
 import { QuoteSessionsService } from './quote-sessions.service';
-import { POSTGRES_INT_MAX } from '../database/postgres-limits';
 
 
 export interface QuotePage {
@@ -17,15 +20,23 @@ export class QuotesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: QuoteSessionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A quote of the caller's shop, within its quotas (quotes a day, bytes of each JSON document). */
   async create(owner: User, dto: CreateQuoteDto): Promise<Quote> {
+    const { quotesPerDay, quoteJsonBytes } = this.config.quotas;
+    enforceJsonSize('inputs_json', dto.inputs_json, quoteJsonBytes);
+    enforceJsonSize('outputs_json', dto.outputs_json, quoteJsonBytes);
     return this.dataSource.transaction(async (manager) => {
       if (dto.session_id) await this.sessions.findOwned(owner.id, dto.session_id, manager);
+      // Allocating the number locks the shop's row, so concurrent creations count one after the other.
+      const quoteNumber = await this.allocateQuoteNumber(manager, owner.id);
+      await enforceDailyQuota(manager, 'quotes', owner.id, quotesPerDay, 'quotes');
       const now = new Date();
       return manager.save(
         manager.create(Quote, {
-          quoteNumber: await this.allocateQuoteNumber(manager, owner.id),
+          quoteNumber,
           userId: owner.id,
           sessionId: dto.session_id ?? null,
           jobType: dto.job_type,

@@ -14,6 +14,12 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port; connections pass through once more. */
   restore(): Promise<void>;
+  /**
+   * Stops passing bytes on every connection, open and new, without closing any: a database that hangs, or a
+   * network that drops packets silently. `resume` passes them on again.
+   */
+  stall(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -22,19 +28,36 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const targetHost = target.hostname;
   const targetPort = Number(target.port || 5432);
   const open = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   let accepted = 0;
+  let stalled = false;
+  const join = ([client, upstream]: [Socket, Socket]) => {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
+  const part = ([client, upstream]: [Socket, Socket]) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
 
   const relay = (client: Socket) => {
     accepted++;
     const upstream = connect(targetPort, targetHost);
-    for (const socket of [client, upstream]) {
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    for (const socket of pair) {
       open.add(socket);
-      socket.on('close', () => open.delete(socket));
+      socket.on('close', () => {
+        open.delete(socket);
+        pairs.delete(pair);
+      });
       // A reset on one side is passed on as a reset of the other, never thrown.
       socket.on('error', () => undefined);
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (stalled) part(pair);
+    else join(pair);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   };
@@ -60,6 +83,14 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       return accepted;
     },
     cut: stopListening,
+    stall() {
+      stalled = true;
+      pairs.forEach(part);
+    },
+    resume() {
+      stalled = false;
+      pairs.forEach(join);
+    },
     async restore() {
       if (server.listening) return;
       server = createServer(relay);

@@ -1,10 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, Length, MaxLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { isReservedEmail, normalizeEmailInput } from '../../users/email';
+import { EMAIL_MAX_LENGTH, isReservedEmail, normalizeEmailInput } from '../../users/email';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
-
-const EMAIL_MAX_LENGTH = 320;
 
 @ValidatorConstraint({ name: 'notReservedEmail' })
 class NotReservedEmail implements ValidatorConstraintInterface {
@@ -17,7 +15,7 @@ class NotReservedEmail implements ValidatorConstraintInterface {
   }
 }
 
-/** POST /api/auth/register. The email is trimmed and lower-cased before it is validated. */
+/** POST /api/auth/register. The email is put in NFKC, trimmed and lower-cased before it is validated. */
 export class RegisterDto {
   @ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, example: 'owner@example-shop.com' })
   @Transform(normalizeEmailInput)

@@ -33,6 +33,11 @@ export class RateLimitService implements OnModuleDestroy {
     return () => this.limiter.undo(key, decision.id);
   }
 
+  /** Redis, when the counters are shared through it: `up`, or `down` while each instance counts alone. */
+  async sharedStoreStatus(): Promise<'up' | 'down' | undefined> {
+    return this.limiter.status?.();
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.limiter.close();
   }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { RateLimit } from '../../config/app-config';
+import { MemoryRateLimiter } from './memory-rate-limiter';
 import { type RateLimitDecision, type RateLimiter, retryAfterSeconds } from './rate-limiter';
 
 // One sorted set per key: members are event ids, scores their times in ms by the Redis server's clock (one
@@ -26,10 +27,20 @@ type RedisWithHit = Redis & {
   rateLimitHit(key: string, windowMs: number, count: number, id: string): Promise<[number, number, number]>;
 };
 
-/** Counters shared by every instance that points at the same Redis. */
+/** How long the counters stay in memory after Redis failed, before Redis is asked again. */
+const REDIS_RETRY_MS = 5000;
+
+/**
+ * Counters shared by every instance that points at the same Redis. While Redis cannot answer, this instance
+ * counts in its own memory: the limits hold per instance (degraded), never off.
+ */
 export class RedisRateLimiter implements RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);
   private readonly redis: RedisWithHit;
+  private readonly fallback = new MemoryRateLimiter();
+  private redisDown = false;
+  /** While Redis is down, requests do not wait on it: it is asked again after this moment. */
+  private askRedisAfter = 0;
 
   constructor(
     url: string,
@@ -40,21 +51,44 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
   }
 
-  // DECISION: when Redis cannot answer, requests are let through (and an error is logged) rather than refused:
-  // an outage of the counters must not lock every shop out of login, registration and refresh.
+  // DECISION: when Redis cannot answer, this instance's memory counts instead: brute-force protection stays on,
+  // per instance, and an outage of the counters locks no shop out either.
   async hit(key: string, limit: RateLimit): Promise<RateLimitDecision> {
+    if (Date.now() < this.askRedisAfter) return this.fallback.hit(key, limit);
     const id = randomUUID();
     const windowMs = limit.windowSeconds * 1000;
     try {
       const [allowed, oldest, now] = await this.redis.rateLimitHit(this.prefix + key, windowMs, limit.count, id);
+      this.noteRedis(true);
       return allowed === 1 ? { allowed: true, id } : { allowed: false, retryAfterSeconds: retryAfterSeconds(oldest, windowMs, now) };
     } catch (error) {
-      this.logger.error(`Rate limiting is off for this request, Redis failed: ${(error as Error).message}`);
-      return { allowed: true, id };
+      this.noteRedis(false, error as Error);
+      return this.fallback.hit(key, limit);
     }
   }
 
+  /** Whether Redis answers a PING now. */
+  async status(): Promise<'up' | 'down'> {
+    try {
+      await this.redis.ping();
+      return 'up';
+    } catch {
+      return 'down';
+    }
+  }
+
+  /** Logs once when Redis goes away and once when it is back, not once per request. */
+  private noteRedis(answered: boolean, error?: Error): void {
+    this.askRedisAfter = answered ? 0 : Date.now() + REDIS_RETRY_MS;
+    if (answered === !this.redisDown) return;
+    this.redisDown = !answered;
+    if (answered) this.logger.log('Redis answers again: rate limits are shared by every instance');
+    else this.logger.error(`Redis failed (${error?.message}): rate limits count in this instance's memory until it is back`);
+  }
+
   async undo(key: string, id: string): Promise<void> {
+    // The event was counted in Redis or, while it was away, in memory; taking back one that is not there is a no-op.
+    await this.fallback.undo(key, id);
     try {
       await this.redis.zrem(this.prefix + key, id);
     } catch (error) {
@@ -63,6 +97,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async close(): Promise<void> {
+    await this.fallback.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -2,6 +2,7 @@ import { AuthToken } from './auth-token.entity';
 import { Customer } from './customer.entity';
 import { HardwareItem } from './hardware-item.entity';
 import { HistoricalActual } from './historical-actual.entity';
+import { KnownLoginIp } from './known-login-ip.entity';
 import { MaterialPrice } from './material-price.entity';
 import { MaterialPriceHistory } from './material-price-history.entity';
 import { PriceMapping } from './price-mapping.entity';
@@ -16,6 +17,7 @@ export * from './auth-token.entity';
 export * from './customer.entity';
 export * from './hardware-item.entity';
 export * from './historical-actual.entity';
+export * from './known-login-ip.entity';
 export * from './material-price.entity';
 export * from './material-price-history.entity';
 export * from './price-mapping.entity';
@@ -32,6 +34,7 @@ export const ENTITIES = [
   Customer,
   HardwareItem,
   HistoricalActual,
+  KnownLoginIp,
   MaterialPrice,
   MaterialPriceHistory,
   PriceMapping,

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 
 export class ListQuotesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
@@ -11,10 +12,11 @@ export class ListQuotesQuery {
   @Max(100)
   limit: number = 50;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: POSTGRES_INT_MAX, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(POSTGRES_INT_MAX)
   offset: number = 0;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { normalizeEmailInput } from '../email';
+import { EMAIL_MAX_LENGTH, normalizeEmailInput } from '../email';
 
 const MAX_RATE = 10000;
 const RATE = { allowNaN: false, allowInfinity: false } as const;
@@ -31,11 +31,11 @@ export class UpdateProfileDto {
   @MaxLength(50)
   shop_phone?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'email', maxLength: 320 })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'email', maxLength: EMAIL_MAX_LENGTH })
   @IsOptional()
   @Transform(normalizeEmailInput)
   @IsEmail()
-  @MaxLength(320)
+  @MaxLength(EMAIL_MAX_LENGTH)
   shop_email?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, format: 'uri', maxLength: 2048, example: 'https://example-shop.com/logo.png' })

@@ -1,0 +1,55 @@
+import { HttpStatus, Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Socket } from 'node:net';
+
+export interface ShutdownOptions {
+  /** After this long the process exits whatever is still open. */
+  deadlineMs: number;
+  /** How long clients get to learn, on their next request, that they must reconnect elsewhere. */
+  drainMs: number;
+}
+
+const DRAIN_POLL_MS = 25;
+
+/**
+ * On SIGTERM or SIGINT: requests in flight finish; every response from then on says `Connection: close`, and a
+ * request that arrives on a kept-alive connection gets 503 with it, so clients close their connections between
+ * requests instead of having them reset under a request; once no connection is left (or `drainMs` passed) the
+ * server and the database close, and the process exits, at the latest after `deadlineMs`.
+ */
+export function shutDownGracefully(app: NestFastifyApplication, options: ShutdownOptions): void {
+  const logger = new Logger('Shutdown');
+  const fastify = app.getHttpAdapter().getInstance();
+  const sockets = new Set<Socket>();
+  let draining = false;
+  app.getHttpServer().on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  fastify.addHook('onRequest', async (_request, reply) => {
+    if (!draining) return;
+    await reply
+      .code(HttpStatus.SERVICE_UNAVAILABLE)
+      .header('Connection', 'close')
+      .send({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, message: 'The server is shutting down; try again', error: 'Service Unavailable' });
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('Connection', 'close');
+  });
+
+  const shutDown = async (signal: NodeJS.Signals) => {
+    if (draining) return;
+    draining = true;
+    logger.log(`${signal}: finishing the requests in flight, then stopping`);
+    setTimeout(() => {
+      logger.error(`Still not stopped after ${options.deadlineMs} ms: exiting`);
+      process.exit(1);
+    }, options.deadlineMs).unref();
+    const drainUntil = Date.now() + options.drainMs;
+    while (sockets.size > 0 && Date.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    await app.close();
+    logger.log('Stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (received) => void shutDown(received));
+}

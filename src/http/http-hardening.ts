@@ -1,0 +1,61 @@
+import helmet from '@fastify/helmet';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config';
+import { bodyProblems, jsonNestedDeeperThan, unstorableTextIn } from './json-body';
+
+/** Route config of the routes reachable without a token: their body limit is the small public one. */
+export const PUBLIC_BODY_ROUTE = 'publicBody';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * What the server does to every request before a controller sees it: security headers, JSON bodies only (form
+ * and text posts are 415), the small body limit of public routes, nesting and text the database cannot hold
+ * refused with a 400 naming the field, in bodies, query strings and path parameters alike.
+ */
+export async function hardenHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(helmet, {
+    // The OpenAPI UI at /api/docs runs inline scripts and styles of its own; the API answers JSON only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+      },
+    },
+  });
+
+  fastify.removeContentTypeParser('text/plain');
+  app.useBodyParser('application/x-www-form-urlencoded', {}, () => {
+    throw new UnsupportedMediaTypeException('Send the body as application/json');
+  });
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', {}, (request, body, done) => {
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      return done(new BadRequestException('The body is not UTF-8 text'), undefined);
+    }
+    if (jsonNestedDeeperThan(text, config.jsonMaxDepth)) {
+      return done(new BadRequestException(`The JSON body is nested deeper than ${config.jsonMaxDepth} levels`), undefined);
+    }
+    parseJson(request as FastifyRequest, text, (error, parsed) => {
+      if (error) return done(error, undefined);
+      const problems = bodyProblems(parsed);
+      done(problems.length > 0 ? new BadRequestException(problems) : null, parsed);
+    });
+  });
+
+  fastify.addHook('onRoute', (route) => {
+    if ((route.config as Record<string, unknown> | undefined)?.[PUBLIC_BODY_ROUTE]) route.bodyLimit = config.publicBodyLimitBytes;
+  });
+  fastify.addHook('preValidation', async (request) => {
+    const problems = [...unstorableTextIn(request.query, 'query parameter'), ...unstorableTextIn(request.params, 'path parameter')];
+    if (problems.length > 0) throw new BadRequestException(problems);
+  });
+}

@@ -1,0 +1,55 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { bearer, registerShop } from './support/auth';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { startTestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+// operations.md: no request waits more than 10 s, whatever the database does.
+const REQUEST_BOUND_MS = 10_000;
+const RECOVERY_ATTEMPTS = 100;
+
+describe('the database stalls: connections stay open, nothing comes back', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: NestFastifyApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url);
+    app = await startTestApp(db.config({ DATABASE_URL: proxy.url, DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_ACQUIRE_TIMEOUT_MS: '1500', DATABASE_POOL_MAX: '4' }));
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    proxy?.resume();
+    await app?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('answers 503 with Retry-After within the bound, more requests than connections included, and recovers by itself', async () => {
+    const shop = await registerShop(app);
+    const me = () => request(url).get('/api/auth/me').set(bearer(shop.access_token)).timeout(REQUEST_BOUND_MS);
+    await me().expect(200);
+
+    proxy.stall();
+    const stalled = await Promise.all([
+      ...Array.from({ length: 6 }, () => me()),
+      ...Array.from({ length: 3 }, () => request(url).get('/api/quotes').set(bearer(shop.access_token)).timeout(REQUEST_BOUND_MS)),
+    ]);
+    for (const response of stalled) {
+      expect(response.status).toBe(503);
+      expect(response.body.message).toBe('The database is unavailable; try again shortly');
+      expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    }
+
+    proxy.resume();
+    let status = 0;
+    for (let attempt = 0; attempt < RECOVERY_ATTEMPTS && status !== 200; attempt++) status = (await me()).status;
+    expect(status).toBe(200);
+    await request(url).get('/api/quotes').set(bearer(shop.access_token)).timeout(REQUEST_BOUND_MS).expect(200);
+  });
+});

@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { childEnv, finished, runBuilt, startServer } from './support/processes';
+import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
+
+const CLIENTS = 10;
+// operations.md: the process exits within 10 s of SIGTERM.
+const EXIT_BOUND_MS = 10_000;
+
+interface Outcome {
+  status?: number;
+  id?: number;
+  error?: string;
+}
+
+/** One POST over a kept-alive connection of `agent`: its status and quote id, or the socket error's code. */
+function postQuote(agent: Agent, url: string, token: string): Promise<Outcome> {
+  return new Promise((resolvePromise) => {
+    const body = JSON.stringify({ job_type: 'swing_gate', project_description: 'drain' });
+    const req = httpRequest(
+      `${url}/api/quotes`,
+      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Content-Length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolvePromise({ status: response.statusCode, id: response.statusCode === 201 ? JSON.parse(text).id : undefined }));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => resolvePromise({ error: error.code ?? error.message }));
+    req.end(body);
+  });
+}
+
+/** The first line that says the port is taken, and nothing like a stack trace. */
+function expectOneClearLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('the server process', () => {
+  let db: TestDatabase;
+  let folder: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    folder = mkdtempSync(join(tmpdir(), 'cs-process-'));
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('on SIGTERM under keep-alive load: no connection reset, every answered write stored, exit within the bound', async () => {
+    const server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, MIGRATE_ON_START: 'true', RATE_LIMIT_REGISTER_IP: '100/1h' });
+    const registered = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: `drain-${process.pid}@example.com`, password: 'correct horse battery staple' }),
+    });
+    const { access_token: token } = (await registered.json()) as { access_token: string };
+    const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const outcomes: Outcome[] = [];
+    let signalled: Promise<number> | undefined;
+    const clients = Array.from({ length: CLIENTS }, async () => {
+      for (;;) {
+        const outcome = await postQuote(agent, server.url, token);
+        outcomes.push(outcome);
+        // The signal goes once the load is well under way: after the 100th answer, whoever gets it.
+        if (outcomes.length === 100) {
+          const sentAt = Date.now();
+          server.child.kill('SIGTERM');
+          signalled = server.exit.then(() => Date.now() - sentAt);
+        }
+        if (outcome.status === 503 || outcome.error === 'ECONNREFUSED') return;
+      }
+    });
+    await Promise.all(clients);
+    agent.destroy();
+    const exitedAfterMs = await signalled!;
+    const exit = await server.exit;
+
+    expect(outcomes.filter((outcome) => outcome.error !== undefined && outcome.error !== 'ECONNREFUSED')).toEqual([]);
+    expect(new Set(outcomes.filter((outcome) => outcome.status !== undefined).map((outcome) => outcome.status))).toEqual(new Set([201, 503]));
+    const answeredIds = outcomes.filter((outcome) => outcome.status === 201).map((outcome) => outcome.id!);
+    const stored = await db.query<{ id: number }>('SELECT id FROM quotes WHERE id = ANY($1::int[])', [answeredIds]);
+    expect(stored).toHaveLength(answeredIds.length);
+    expect(exit.code).toBe(0);
+    expect(exitedAfterMs).toBeLessThan(EXIT_BOUND_MS);
+  });
+
+  it('exits 1 at once with one clear line when the port is taken, leaving no lock behind', async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolveListen) => holder.listen(0, '127.0.0.1', resolveListen));
+    const port = (holder.address() as { port: number }).port;
+    const dataDir = join(folder, 'port-taken');
+    try {
+      const result = await runBuilt('main.js', [], { JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }, folder);
+      expect(result.code).toBe(1);
+      expectOneClearLine(result.stderr, /^The port is in use \(.*EADDRINUSE.*\): stop the other server or set PORT$/);
+      expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('stops the server when the README start command (npm start) is stopped', async () => {
+    const dataDir = join(folder, 'npm-start');
+    // --ignore-scripts skips the build of prestart (dist/ is built): what runs is the start script itself.
+    const npm = spawn('npm', ['start', '--ignore-scripts'], {
+      cwd: process.cwd(),
+      env: childEnv({ JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }),
+    });
+    const exit = finished(npm);
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let seen = '';
+      npm.stdout.on('data', (chunk) => {
+        seen += chunk;
+        const match = /Listening on (http:\/\/\S+)/.exec(seen);
+        if (match) resolveUrl(match[1]);
+      });
+      exit.then((result) => reject(new Error(`npm start exited with ${result.code}: ${result.stderr}${result.stdout}`)));
+    });
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    npm.kill('SIGTERM');
+    await exit;
+    await expect(fetch(`${url}/api/health`)).rejects.toThrow();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+
+  describe('on a database that is not migrated', () => {
+    let server: Awaited<ReturnType<typeof startServer>>;
+    let unmigrated: TestDatabase;
+
+    beforeAll(async () => {
+      unmigrated = await createTestDatabase();
+      server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: unmigrated.url, MIGRATE_ON_START: 'false' });
+    });
+
+    afterAll(async () => {
+      server?.child.kill('SIGTERM');
+      await server?.exit;
+      await unmigrated?.drop();
+    });
+
+    it('answers 503 naming the pending migrations on health and on every route, and logs no email or password', async () => {
+      const health = await fetch(`${server.url}/api/health`);
+      expect(health.status).toBe(503);
+      const report = (await health.json()) as { migrations: { pending: string[] }; message: string };
+      expect(report.migrations.pending).toEqual(expect.arrayContaining(['V1Baseline1764201600000', 'V2Foundation1764201600001']));
+      expect(report.message).toMatch(/^The database is not migrated: pending V1Baseline1764201600000, .*; run "npm run migration:run"/);
+
+      const email = `unmigrated-${process.pid}@example.com`;
+      const register = await fetch(`${server.url}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: 'a secret password' }),
+      });
+      expect(register.status).toBe(503);
+      expect(((await register.json()) as { message: string }).message).toBe(report.message);
+      expect((await fetch(`${server.url}/api/job-types`)).status).toBe(503);
+
+      server.child.kill('SIGTERM');
+      const { stdout, stderr } = await server.exit;
+      expect(stdout + stderr).not.toContain(email);
+      expect(stdout + stderr).not.toContain('a secret password');
+    });
+  });
+
+  it('logs a failed query without its parameters', async () => {
+    const broken = await createTestDatabase();
+    const server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: broken.url, MIGRATE_ON_START: 'true' });
+    try {
+      // A schema that lost a column under the running server: the insert of a registration fails.
+      await broken.query('ALTER TABLE users DROP COLUMN shop_phone');
+      const email = `broken-${process.pid}@example.com`;
+      const response = await fetch(`${server.url}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: 'a secret password' }),
+      });
+      expect(response.status).toBe(500);
+      server.child.kill('SIGTERM');
+      const { stdout, stderr } = await server.exit;
+      expect(stderr + stdout).toContain('Query failed');
+      expect(stderr + stdout).not.toContain(email);
+      expect(stderr + stdout).not.toContain('$argon2');
+    } finally {
+      server.child.kill('SIGTERM');
+      await broken.drop();
+    }
+  });
+});
+
+// The README's start command is `npm start`: a build, then the built server in place of npm's shell.
+test('the start script runs the built server without a resident CLI', () => {
+  const { scripts } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
+  expect(scripts.prestart).toBe('nest build');
+  expect(scripts.start).toBe('exec node dist/main.js');
+});
