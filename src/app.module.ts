@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitedFilter } from './auth/rate-limit/rate-limited.filter';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, QuotesModule, MaterialPricesModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AccountsModule, QuotesModule, MaterialPricesModule],
       providers: [
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
         { provide: APP_FILTER, useClass: RateLimitedFilter },

@@ -13,6 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Client } from '../common/client-info.decorator';
 import { CurrentUser } from '../common/current-user.decorator';
 import { ApiNoAuth, Public } from '../common/public.decorator';
 import type { User } from '../database/entities';
@@ -20,6 +21,7 @@ import { UpdateProfileDto } from '../users/dto/update-profile.dto';
 import { toUserProfile, UserProfileResponse } from '../users/user-profile.response';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import type { ClientInfo } from './refresh-tokens.service';
 import { EmptyBodyDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/credentials.dto';
 import { TokenResponse } from './dto/token.response';
 import { LocalAuthGuard } from './guards/local-auth.guard';
@@ -48,9 +50,14 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'An Authorization header that is not a valid access token' })
   @ApiConflictResponse({ description: 'The email belongs to another account (the guest is left untouched)' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  async register(@Body() dto: RegisterDto, @CurrentUser() caller: User | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
-    if (!caller) return this.auth.register(dto);
-    const claimed = await this.auth.claimGuest(caller, dto);
+  async register(
+    @Body() dto: RegisterDto,
+    @CurrentUser() caller: User | undefined,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse> {
+    if (!caller) return this.auth.register(dto, client);
+    const claimed = await this.auth.claimGuest(caller, dto, client);
     reply.status(HttpStatus.OK);
     return claimed;
   }
@@ -64,8 +71,8 @@ export class AuthController {
   @ApiBadRequestResponse({ description: 'email or password missing, or an unknown field' })
   @ApiUnauthorizedResponse({ description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  login(@CurrentUser() user: User, @Body() _credentials: LoginDto): Promise<TokenResponse> {
-    return this.auth.login(user);
+  login(@CurrentUser() user: User, @Body() _credentials: LoginDto, @Client() client: ClientInfo): Promise<TokenResponse> {
+    return this.auth.login(user, client);
   }
 
   @Public()
@@ -76,8 +83,8 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponse })
   @ApiUnauthorizedResponse({ description: 'Unknown, expired, revoked or superseded refresh token' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponse> {
-    return this.auth.refresh(dto.refresh_token);
+  refresh(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo): Promise<TokenResponse> {
+    return this.auth.refresh(dto.refresh_token, client);
   }
 
   @Public()
@@ -87,8 +94,8 @@ export class AuthController {
   @ApiBody({ required: false, type: EmptyBodyDto })
   @ApiCreatedResponse({ type: TokenResponse, description: 'user.is_provisional is true; session_id is the new quote session' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  guest(@Body() _body: EmptyBodyDto): Promise<TokenResponse> {
-    return this.auth.createGuest();
+  guest(@Body() _body: EmptyBodyDto, @Client() client: ClientInfo): Promise<TokenResponse> {
+    return this.auth.createGuest(client);
   }
 
   @Public()

@@ -33,5 +33,6 @@ import { LocalStrategy } from './strategies/local.strategy';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
+  exports: [AuthService, PasswordsService, RefreshTokensService],
 })
 export class AuthModule {}

@@ -15,7 +15,7 @@ import { KnownLoginIpsRepository } from './known-login-ips.repository';
 import { PASSWORD_MAX_LENGTH, PasswordsService } from './passwords.service';
 import { RateLimitedException } from './rate-limit/rate-limited.exception';
 import { RateLimitService, type UndoHit } from './rate-limit/rate-limit.service';
-import { type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
+import { type ClientInfo, type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
 
 /** The one answer for an unknown email, a wrong password and a guest account alike. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -35,12 +35,12 @@ export class AuthService {
   ) {}
 
   /** A new full account (201). */
-  async register(dto: RegisterDto): Promise<TokenResponse> {
+  async register(dto: RegisterDto, client: ClientInfo): Promise<TokenResponse> {
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
     const { user, refresh } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.createAccount(dto.email, passwordHash, manager);
-      return { user, refresh: await this.refreshTokens.startFamily(user.id, manager) };
+      return { user, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
     });
     return this.tokenResponse(user, refresh);
   }
@@ -50,14 +50,14 @@ export class AuthService {
    * sessions stay attached; the guest's earlier refresh families, and with them its access tokens, are revoked.
    * All in one transaction: on a taken email (409) the guest is left exactly as it was.
    */
-  async claimGuest(guest: User, dto: RegisterDto): Promise<TokenResponse> {
+  async claimGuest(guest: User, dto: RegisterDto, client: ClientInfo): Promise<TokenResponse> {
     if (!guest.isProvisional) throw new ConflictException('This account is already registered');
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
     const { user, refresh } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.claimGuest(guest.id, dto.email, passwordHash, manager);
       await this.refreshTokens.revokeAllOf(user.id, manager);
-      return { user, refresh: await this.refreshTokens.startFamily(user.id, manager) };
+      return { user, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
     });
     return this.tokenResponse(user, refresh);
   }
@@ -96,23 +96,23 @@ export class AuthService {
   }
 
   /** A login of a verified user: a new refresh family. */
-  async login(user: User): Promise<TokenResponse> {
-    return this.tokenResponse(user, await this.refreshTokens.startFamily(user.id));
+  async login(user: User, client: ClientInfo): Promise<TokenResponse> {
+    return this.tokenResponse(user, await this.refreshTokens.startFamily(user.id, client));
   }
 
   /** A provisional account with a quote session of its own (201). */
-  async createGuest(): Promise<TokenResponse> {
+  async createGuest(client: ClientInfo): Promise<TokenResponse> {
     const { user, sessionId, refresh } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.createGuest(manager);
       const session = await this.quoteSessions.create(user.id, null, manager);
-      return { user, sessionId: session.id, refresh: await this.refreshTokens.startFamily(user.id, manager) };
+      return { user, sessionId: session.id, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
     });
     return { ...this.tokenResponse(user, refresh), session_id: sessionId };
   }
 
   /** A new token pair for a live refresh token; 401 otherwise (see RefreshTokensService.rotate). */
-  async refresh(presented: string): Promise<TokenResponse> {
-    const refresh = await this.refreshTokens.rotate(presented);
+  async refresh(presented: string, client: ClientInfo): Promise<TokenResponse> {
+    const refresh = await this.refreshTokens.rotate(presented, client);
     const user = refresh && (await this.users.findById(refresh.userId));
     if (!refresh || !user) throw new UnauthorizedException('Invalid refresh token');
     return this.tokenResponse(user, refresh);

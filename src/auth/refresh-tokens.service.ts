@@ -20,8 +20,25 @@ export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function newRefreshToken(): string {
+/** 256 random bits, base64url: the opaque tokens of refresh families and of mailed links. */
+export function newOpaqueToken(): string {
   return randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+}
+
+/** The client a family was used from, for the sessions list. */
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** A live refresh family: one signed-in device. */
+export interface LiveFamily {
+  id: string;
+  created_at: Date;
+  last_used_at: Date;
+  expires_at: Date;
+  user_agent: string | null;
+  ip: string | null;
 }
 
 /**
@@ -38,14 +55,14 @@ export class RefreshTokensService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A new family for a login, ending JWT_REFRESH_EXPIRE_DAYS from now. */
-  async startFamily(userId: number, manager: EntityManager = this.dataSource.manager): Promise<IssuedRefreshToken> {
-    const token = newRefreshToken();
+  /** A new family for a login from `client`, ending JWT_REFRESH_EXPIRE_DAYS from now. */
+  async startFamily(userId: number, client: ClientInfo, manager: EntityManager = this.dataSource.manager): Promise<IssuedRefreshToken> {
+    const token = newOpaqueToken();
     const familyId = randomUUID();
     await manager.query(
-      `INSERT INTO auth_tokens (user_id, token_hash, token_type, family_id, expires_at)
-       VALUES ($1, $2, 'refresh', $3, now() + make_interval(days => $4))`,
-      [userId, hashRefreshToken(token), familyId, this.config.jwt.refreshExpireDays],
+      `INSERT INTO auth_tokens (user_id, token_hash, token_type, family_id, expires_at, user_agent, ip)
+       VALUES ($1, $2, 'refresh', $3, now() + make_interval(days => $4), $5, $6)`,
+      [userId, hashRefreshToken(token), familyId, this.config.jwt.refreshExpireDays, client.userAgent, client.ip],
     );
     return { token, familyId, userId };
   }
@@ -56,8 +73,8 @@ export class RefreshTokensService {
    * token the second re-checks `superseded_at IS NULL` after the first commits, matches nothing and inserts
    * nothing. The new row's id is drawn first so that the old row can point at it in the same UPDATE.
    */
-  async rotate(presented: string): Promise<IssuedRefreshToken | null> {
-    const token = newRefreshToken();
+  async rotate(presented: string, client: ClientInfo): Promise<IssuedRefreshToken | null> {
+    const token = newOpaqueToken();
     const rows: { user_id: number; family_id: string }[] = await this.dataSource.query(
       `WITH old AS (
          UPDATE auth_tokens
@@ -65,10 +82,10 @@ export class RefreshTokensService {
           WHERE token_hash = $1 AND superseded_at IS NULL AND revoked_at IS NULL AND expires_at > now()
          RETURNING replaced_by, user_id, family_id, expires_at
        )
-       INSERT INTO auth_tokens (id, user_id, token_hash, token_type, family_id, expires_at)
-       SELECT replaced_by, user_id, $2, 'refresh', family_id, expires_at FROM old
+       INSERT INTO auth_tokens (id, user_id, token_hash, token_type, family_id, expires_at, user_agent, ip)
+       SELECT replaced_by, user_id, $2, 'refresh', family_id, expires_at, $3, $4 FROM old
        RETURNING user_id, family_id`,
-      [hashRefreshToken(presented), hashRefreshToken(token)],
+      [hashRefreshToken(presented), hashRefreshToken(token), client.userAgent, client.ip],
     );
     if (rows.length === 0) {
       await this.revokeFamilyIfReused(presented);
@@ -105,9 +122,37 @@ export class RefreshTokensService {
     );
   }
 
-  /** Revokes every family of the user (a guest's, when the account is claimed). */
-  async revokeAllOf(userId: number, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(`UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  /**
+   * Revokes every family of the user but `keepFamilyId` (a claimed guest's, all devices after a password reset,
+   * the other devices after a password change); their access tokens stop at once.
+   */
+  async revokeAllOf(userId: number, manager: EntityManager = this.dataSource.manager, keepFamilyId: string | null = null): Promise<void> {
+    await manager.query(`UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2::uuid`, [
+      userId,
+      keepFamilyId,
+    ]);
+  }
+
+  /** Revokes one family of the user; false when the user has no live family of that id. */
+  async revokeFamily(userId: number, familyId: string): Promise<boolean> {
+    const [revoked]: unknown[][] = await this.dataSource.query(
+      `UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND family_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+      [userId, familyId],
+    );
+    return revoked.length > 0;
+  }
+
+  /** The user's live families, newest use first: when each began, when it was last refreshed, and from where. */
+  listLiveFamilies(userId: number): Promise<LiveFamily[]> {
+    return this.dataSource.query(
+      `SELECT family_id AS id, min(created_at) AS created_at, max(created_at) AS last_used_at, max(expires_at) AS expires_at,
+              (array_agg(user_agent ORDER BY created_at DESC))[1] AS user_agent, (array_agg(ip ORDER BY created_at DESC))[1] AS ip
+         FROM auth_tokens WHERE user_id = $1
+        GROUP BY family_id
+       HAVING bool_and(revoked_at IS NULL) AND max(expires_at) > now()
+        ORDER BY max(created_at) DESC`,
+      [userId],
+    );
   }
 
   /**

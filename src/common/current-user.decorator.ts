@@ -1,7 +1,11 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { SESSION_FAMILY } from '../auth/strategies/jwt.strategy';
 import type { User } from '../database/entities';
 
 /** The user the global guard loaded for this request's access token. */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): User => context.switchToHttp().getRequest().user,
 );
+
+/** The refresh family (session) of this request's access token. */
+export const CurrentSessionId = createParamDecorator((_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest()[SESSION_FAMILY]);

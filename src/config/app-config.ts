@@ -56,6 +56,22 @@ export interface AppConfig {
     guestsPerIp: RateLimit;
     refreshesPerIp: RateLimit;
     logoutsPerIp: RateLimit;
+    passwordForgotPerEmail: RateLimit;
+    passwordForgotPerIp: RateLimit;
+    /** Verification and email-change mails an account may ask for. */
+    accountMailsPerAccount: RateLimit;
+  };
+  mail: {
+    /** smtp://user:pass@host:port or smtps://…; absent: messages are written as .eml files under `outboxDir`. */
+    smtpUrl?: string;
+    from: string;
+    /** Where the links in mails point (the web app that shows the verify, reset and confirm pages). */
+    appBaseUrl: string;
+    outboxDir: string;
+    /** The first retry of a failed delivery waits this long, each next one twice as long (at most an hour). */
+    retryBaseMs: number;
+    /** How often the sender looks for mail that is due. */
+    pollMs: number;
   };
   /** An IP that logged into an account this many days back may still try past the account-wide ceiling. */
   knownLoginIpDays: number;
@@ -139,6 +155,17 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
       guestsPerIp: reader.rateLimit('RATE_LIMIT_GUEST_IP', '30/1h'),
       refreshesPerIp: reader.rateLimit('RATE_LIMIT_REFRESH_IP', '300/5m'),
       logoutsPerIp: reader.rateLimit('RATE_LIMIT_LOGOUT_IP', '300/5m'),
+      passwordForgotPerEmail: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_EMAIL', '5/1h'),
+      passwordForgotPerIp: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_IP', '30/1h'),
+      accountMailsPerAccount: reader.rateLimit('RATE_LIMIT_ACCOUNT_MAILS', '10/1h'),
+    },
+    mail: {
+      smtpUrl: reader.optionalString('SMTP_URL'),
+      from: reader.string('MAIL_FROM', 'CreateStage Quote <no-reply@localhost>'),
+      appBaseUrl: reader.string('APP_BASE_URL', 'http://localhost:3000').replace(/\/+$/, ''),
+      outboxDir: reader.string('MAIL_OUTBOX_DIR', '.data/outbox'),
+      retryBaseMs: reader.integer('MAIL_RETRY_BASE_MS', 5000, 10, 3_600_000),
+      pollMs: reader.integer('MAIL_POLL_MS', 1000, 10, 600_000),
     },
     knownLoginIpDays: reader.integer('KNOWN_LOGIN_IP_DAYS', 90, 1, 3650),
     quotas: {

@@ -2,6 +2,7 @@ import { V1Baseline1764201600000 } from './1764201600000-V1Baseline';
 import { V2Foundation1764201600001 } from './1764201600001-V2Foundation';
 import { SuppliersAndMappings1764201600002 } from './1764201600002-SuppliersAndMappings';
 import { KnownLoginIps1764201600003 } from './1764201600003-KnownLoginIps';
+import { AccountLifecycle1764201600004 } from './1764201600004-AccountLifecycle';
 
 /** Every migration, oldest first. Listed rather than globbed so the same list works compiled and under Jest. */
-export const MIGRATIONS = [V1Baseline1764201600000, V2Foundation1764201600001, SuppliersAndMappings1764201600002, KnownLoginIps1764201600003];
+export const MIGRATIONS = [V1Baseline1764201600000, V2Foundation1764201600001, SuppliersAndMappings1764201600002, KnownLoginIps1764201600003, AccountLifecycle1764201600004];

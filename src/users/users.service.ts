@@ -19,8 +19,8 @@ export const EMAIL_TAKEN = 'This email is already registered';
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  findById(id: number): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  findById(id: number, manager: EntityManager = this.users.manager): Promise<User | null> {
+    return manager.findOneBy(User, { id });
   }
 
   findByEmail(email: string): Promise<User | null> {

@@ -8,6 +8,9 @@ import { RefreshTokensService } from '../refresh-tokens.service';
 import { strategyRegistry } from './run-strategy';
 import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 
+/** Where the guard leaves the refresh family of the request's access token. */
+export const SESSION_FAMILY = 'sessionFamilyId';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -26,6 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       secretOrKey: key as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
   }
 
@@ -33,10 +37,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     return strategyRegistry;
   }
 
-  async validate(claims: Partial<AccessTokenClaims>): Promise<User | null> {
+  /** The user, with the token's refresh family kept on the request (the caller's session). */
+  async validate(request: { [SESSION_FAMILY]?: string }, claims: Partial<AccessTokenClaims>): Promise<User | null> {
     if (claims.type !== 'access' || typeof claims.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(claims.sub)) return null;
     const userId = Number(claims.sub);
     if (userId > POSTGRES_INT_MAX || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) return null;
-    return this.refreshTokens.findUserOfLiveFamily(userId, claims.sid);
+    const user = await this.refreshTokens.findUserOfLiveFamily(userId, claims.sid);
+    if (user) request[SESSION_FAMILY] = claims.sid;
+    return user;
   }
 }

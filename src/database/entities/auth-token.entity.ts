@@ -42,4 +42,11 @@ export class AuthToken {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** The client that logged in or refreshed with this token, for the sessions list. */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  ip: string | null;
 }

@@ -3,6 +3,8 @@ import { Customer } from './customer.entity';
 import { HardwareItem } from './hardware-item.entity';
 import { HistoricalActual } from './historical-actual.entity';
 import { KnownLoginIp } from './known-login-ip.entity';
+import { LinkToken } from './link-token.entity';
+import { MailOutbox } from './mail-outbox.entity';
 import { MaterialPrice } from './material-price.entity';
 import { MaterialPriceHistory } from './material-price-history.entity';
 import { PriceMapping } from './price-mapping.entity';
@@ -18,6 +20,8 @@ export * from './customer.entity';
 export * from './hardware-item.entity';
 export * from './historical-actual.entity';
 export * from './known-login-ip.entity';
+export * from './link-token.entity';
+export * from './mail-outbox.entity';
 export * from './material-price.entity';
 export * from './material-price-history.entity';
 export * from './price-mapping.entity';
@@ -35,6 +39,8 @@ export const ENTITIES = [
   HardwareItem,
   HistoricalActual,
   KnownLoginIp,
+  LinkToken,
+  MailOutbox,
   MaterialPrice,
   MaterialPriceHistory,
   PriceMapping,

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { RateLimitModule } from '../auth/rate-limit/rate-limit.module';
+import { MailModule } from '../mail/mail.module';
+import { UsersModule } from '../users/users.module';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
+import { LinkTokensRepository } from './link-tokens.repository';
+
+/** The account lifecycle under /api/auth: verification, password reset and change, sessions, email change, deletion. */
+@Module({
+  imports: [AuthModule, UsersModule, MailModule, RateLimitModule],
+  controllers: [AccountsController],
+  providers: [AccountsService, LinkTokensRepository],
+})
+export class AccountsModule {}

@@ -1,0 +1,160 @@
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { AuthService } from '../auth/auth.service';
+import { PasswordsService } from '../auth/passwords.service';
+import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
+import { RefreshTokensService } from '../auth/refresh-tokens.service';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { User } from '../database/entities';
+import { MailService } from '../mail/mail-sender.service';
+import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/messages';
+import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
+import { toUserProfile, type UserProfileResponse } from '../users/user-profile.response';
+import { EMAIL_TAKEN, UsersService } from '../users/users.service';
+import type { SessionResponse } from './dto/account.dto';
+import { LinkTokensRepository } from './link-tokens.repository';
+
+const VERIFY_HOURS = 24;
+const RESET_MINUTES = 30;
+const EMAIL_CHANGE_HOURS = 24;
+const BAD_LINK = 'The link is unknown, already used or expired: ask for a new one';
+
+/** The account lifecycle of accounts.md: verification, password reset and change, sessions, email change, deletion. */
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+    private readonly passwords: PasswordsService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly linkTokens: LinkTokensRepository,
+    private readonly mail: MailService,
+    private readonly limits: RateLimitService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async requestVerification(user: User): Promise<void> {
+    if (user.isProvisional) throw new ForbiddenException('A guest account has no address to verify: register it first');
+    await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
+    await this.dataSource.transaction(async (manager) => {
+      const token = await this.linkTokens.issue(manager, user.id, 'verify_email', VERIFY_HOURS * 60);
+      await this.mail.enqueue(manager, verificationMail(user.id, user.email, this.link('verify-email', token), VERIFY_HOURS));
+    });
+    this.mail.wake();
+  }
+
+  async verifyEmail(token: string): Promise<UserProfileResponse> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const used = await this.linkTokens.consume(manager, 'verify_email', token);
+      if (!used) throw new BadRequestException(BAD_LINK);
+      await manager.query(`UPDATE users SET is_verified = true, updated_at = now() WHERE id = $1`, [used.userId]);
+      return this.users.findById(used.userId, manager);
+    });
+    return toUserProfile(user!);
+  }
+
+  /**
+   * Answers at once, the same for known, unknown and guest emails: the lookup and the mail happen after the
+   * answer, so its timing tells nothing either. Only a full account is mailed.
+   */
+  async forgotPassword(email: string): Promise<void> {
+    const account = normalizeEmail(email);
+    await this.limits.consume('passwordForgotPerEmail', account, 'Too many reset requests for this address; try again later');
+    void this.mailPasswordReset(account).catch((error: unknown) => this.logger.error(`A password reset could not be prepared: ${(error as Error).message}`));
+  }
+
+  private async mailPasswordReset(account: string): Promise<void> {
+    const user = await this.users.findByEmail(account);
+    if (!user || user.isProvisional) return;
+    await this.dataSource.transaction(async (manager) => {
+      const token = await this.linkTokens.issue(manager, user.id, 'reset_password', RESET_MINUTES);
+      await this.mail.enqueue(manager, passwordResetMail(user.id, user.email, this.link('reset-password', token), RESET_MINUTES));
+    });
+    this.mail.wake();
+  }
+
+  /** A new password from a reset link: the address is proven, and every device is logged out. */
+  async resetPassword(token: string, password: string): Promise<void> {
+    const passwordHash = await this.passwords.hash(password);
+    await this.dataSource.transaction(async (manager) => {
+      const used = await this.linkTokens.consume(manager, 'reset_password', token);
+      if (!used) throw new BadRequestException(BAD_LINK);
+      await manager.query(`UPDATE users SET password_hash = $2, is_verified = true, updated_at = now() WHERE id = $1`, [used.userId, passwordHash]);
+      await this.refreshTokens.revokeAllOf(used.userId, manager);
+    });
+  }
+
+  /** A wrong current password is a failed login (counted, 401); the other devices are logged out, this one stays. */
+  async changePassword(user: User, currentPassword: string, newPassword: string, sessionId: string, ip: string): Promise<void> {
+    await this.auth.verifyCredentials(user.email, currentPassword, ip);
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
+      await this.refreshTokens.revokeAllOf(user.id, manager, sessionId);
+    });
+  }
+
+  async listSessions(user: User, sessionId: string): Promise<SessionResponse[]> {
+    return (await this.refreshTokens.listLiveFamilies(user.id)).map((family) => ({ ...family, current: family.id === sessionId }));
+  }
+
+  async revokeSession(user: User, familyId: string): Promise<void> {
+    if (!(await this.refreshTokens.revokeFamily(user.id, familyId))) throw new NotFoundException('No session of this account has this id');
+  }
+
+  async revokeOtherSessions(user: User, sessionId: string): Promise<void> {
+    await this.refreshTokens.revokeAllOf(user.id, undefined, sessionId);
+  }
+
+  /** Mails a confirmation link to the new address and a notice to the old one; nothing changes until the link is used. */
+  async requestEmailChange(user: User, newEmail: string, password: string, ip: string): Promise<void> {
+    await this.auth.verifyCredentials(user.email, password, ip);
+    if (hasInvisibleCharacters(newEmail)) throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
+    const address = normalizeEmail(newEmail);
+    if (address === user.email) throw new BadRequestException(['new_email is the address the account already has']);
+    if (await this.users.findByEmail(address)) throw new ConflictException(EMAIL_TAKEN);
+    await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
+    await this.dataSource.transaction(async (manager) => {
+      const token = await this.linkTokens.issue(manager, user.id, 'change_email', EMAIL_CHANGE_HOURS * 60, address);
+      await this.mail.enqueue(manager, emailChangeMail(user.id, address, this.link('confirm-email', token), EMAIL_CHANGE_HOURS));
+      await this.mail.enqueue(manager, emailChangeNotice(user.id, user.email, address));
+    });
+    this.mail.wake();
+  }
+
+  /** The new address, proven by its link; 409 when another account took it meanwhile. */
+  async confirmEmailChange(token: string): Promise<UserProfileResponse> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const used = await this.linkTokens.consume(manager, 'change_email', token);
+      if (!used) throw new BadRequestException(BAD_LINK);
+      try {
+        await manager.query(`UPDATE users SET email = $2, is_verified = true, updated_at = now() WHERE id = $1`, [used.userId, used.newEmail]);
+      } catch (error) {
+        if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'UQ_users_email') throw new ConflictException(EMAIL_TAKEN);
+        throw error;
+      }
+      return this.users.findById(used.userId, manager);
+    });
+    return toUserProfile(user!);
+  }
+
+  /** The account and everything it owns, in one transaction; the password confirms it (a wrong one counts). */
+  async deleteAccount(user: User, password: string, ip: string): Promise<void> {
+    await this.auth.verifyCredentials(user.email, password, ip);
+    await this.dataSource.transaction(async (manager) => {
+      // Quotes (and their v1 line items) do not cascade from their owner; everything else does.
+      await manager.query(`DELETE FROM quote_line_items WHERE quote_id IN (SELECT id FROM quotes WHERE user_id = $1)`, [user.id]);
+      await manager.query(`DELETE FROM quotes WHERE user_id = $1`, [user.id]);
+      await manager.query(`DELETE FROM users WHERE id = $1`, [user.id]);
+    });
+  }
+
+  private link(page: string, token: string): string {
+    return `${this.config.mail.appBaseUrl}/${page}?token=${token}`;
+  }
+}

@@ -1,0 +1,73 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords.service';
+import { EMAIL_MAX_LENGTH, normalizeEmailInput } from '../../users/email';
+
+/** A token from a mailed link: 43 base64url characters. */
+const LINK_TOKEN_MAX_LENGTH = 128;
+
+export class LinkTokenDto {
+  @ApiProperty({ description: 'The token of the mailed link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LINK_TOKEN_MAX_LENGTH)
+  token: string;
+}
+
+export class ForgotPasswordDto {
+  @ApiProperty({ format: 'email', example: 'owner@example-shop.com' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email: string;
+}
+
+export class ResetPasswordDto extends LinkTokenDto {
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  current_password: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  new_password: string;
+}
+
+export class ChangeEmailDto {
+  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH })
+  @Transform(normalizeEmailInput)
+  @IsEmail()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  new_email: string;
+
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  password: string;
+}
+
+export class PasswordDto {
+  @ApiProperty({ description: 'The current password, to confirm' })
+  @IsString()
+  @IsNotEmpty()
+  password: string;
+}
+
+export class SessionResponse {
+  @ApiProperty({ format: 'uuid', description: 'The refresh family: one signed-in device' }) id: string;
+  @ApiProperty({ format: 'date-time' }) created_at: Date;
+  @ApiProperty({ format: 'date-time', description: 'The last login or refresh of this session' }) last_used_at: Date;
+  @ApiProperty({ format: 'date-time' }) expires_at: Date;
+  @ApiProperty({ type: String, nullable: true }) user_agent: string | null;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ description: 'The session of the access token of this request' }) current: boolean;
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { hashRefreshToken, newOpaqueToken } from '../auth/refresh-tokens.service';
+import type { LinkTokenKind } from '../database/entities';
+
+/** The SQL of `link_tokens`: 256-bit tokens mailed in links, stored as SHA-256, single use, expiring. */
+@Injectable()
+export class LinkTokensRepository {
+  /** A new token of `kind` for the user, valid `ttlMinutes`; the user's older unused one of that kind is voided. */
+  async issue(manager: EntityManager, userId: number, kind: LinkTokenKind, ttlMinutes: number, newEmail: string | null = null): Promise<string> {
+    const token = newOpaqueToken();
+    await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
+    await manager.query(
+      `INSERT INTO link_tokens (user_id, kind, token_hash, new_email, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
+      [userId, kind, hashRefreshToken(token), newEmail, ttlMinutes],
+    );
+    return token;
+  }
+
+  /** Uses the token once: its user (and new email) while it is unused and unexpired, else null. */
+  async consume(manager: EntityManager, kind: LinkTokenKind, token: string): Promise<{ userId: number; newEmail: string | null } | null> {
+    const [rows]: { user_id: number; new_email: string | null }[][] = await manager.query(
+      `UPDATE link_tokens SET used_at = now() WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id, new_email`,
+      [hashRefreshToken(token), kind],
+    );
+    return rows.length === 0 ? null : { userId: rows[0].user_id, newEmail: rows[0].new_email };
+  }
+}

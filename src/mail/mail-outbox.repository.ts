@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** A message as the outbox holds it. */
+export interface OutgoingMail {
+  userId: number | null;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface LeasedMail extends OutgoingMail {
+  id: number;
+  attempts: number;
+}
+
+/** The SQL of `mail_outbox`. */
+@Injectable()
+export class MailOutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** In the transaction of the change that causes the message: both commit, or neither. */
+  async enqueue(manager: EntityManager, mail: OutgoingMail): Promise<void> {
+    await manager.query(`INSERT INTO mail_outbox (user_id, to_address, subject, text_body, html_body) VALUES ($1, $2, $3, $4, $5)`, [
+      mail.userId,
+      mail.to,
+      mail.subject,
+      mail.text,
+      mail.html,
+    ]);
+  }
+
+  /**
+   * Takes up to `limit` due messages for `leaseMs`: no other sender takes them meanwhile, and one whose sender
+   * died is taken again once the lease ends. No transaction stays open while mail is sent.
+   */
+  async lease(limit: number, leaseMs: number): Promise<LeasedMail[]> {
+    // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
+    const [leased]: [LeasedMail[], number] = await this.dataSource.query(
+      `UPDATE mail_outbox SET leased_until = now() + $2::int * interval '1 millisecond', attempts = attempts + 1
+        WHERE id IN (SELECT id FROM mail_outbox
+                      WHERE sent_at IS NULL AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, user_id AS "userId", to_address AS "to", subject, text_body AS text, html_body AS html, attempts`,
+      [limit, leaseMs],
+    );
+    return leased;
+  }
+
+  async markSent(id: number): Promise<void> {
+    await this.dataSource.query(`UPDATE mail_outbox SET sent_at = now(), leased_until = NULL, last_error = NULL WHERE id = $1`, [id]);
+  }
+
+  async markFailed(id: number, error: string, retryInMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE mail_outbox SET leased_until = NULL, last_error = $2, next_attempt_at = now() + $3::int * interval '1 millisecond' WHERE id = $1`,
+      [id, error.slice(0, 2000), retryInMs],
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import { Logger } from '@nestjs/common';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createTransport } from 'nodemailer';
+import type { AppConfig } from '../config/app-config';
+import type { LeasedMail } from './mail-outbox.repository';
+
+/** Delivers one message, or throws. */
+export type MailTransport = (mail: LeasedMail) => Promise<void>;
+
+/**
+ * SMTP to `SMTP_URL` through nodemailer; without it (the embedded default, a developer's machine) each message is
+ * written as an .eml file under MAIL_OUTBOX_DIR and its link is logged, so that it can be clicked.
+ */
+export function createMailTransport(config: AppConfig['mail']): { send: MailTransport; close(): void } {
+  if (config.smtpUrl) {
+    // Bounded waits, well inside the sender's lease, so that a stalled SMTP server fails a delivery (to be retried).
+    const transporter = createTransport(config.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+    return {
+      send: async (mail) => {
+        await transporter.sendMail({ from: config.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      },
+      close: () => transporter.close(),
+    };
+  }
+  const logger = new Logger('Mail');
+  const files = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    send: async (mail) => {
+      const { message } = await files.sendMail({ from: config.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      await mkdir(config.outboxDir, { recursive: true });
+      const path = resolve(join(config.outboxDir, `${String(mail.id).padStart(6, '0')}.eml`));
+      await writeFile(path, message as Buffer);
+      // DECISION: only this development transport logs the link (the spec asks for a clickable link without SMTP);
+      // with SMTP no log line carries a link or its token.
+      const link = /https?:\/\/\S+/.exec(mail.text)?.[0];
+      logger.log(`Mail "${mail.subject}" to ${mail.to} written to ${path}${link ? `: ${link}` : ''}`);
+    },
+    close: () => files.close(),
+  };
+}
