@@ -173,6 +173,17 @@ describe('accounts a shop can run on', () => {
     });
   });
 
+  it('voids every link mailed before a password reset: an intruder cannot finish an email change after it', async () => {
+    const shop = await registerShop(app);
+    const intruderAddress = `intruder-${process.pid}-${shop.user_id}@example.com`;
+    await http().put('/api/auth/email').set(bearer(shop.access_token)).send({ new_email: intruderAddress, password: shop.password }).expect(202);
+    const intrudersLink = linkToken(await mailTo(intruderAddress, /confirm your new email address/));
+    await http().post('/api/auth/password/forgot').send({ email: shop.email }).expect(202);
+    await http().post('/api/auth/password/reset').send({ token: linkToken(await mailTo(shop.email, /reset your password/)), password: NEW_PASSWORD }).expect(204);
+    await http().post('/api/auth/email/confirm').send({ token: intrudersLink }).expect(400);
+    await login(shop, NEW_PASSWORD).expect(200);
+  });
+
   describe('account deletion', () => {
     it('deletes the account and everything it owns in one transaction, and nothing of another shop', async () => {
       const shop = await registerShop(app);

@@ -86,6 +86,7 @@ export class AccountsService {
       if (!used) throw new BadRequestException(BAD_LINK);
       await manager.query(`UPDATE users SET password_hash = $2, is_verified = true, updated_at = now() WHERE id = $1`, [used.userId, passwordHash]);
       await this.refreshTokens.revokeAllOf(used.userId, manager);
+      await this.linkTokens.voidAll(manager, used.userId);
     });
   }
 
@@ -96,6 +97,7 @@ export class AccountsService {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
       await this.refreshTokens.revokeAllOf(user.id, manager, sessionId);
+      await this.linkTokens.voidAll(manager, user.id);
     });
   }
 
@@ -111,14 +113,16 @@ export class AccountsService {
     await this.refreshTokens.revokeAllOf(user.id, undefined, sessionId);
   }
 
-  /** Mails a confirmation link to the new address and a notice to the old one; nothing changes until the link is used. */
+  /**
+   * Mails a confirmation link to the new address and a notice to the old one; nothing changes until the link is
+   * used, and only then is a taken address a 409 (so the request tells nothing about other accounts).
+   */
   async requestEmailChange(user: User, newEmail: string, password: string, ip: string): Promise<void> {
+    await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
     await this.auth.verifyCredentials(user.email, password, ip);
     if (hasInvisibleCharacters(newEmail)) throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
     const address = normalizeEmail(newEmail);
     if (address === user.email) throw new BadRequestException(['new_email is the address the account already has']);
-    if (await this.users.findByEmail(address)) throw new ConflictException(EMAIL_TAKEN);
-    await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
     await this.dataSource.transaction(async (manager) => {
       const token = await this.linkTokens.issue(manager, user.id, 'change_email', EMAIL_CHANGE_HOURS * 60, address);
       await this.mail.enqueue(manager, emailChangeMail(user.id, address, this.link('confirm-email', token), EMAIL_CHANGE_HOURS));
@@ -134,6 +138,7 @@ export class AccountsService {
       if (!used) throw new BadRequestException(BAD_LINK);
       try {
         await manager.query(`UPDATE users SET email = $2, is_verified = true, updated_at = now() WHERE id = $1`, [used.userId, used.newEmail]);
+        await this.linkTokens.voidAll(manager, used.userId);
       } catch (error) {
         if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'UQ_users_email') throw new ConflictException(EMAIL_TAKEN);
         throw error;
@@ -147,6 +152,8 @@ export class AccountsService {
   async deleteAccount(user: User, password: string, ip: string): Promise<void> {
     await this.auth.verifyCredentials(user.email, password, ip);
     await this.dataSource.transaction(async (manager) => {
+      // The shop's row lock keeps a quote from being created between the deletes below.
+      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [user.id]);
       // Quotes (and their v1 line items) do not cascade from their owner; everything else does.
       await manager.query(`DELETE FROM quote_line_items WHERE quote_id IN (SELECT id FROM quotes WHERE user_id = $1)`, [user.id]);
       await manager.query(`DELETE FROM quotes WHERE user_id = $1`, [user.id]);

@@ -9,12 +9,22 @@ export class LinkTokensRepository {
   /** A new token of `kind` for the user, valid `ttlMinutes`; the user's older unused one of that kind is voided. */
   async issue(manager: EntityManager, userId: number, kind: LinkTokenKind, ttlMinutes: number, newEmail: string | null = null): Promise<string> {
     const token = newOpaqueToken();
+    // The user's row lock orders two requests of one user, so the second one voids the first one's token.
+    await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
     await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
     await manager.query(
       `INSERT INTO link_tokens (user_id, kind, token_hash, new_email, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
       [userId, kind, hashRefreshToken(token), newEmail, ttlMinutes],
     );
     return token;
+  }
+
+  /**
+   * Voids every unused link of the user: after a password reset or change, or a new address, no link mailed
+   * before (to an address an intruder chose, say) may still act on the account.
+   */
+  async voidAll(manager: EntityManager, userId: number): Promise<void> {
+    await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
   }
 
   /** Uses the token once: its user (and new email) while it is unused and unexpired, else null. */

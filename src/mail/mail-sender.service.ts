@@ -6,8 +6,9 @@ import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import { MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
 import { createMailTransport } from './mail-transport';
 
-const BATCH = 10;
-/** Long enough for a slow SMTP server to take a batch; a sender that died gives its mail back after this. */
+/** One message per lease: a lease then always outlasts its send (SMTP waits are bounded at 40 s in all). */
+const BATCH = 1;
+/** A sender that died gives its mail back after this. */
 const LEASE_MS = 60_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
 
@@ -29,7 +30,7 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbox: MailOutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.transport = createMailTransport(config.mail);
+    this.transport = createMailTransport(config.mail, config.database.url === undefined);
   }
 
   enqueue(manager: EntityManager, mail: OutgoingMail): Promise<void> {

@@ -89,6 +89,7 @@ export class RedisRateLimiter implements RateLimiter {
   async undo(key: string, id: string): Promise<void> {
     // The event was counted in Redis or, while it was away, in memory; taking back one that is not there is a no-op.
     await this.fallback.undo(key, id);
+    if (Date.now() < this.askRedisAfter) return;
     try {
       await this.redis.zrem(this.prefix + key, id);
     } catch (error) {
