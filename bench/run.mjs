@@ -248,7 +248,7 @@ async function main() {
 
   const appDatabase = await createDatabase('app');
   const server = await startServer(
-    { DATABASE_URL: appDatabase, MIGRATE_ON_START: 'true', RATE_LIMIT_LOGIN_ACCOUNT: UNLIMITED, RATE_LIMIT_LOGIN_IP: UNLIMITED, RATE_LIMIT_REGISTER_IP: UNLIMITED },
+    { DATABASE_URL: appDatabase, MIGRATE_ON_START: 'true', RATE_LIMIT_LOGIN_ACCOUNT: UNLIMITED, RATE_LIMIT_LOGIN_ACCOUNT_IP: UNLIMITED, RATE_LIMIT_LOGIN_IP: UNLIMITED, RATE_LIMIT_REGISTER_IP: UNLIMITED },
     scratch,
   );
   try {
