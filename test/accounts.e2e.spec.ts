@@ -302,11 +302,9 @@ describe('mail without SMTP (the embedded default)', () => {
   it('writes each message as an .eml file a developer can open', async () => {
     const shop = await registerShop(app);
     await request(app.getHttpServer()).post('/api/auth/verify-email/request').set(bearer(shop.access_token)).expect(202);
-    let files: string[] = [];
-    for (let attempt = 0; attempt < 300 && files.length === 0; attempt++) {
-      files = readdirSync(outbox).filter((name) => name.endsWith('.eml'));
-      if (files.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const emlFiles = () => readdirSync(outbox).filter((name) => name.endsWith('.eml'));
+    await pollFor(async () => emlFiles().length > 0);
+    const files = emlFiles();
     expect(files).toHaveLength(1);
     const eml = readFileSync(join(outbox, files[0]), 'utf8');
     expect(eml).toContain(`To: ${shop.email}`);
