@@ -1,9 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, registerShop } from './support/auth';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { startTestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { type AppBehindProxy, openAppBehindProxy, type TcpProxy } from './support/tcp-proxy';
+import type { TestDatabase } from './support/test-database';
 
 const WRITERS = 8;
 const REQUESTS_PER_WRITER = 60;
@@ -19,24 +18,19 @@ interface Attempt {
 }
 
 describe('the database goes away under load', () => {
+  let setUp: AppBehindProxy;
   let db: TestDatabase;
   let proxy: TcpProxy;
   let app: NestFastifyApplication;
   let url: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startTcpProxy(db.url);
-    app = await startTestApp(db.config({ DATABASE_URL: proxy.url }));
-    // A port of its own: supertest's per-request listener would close under requests that are still starting.
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    setUp = await openAppBehindProxy();
+    ({ db, proxy, app, url } = setUp);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await proxy?.close();
-    await db?.drop();
+    await setUp?.close();
   });
 
   it('answers 503 while it is away, writes nothing by halves, and recovers by itself', async () => {

@@ -1,33 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, registerShop } from './support/auth';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { startTestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { type AppBehindProxy, openAppBehindProxy, type TcpProxy } from './support/tcp-proxy';
 
 // operations.md: no request waits more than 10 s, whatever the database does.
 const REQUEST_BOUND_MS = 10_000;
 const RECOVERY_ATTEMPTS = 100;
 
 describe('the database stalls: connections stay open, nothing comes back', () => {
-  let db: TestDatabase;
+  let setUp: AppBehindProxy;
   let proxy: TcpProxy;
   let app: NestFastifyApplication;
   let url: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startTcpProxy(db.url);
-    app = await startTestApp(db.config({ DATABASE_URL: proxy.url, DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_ACQUIRE_TIMEOUT_MS: '1500', DATABASE_POOL_MAX: '4' }));
-    await app.listen(0, '127.0.0.1');
-    url = await app.getUrl();
+    setUp = await openAppBehindProxy({ DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_ACQUIRE_TIMEOUT_MS: '1500', DATABASE_POOL_MAX: '4' });
+    ({ proxy, app, url } = setUp);
   });
 
   afterAll(async () => {
-    proxy?.resume();
-    await app?.close();
-    await proxy?.close();
-    await db?.drop();
+    await setUp?.close();
   });
 
   it('answers 503 with Retry-After within the bound, more requests than connections included, and recovers by itself', async () => {

@@ -1,4 +1,7 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startTestApp } from './test-app';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 /**
  * A loopback TCP proxy in front of a PostgreSQL server, so a test can take the database away from an app and
@@ -108,4 +111,33 @@ function listen(server: Server, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** An app on a port of its own whose database is reached through a TCP proxy, and what it is made of. */
+export interface AppBehindProxy {
+  db: TestDatabase;
+  proxy: TcpProxy;
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function openAppBehindProxy(env: Record<string, string> = {}): Promise<AppBehindProxy> {
+  const db = await createTestDatabase();
+  const proxy = await startTcpProxy(db.url);
+  const app = await startTestApp(db.config({ DATABASE_URL: proxy.url, ...env }));
+  // A port of its own: supertest's per-request listener would close under requests that are still starting.
+  await app.listen(0, '127.0.0.1');
+  return {
+    db,
+    proxy,
+    app,
+    url: await app.getUrl(),
+    async close() {
+      proxy.resume();
+      await app.close();
+      await proxy.close();
+      await db.drop();
+    },
+  };
 }
