@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, createGuest, DEFAULT_PASSWORD, registerShop, type TokenResponse } from './support/auth';
+import { pollUntil } from './support/poll';
 import { startServer } from './support/processes';
 import { linkToken, type ReceivedMail, startTestSmtp, type TestSmtpServer } from './support/smtp';
 import { closeTestApp, openTestApp } from './support/test-app';
@@ -223,7 +224,7 @@ describe('accounts a shop can run on', () => {
       await smtp.stop();
       try {
         await http().post('/api/auth/password/forgot').send({ email: shop.email }).expect(202);
-        await pollFor(async () => (await db.query<{ attempts: number }>(`SELECT attempts FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id]))[0]?.attempts >= 2);
+        await pollUntil(async () => (await db.query<{ attempts: number }>(`SELECT attempts FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id]))[0]?.attempts >= 2);
         expect(smtp.received.some((mail) => mail.to === shop.email)).toBe(false);
       } finally {
         await smtp.start();
@@ -276,13 +277,6 @@ describe('accounts a shop can run on', () => {
   });
 });
 
-async function pollFor(condition: () => Promise<boolean>, attempts = 300): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('The condition never held');
-}
 
 describe('mail without SMTP (the embedded default)', () => {
   let db: TestDatabase;
@@ -303,7 +297,7 @@ describe('mail without SMTP (the embedded default)', () => {
     const shop = await registerShop(app);
     await request(app.getHttpServer()).post('/api/auth/verify-email/request').set(bearer(shop.access_token)).expect(202);
     const emlFiles = () => readdirSync(outbox).filter((name) => name.endsWith('.eml'));
-    await pollFor(async () => emlFiles().length > 0);
+    await pollUntil(async () => emlFiles().length > 0);
     const files = emlFiles();
     expect(files).toHaveLength(1);
     const eml = readFileSync(join(outbox, files[0]), 'utf8');

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, registerShop } from './support/auth';
+import { pollUntil } from './support/poll';
 import { type AppBehindProxy, openAppBehindProxy, type TcpProxy } from './support/tcp-proxy';
 import type { TestDatabase } from './support/test-database';
 
@@ -8,7 +9,9 @@ const WRITERS = 8;
 const REQUESTS_PER_WRITER = 60;
 // No request may hang: one that has not answered by then fails the test on its own, whatever the phase.
 const REQUEST_BOUND_MS = 15_000;
-const RECOVERY_ATTEMPTS = 100;
+// Conditions are polled every 50 ms, for 20 s at most.
+const POLL_MS = 50;
+const POLL_ATTEMPTS = 400;
 
 interface Attempt {
   description: string;
@@ -53,10 +56,10 @@ describe('the database goes away under load', () => {
       for (let index = 0; index < REQUESTS_PER_WRITER && phase !== 'after'; index++) await createQuote(`writer ${writer} quote ${index}`);
     });
 
-    await until(() => attempts.filter((attempt) => attempt.status === 201).length >= 2 * WRITERS);
+    await pollUntil(() => attempts.filter((attempt) => attempt.status === 201).length >= 2 * WRITERS, POLL_ATTEMPTS, POLL_MS);
     phase = 'cut';
     await proxy.cut();
-    await until(() => attempts.filter((attempt) => attempt.phase === 'cut').length >= 2 * WRITERS);
+    await pollUntil(() => attempts.filter((attempt) => attempt.phase === 'cut').length >= 2 * WRITERS, POLL_ATTEMPTS, POLL_MS);
     const health = await http().get('/api/health').timeout(REQUEST_BOUND_MS);
     expect(health.status).toBe(503);
     await http().get('/api/auth/me').set(bearer(shop.access_token)).timeout(REQUEST_BOUND_MS).expect(503);
@@ -65,7 +68,7 @@ describe('the database goes away under load', () => {
     phase = 'after';
     await Promise.all(writers);
     // Recovery needs no restart: the pool replaces the connections it lost.
-    await until(async () => (await http().get('/api/health').timeout(REQUEST_BOUND_MS)).status === 200);
+    await pollUntil(async () => (await http().get('/api/health').timeout(REQUEST_BOUND_MS)).status === 200, POLL_ATTEMPTS, POLL_MS);
     await createQuote('after the cut');
     await http().get('/api/auth/me').set(bearer(shop.access_token)).expect(200);
 
@@ -90,12 +93,3 @@ describe('the database goes away under load', () => {
     expect(owner.quote_seq).toBe(stored.length);
   });
 });
-
-/** Polls `condition` every 50 ms, a bounded number of times. */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < RECOVERY_ATTEMPTS * 4; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the condition did not come true in time');
-}

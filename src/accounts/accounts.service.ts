@@ -1,6 +1,6 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { PasswordsService } from '../auth/passwords.service';
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
@@ -12,7 +12,7 @@ import { MailService } from '../mail/mail-sender.service';
 import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/messages';
 import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
 import { toUserProfile, type UserProfileResponse } from '../users/user-profile.response';
-import { EMAIL_TAKEN, UsersService } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import type { SessionResponse } from './dto/account.dto';
 import { LinkTokensRepository } from './link-tokens.repository';
 
@@ -136,16 +136,11 @@ export class AccountsService {
     const user = await this.dataSource.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'change_email', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      try {
-        await manager.query(`UPDATE users SET email = $2, is_verified = true, updated_at = now() WHERE id = $1`, [used.userId, used.newEmail]);
-        await this.linkTokens.voidAll(manager, used.userId);
-      } catch (error) {
-        if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'UQ_users_email') throw new ConflictException(EMAIL_TAKEN);
-        throw error;
-      }
-      return this.users.findById(used.userId, manager);
+      const user = await this.users.changeEmail(used.userId, used.newEmail!, manager);
+      await this.linkTokens.voidAll(manager, used.userId);
+      return user;
     });
-    return toUserProfile(user!);
+    return toUserProfile(user);
   }
 
   /** The account and everything it owns, in one transaction; the password confirms it (a wrong one counts). */

@@ -61,6 +61,12 @@ export class UsersService {
     return manager.findOneByOrFail(User, { id });
   }
 
+  /** A new, proven address (an email change confirmed by its link); 409 when another account has it. */
+  async changeEmail(id: number, email: string, manager: EntityManager): Promise<User> {
+    await rethrowEmailTaken(() => manager.update(User, { id }, { email: normalizeEmail(email), isVerified: true }));
+    return manager.findOneByOrFail(User, { id });
+  }
+
   /** Applies the fields present in `dto` (a partial update) and returns the updated user. */
   async updateProfile(id: number, dto: UpdateProfileDto): Promise<User> {
     const changes: QueryDeepPartialEntity<User> = {};
