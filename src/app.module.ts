@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MaterialPricesModule } from './material-prices/material-prices.module';
+import { PriceImportsModule } from './price-imports/price-imports.module';
 import { QuotesModule } from './quotes/quotes.module';
 
 @Module({})
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AccountsModule, QuotesModule, MaterialPricesModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AccountsModule, QuotesModule, MaterialPricesModule, PriceImportsModule],
       providers: [
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
         { provide: APP_FILTER, useClass: RateLimitedFilter },

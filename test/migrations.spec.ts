@@ -9,8 +9,8 @@ import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const V1_SQL = readFileSync('test/fixtures/v1-database.sql', 'utf8');
-const V2_TABLES = ['users', 'auth_tokens', 'quote_sessions', 'hardware_items', 'historical_actuals', 'material_price_history', 'suppliers', 'price_mappings', 'known_login_ips', 'link_tokens', 'mail_outbox'];
-const MIGRATION_NAMES = ['V1Baseline1764201600000', 'V2Foundation1764201600001', 'SuppliersAndMappings1764201600002', 'KnownLoginIps1764201600003', 'AccountLifecycle1764201600004'];
+const V2_TABLES = ['users', 'auth_tokens', 'quote_sessions', 'hardware_items', 'historical_actuals', 'material_price_history', 'suppliers', 'price_mappings', 'known_login_ips', 'link_tokens', 'mail_outbox', 'price_imports', 'price_import_files'];
+const MIGRATION_NAMES = ['V1Baseline1764201600000', 'V2Foundation1764201600001', 'SuppliersAndMappings1764201600002', 'KnownLoginIps1764201600003', 'AccountLifecycle1764201600004', 'PriceImports1764201600005'];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {
   const dataSource = new DataSource({ ...dataSourceOptions(db.config()), migrations, logging: false });

@@ -5,7 +5,7 @@ import { parseDate } from '../src/seed/dates';
 import { ProgressLine } from '../src/seed/progress-line';
 import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
 import { emptyReport, exitCodeOf, formatReport, reportAsJson } from '../src/seed/seed-report';
-import { readSourceFile } from '../src/seed/source-files';
+import { readSourceFile, type SourceFormat } from '../src/seed/source-files';
 
 describe('seed dates', () => {
   it.each([
@@ -62,10 +62,17 @@ describe('seed source files', () => {
   });
   afterAll(() => rm(folder, { recursive: true, force: true }));
 
-  const read = async (text: string) => {
-    const path = join(folder, 'file.json');
+  let fileCount = 0;
+  /** The file's records as values (with the line of each CSV row), or its problem. */
+  const read = async (text: string | Buffer, format: SourceFormat = 'json') => {
+    fileCount += 1;
+    const path = join(folder, `file-${fileCount}.${format}`);
     await writeFile(path, text);
-    return readSourceFile(path);
+    const content = await readSourceFile(path, format);
+    if ('problem' in content) return content;
+    const records: unknown[] = [];
+    for await (const record of content.records) records.push(format === 'csv' ? record : record.value);
+    return { records };
   };
 
   it('reads an array of records, or one record', async () => {
@@ -85,15 +92,65 @@ describe('seed source files', () => {
   it('refuses a file that holds no record', async () => {
     expect(await read('42')).toEqual({ problem: 'holds number 42, not a record or a list of records' });
   });
+
+  const csvPrice = (fields: Record<string, unknown>, line: number) => ({ value: { type: 'material_price', ...fields }, line });
+
+  it('reads a CSV spreadsheet export: header of canonical fields, quoted commas, CRLF, blank rows', async () => {
+    const csv = [
+      'Material Type,Price per Foot,price_per_lb,supplier,date,notes',
+      'sq_tube_2x11ga,3.45,,"Osorio, Inc.",2024-03-15,"cut to 20\', ""primed"""',
+      '',
+      ',,,,,',
+      'flat_bar_2x0.25,"1,234.5",,Wexler,3/5/2024,',
+      '',
+    ].join('\r\n');
+    expect(await read(csv, 'csv')).toEqual({
+      records: [
+        csvPrice({ material_type: 'sq_tube_2x11ga', price_per_foot: 3.45, supplier: 'Osorio, Inc.', date: '2024-03-15', notes: 'cut to 20\', "primed"' }, 2),
+        csvPrice({ material_type: 'flat_bar_2x0.25', price_per_foot: 1234.5, supplier: 'Wexler', date: '2024-03-05' }, 5),
+      ],
+    });
+  });
+
+  it('reads a European export: a byte order mark, ";" separators, decimal commas and day-first dotted dates', async () => {
+    const csv = '\uFEFFmaterial_type;price_per_foot;price_per_lb;supplier;date\nangle_2x2x0.25;3,45;1.234,5;Acier;22.01.2025\nangle_2x2x0.25;4.5;;Acier;2025-01-23\n';
+    expect(await read(Buffer.from(csv, 'utf8'), 'csv')).toEqual({
+      records: [
+        csvPrice({ material_type: 'angle_2x2x0.25', price_per_foot: 3.45, price_per_lb: 1234.5, supplier: 'Acier', date: '2025-01-22' }, 2),
+        csvPrice({ material_type: 'angle_2x2x0.25', price_per_foot: 4.5, supplier: 'Acier', date: '2025-01-23' }, 3),
+      ],
+    });
+  });
+
+  it('keeps a cell that is no number or date as text, and a cell past the header as a field of its own, for validation to reject', async () => {
+    const csv = 'material_type,price_per_foot,date\nsq_tube_2x11ga,about 3,yesterday,extra\n';
+    expect(await read(csv, 'csv')).toEqual({
+      records: [csvPrice({ material_type: 'sq_tube_2x11ga', price_per_foot: 'about 3', date: 'yesterday', 'column 4': 'extra' }, 2)],
+    });
+  });
+
+  it('refuses a CSV without a header row of canonical fields, with unknown or repeated columns, or without material_type', async () => {
+    expect(await read('sq_tube_2x11ga,3.45,Osorio\n', 'csv')).toEqual({
+      problem: expect.stringMatching(/^has no header row: the first row must name the columns \(material_type, .*; it reads "sq_tube_2x11ga", "3.45", "Osorio"$/),
+    });
+    expect(await read('material_type,price_per_foot,Description\n', 'csv')).toEqual({ problem: expect.stringMatching(/^has unknown columns "description": /) });
+    expect(await read('material_type,price_per_foot,price_per_foot\n', 'csv')).toEqual({ problem: 'names the column "price_per_foot" twice' });
+    expect(await read('supplier,price_per_foot\n', 'csv')).toEqual({ problem: expect.stringMatching(/^has no material_type column/) });
+  });
+
+  it('reads an empty CSV as no records, and names where broken quoting stops a CSV', async () => {
+    expect(await read('', 'csv')).toEqual({ records: [] });
+    await expect(read('material_type,price_per_foot\nsq_tube_2x11ga,"3.45\n', 'csv')).rejects.toThrow(/^is not valid CSV from line \d+ on: Quote Not Closed/);
+  });
 });
 
 describe('seed report', () => {
-  const options = { directory: 'data/raw', directoryGiven: false, mappingsFile: null, reportFile: null, dryRun: false, shopEmail: null };
+  const load = { directory: 'data/raw', dryRun: false, shopEmail: null };
   const offer = (description: string, stated: string, date: string | null, mappable = true) => ({ field: 'material', description, stated, date, mappable });
 
   it('groups the rejects of one description into one line with its records, the reason and the mapping that fixes it', () => {
     const report = {
-      ...emptyReport(options),
+      ...emptyReport(load),
       prices: { loaded: 2, alreadyCurrent: 1, newObservations: 3, entries: 4, ignored: 0 },
       actuals: { loaded: 1, alreadyCurrent: 0 },
       rejects: [
@@ -144,7 +201,7 @@ describe('seed report', () => {
   });
 
   it('says what a dry run would load', () => {
-    const lines = formatReport({ ...emptyReport({ ...options, dryRun: true }), prices: { loaded: 5, alreadyCurrent: 2, newObservations: 5, entries: 7, ignored: 1 } });
+    const lines = formatReport({ ...emptyReport({ ...load, dryRun: true }), prices: { loaded: 5, alreadyCurrent: 2, newObservations: 5, entries: 7, ignored: 1 } });
     expect(lines[0]).toBe('Dry run: nothing is written. Loading data/raw into the shared baseline');
     expect(lines).toContain('Would load 5 material prices, 2 already current');
     expect(lines).toContain('Would load 0 labor actuals, 0 already current');
@@ -153,7 +210,7 @@ describe('seed report', () => {
   });
 
   it('says when there was nothing to load and exits 0', () => {
-    const report = { ...emptyReport(options), nothingToLoad: 'no .json files in data/raw' };
+    const report = { ...emptyReport(load), nothingToLoad: 'no .json files in data/raw' };
     expect(formatReport(report)).toContain('Nothing to load: no .json files in data/raw');
     expect(formatReport(report)).toContain('Loaded 0 material prices, 0 already current');
     expect(exitCodeOf(report)).toBe(0);

@@ -174,7 +174,7 @@ describe('invoice seeder', () => {
       await expect(run(absent, { directoryGiven: true })).rejects.toThrow(new SeedRunError(`The folder ${absent} does not exist`));
       const empty = await run(await folder({ 'notes.txt': 'not json' }));
       expect(printed(empty)).toContain('Nothing to load: no .json files in');
-      expect(printed(empty)).toContain('Ignored notes.txt: only .json files are read');
+      expect(printed(empty)).toContain('Ignored notes.txt: only .json and .csv files are read');
       expect(exitCodeOf(empty)).toBe(0);
     });
   });

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiSecurity } from '@nestjs/swagger';
-import { PUBLIC_BODY_ROUTE } from '../http/http-hardening';
+import { FILE_UPLOAD_ROUTE, PUBLIC_BODY_ROUTE } from '../http/http-hardening';
 
 export const IS_PUBLIC = 'isPublic';
 
@@ -16,3 +16,6 @@ export const PublicBody = () => RouteConfig({ [PUBLIC_BODY_ROUTE]: true });
  * alike; every other route is guarded.
  */
 export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), PublicBody(), ApiNoAuth());
+
+/** The route takes files as multipart/form-data (every other route answers 415 to them). */
+export const AcceptsFiles = () => RouteConfig({ [FILE_UPLOAD_ROUTE]: true });

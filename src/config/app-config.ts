@@ -60,6 +60,8 @@ export interface AppConfig {
     passwordForgotPerIp: RateLimit;
     /** Verification and email-change mails an account may ask for. */
     accountMailsPerAccount: RateLimit;
+    /** Price imports (previews too) of one shop through the API. */
+    priceImportsPerShop: RateLimit;
   };
   mail: {
     /** smtp://user:pass@host:port or smtps://…; absent: messages are written as .eml files under `outboxDir`. */
@@ -84,6 +86,14 @@ export interface AppConfig {
   prices: {
     /** A current price older than this many days is answered as stale. */
     staleDays: number;
+    /** How long a load (an import, a seeder run) waits for another load of the same scope to finish. */
+    loadWaitMs: number;
+  };
+  /** Limits of one price import through the API. */
+  imports: {
+    maxFiles: number;
+    maxFileBytes: number;
+    maxRecords: number;
   };
   storage: {
     r2AccountId: string;
@@ -158,6 +168,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
       passwordForgotPerEmail: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_EMAIL', '5/1h'),
       passwordForgotPerIp: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_IP', '30/1h'),
       accountMailsPerAccount: reader.rateLimit('RATE_LIMIT_ACCOUNT_MAILS', '10/1h'),
+      priceImportsPerShop: reader.rateLimit('RATE_LIMIT_PRICE_IMPORTS_SHOP', '30/1h'),
     },
     mail: {
       smtpUrl: reader.optionalString('SMTP_URL'),
@@ -175,6 +186,12 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
     },
     prices: {
       staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),
+      loadWaitMs: reader.integer('PRICE_LOAD_WAIT_MS', 60_000, 0, 3_600_000),
+    },
+    imports: {
+      maxFiles: reader.integer('IMPORT_MAX_FILES', 10, 1, 1000),
+      maxFileBytes: reader.integer('IMPORT_MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxRecords: reader.integer('IMPORT_MAX_RECORDS', 50_000, 1, 10_000_000),
     },
     storage: {
       r2AccountId: reader.string('CLOUDFLARE_R2_ACCOUNT_ID', ''),

@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
@@ -7,12 +8,17 @@ import { bodyProblems, jsonNestedDeeperThan, unstorableTextIn } from './json-bod
 
 /** Route config of the routes reachable without a token: their body limit is the small public one. */
 export const PUBLIC_BODY_ROUTE = 'publicBody';
+/** Route config of the routes that take files (multipart/form-data); every other route refuses them with 415. */
+export const FILE_UPLOAD_ROUTE = 'fileUpload';
+/** Form fields an upload may carry beside its files, and their size: uploads send files. */
+const UPLOAD_FIELDS = { count: 20, bytes: 1024 };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * What the server does to every request before a controller sees it: security headers, JSON bodies only (form
- * and text posts are 415), the small body limit of public routes, nesting and text the database cannot hold
+ * and text posts are 415; multipart files only where a route takes them, within the import limits), the small
+ * body limit of public routes, nesting and text the database cannot hold
  * refused with a 400 naming the field, in bodies, query strings and path parameters alike.
  */
 export async function hardenHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
@@ -29,6 +35,17 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     },
   });
 
+  await app.register(multipart, {
+    // Names are checked, not cut down to their last path segment: a name with a path is refused by the route.
+    preservePath: true,
+    limits: {
+      fileSize: config.imports.maxFileBytes,
+      files: config.imports.maxFiles,
+      fields: UPLOAD_FIELDS.count,
+      fieldSize: UPLOAD_FIELDS.bytes,
+      parts: config.imports.maxFiles + UPLOAD_FIELDS.count,
+    },
+  });
   fastify.removeContentTypeParser('text/plain');
   app.useBodyParser('application/x-www-form-urlencoded', {}, () => {
     throw new UnsupportedMediaTypeException('Send the body as application/json');
@@ -55,6 +72,9 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     if ((route.config as Record<string, unknown> | undefined)?.[PUBLIC_BODY_ROUTE]) route.bodyLimit = config.publicBodyLimitBytes;
   });
   fastify.addHook('preValidation', async (request) => {
+    if (request.isMultipart() && !(request.routeOptions.config as unknown as Record<string, unknown>)[FILE_UPLOAD_ROUTE]) {
+      throw new UnsupportedMediaTypeException('Send the body as application/json');
+    }
     const problems = [...unstorableTextIn(request.query, 'query parameter'), ...unstorableTextIn(request.params, 'path parameter')];
     if (problems.length > 0) throw new BadRequestException(problems);
   });

@@ -1,18 +1,30 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
 import type { User } from '../database/entities';
+import { MappingDocumentBody, MappingDocumentResponse } from './dto/mapping-document.dto';
 import { ListMaterialPricesQuery, MaterialTypeParams } from './dto/material-price.query';
 import {
   MaterialPriceObservationResponse,
-  MaterialPriceResponse,
+  MaterialPricePageResponse,
   toMaterialPriceObservationResponse,
   toMaterialPriceResponse,
 } from './dto/material-price.response';
 import { ResolvePriceQuery, ResolvePricesBody } from './dto/resolve-price.dto';
 import { ResolvedPriceResponse, ResolvedPricesResponse } from './dto/resolved-price.response';
 import { MaterialPricesService } from './material-prices.service';
+import { PriceMappingsService } from './price-mappings.service';
 
 const UNAUTHORIZED = { type: ErrorResponse, description: 'No valid access token' };
 const BAD_KEY = { type: ErrorResponse, description: 'A malformed key of a known family (the reason says why), a bad unit, or an unknown field' };
@@ -22,14 +34,18 @@ const BAD_KEY = { type: ErrorResponse, description: 'A malformed key of a known 
 @ApiUnauthorizedResponse(UNAUTHORIZED)
 @Controller('material-prices')
 export class MaterialPricesController {
-  constructor(private readonly materialPrices: MaterialPricesService) {}
+  constructor(
+    private readonly materialPrices: MaterialPricesService,
+    private readonly priceMappings: PriceMappingsService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: "The current prices of the shared baseline and the caller's shop, per material, supplier and unit" })
-  @ApiOkResponse({ type: [MaterialPriceResponse], description: "The current prices of the shared baseline and the caller's shop" })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown query field' })
-  async list(@CurrentUser() user: User, @Query() query: ListMaterialPricesQuery): Promise<MaterialPriceResponse[]> {
-    return (await this.materialPrices.listCurrent(user.id, query.material_type)).map(toMaterialPriceResponse);
+  @ApiOperation({ summary: "The current prices of the shared baseline and the caller's shop, per material, supplier and unit, a page at a time" })
+  @ApiOkResponse({ type: MaterialPricePageResponse, description: "A page of the current prices of the shared baseline and the caller's shop, by material" })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown query field, a limit outside 1–100, or a malformed key' })
+  async list(@CurrentUser() user: User, @Query() query: ListMaterialPricesQuery): Promise<MaterialPricePageResponse> {
+    const page = await this.materialPrices.listCurrent(user.id, query);
+    return { ...page, items: page.items.map(toMaterialPriceResponse) };
   }
 
   @Get('resolve')
@@ -48,6 +64,23 @@ export class MaterialPricesController {
   @ApiBadRequestResponse(BAD_KEY)
   resolveMany(@CurrentUser() user: User, @Body() body: ResolvePricesBody): Promise<ResolvedPricesResponse> {
     return this.materialPrices.resolve(user.id, body.material_types, body.unit);
+  }
+
+  @Get('mappings')
+  @ApiOperation({ summary: "The caller's shop's whole mapping document: supplier aliases, material mappings and ignored descriptions" })
+  @ApiOkResponse({ type: MappingDocumentResponse })
+  mappings(@CurrentUser() user: User): Promise<MappingDocumentResponse> {
+    return this.priceMappings.documentOf(user.id);
+  }
+
+  @Put('mappings')
+  @ApiOperation({ summary: "Replace the caller's shop's whole mapping document; the next import reads it" })
+  @ApiOkResponse({ type: MappingDocumentResponse, description: 'The document as stored (material keys in their normal spelling)' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Every invalid entry, named (a target that is not a valid key, an alias cycle, an unknown section)' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'A guest account: claim it first' })
+  @ApiConflictResponse({ type: ErrorResponse, description: "An import of the shop's prices ran on for longer than PRICE_LOAD_WAIT_MS" })
+  replaceMappings(@CurrentUser() user: User, @Body() body: MappingDocumentBody): Promise<MappingDocumentResponse> {
+    return this.priceMappings.replace(user, body);
   }
 
   @Get(':material_type/history')

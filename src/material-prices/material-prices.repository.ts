@@ -1,3 +1,5 @@
+import { ConflictException } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
 import { CURRENT_PRICE_RANK } from './price-rules';
@@ -40,14 +42,32 @@ export interface CurrentPriceRow {
 
 /** The first key of the advisory locks that keep two loads of one scope apart (the second key is the shop id). */
 const PRICE_LOAD_LOCK = 7301;
+/** How often a load waiting for another load of its scope asks for the lock again. */
+const LOCK_POLL_MS = 50;
+
+/** Another load of the same scope held it for longer than a load waits: a 409 for an import, exit 1 for the seeder. */
+export class ScopeBusyError extends ConflictException {}
 
 /** The SQL of `material_prices` (current prices) and `material_price_history` (observations). */
 export class MaterialPricesRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Waits until no other load of the scope runs, and holds the scope until this transaction ends. */
-  async lockScopeForLoad(shopId: number | null): Promise<void> {
-    await this.sql.query(`SELECT pg_advisory_xact_lock($1::integer, $2::integer)`, [PRICE_LOAD_LOCK, shopId ?? 0]);
+  /**
+   * Takes the scope's load lock (price loads and mapping changes) for the rest of the transaction, waiting up to
+   * `waitMs` for a load that holds it; ScopeBusyError when it did not come free in time.
+   * DECISION: the wait asks again every LOCK_POLL_MS rather than blocking in pg_advisory_xact_lock, whose wait
+   * would count against the statement timeout that keeps every other query short.
+   */
+  async lockScopeForLoad(shopId: number | null, waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    while (true) {
+      const [{ locked }]: { locked: boolean }[] = await this.sql.query(`SELECT pg_try_advisory_xact_lock($1::integer, $2::integer) AS locked`, [PRICE_LOAD_LOCK, shopId ?? 0]);
+      if (locked) return;
+      if (Date.now() >= deadline) {
+        throw new ScopeBusyError(`Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`);
+      }
+      await sleep(LOCK_POLL_MS);
+    }
   }
 
   /** Inserts the observations the history does not hold yet (UQ_material_price_history_observation); returns how many. */

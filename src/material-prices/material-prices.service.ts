@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MaterialPrice, MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../database/entities';
@@ -31,11 +32,14 @@ export class MaterialPricesService {
    * DECISION: a shop's own price and the baseline price of the same material and supplier are both returned,
    * each with its scope (the shop's first), so the caller sees where a price comes from; nothing is merged.
    */
-  listCurrent(shopId: number, typedKey?: string): Promise<MaterialPrice[]> {
-    return this.prices.find({
-      where: visibleTo(shopId, typedKey === undefined ? undefined : normalKey(typedKey)),
+  async listCurrent(shopId: number, query: { material_type?: string; limit: number; offset: number }): Promise<Page<MaterialPrice>> {
+    const [items, total] = await this.prices.findAndCount({
+      where: visibleTo(shopId, query.material_type === undefined ? undefined : normalKey(query.material_type)),
       order: { materialType: 'ASC', supplier: { direction: 'ASC', nulls: 'FIRST' }, shopId: { direction: 'ASC', nulls: 'LAST' }, unit: 'ASC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
     });
+    return { items, total, limit: query.limit, offset: query.offset };
   }
 
   /** Every observation of one material the shop may see, newest price date first (undated ones last). */

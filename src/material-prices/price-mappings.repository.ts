@@ -13,6 +13,12 @@ export class PriceMappingsRepository {
     );
   }
 
+  /** Makes `entries` the scope's whole mapping document. */
+  async replaceAll(shopId: number | null, entries: readonly MappingEntry[]): Promise<void> {
+    await this.sql.query('DELETE FROM price_mappings WHERE shop_id IS NOT DISTINCT FROM $1', [shopId]);
+    await this.insert(shopId, entries);
+  }
+
   /**
    * Adds `entries` to the scope's mappings; a stored entry matching the same text is replaced (a description
    * that was ignored and is now mapped is only mapped), and every other stored entry stays.
@@ -28,6 +34,11 @@ export class PriceMappingsRepository {
           AND ((kind = 'supplier' AND match_key = ANY($2::varchar[])) OR (kind <> 'supplier' AND match_key = ANY($3::varchar[])))`,
       [shopId, supplierKeys, descriptionKeys],
     );
+    await this.insert(shopId, entries);
+  }
+
+  private async insert(shopId: number | null, entries: readonly MappingEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.sql.query(
       `INSERT INTO price_mappings (shop_id, kind, match_text, match_key, target)
        SELECT $1::integer, e.kind, e.match_text, e.match_key, e.target

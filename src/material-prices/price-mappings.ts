@@ -76,6 +76,23 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
   return problems.length > 0 ? { problems } : { entries };
 }
 
+/** The mapping document of stored entries, as an owner writes it (the inverse of parseMappingDocument). */
+export interface MappingDocument {
+  suppliers: Record<string, string>;
+  materials: Record<string, string>;
+  ignore: string[];
+}
+
+export function mappingDocumentOf(entries: readonly MappingEntry[]): MappingDocument {
+  const document: MappingDocument = { suppliers: {}, materials: {}, ignore: [] };
+  for (const entry of entries) {
+    if (entry.kind === 'supplier') document.suppliers[entry.matchText] = entry.target!;
+    else if (entry.kind === 'material') document.materials[entry.matchText] = entry.target!;
+    else document.ignore.push(entry.matchText);
+  }
+  return document;
+}
+
 /**
  * Aliases that lead back to where they started (A to B, B to A): one document cannot hold them, but a document's
  * entries merged into the stored ones can.

@@ -15,7 +15,7 @@ import { ErrorResponse } from '../common/error.response';
 import { CurrentUser } from '../common/current-user.decorator';
 import type { User } from '../database/entities';
 import { CreateQuoteDto } from './dto/create-quote.dto';
-import { ListQuotesQuery } from './dto/list-quotes.query';
+import { PageQuery } from '../common/page.query';
 import { QuotePageResponse, QuoteResponse, toQuoteResponse } from './dto/quote.response';
 import { QuotesService } from './quotes.service';
 
@@ -41,7 +41,7 @@ export class QuotesController {
   @ApiOperation({ summary: "The caller's quotes, newest first, a page at a time" })
   @ApiOkResponse({ type: QuotePageResponse })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'limit or offset out of range, or an unknown query field' })
-  async list(@CurrentUser() user: User, @Query() query: ListQuotesQuery): Promise<QuotePageResponse> {
+  async list(@CurrentUser() user: User, @Query() query: PageQuery): Promise<QuotePageResponse> {
     const page = await this.quotes.list(user.id, query.limit, query.offset);
     return { items: page.items.map(toQuoteResponse), total: page.total, limit: query.limit, offset: query.offset };
   }

@@ -1,7 +1,6 @@
 import type { PriceUnit } from '../database/entities';
 import { descriptionKey } from '../material-prices/price-mappings';
 import { describePlace, type PriceOffer } from './readers';
-import type { SeedOptions } from './seed-options';
 
 /** What happened to one file of the run. */
 export interface FileSummary {
@@ -24,7 +23,7 @@ export interface Reject {
   file: string;
   /** From 1; null for a problem with the whole file. */
   record: number | null;
-  /** The line of a bill of materials, from 1. */
+  /** The line of a bill of materials, or of a CSV file, from 1. */
   line: number | null;
   reason: string;
   /** The supplier's priced line the record was, when an owner's mapping can fix or skip it. */
@@ -58,8 +57,16 @@ export interface PriceChange {
   new: { price: number; price_date: string | null };
 }
 
+/** What a report is of: a run of the seeder on a folder, or an import of uploaded files (no folder). */
+export interface LoadDescription {
+  dryRun: boolean;
+  /** The shop whose prices are loaded; null for the shared baseline. */
+  shopEmail: string | null;
+  directory: string | null;
+}
+
 export interface SeedReport {
-  options: SeedOptions;
+  load: LoadDescription;
   /** Why there was nothing to do (an empty folder, the default folder missing), or null. */
   nothingToLoad: string | null;
   /** The mapping file applied first, and how many entries it had. */
@@ -74,9 +81,9 @@ export interface SeedReport {
   changes: PriceChange[];
 }
 
-export function emptyReport(options: SeedOptions): SeedReport {
+export function emptyReport(load: LoadDescription): SeedReport {
   return {
-    options,
+    load: { dryRun: load.dryRun, shopEmail: load.shopEmail, directory: load.directory },
     nothingToLoad: null,
     mappings: null,
     ignoredFiles: [],
@@ -113,12 +120,12 @@ function whereRead(reject: Reject): string {
  * in a dry run).
  */
 export function formatReport(report: SeedReport): string[] {
-  const { options, prices, actuals, rejects, warnings } = report;
-  const scope = options.shopEmail === null ? 'the shared baseline' : `the prices of shop ${options.shopEmail}`;
-  const lines = [`${options.dryRun ? 'Dry run: nothing is written. ' : ''}Loading ${options.directory} into ${scope}`];
+  const { load, prices, actuals, rejects, warnings } = report;
+  const scope = load.shopEmail === null ? 'the shared baseline' : `the prices of shop ${load.shopEmail}`;
+  const lines = [`${load.dryRun ? 'Dry run: nothing is written. ' : ''}Loading ${load.directory ?? 'the uploaded files'} into ${scope}`];
   if (report.mappings) lines.push(`Mappings: ${plural(report.mappings.entries, 'entry', 'entries')} from ${report.mappings.file}, applied first`);
   if (report.nothingToLoad !== null) lines.push(`Nothing to load: ${report.nothingToLoad}`);
-  for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json files are read`);
+  for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json and .csv files are read`);
   for (const file of report.files) lines.push(describeFile(file));
 
   if (rejects.length > 0) {
@@ -131,7 +138,7 @@ export function formatReport(report: SeedReport): string[] {
     for (const warning of warnings) lines.push(`  ${warning.message}`);
   }
 
-  const verb = options.dryRun ? 'Would load' : 'Loaded';
+  const verb = load.dryRun ? 'Would load' : 'Loaded';
   if (prices.entries > 0) {
     lines.push(`Price history: ${plural(prices.newObservations, 'new observation')} from ${plural(prices.entries, 'price')} read`);
   }
@@ -182,10 +189,10 @@ function asMappingLine(fix: object): string {
 /** The whole report as `--report FILE` writes it (and the import API answers it): counts, rejects, warnings, changes. */
 export function reportAsJson(report: SeedReport) {
   return {
-    dry_run: report.options.dryRun,
-    scope: report.options.shopEmail === null ? 'baseline' : 'shop',
-    shop: report.options.shopEmail,
-    directory: report.options.directory,
+    dry_run: report.load.dryRun,
+    scope: report.load.shopEmail === null ? 'baseline' : 'shop',
+    shop: report.load.shopEmail,
+    directory: report.load.directory,
     mappings: report.mappings,
     nothing_to_load: report.nothingToLoad,
     ignored_files: report.ignoredFiles,

@@ -2,3 +2,4 @@
 export class SeedRunError extends Error {
   override readonly name = 'SeedRunError';
 }
+

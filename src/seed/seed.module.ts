@@ -4,15 +4,11 @@ import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { SeedService } from './seed.service';
 
-/** The seeder on the app's own configuration and database wiring (same entities, same migrations). */
-@Module({})
+/** The price load of the seeder; the app imports it for imports through the API. */
+@Module({ providers: [SeedService], exports: [SeedService] })
 export class SeedModule {
-  /** `config` is given by tests; the command validates the environment instead. */
+  /** The seeder command on the app's own configuration and database wiring; `config` is given by tests. */
   static forRoot(config?: AppConfig): DynamicModule {
-    return {
-      module: SeedModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule],
-      providers: [SeedService],
-    };
+    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule] };
   }
 }

@@ -1,7 +1,10 @@
 import { join, resolve } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { SqlClient } from '../database/sql-client';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import { aliasCycles, type MappingEntry, MappingLookup, parseMappingDocument } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
@@ -13,10 +16,36 @@ import type { SeedOptions } from './seed-options';
 import { emptyReport, type FileSummary, type SeedReport } from './seed-report';
 import { SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
-import { listSourceFiles, readJsonFile, readSourceFile } from './source-files';
+import { formatOfFileName, listSourceFiles, readJsonFile, readSourceFile, type SourceFormat } from './source-files';
+import { SourceFileError } from './source-records';
 
 /** How often, in records, a long file reports progress. */
 const PROGRESS_EVERY_RECORDS = 5000;
+
+/** One file of a load: the name the report gives it, where it is, and how to read it. */
+export interface LoadFile {
+  name: string;
+  path: string;
+  format: SourceFormat;
+}
+
+/** One load of files into one scope, from the seeder's folder or an import's upload. */
+export interface LoadPlan {
+  /** The report to fill: it already says what is loaded, for whom, and anything found before the load. */
+  report: SeedReport;
+  shopId: number | null;
+  files: LoadFile[];
+  /** Owner mapping entries to merge into the scope's stored ones first, in the same transaction. */
+  mappingEntries: MappingEntry[];
+  /**
+   * An import's terms: more records than `maxRecords` stop the load, and so does a file that cannot be read at
+   * all (the seeder reports such a file and loads the others).
+   */
+  limits?: { maxRecords: number };
+  /** Writes with the load (an import's own record): in its transaction before the commit; after a dry run's rollback. */
+  afterLoad?: (sql: SqlClient, report: SeedReport) => Promise<void>;
+  onProgress?: (progress: SeedProgress) => void;
+}
 
 interface RunWriters {
   prices: PriceWriter;
@@ -24,39 +53,55 @@ interface RunWriters {
   mappings: MappingLookup;
 }
 
+/** What the files of one load have given so far, against its limits. */
+interface LoadState {
+  writers: RunWriters;
+  report: SeedReport;
+  records: number;
+  limits?: LoadPlan['limits'];
+}
+
 /**
- * Loads a folder of JSON files into material prices (with their history) and labor actuals: the owner's mappings
- * first, then files one at a time, each record through the reader of its shape into canonical records, then
- * batched writes. One transaction per run: a failure anywhere leaves the database as it was, and a dry run rolls
- * the same work back.
+ * Loads supplier exports into material prices (with their history) and labor actuals: the owner's mappings first,
+ * then files one at a time, each record through the reader of its shape into canonical records, then batched
+ * writes. The CLI seeder reads a folder (`run`); the import API hands over uploaded files (`load`). One transaction
+ * per load: a failure anywhere leaves the database as it was, and a dry run rolls the same work back.
  */
 @Injectable()
 export class SeedService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async run(options: SeedOptions, onProgress: (progress: SeedProgress) => void = () => undefined): Promise<SeedReport> {
-    const report = emptyReport(options);
+    const report = emptyReport({ dryRun: options.dryRun, shopEmail: options.shopEmail, directory: options.directory });
     const directory = resolve(options.directory);
-    // Every query of the run goes through this one connection: the embedded database serves one statement at a
+    const shopId = options.shopEmail === null ? null : await this.findShop(options.shopEmail);
+    const found = await listSourceFiles(directory);
+    if (!found.exists && options.directoryGiven) throw new SeedRunError(`The folder ${options.directory} does not exist`);
+    const folder = found.exists ? found : { files: [], ignored: [], mappingsFile: null };
+    report.ignoredFiles = folder.ignored;
+    const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
+    const mappingEntries = mappingsPath === null ? [] : await readMappings(mappingsPath);
+    if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
+    if (folder.files.length === 0) report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
+    if (folder.files.length === 0 && mappingsPath === null) return report;
+    const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
+    return this.load({ report, shopId, files, mappingEntries, onProgress });
+  }
+
+  async load(plan: LoadPlan): Promise<SeedReport> {
+    const { report, shopId } = plan;
+    // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
     const runner = this.dataSource.createQueryRunner();
     try {
-      const shopId = options.shopEmail === null ? null : await this.findShop(runner, options.shopEmail);
-      const found = await listSourceFiles(directory);
-      if (!found.exists && options.directoryGiven) throw new SeedRunError(`The folder ${options.directory} does not exist`);
-      const folder = found.exists ? found : { files: [], ignored: [], mappingsFile: null };
-      report.ignoredFiles = folder.ignored;
-      const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
-      const mappingEntries = mappingsPath === null ? [] : await readMappings(mappingsPath);
-      if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
-      if (folder.files.length === 0) report.nothingToLoad = found.exists ? `no .json files in ${options.directory}` : `${options.directory} does not exist`;
-      if (folder.files.length === 0 && mappingsPath === null) return report;
-
       await runner.startTransaction();
       // One load per scope at a time: two would otherwise wait on each other's rows in opposite orders.
-      await new MaterialPricesRepository(runner).lockScopeForLoad(shopId);
+      await new MaterialPricesRepository(runner).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
       const mappingsRepository = new PriceMappingsRepository(runner);
-      await mappingsRepository.merge(shopId, mappingEntries);
+      await mappingsRepository.merge(shopId, plan.mappingEntries);
       // DECISION: a scope's load reads that scope's mappings only (a shop's run not the baseline's), so what a
       // run does follows from its own scope's data and can be tested on its own.
       const storedEntries = await mappingsRepository.findEntries(shopId);
@@ -65,9 +110,10 @@ export class SeedService {
       const mappings = new MappingLookup(storedEntries);
       const writers: RunWriters = { prices: new PriceWriter(runner, shopId, mappings), actuals: new ActualWriter(runner, shopId), mappings };
       await writers.prices.applySupplierAliases();
-      for (const [index, file] of folder.files.entries()) {
-        const progress = (records: number) => onProgress({ file, fileNumber: index + 1, fileCount: folder.files.length, records });
-        report.files.push(await this.loadFile(join(directory, file), file, writers, report, progress));
+      const state: LoadState = { writers, report, records: 0, limits: plan.limits };
+      for (const [index, file] of plan.files.entries()) {
+        const progress = (records: number) => plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
+        report.files.push(await this.loadFile(file, state, progress));
       }
       const prices = await writers.prices.finish(new Date());
       report.prices = { ...report.prices, loaded: prices.loaded, alreadyCurrent: prices.alreadyCurrent, newObservations: prices.newObservations };
@@ -83,8 +129,13 @@ export class SeedService {
       }
       // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
       // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
-      if (options.dryRun) await runner.rollbackTransaction();
-      else await runner.commitTransaction();
+      if (report.load.dryRun) {
+        await runner.rollbackTransaction();
+        await plan.afterLoad?.(runner, report);
+      } else {
+        await plan.afterLoad?.(runner, report);
+        await runner.commitTransaction();
+      }
       return report;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -94,55 +145,72 @@ export class SeedService {
     }
   }
 
-  private async findShop(runner: QueryRunner, email: string): Promise<number> {
-    const rows: { id: number }[] = await runner.query('SELECT id FROM users WHERE email = $1', [normalizeEmail(email)]);
+  private async findShop(email: string): Promise<number> {
+    const rows: { id: number }[] = await this.dataSource.query('SELECT id FROM users WHERE email = $1', [normalizeEmail(email)]);
     if (rows.length === 0) throw new SeedRunError(`No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`);
     return rows[0].id;
   }
 
-  private async loadFile(path: string, file: string, writers: RunWriters, report: SeedReport, progress: (records: number) => void): Promise<FileSummary> {
-    const summary: FileSummary = { file, problem: null, records: 0, shapes: [], accepted: 0, rejected: 0, ignored: 0, exactDuplicates: 0 };
+  private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<FileSummary> {
+    const { report, writers } = state;
+    const summary: FileSummary = { file: file.name, problem: null, records: 0, shapes: [], accepted: 0, rejected: 0, ignored: 0, exactDuplicates: 0 };
+    const fileProblem = (problem: string): FileSummary => {
+      if (state.limits) throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
+      report.rejects.push({ file: file.name, record: null, line: null, reason: problem, offer: null });
+      return { ...summary, problem, rejected: summary.rejected + 1 };
+    };
     progress(0);
-    const content = await readSourceFile(path);
-    if ('problem' in content) {
-      report.rejects.push({ file, record: null, line: null, reason: content.problem, offer: null });
-      return { ...summary, problem: content.problem, rejected: 1 };
-    }
+    const content = await readSourceFile(file.path, file.format);
+    if ('problem' in content) return fileProblem(content.problem);
     const seen = new Set<string>();
     const shapes = new Set<string>();
-    for (const [index, record] of content.records.entries()) {
-      const fingerprint = JSON.stringify(record);
-      if (seen.has(fingerprint)) summary.exactDuplicates += 1;
-      else seen.add(fingerprint);
-      const reading = readRecord(record, { place: { file, record: index + 1 }, mappings: writers.mappings });
-      if (reading.shape !== null) shapes.add(reading.shape);
-      for (const item of reading.items) {
-        if ('problem' in item) {
-          report.rejects.push({ file, record: item.place.record, line: item.place.line ?? null, reason: item.problem, offer: item.offer });
-          summary.rejected += 1;
-        } else if ('ignored' in item) {
-          report.prices.ignored += 1;
-          summary.ignored += 1;
-        } else if (item.record.kind === 'material_price') {
-          summary.accepted += 1;
-          report.prices.entries += 1;
-          await writers.prices.add(item.record.price);
-        } else {
-          summary.accepted += 1;
-          writers.actuals.add(item.record.actual, item.place);
+    try {
+      for await (const { value: record, line } of content.records) {
+        summary.records += 1;
+        state.records += 1;
+        if (state.limits && state.records > state.limits.maxRecords) {
+          throw new SeedRunError(`The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`);
         }
+        const fingerprint = JSON.stringify(record);
+        if (seen.has(fingerprint)) summary.exactDuplicates += 1;
+        else seen.add(fingerprint);
+        const place = { file: file.name, record: summary.records, ...(line === undefined ? {} : { line }) };
+        const reading = readRecord(record, { place, mappings: writers.mappings });
+        if (reading.shape !== null) shapes.add(reading.shape);
+        for (const item of reading.items) {
+          if ('problem' in item) {
+            report.rejects.push({ file: file.name, record: item.place.record, line: item.place.line ?? null, reason: item.problem, offer: item.offer });
+            summary.rejected += 1;
+          } else if ('ignored' in item) {
+            report.prices.ignored += 1;
+            summary.ignored += 1;
+          } else if (item.record.kind === 'material_price') {
+            summary.accepted += 1;
+            report.prices.entries += 1;
+            await writers.prices.add(item.record.price);
+          } else {
+            summary.accepted += 1;
+            writers.actuals.add(item.record.actual, item.place);
+          }
+        }
+        if (summary.records % PROGRESS_EVERY_RECORDS === 0) progress(summary.records);
       }
-      if ((index + 1) % PROGRESS_EVERY_RECORDS === 0) progress(index + 1);
+    } catch (error) {
+      if (!(error instanceof SourceFileError)) throw error;
+      return { ...fileProblem(error.message), shapes: [...shapes] };
     }
-    return { ...summary, records: content.records.length, shapes: [...shapes] };
+    return { ...summary, shapes: [...shapes] };
   }
 }
 
-/** The entries of a mapping file; a file that cannot be read or holds an invalid entry stops the run (exit 1). */
-async function readMappings(path: string): Promise<MappingEntry[]> {
+/**
+ * The entries of a mapping file (named `name` in messages); a file that cannot be read or holds an invalid entry
+ * stops the run (exit 1, or a 400 for an import).
+ */
+export async function readMappings(path: string, name = path): Promise<MappingEntry[]> {
   const content = await readJsonFile(path);
-  if ('problem' in content) throw new SeedRunError(`The mappings ${path} ${content.problem}`);
+  if ('problem' in content) throw new SeedRunError(`The mappings ${name} ${content.problem}`);
   const parsed = parseMappingDocument(content.value);
-  if ('problems' in parsed) throw new SeedRunError(`The mappings ${path} cannot be used; nothing was loaded:\n${parsed.problems.map((problem) => `  ${problem}`).join('\n')}`);
+  if ('problems' in parsed) throw new SeedRunError(`The mappings ${name} cannot be used; nothing was loaded:\n${parsed.problems.map((problem) => `  ${problem}`).join('\n')}`);
   return parsed.entries;
 }

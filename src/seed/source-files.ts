@@ -1,13 +1,25 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
 import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
+import type { SourceFileContent, SourceRecord } from './source-records';
+
+/** The formats the seeder reads, by file name extension. */
+export const SOURCE_FORMATS = ['json', 'csv'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+/** `prices.CSV` -> csv; null for a name of no format the seeder reads. */
+export function formatOfFileName(name: string): SourceFormat | null {
+  const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+  return (SOURCE_FORMATS as readonly string[]).includes(extension ?? '') ? (extension as SourceFormat) : null;
+}
 
 export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[]; mappingsFile: string | null };
 
 /**
- * The `*.json` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
+ * The `*.json` and `*.csv` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
  * missing folder is reported, for the caller to decide; a folder that cannot be read is an error. Hidden files
  * are skipped silently, other files are named as ignored.
  */
@@ -27,20 +39,29 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
     const isFile = await stat(join(directory, name)).then((entry) => entry.isFile(), () => false);
     if (!isFile) continue;
     if (name.toLowerCase() === MAPPINGS_FILE_NAME) mappingsFile = name;
-    else (name.toLowerCase().endsWith('.json') ? files : ignored).push(name);
+    else (formatOfFileName(name) !== null ? files : ignored).push(name);
   }
   return { exists: true, files, ignored, mappingsFile };
 }
 
-export type SourceFileContent = { records: unknown[] } | { problem: string };
+/** The records of one file of `format`. */
+export async function readSourceFile(path: string, format: SourceFormat): Promise<SourceFileContent> {
+  return format === 'csv' ? readCsvFile(path) : readJsonRecords(path);
+}
 
-/** The records of one file: an array of records, or a single record. */
-export async function readSourceFile(path: string): Promise<SourceFileContent> {
+/**
+ * A JSON file's records: an array of records, or a single record.
+ * DECISION: a JSON file is parsed whole (one file at a time, so memory follows the largest file, which an import
+ * bounds), because exports written by Python hold bare NaN that streaming JSON parsers refuse; CSV streams.
+ */
+async function readJsonRecords(path: string): Promise<SourceFileContent> {
   const parsed = await readJsonFile(path);
   if ('problem' in parsed) return parsed;
-  if (Array.isArray(parsed.value)) return { records: parsed.value };
-  if (typeof parsed.value === 'object' && parsed.value !== null) return { records: [parsed.value] };
-  return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
+  const values = Array.isArray(parsed.value) ? parsed.value : typeof parsed.value === 'object' && parsed.value !== null ? [parsed.value] : null;
+  if (values === null) return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
+  return { records: (async function* (): AsyncGenerator<SourceRecord> {
+    for (const value of values) yield { value };
+  })() };
 }
 
 /** The JSON value a file holds (a UTF-8 byte order mark is allowed), or why it has none. */

@@ -7,6 +7,7 @@ import { LinkToken } from './link-token.entity';
 import { MailOutbox } from './mail-outbox.entity';
 import { MaterialPrice } from './material-price.entity';
 import { MaterialPriceHistory } from './material-price-history.entity';
+import { PriceImport, PriceImportFile } from './price-import.entity';
 import { PriceMapping } from './price-mapping.entity';
 import { ProcessRate } from './process-rate.entity';
 import { Quote } from './quote.entity';
@@ -24,6 +25,7 @@ export * from './link-token.entity';
 export * from './mail-outbox.entity';
 export * from './material-price.entity';
 export * from './material-price-history.entity';
+export * from './price-import.entity';
 export * from './price-mapping.entity';
 export * from './process-rate.entity';
 export * from './quote.entity';
@@ -43,6 +45,8 @@ export const ENTITIES = [
   MailOutbox,
   MaterialPrice,
   MaterialPriceHistory,
+  PriceImport,
+  PriceImportFile,
   PriceMapping,
   ProcessRate,
   Quote,

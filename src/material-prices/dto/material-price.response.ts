@@ -26,6 +26,13 @@ export class MaterialPriceResponse extends PriceFields {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
 }
 
+export class MaterialPricePageResponse {
+  @ApiProperty({ type: [MaterialPriceResponse] }) items: MaterialPriceResponse[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
 export class MaterialPriceObservationResponse extends PriceFields {
   @ApiProperty({ type: String, nullable: true, description: "The supplier's own description of the material, or the key as typed" })
   raw_description: string | null;

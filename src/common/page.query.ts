@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
+import { POSTGRES_INT_MAX } from '../database/postgres-limits';
 
-export class ListQuotesQuery {
+/** `?limit=&offset=` of every list: limit 1–100, default 50. */
+export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -19,4 +20,12 @@ export class ListQuotesQuery {
   @Min(0)
   @Max(POSTGRES_INT_MAX)
   offset: number = 0;
+}
+
+/** One page of a list, as every list answers it. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
 }

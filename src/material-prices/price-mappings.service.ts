@@ -1,0 +1,41 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { refuseGuestWrite } from '../common/guest-writes';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { User } from '../database/entities';
+import { MaterialPricesRepository } from './material-prices.repository';
+import { aliasCycles, type MappingDocument, mappingDocumentOf, parseMappingDocument } from './price-mappings';
+import { PriceMappingsRepository } from './price-mappings.repository';
+
+/** A shop owner's mapping document through the API: the same stored entries the seeder and imports read. */
+@Injectable()
+export class PriceMappingsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async documentOf(shopId: number): Promise<MappingDocument> {
+    return mappingDocumentOf(await new PriceMappingsRepository(this.dataSource).findEntries(shopId));
+  }
+
+  /**
+   * Replaces the shop's whole mapping document; every invalid entry is named in one 400. The change waits for a
+   * running load of the shop, so a load reads one document from start to end.
+   */
+  async replace(user: User, document: unknown): Promise<MappingDocument> {
+    refuseGuestWrite(user, 'change price mappings');
+    const shopId = user.id;
+    const parsed = parseMappingDocument(document);
+    if ('problems' in parsed) throw new BadRequestException(parsed.problems);
+    const cycles = aliasCycles(parsed.entries);
+    if (cycles.length > 0) throw new BadRequestException(cycles);
+    await this.dataSource.transaction(async (manager) => {
+      await new MaterialPricesRepository(manager).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
+      await new PriceMappingsRepository(manager).replaceAll(shopId, parsed.entries);
+    });
+    return this.documentOf(shopId);
+  }
+}

@@ -1,0 +1,114 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
+import { refuseGuestWrite } from '../common/guest-writes';
+import type { Page } from '../common/page.query';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { User } from '../database/entities';
+import { POSTGRES_INT_MAX } from '../database/postgres-limits';
+import type { SqlClient } from '../database/sql-client';
+import { emptyReport, reportAsJson, type SeedReport } from '../seed/seed-report';
+import { SeedRunError } from '../seed/seed-run.error';
+import { readMappings, SeedService } from '../seed/seed.service';
+import type { SourceFormat } from '../seed/source-files';
+import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
+import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
+import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
+
+/**
+ * Price imports through the API: a shop's uploaded files go through the seeder's own load (same readers, key
+ * grammar, mappings, price rules and report) into that shop's scope, and each import is kept with its report.
+ */
+@Injectable()
+export class PriceImportsService {
+  constructor(
+    private readonly seed: SeedService,
+    private readonly rateLimits: RateLimitService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async import(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
+    if (!dryRun) refuseGuestWrite(user, 'load prices (a preview with ?dry_run=true is allowed)');
+    const { priceImportsPerShop } = this.config.rateLimits;
+    await this.rateLimits.consume('priceImportsPerShop', `shop:${user.id}`, `This shop has made ${priceImportsPerShop.count} imports in the last ${describeWindow(priceImportsPerShop.windowSeconds)}, the most allowed; try again later`);
+    const folder = await mkdtemp(join(tmpdir(), 'price-import-'));
+    try {
+      const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
+      const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
+      const mappingsFile = uploaded.find((file) => file.format === 'mappings');
+      const mappingEntries = mappingsFile ? await readMappings(mappingsFile.path, mappingsFile.name) : [];
+      if (mappingsFile) report.mappings = { file: mappingsFile.name, entries: mappingEntries.length };
+      const priceFiles = uploaded.filter((file): file is UploadedFile & { format: SourceFormat } => file.format !== 'mappings');
+      let saved: { id: number; created_at: Date } | undefined;
+      await this.seed.load({
+        report,
+        shopId: user.id,
+        files: priceFiles.map((file) => ({ name: file.name, path: file.path, format: file.format })),
+        mappingEntries,
+        limits: { maxRecords: this.config.imports.maxRecords },
+        afterLoad: async (sql: SqlClient, loaded: SeedReport) => {
+          saved = await new PriceImportsRepository(sql).insert(user.id, dryRun, countsOf(loaded), filesOf(priceFiles, loaded), reportAsJson(loaded));
+        },
+      });
+      return { id: saved!.id, created_at: saved!.created_at, uploaded_files: filesOf(priceFiles, report), ...reportAsJson(report) };
+    } catch (error) {
+      if (error instanceof SeedRunError) throw new BadRequestException(error.message.split('\n').map((line) => line.trim()));
+      throw error;
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  async list(shopId: number, limit: number, offset: number): Promise<Page<PriceImportSummaryResponse>> {
+    const page = await new PriceImportsRepository(this.dataSource).page(shopId, limit, offset);
+    return { ...page, items: page.items.map(toSummary) };
+  }
+
+  /** One import of the caller's shop; another shop's import is a 404, as if it did not exist. */
+  async findOne(shopId: number, id: number): Promise<PriceImportResponse> {
+    const row = id <= POSTGRES_INT_MAX ? await new PriceImportsRepository(this.dataSource).findOne(shopId, id) : undefined;
+    if (!row) throw new NotFoundException(`No import ${id} in this shop`);
+    return { id: row.id, created_at: row.created_at, uploaded_files: row.files, ...(row.report as unknown as ReturnType<typeof reportAsJson>) };
+  }
+}
+
+function countsOf(report: SeedReport): ImportCounts {
+  return {
+    records: report.files.reduce((sum, file) => sum + file.records, 0),
+    prices_loaded: report.prices.loaded,
+    prices_already_current: report.prices.alreadyCurrent,
+    new_observations: report.prices.newObservations,
+    actuals_loaded: report.actuals.loaded,
+    rejected: report.rejects.length,
+    ignored: report.prices.ignored,
+    warnings: report.warnings.length,
+  };
+}
+
+function filesOf(files: readonly (UploadedFile & { format: SourceFormat })[], report: SeedReport): ImportFileRow[] {
+  return files.map((file) => ({
+    name: file.name,
+    format: file.format,
+    bytes: file.bytes,
+    sha256: file.sha256,
+    records: report.files.find((summary) => summary.file === file.name)?.records ?? 0,
+  }));
+}
+
+function toSummary(row: ImportRow): PriceImportSummaryResponse {
+  return { id: row.id, created_at: row.created_at, dry_run: row.dry_run, uploaded_files: row.files, counts: row.counts };
+}
+
+/** 3600 -> "hour", 7200 -> "2 hours", 900 -> "15 minutes". */
+function describeWindow(seconds: number): string {
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import type { MultipartFile } from '@fastify/multipart';
+import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { MAPPINGS_FILE_NAME } from '../seed/seed-options';
+import { formatOfFileName, type SourceFormat } from '../seed/source-files';
+
+/** One uploaded file as it was received and where it waits on disk. */
+export interface UploadedFile {
+  name: string;
+  /** `mappings` for an owner's mapping document uploaded beside the price files, as in a seeder folder. */
+  format: SourceFormat | 'mappings';
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface UploadLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+}
+
+const FILE_NAME_MAX_LENGTH = 255;
+// Path separators, NUL and other control characters: a name is a name, never a path.
+const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f]/;
+
+/**
+ * Writes each file of a multipart upload to `folder` as it arrives, counting and hashing it on the way, so the
+ * request holds no file in memory and the load that follows reads files of a known size. Every file is read to
+ * its end before an answer, so that a bad name is reported with the others and the client is not cut off.
+ * DECISION: files are written to disk first and loaded after the upload ends, so the load's transaction and the
+ * shop's load lock are never held while a slow client sends.
+ */
+export async function receiveUploadedFiles(request: FastifyRequest, folder: string, limits: UploadLimits): Promise<UploadedFile[]> {
+  if (!request.isMultipart()) throw new UnsupportedMediaTypeException('Send the files as multipart/form-data (curl -F "file=@prices.csv")');
+  const received: UploadedFile[] = [];
+  const problems: string[] = [];
+  const unsupported: string[] = [];
+  try {
+    for await (const part of request.files()) {
+      const name = part.filename;
+      const problem = fileNameProblem(name, received);
+      const format = problem === null ? formatOf(name) : null;
+      if (problem !== null) problems.push(problem);
+      else if (format === null) unsupported.push(name);
+      if (problem !== null || format === null) {
+        part.file.resume();
+        await finished(part.file);
+        continue;
+      }
+      received.push(await saveFile(part, name, format, join(folder, `${received.length + 1}.${format === 'mappings' ? 'json' : format}`)));
+    }
+  } catch (error) {
+    throw tooLarge(error, limits) ?? error;
+  }
+  if (problems.length > 0) throw new BadRequestException(problems);
+  if (unsupported.length > 0) {
+    throw new UnsupportedMediaTypeException(`${unsupported.map((name) => JSON.stringify(name)).join(', ')}: only .json and .csv files can be imported (save a spreadsheet as CSV)`);
+  }
+  if (!received.some((file) => file.format !== 'mappings')) throw new BadRequestException('The upload holds no file: attach one or more .json or .csv files as multipart/form-data');
+  return received;
+}
+
+function formatOf(name: string): UploadedFile['format'] | null {
+  return name.toLowerCase() === MAPPINGS_FILE_NAME ? 'mappings' : formatOfFileName(name);
+}
+
+function fileNameProblem(name: string, received: readonly UploadedFile[]): string | null {
+  if (name.trim() === '') return 'A file has no name: give every file its name (curl -F "file=@prices.csv")';
+  if (FORBIDDEN_IN_FILE_NAME.test(name) || name === '.' || name === '..') {
+    return `The file name ${JSON.stringify(name)} holds a path separator or a control character: send the file under its plain name`;
+  }
+  if (name.length > FILE_NAME_MAX_LENGTH) return `The file name ${JSON.stringify(name.slice(0, 40))}… is longer than ${FILE_NAME_MAX_LENGTH} characters`;
+  if (received.some((file) => file.name.toLowerCase() === name.toLowerCase())) return `Two files are named ${JSON.stringify(name)}: every file of an import needs its own name`;
+  return null;
+}
+
+async function saveFile(part: MultipartFile, name: string, format: UploadedFile['format'], path: string): Promise<UploadedFile> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(part.file, measure, createWriteStream(path));
+  return { name, format, path, bytes, sha256: hash.digest('hex') };
+}
+
+/** The multipart plugin's limit errors, in words a person understands. */
+function tooLarge(error: unknown, limits: UploadLimits): PayloadTooLargeException | null {
+  const code = (error as { code?: unknown }).code;
+  const part = (error as { part?: { filename?: string } }).part;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') {
+    return new PayloadTooLargeException(`${part?.filename ? JSON.stringify(part.filename) : 'A file'} is larger than ${describeBytes(limits.maxFileBytes)}, the most one file of an import may hold; split it into smaller files`);
+  }
+  if (code === 'FST_FILES_LIMIT') return new PayloadTooLargeException(`An import takes at most ${limits.maxFiles} files; send the rest in another import`);
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new PayloadTooLargeException('The upload has too many parts: send only the files');
+  return null;
+}
+
+export function describeBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
