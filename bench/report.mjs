@@ -21,7 +21,7 @@ const verdict = (met) => (met ? 'met' : '**missed**');
 const codes = (statusCodes) => Object.entries(statusCodes).map(([code, count]) => `${code}: ${number(count)}`).join(', ');
 
 export function renderReport(results) {
-  const { machine, pgbench, hello, me, quotes, quotesOneShop, logins, seeder, coldStart } = results;
+  const { machine, pgbench, hello, me, quotes, quotesOneShop, logins, seeder, imports, coldStart } = results;
   const meRatio = me.requestsPerSecond / pgbench.tps;
   const loginRatio = logins.login.requestsPerSecond / logins.rawVerifiesPerSecond;
   const coldPostgres = median(coldStart.postgres);
@@ -44,6 +44,7 @@ export function renderReport(results) {
     `| logins | ${number(logins.login.requestsPerSecond, 1)} logins/s | raw argon2.verify ${number(logins.rawVerifiesPerSecond, 1)}/s | ${ratio(loginRatio)} | ≥ ${GOALS.logins}× | ${verdict(loginRatio >= GOALS.logins)} |`,
     `| health under the login flood | p99 ${ms(logins.health.p99)} | — | — | ≤ ${GOALS.healthP99Ms} ms | ${verdict(logins.health.p99 <= GOALS.healthP99Ms)} |`,
     ...seederGoals(seeder),
+    ...importGoals(imports, seeder),
     `| cold start on PostgreSQL | ${ms(coldPostgres)} (median of ${coldStart.postgres.length}) | — | — | ≤ ${number(GOALS.coldStartMs)} ms | ${verdict(coldPostgres <= GOALS.coldStartMs)} |`,
     '',
     '## 1. Guarded read: GET /api/auth/me',
@@ -76,6 +77,7 @@ export function renderReport(results) {
     'The login limits are raised by environment for this run (RATE_LIMIT_LOGIN_ACCOUNT, RATE_LIMIT_LOGIN_IP), so the flood measures hashing, not the limiter.',
     '',
     ...seederSection(seeder),
+    ...importSection(imports),
     '## 5. Cold start: spawn to the first 200 from GET /api/health',
     '',
     '| database | median | runs |',
@@ -99,6 +101,31 @@ function seederGoals(seeder) {
   return [
     `| seeder time | ${number(seeder.seconds, 2)} s | COPY ${number(seeder.copySeconds, 2)} s | ${ratio(timeRatio)} | ≤ ${GOALS.seederTimeRatio}× | ${verdict(timeRatio <= GOALS.seederTimeRatio)} |`,
     `| seeder memory | peak RSS ${number(seeder.maxRssMb)} MB | — | — | ≤ ${GOALS.seederRssMb} MB | ${verdict(seeder.maxRssMb <= GOALS.seederRssMb)} |`,
+  ];
+}
+
+/** The import holds its answer to the seeder's own ratio to COPY, measured on the import's rows in this run. */
+function importGoals(imports, seeder) {
+  if (!imports || !seeder) return [];
+  const importRatio = imports.seconds / imports.copySeconds;
+  return [
+    `| import through the API | ${number(imports.seconds, 2)} s | COPY ${number(imports.copySeconds, 2)} s | ${ratio(importRatio)} | ≤ ${GOALS.seederTimeRatio}× (the seeder's) | ${verdict(importRatio <= GOALS.seederTimeRatio)} |`,
+  ];
+}
+
+function importSection(imports) {
+  if (!imports) return [];
+  return [
+    `## 4b. Import through the API: ${number(imports.records)} canonical price records in one CSV file (${number(imports.fileMb, 1)} MB), ${number(imports.keys)} distinct keys`,
+    '',
+    '| | wall time | ratio to COPY | memory |',
+    '|---|---|---|---|',
+    `| POST /api/material-prices/imports (multipart upload to 201 with the report) | ${number(imports.seconds, 2)} s | ${ratio(imports.seconds / imports.copySeconds)} | server RSS ${number(imports.rssBeforeMb)} MB before, peak ${number(imports.peakMb)} MB |`,
+    `| \`node dist/seed.js --dir …\` on the same file (spawn to exit) | ${number(imports.cliSeconds, 2)} s | ${ratio(imports.cliSeconds / imports.copySeconds)} | |`,
+    `| COPY of the same rows (as above) | ${number(imports.copySeconds, 2)} s | 1.00× | |`,
+    '',
+    `The import loaded ${number(imports.loaded)} current prices (COPY: ${number(imports.expectedCurrent)}) and ${number(imports.history)} history rows.`,
+    '',
   ];
 }
 

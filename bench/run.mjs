@@ -4,7 +4,7 @@
 // minutes. Throwaway databases and folders are removed at the end.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatePriceRecords, writePriceFiles } from './price-records.mjs';
@@ -18,6 +18,9 @@ const SEED_RECORDS = 100_000;
 const SEED_KEYS = 10_000;
 const SEED_FILES = 10;
 const COLD_STARTS = 3;
+// One import at the API's default limit of records per import, as one CSV spreadsheet.
+const IMPORT_RECORDS = 50_000;
+const IMPORT_KEYS = 5_000;
 // The login flood must measure hashing, not the brute-force limits; registering 50 shops must not hit 30/h.
 const UNLIMITED = '1000000/1m';
 const PASSWORD = 'bench password 0123456789';
@@ -216,6 +219,62 @@ async function seeder(databaseUrl) {
   };
 }
 
+/** Resident and peak resident memory of a process, in MB, from /proc (Linux). */
+function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/**
+ * 50,000 records as one CSV file: uploaded to POST /api/material-prices/imports (request to answer, the server's
+ * memory around it), loaded by the CLI seeder from the same file, and as COPY of the same rows, in this run.
+ */
+async function importThroughApi(databaseUrl) {
+  const records = generatePriceRecords(IMPORT_RECORDS, IMPORT_KEYS);
+  const csv = `material_type,price_per_foot,supplier,date\n${records.map((record) => [record.material_type, record.price_per_foot, record.supplier, record.date].join(',')).join('\n')}\n`;
+  const dir = join(scratch, 'import');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'prices.csv'), csv);
+  // The seeder's run above left its rows; each load here starts from empty tables.
+  await withClient(databaseUrl, (client) => client.query('TRUNCATE material_price_history, material_prices, suppliers'));
+  const copy = await copyReference(databaseUrl, records);
+
+  const cliStarted = performance.now();
+  await run(process.execPath, [SEED_ENTRY, '--dir', dir], { cwd: scratch, env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }) });
+  const cliSeconds = (performance.now() - cliStarted) / 1000;
+  await withClient(databaseUrl, (client) => client.query('TRUNCATE material_price_history, material_prices, suppliers'));
+
+  const server = await startServer({ DATABASE_URL: databaseUrl, RATE_LIMIT_REGISTER_IP: UNLIMITED }, scratch);
+  try {
+    const [shop] = await registerShops(server, 1);
+    const before = memoryOf(server.child.pid);
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'prices.csv');
+    const started = performance.now();
+    const response = await fetch(`${server.url}/api/material-prices/imports`, { method: 'POST', headers: { authorization: `Bearer ${shop.accessToken}` }, body: form });
+    const seconds = (performance.now() - started) / 1000;
+    const body = await response.json();
+    if (response.status !== 201) throw new Error(`the import answered ${response.status}: ${JSON.stringify(body.message)}`);
+    const after = memoryOf(server.child.pid);
+    return {
+      records: IMPORT_RECORDS,
+      keys: IMPORT_KEYS,
+      seconds,
+      fileMb: Buffer.byteLength(csv) / (1024 * 1024),
+      rssBeforeMb: before.rssMb,
+      peakMb: after.peakMb,
+      loaded: body.counts.material_prices.loaded,
+      history: body.counts.material_prices.new_observations,
+      cliSeconds,
+      copySeconds: copy.seconds,
+      expectedCurrent: copy.currentRows,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Spawn to first 200 from /api/health, `COLD_STARTS` times each; the embedded runs start on a fresh folder. */
 async function coldStarts(databaseUrl) {
   const startOnce = async (env, cwd) => {
@@ -268,6 +327,8 @@ async function main() {
   if (existsSync(SEED_ENTRY)) {
     log('seeder and COPY');
     results.seeder = await seeder(appDatabase);
+    log('an import through the API, the CLI seeder and COPY');
+    results.imports = await importThroughApi(appDatabase);
   } else {
     log('dist/seed.js is missing: the seeder is not measured');
   }

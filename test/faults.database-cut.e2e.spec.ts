@@ -92,4 +92,30 @@ describe('the database goes away under load', () => {
     const [owner] = await db.query<{ quote_seq: number }>('SELECT quote_seq FROM users WHERE id = $1', [shop.user_id]);
     expect(owner.quote_seq).toBe(stored.length);
   });
+
+  it('cut in the middle of a price import: 503, and nothing of the import is left', async () => {
+    const http = () => request(url);
+    const shop = await registerShop(app);
+    // 30,000 distinct observations (100 materials from 300 suppliers): the history goes out in batches of 5,000
+    // rows, about a megabyte each, so a cut after the first megabyte falls between the first write and the commit.
+    const rows = Array.from({ length: 30_000 }, (_, index) => `sq_tube_${1 + (index % 100)}x11ga,${(1 + index / 10_000).toFixed(4)},Supplier ${Math.floor(index / 100)},2025-03-01`);
+    const csv = `material_type,price_per_foot,supplier,date\n${rows.join('\n')}\n`;
+
+    const cut = proxy.cutAfterSending(1024 * 1024);
+    const answer = http().post('/api/material-prices/imports').set(bearer(shop.access_token)).attach('file', Buffer.from(csv), 'big.csv').timeout(REQUEST_BOUND_MS);
+    // The cut comes first: an import that answers before it would not be one cut in the middle.
+    expect(await Promise.race([cut.then(() => 'cut'), answer.then((response) => `answered ${response.status}: ${JSON.stringify(response.body)}`)])).toBe('cut');
+    expect((await answer).status).toBe(503);
+    await proxy.restore();
+    await pollUntil(async () => (await http().get('/api/health').timeout(REQUEST_BOUND_MS)).status === 200, POLL_ATTEMPTS, POLL_MS);
+
+    for (const table of ['material_prices', 'material_price_history', 'suppliers', 'price_imports']) {
+      expect(await db.query(`SELECT id FROM ${table} WHERE shop_id = $1`, [shop.user_id])).toEqual([]);
+    }
+    // The same import once the database is back loads whole.
+    const retried = await http().post('/api/material-prices/imports').set(bearer(shop.access_token)).attach('file', Buffer.from(csv), 'big.csv').timeout(REQUEST_BOUND_MS * 2);
+    expect(retried.status).toBe(201);
+    const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM material_price_history WHERE shop_id = $1', [shop.user_id]);
+    expect(count).toBe(rows.length);
+  });
 });

@@ -108,25 +108,26 @@ describe('/api/material-prices', () => {
 
   describe('GET /api/material-prices', () => {
     it('lists the shared baseline to every shop, one row per material, supplier and unit, with exactly the documented fields', async () => {
-      const response = await http().get('/api/material-prices').set(bearer(shopB.access_token)).expect(200);
-      expect(response.body).toHaveLength(51);
-      for (const row of response.body) expect(Object.keys(row).sort()).toEqual([...PRICE_FIELDS, 'unit', 'updated_at'].sort());
-      expect(new Set(response.body.map((row: { scope: string }) => row.scope))).toEqual(new Set(['baseline']));
-      expect(new Set(response.body.map((row: { supplier: string }) => row.supplier))).toEqual(new Set(['Osorio', 'Wexler']));
+      const response = await http().get('/api/material-prices?limit=100').set(bearer(shopB.access_token)).expect(200);
+      expect(response.body).toMatchObject({ total: 51, limit: 100, offset: 0 });
+      expect(response.body.items).toHaveLength(51);
+      for (const row of response.body.items) expect(Object.keys(row).sort()).toEqual([...PRICE_FIELDS, 'unit', 'updated_at'].sort());
+      expect(new Set(response.body.items.map((row: { scope: string }) => row.scope))).toEqual(new Set(['baseline']));
+      expect(new Set(response.body.items.map((row: { supplier: string }) => row.supplier))).toEqual(new Set(['Osorio', 'Wexler']));
     });
 
     it("shows a shop its own prices beside the baseline, and no other shop's", async () => {
       const own = await http().get('/api/material-prices').query({ material_type: ' SQ_TUBE_1.5x11GA ' }).set(bearer(shopA.access_token)).expect(200);
-      expect(own.body.map((row: Record<string, unknown>) => [row.supplier, row.scope, row.unit, row.price_per_foot, row.price_date])).toEqual([
+      expect(own.body.items.map((row: Record<string, unknown>) => [row.supplier, row.scope, row.unit, row.price_per_foot, row.price_date])).toEqual([
         ['Osorio', 'shop', 'foot', 1.25, '2025-03-01'],
         ['Osorio', 'baseline', 'foot', 1.5504, '2025-01-22'],
       ]);
-      expect(own.body[0]).toMatchObject({ material_type: 'sq_tube_1.5x11ga', notes: 'our contract price', source: 'own.json:1', price_per_lb: null, price_per_sqft: null });
+      expect(own.body.items[0]).toMatchObject({ material_type: 'sq_tube_1.5x11ga', notes: 'our contract price', source: 'own.json:1', price_per_lb: null, price_per_sqft: null });
 
       const other = await http().get('/api/material-prices').query({ material_type: 'sq_tube_1.5x11ga' }).set(bearer(shopB.access_token)).expect(200);
-      expect(other.body.map((row: Record<string, unknown>) => [row.supplier, row.scope])).toEqual([['Osorio', 'baseline']]);
-      const all = await http().get('/api/material-prices').set(bearer(shopB.access_token)).expect(200);
-      expect(all.body.some((row: { notes: string | null }) => row.notes === 'our contract price')).toBe(false);
+      expect(other.body.items.map((row: Record<string, unknown>) => [row.supplier, row.scope])).toEqual([['Osorio', 'baseline']]);
+      const all = await http().get('/api/material-prices?limit=100').set(bearer(shopB.access_token)).expect(200);
+      expect(all.body.items.some((row: { notes: string | null }) => row.notes === 'our contract price')).toBe(false);
     });
 
     it('lists the history of a material newest first, undated observations last, with the supplier\'s own words', async () => {
@@ -145,7 +146,7 @@ describe('/api/material-prices', () => {
       expect(response.body[0].raw_description).toMatch(/^Tubing - Square 1-1\/2" x 1-1\/2" x 11 ?ga$/i);
 
       const own = await http().get('/api/material-prices/SQ_TUBE_1.5X11GA/history').set(bearer(shopA.access_token)).expect(200);
-      expect(own.body[0]).toMatchObject({ price_date: '2025-03-01', price_per_foot: 1.25, scope: 'shop', raw_description: 'sq_tube_1.5x11ga' });
+      expect(own.body.items[0]).toMatchObject({ price_date: '2025-03-01', price_per_foot: 1.25, scope: 'shop', raw_description: 'sq_tube_1.5x11ga' });
       expect(own.body).toHaveLength(9);
     });
 

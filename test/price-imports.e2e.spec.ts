@@ -48,8 +48,11 @@ describe('price imports through the API', () => {
   /** POST /api/material-prices/imports with `files` as multipart parts. */
   const upload = (shop: TokenResponse, files: Upload[], query = '') => {
     let call = http().post(`/api/material-prices/imports${query}`).set(bearer(shop.access_token));
-    // `filepath` sends the name as it is; `filename` alone would be cut down to its last path segment.
-    for (const file of files) call = call.attach('file', Buffer.from(file.content), { filepath: file.name, contentType: file.type ?? 'application/octet-stream' });
+    // form-data's `filepath` sends the name as it is; `filename` alone would be cut down to its last path segment.
+    for (const file of files) {
+      const options = { filepath: file.name, contentType: file.type ?? 'application/octet-stream' };
+      call = call.attach('file', Buffer.from(file.content), options as { filename?: string; contentType?: string });
+    }
     return call;
   };
 

@@ -173,7 +173,7 @@ describe('invoice seeder', () => {
       expect(missing.nothingToLoad).toMatch(/does not exist$/);
       await expect(run(absent, { directoryGiven: true })).rejects.toThrow(new SeedRunError(`The folder ${absent} does not exist`));
       const empty = await run(await folder({ 'notes.txt': 'not json' }));
-      expect(printed(empty)).toContain('Nothing to load: no .json files in');
+      expect(printed(empty)).toContain('Nothing to load: no .json or .csv files in');
       expect(printed(empty)).toContain('Ignored notes.txt: only .json and .csv files are read');
       expect(exitCodeOf(empty)).toBe(0);
     });
@@ -358,7 +358,7 @@ describe('invoice seeder', () => {
       const emptyFolder = await folder({});
       const result = await seed(['--dir', emptyFolder]);
       expect(result.stderr).toBe('');
-      expect(result.stdout).toContain(`Nothing to load: no .json files in ${emptyFolder}`);
+      expect(result.stdout).toContain(`Nothing to load: no .json or .csv files in ${emptyFolder}`);
       expect(result.stdout).toContain('Loaded 0 material prices, 0 already current');
       expect(result.code).toBe(0);
     });

@@ -13,6 +13,8 @@ const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying
 // a VM context that runs the app (Jest's), and such an error must still read as "database away".
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  // TypeORM releases a query runner whose connection failed; the next query on it says so.
+  if ((error as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
   const { code, message, driverError } = error as { code?: unknown; message?: unknown; driverError?: { code?: unknown } };
   const anyCode = code ?? driverError?.code;
   return (typeof anyCode === 'string' && UNAVAILABLE_CODES.has(anyCode)) || (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message));

@@ -1,16 +1,14 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
+import { GuardedApi } from '../common/guarded-api.decorator';
 import { ErrorResponse } from '../common/error.response';
 import type { User } from '../database/entities';
 import { MappingDocumentBody, MappingDocumentResponse } from './dto/mapping-document.dto';
@@ -26,12 +24,9 @@ import { ResolvedPriceResponse, ResolvedPricesResponse } from './dto/resolved-pr
 import { MaterialPricesService } from './material-prices.service';
 import { PriceMappingsService } from './price-mappings.service';
 
-const UNAUTHORIZED = { type: ErrorResponse, description: 'No valid access token' };
 const BAD_KEY = { type: ErrorResponse, description: 'A malformed key of a known family (the reason says why), a bad unit, or an unknown field' };
 
-@ApiTags('material-prices')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse(UNAUTHORIZED)
+@GuardedApi('material-prices')
 @Controller('material-prices')
 export class MaterialPricesController {
   constructor(

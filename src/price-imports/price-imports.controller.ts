@@ -1,7 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
@@ -11,13 +10,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
-  ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser } from '../common/current-user.decorator';
+import { GuardedApi } from '../common/guarded-api.decorator';
 import { ErrorResponse } from '../common/error.response';
 import { PageQuery } from '../common/page.query';
 import { AcceptsFiles } from '../common/public.decorator';
@@ -26,9 +24,7 @@ import { ImportQuery } from './dto/import.query';
 import { PriceImportPageResponse, PriceImportResponse } from './dto/price-import.response';
 import { PriceImportsService } from './price-imports.service';
 
-@ApiTags('material-prices')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid access token' })
+@GuardedApi('material-prices')
 @Controller('material-prices/imports')
 export class PriceImportsController {
   constructor(private readonly imports: PriceImportsService) {}

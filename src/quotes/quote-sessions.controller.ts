@@ -1,25 +1,21 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/error.response';
 import { CurrentUser } from '../common/current-user.decorator';
+import { GuardedApi } from '../common/guarded-api.decorator';
 import type { User } from '../database/entities';
 import { CreateQuoteSessionDto } from './dto/create-quote-session.dto';
 import { QuoteSessionResponse, toQuoteSessionResponse } from './dto/quote-session.response';
 import { QuoteSessionsService } from './quote-sessions.service';
 
-@ApiTags('quotes')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid access token' })
+@GuardedApi('quotes')
 @Controller('quote-sessions')
 export class QuoteSessionsController {
   constructor(private readonly sessions: QuoteSessionsService) {}

@@ -1,27 +1,23 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
-  ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/error.response';
 import { CurrentUser } from '../common/current-user.decorator';
+import { GuardedApi } from '../common/guarded-api.decorator';
 import type { User } from '../database/entities';
 import { CreateQuoteDto } from './dto/create-quote.dto';
 import { PageQuery } from '../common/page.query';
 import { QuotePageResponse, QuoteResponse, toQuoteResponse } from './dto/quote.response';
 import { QuotesService } from './quotes.service';
 
-@ApiTags('quotes')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid access token' })
+@GuardedApi('quotes')
 @Controller('quotes')
 export class QuotesController {
   constructor(private readonly quotes: QuotesService) {}

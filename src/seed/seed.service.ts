@@ -138,7 +138,8 @@ export class SeedService {
       }
       return report;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      // A connection that failed is released already, and the server ends its transaction with it.
+      if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction();
       throw error;
     } finally {
       await runner.release();

@@ -23,6 +23,11 @@ export interface TcpProxy {
    */
   stall(): void;
   resume(): void;
+  /**
+   * Cuts (as `cut` does) the moment `bytes` more have gone from the app to the database: a cut in the middle of a
+   * long write, wherever the write is, without racing a clock. Resolves once cut.
+   */
+  cutAfterSending(bytes: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,8 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let accepted = 0;
   let stalled = false;
+  let sentUpstream = 0;
+  let pendingCut: { at: number; cut: () => void } | null = null;
   const join = ([client, upstream]: [Socket, Socket]) => {
     client.pipe(upstream);
     upstream.pipe(client);
@@ -59,6 +66,10 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       // A reset on one side is passed on as a reset of the other, never thrown.
       socket.on('error', () => undefined);
     }
+    client.on('data', (chunk: Buffer) => {
+      sentUpstream += chunk.length;
+      if (pendingCut && sentUpstream >= pendingCut.at) pendingCut.cut();
+    });
     if (stalled) part(pair);
     else join(pair);
     client.on('close', () => upstream.destroy());
@@ -93,6 +104,17 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     resume() {
       stalled = false;
       pairs.forEach(join);
+    },
+    cutAfterSending(bytes) {
+      return new Promise((resolve) => {
+        pendingCut = {
+          at: sentUpstream + bytes,
+          cut: () => {
+            pendingCut = null;
+            void stopListening().then(resolve);
+          },
+        };
+      });
     },
     async restore() {
       if (server.listening) return;
