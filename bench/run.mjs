@@ -76,10 +76,10 @@ async function helloWorld() {
   }
 }
 
-async function registerShops(server, count) {
+async function registerShops(server, count, prefix = 'bench') {
   const shops = [];
   for (let index = 0; index < count; index++) {
-    const email = `bench-${runId}-${index}@example.com`;
+    const email = `${prefix}-${runId}-${index}@example.com`;
     const tokens = await postJson(`${server.url}/api/auth/register`, { email, password: PASSWORD });
     shops.push({ email, userId: tokens.user_id, accessToken: tokens.access_token });
   }
@@ -247,7 +247,7 @@ async function importThroughApi(databaseUrl) {
 
   const server = await startServer({ DATABASE_URL: databaseUrl, RATE_LIMIT_REGISTER_IP: UNLIMITED }, scratch);
   try {
-    const [shop] = await registerShops(server, 1);
+    const [shop] = await registerShops(server, 1, 'importer');
     const before = memoryOf(server.child.pid);
     const form = new FormData();
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'prices.csv');

@@ -1,9 +1,14 @@
+import { LRUCache } from 'lru-cache';
 import { type Dimension, type Measurements, type Shape, formatInches, profileOf } from './material-key';
 
 export type KeyCheck =
   | { kind: 'known'; key: string }
   | { kind: 'unknown-family'; key: string }
   | { kind: 'malformed'; problem: string };
+
+// An export names a few thousand materials across tens of thousands of records, and checking a key is the costliest
+// step of reading a record: the answers for recent texts are kept (KeyCheck values are never changed).
+const recentChecks = new LRUCache<string, KeyCheck>({ max: 10_000 });
 
 /**
  * Checks a material key typed by hand (a canonical record's `material_type`, a resolve query, a mapping target)
@@ -12,6 +17,15 @@ export type KeyCheck =
  * shape families is accepted as typed (trimmed, lower-case) for the caller to warn about.
  */
 export function checkMaterialKey(text: string): KeyCheck {
+  let check = recentChecks.get(text);
+  if (check === undefined) {
+    check = checkUncached(text);
+    recentChecks.set(text, check);
+  }
+  return check;
+}
+
+function checkUncached(text: string): KeyCheck {
   const key = text.trim().toLowerCase();
   if (key === '') return malformed('the key is empty');
   if (!MATERIAL_KEY_PATTERN.test(key)) return malformed(charactersProblem(key));

@@ -1,4 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import { distance } from 'fastest-levenshtein';
+
+// Every record's supplier is keyed, and exports repeat a handful of names: the keys of recent names are kept.
+const recentKeys = new LRUCache<string, string>({ max: 10_000 });
 
 /**
  * Supplier names as shops type them. Two names are one supplier when their keys are equal: the key ignores case,
@@ -7,6 +11,15 @@ import { distance } from 'fastest-levenshtein';
  * reported as look-alikes.
  */
 export function supplierKey(name: string): string {
+  let key = recentKeys.get(name);
+  if (key === undefined) {
+    key = keyOf(name);
+    recentKeys.set(name, key);
+  }
+  return key;
+}
+
+function keyOf(name: string): string {
   return name
     .normalize('NFKC')
     .toLowerCase()

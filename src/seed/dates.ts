@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Calendar dates as the seeder meets them: ISO `YYYY-MM-DD` (the canonical format), `M/D/YYYY` (supplier
  * exports) and `Jun 18, 2024` (invoices). Every form becomes an ISO date, and only real calendar dates pass.
@@ -23,8 +25,21 @@ const PATTERNS: Record<DateFormat, { pattern: RegExp; parts: (match: RegExpExecA
 
 const EXAMPLES: Record<DateFormat, string> = { iso: 'YYYY-MM-DD', 'month/day/year': 'M/D/YYYY', 'month name': 'Jun 18, 2024' };
 
+// Exports repeat a few hundred dates across their records: the answers for recent texts are kept.
+const recentDates = new LRUCache<string, ParsedDate>({ max: 10_000 });
+
 /** Parses `text` in the first of `formats` whose shape it has; a shape with an impossible day is a problem. */
 export function parseDate(text: string, formats: readonly DateFormat[]): ParsedDate {
+  const cacheKey = `${formats.join(',')}\u0000${text}`;
+  let parsed = recentDates.get(cacheKey);
+  if (parsed === undefined) {
+    parsed = parseUncached(text, formats);
+    recentDates.set(cacheKey, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(text: string, formats: readonly DateFormat[]): ParsedDate {
   const trimmed = text.trim();
   for (const format of formats) {
     const { pattern, parts } = PATTERNS[format];
