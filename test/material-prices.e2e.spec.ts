@@ -146,7 +146,7 @@ describe('/api/material-prices', () => {
       expect(response.body[0].raw_description).toMatch(/^Tubing - Square 1-1\/2" x 1-1\/2" x 11 ?ga$/i);
 
       const own = await http().get('/api/material-prices/SQ_TUBE_1.5X11GA/history').set(bearer(shopA.access_token)).expect(200);
-      expect(own.body.items[0]).toMatchObject({ price_date: '2025-03-01', price_per_foot: 1.25, scope: 'shop', raw_description: 'sq_tube_1.5x11ga' });
+      expect(own.body[0]).toMatchObject({ price_date: '2025-03-01', price_per_foot: 1.25, scope: 'shop', raw_description: 'sq_tube_1.5x11ga' });
       expect(own.body).toHaveLength(9);
     });
 

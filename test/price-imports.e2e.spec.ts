@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -74,21 +74,38 @@ describe('price imports through the API', () => {
   });
   const importCount = async (shopId: number) => (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM price_imports WHERE shop_id = $1', [shopId]))[0].count;
 
+  // The app writes uploads under the system's temporary folder: a folder of this file's own, to see them go.
+  let uploadsRoot: string;
+  const systemTmp = process.env.TMPDIR;
+
+  /** Nothing an import left behind: no folder, and no file of one still open. */
+  const expectUploadsCleared = async () => {
+    expect(await readdir(uploadsRoot)).toEqual([]);
+    const open = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+    expect(open.filter((target) => target.startsWith(uploadsRoot))).toEqual([]);
+  };
+
   beforeAll(async () => {
+    uploadsRoot = await mkdtemp(join(tmpdir(), 'price-import-uploads-'));
+    process.env.TMPDIR = uploadsRoot;
     ({ db, app } = await openTestApp({
       IMPORT_MAX_FILE_BYTES: String(MAX_FILE_BYTES),
       IMPORT_MAX_FILES: String(MAX_FILES),
       IMPORT_MAX_RECORDS: String(MAX_RECORDS),
       RATE_LIMIT_PRICE_IMPORTS_SHOP: `${IMPORTS_PER_HOUR}/1h`,
     }));
-    workdir = await mkdtemp(join(tmpdir(), 'price-imports-'));
+    workdir = await mkdtemp(join(systemTmp ?? '/tmp', 'price-imports-'));
     const names = (await readdir(REAL_EXPORTS)).sort();
     realExports = await Promise.all(names.map(async (name) => ({ name, content: await readFile(join(REAL_EXPORTS, name)), type: 'application/json' })));
   });
 
+  afterEach(expectUploadsCleared);
+
   afterAll(async () => {
     await closeTestApp(db, app);
-    if (workdir) await rm(workdir, { recursive: true, force: true });
+    if (systemTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = systemTmp;
+    for (const folder of [workdir, uploadsRoot]) if (folder) await rm(folder, { recursive: true, force: true });
   });
 
   it('loads the real exports and a spreadsheet CSV into the caller\'s shop exactly as the CLI seeder loads them', async () => {
@@ -267,6 +284,8 @@ describe('price imports through the API', () => {
       ['a name with NUL', [good, { name: 'prices\u0000.csv', content: good.content }], 400, /holds a path separator or a control character/],
       ['two files of one name', [good, good], 400, /Two files are named "good.csv"/],
       ['bad mappings beside the files', [good, { name: 'mappings.json', content: '{"materials": {"x": "flat_bar_banana"}}' }], 400, /materials\["x"\]/],
+      ['JSON nested deeper than any export', [good, { name: 'deep.json', content: `${'['.repeat(30_000)}${']'.repeat(30_000)}` }], 400, /^deep.json is nested deeper than 64 levels/],
+      ['a name with a bidirectional override', [good, { name: 'prices\u202Ecsv.json', content: good.content }], 400, /holds a path separator or a control character/],
     ])('%s', async (_case, files, status, message) => {
       const response = await upload(shop, files);
       expect(response.status).toBe(status);
@@ -281,9 +300,48 @@ describe('price imports through the API', () => {
       await http().post('/api/material-prices/imports?dry_run=maybe').set(bearer(shop.access_token)).attach('file', Buffer.from(good.content), 'good.csv').expect(400);
     });
 
+    it('a multipart body that cannot be read: a part without a file name, no boundary, a body cut off', async () => {
+      const post = async (contentType: string, body: string) => {
+        const response = await http().post('/api/material-prices/imports').set(bearer(shop.access_token)).set('Content-Type', contentType).send(body);
+        expect(response.status).toBe(400);
+        return [response.body.message].flat().join('\n');
+      };
+      const nameless = ['--b0undary', 'Content-Disposition: form-data; name="file"', 'Content-Type: application/octet-stream', '', good.content, '--b0undary--', ''].join('\r\n');
+      expect(await post('multipart/form-data; boundary=b0undary', nameless)).toMatch(/A file has no name/);
+      expect(await post('multipart/form-data', 'no boundary')).toMatch(/multipart body cannot be read/);
+      const cutOff = ['--b0undary', 'Content-Disposition: form-data; name="file"; filename="good.csv"', 'Content-Type: text/csv', '', good.content].join('\r\n');
+      expect(await post('multipart/form-data; boundary=b0undary', cutOff)).toMatch(/multipart body cannot be read/);
+    });
+
     it('multipart sent to a route that takes JSON', async () => {
       await http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).attach('file', Buffer.from('{}'), 'mappings.json').expect(415);
     });
+  });
+
+  it('takes a file of exactly the size limit, keeps a report that quotes a NUL, and applies an uploaded mappings.json only when it loads', async () => {
+    const shop = await registerShop(app);
+    const header = 'material_type,price_per_foot,notes\n';
+    const row = 'sq_tube_2x11ga,3.45,x\n';
+    const padding = MAX_FILE_BYTES - header.length - row.length;
+    const atTheLimit = `${header}${row}sq_tube_3x11ga,4.5,${'y'.repeat(padding - 'sq_tube_3x11ga,4.5,\n'.length)}\n`;
+    expect(Buffer.byteLength(atTheLimit)).toBe(MAX_FILE_BYTES);
+    const notes = await upload(shop, [{ name: 'limit.csv', content: atTheLimit }], '?dry_run=true').expect(201);
+    expect(notes.body.uploaded_files[0].bytes).toBe(MAX_FILE_BYTES);
+
+    const withNul = [{ material_type: 'sq_tube_banana', price_per_foot: 3, date: '2025-01-01\u0000' }];
+    const nul = await upload(shop, [{ name: 'nul.json', content: JSON.stringify(withNul) }]).expect(201);
+    expect(nul.body.counts.rejected).toBe(1);
+    const kept = await http().get(`/api/material-prices/imports/${nul.body.id}`).set(bearer(shop.access_token)).expect(200);
+    expect(kept.body.rejects[0].date).toBe('2025-01-01\uFFFD');
+
+    const mappings: Upload = { name: 'mappings.json', content: JSON.stringify({ suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' } }) };
+    const preview = await upload(shop, [mappings, { name: 'p.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,3.45\n' }], '?dry_run=true').expect(201);
+    expect(preview.body.mappings).toEqual({ file: 'mappings.json', entries: 1 });
+    await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, { suppliers: {}, materials: {}, ignore: [] });
+    await upload(shop, [mappings, { name: 'p.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,3.45\n' }]).expect(201);
+    await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, { suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' }, materials: {}, ignore: [] });
+    await http().get('/api/material-prices/imports/-9999999999').set(bearer(shop.access_token)).expect(404);
+    await http().get('/api/material-prices/imports/0').set(bearer(shop.access_token)).expect(404);
   });
 
   it('lets a guest preview but not load (403: claim the account first), nor change mappings', async () => {
@@ -307,12 +365,12 @@ describe('price imports through the API', () => {
     await upload(other, [file]).expect(201);
   });
 
-  it('runs two imports of one shop at once to the end, with the current prices of one after the other', async () => {
-    const [together, oneByOne] = [await registerShop(app), await registerShop(app)];
+  it('runs two imports of one shop at once to the end, with the current prices of one after the other, beside another shop\'s', async () => {
+    const [together, oneByOne, neighbour] = [await registerShop(app), await registerShop(app), await registerShop(app)];
     const [first, second] = [realExports.slice(0, 3), [...realExports.slice(2), { name: 'spreadsheet.csv', content: SPREADSHEET_CSV }]];
 
-    const answers = await Promise.all([upload(together, first), upload(together, second)]);
-    expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
+    const answers = await Promise.all([upload(together, first), upload(together, second), upload(neighbour, second)]);
+    expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
     await upload(oneByOne, first).expect(201);
     await upload(oneByOne, second).expect(201);
 
@@ -321,6 +379,7 @@ describe('price imports through the API', () => {
     expect(concurrent.history).toEqual(sequential.history);
     const observations = concurrent.history.map((row) => JSON.stringify({ ...row, source: undefined }));
     expect(new Set(observations).size).toBe(observations.length);
+    expect((await shopRows(neighbour.user_id)).history).toHaveLength(answers[2].body.counts.material_prices.new_observations);
   });
 
   it('documents the multipart body and the report in OpenAPI', async () => {

@@ -9,3 +9,41 @@ export function isRecord(value: unknown): value is RawRecord {
 export function isStorableText(text: string): boolean {
   return text.isWellFormed() && !text.includes('\u0000');
 }
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPENERS = new Set([123, 91]); // { [
+const CLOSERS = new Set([125, 93]); // } ]
+
+/**
+ * Is `text` nested deeper than `maxDepth` arrays and objects? Counted in one pass over the characters, strings
+ * skipped, before any parser recurses into it.
+ */
+export function jsonNestedDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (OPENERS.has(code)) {
+      if (++depth > maxDepth) return true;
+    } else if (CLOSERS.has(code)) depth--;
+  }
+  return false;
+}
+
+/** `text` with what PostgreSQL text cannot hold (NUL, lone surrogates) replaced by U+FFFD, for storing a copy of it. */
+export function storableText(text: string): string {
+  return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
+}
+
+/** A copy of a JSON value whose every text, field names too, PostgreSQL can store (see storableText). */
+export function storableJson(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([name, member]) => [storableText(name), storableJson(member)]));
+  return value;
+}

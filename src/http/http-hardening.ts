@@ -4,7 +4,8 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
-import { bodyProblems, jsonNestedDeeperThan, unstorableTextIn } from './json-body';
+import { jsonNestedDeeperThan } from '../common/json-values';
+import { bodyProblems, unstorableTextIn } from './json-body';
 
 /** Route config of the routes reachable without a token: their body limit is the small public one. */
 export const PUBLIC_BODY_ROUTE = 'publicBody';

@@ -3,31 +3,6 @@ import { isRecord, isStorableText } from '../common/json-values';
 /** Names every object inherits (constructor, toString, ...): as a field name they are unknown fields, not members. */
 const OBJECT_MEMBER_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPENERS = new Set([123, 91]); // { [
-const CLOSERS = new Set([125, 93]); // } ]
-
-/**
- * Is `text` nested deeper than `maxDepth` arrays and objects? Counted in one pass over the characters, strings
- * skipped, before any parser recurses into it.
- */
-export function jsonNestedDeeperThan(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === BACKSLASH) index++;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) inString = true;
-    else if (OPENERS.has(code)) {
-      if (++depth > maxDepth) return true;
-    } else if (CLOSERS.has(code)) depth--;
-  }
-  return false;
-}
-
 /**
  * What a parsed body holds that no field may: text the database cannot store (NUL, lone surrogates), in a value
  * or a field name, named by its path; and a top-level field named like an Object member, which the validators

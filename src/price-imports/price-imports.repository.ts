@@ -1,3 +1,4 @@
+import { storableJson } from '../common/json-values';
 import type { SqlClient } from '../database/sql-client';
 import type { ImportFileFormat } from '../database/entities';
 import type { Page } from '../common/page.query';
@@ -47,7 +48,8 @@ export class PriceImportsRepository {
       `INSERT INTO price_imports (shop_id, dry_run, ${COUNT_COLUMNS.join(', ')}, report)
        VALUES ($1, $2, ${COUNT_COLUMNS.map((_, index) => `$${index + 3}`).join(', ')}, $${COUNT_COLUMNS.length + 3}::jsonb)
        RETURNING id, created_at`,
-      [shopId, dryRun, ...COUNT_COLUMNS.map((column) => counts[column]), JSON.stringify(report)],
+      // A reject quotes what the file said, which may hold a NUL that a jsonb value cannot.
+      [shopId, dryRun, ...COUNT_COLUMNS.map((column) => counts[column]), JSON.stringify(storableJson(report))],
     );
     await this.sql.query(
       `INSERT INTO price_import_files (import_id, position, name, format, bytes, sha256, records)

@@ -11,7 +11,7 @@ import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { User } from '../database/entities';
-import { POSTGRES_INT_MAX } from '../database/postgres-limits';
+import { isRowId } from '../database/postgres-limits';
 import type { SqlClient } from '../database/sql-client';
 import { emptyReport, reportAsJson, type SeedReport } from '../seed/seed-report';
 import { SeedRunError } from '../seed/seed-run.error';
@@ -37,6 +37,8 @@ export class PriceImportsService {
   async import(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
     if (!dryRun) refuseGuestWrite(user, 'load prices (a preview with ?dry_run=true is allowed)');
     const { priceImportsPerShop } = this.config.rateLimits;
+    // DECISION: every attempt counts, a refused upload too: each one costs the server its upload, so a flood of
+    // bad files is limited like good ones; the hourly allowance leaves room to fix a file and send it again.
     await this.rateLimits.consume('priceImportsPerShop', `shop:${user.id}`, `This shop has made ${priceImportsPerShop.count} imports in the last ${describeWindow(priceImportsPerShop.windowSeconds)}, the most allowed; try again later`);
     const folder = await mkdtemp(join(tmpdir(), 'price-import-'));
     try {
@@ -73,7 +75,7 @@ export class PriceImportsService {
 
   /** One import of the caller's shop; another shop's import is a 404, as if it did not exist. */
   async findOne(shopId: number, id: number): Promise<PriceImportResponse> {
-    const row = id <= POSTGRES_INT_MAX ? await new PriceImportsRepository(this.dataSource).findOne(shopId, id) : undefined;
+    const row = isRowId(id) ? await new PriceImportsRepository(this.dataSource).findOne(shopId, id) : undefined;
     if (!row) throw new NotFoundException(`No import ${id} in this shop`);
     return { id: row.id, created_at: row.created_at, uploaded_files: row.files, ...(row.report as unknown as ReturnType<typeof reportAsJson>) };
   }

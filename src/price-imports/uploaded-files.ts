@@ -25,8 +25,9 @@ export interface UploadLimits {
 }
 
 const FILE_NAME_MAX_LENGTH = 255;
-// Path separators, NUL and other control characters: a name is a name, never a path.
-const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f]/;
+// Path separators, control characters and bidirectional overrides (which make a name read as another one in a
+// report): a name is a name, never a path.
+const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * Writes each file of a multipart upload to `folder` as it arrives, counting and hashing it on the way, so the
@@ -42,7 +43,8 @@ export async function receiveUploadedFiles(request: FastifyRequest, folder: stri
   const unsupported: string[] = [];
   try {
     for await (const part of request.files()) {
-      const name = part.filename;
+      // A part sent without a file name has none at all.
+      const name = typeof part.filename === 'string' ? part.filename : '';
       const problem = fileNameProblem(name, received);
       const format = problem === null ? formatOf(name) : null;
       if (problem !== null) problems.push(problem);
@@ -55,7 +57,7 @@ export async function receiveUploadedFiles(request: FastifyRequest, folder: stri
       received.push(await saveFile(part, name, format, join(folder, `${received.length + 1}.${format === 'mappings' ? 'json' : format}`)));
     }
   } catch (error) {
-    throw tooLarge(error, limits) ?? error;
+    throw tooLarge(error, limits) ?? malformed(error);
   }
   if (problems.length > 0) throw new BadRequestException(problems);
   if (unsupported.length > 0) {
@@ -105,7 +107,16 @@ function tooLarge(error: unknown, limits: UploadLimits): PayloadTooLargeExceptio
   return null;
 }
 
-export function describeBytes(bytes: number): string {
+/**
+ * What the multipart parser could not read (no boundary, a body cut off before its end) is the client's body, not
+ * a fault of the server; a system call that failed (a full disk) stays the server's error.
+ */
+function malformed(error: unknown): unknown {
+  if (typeof (error as { syscall?: unknown }).syscall === 'string') return error;
+  return new BadRequestException(`The multipart body cannot be read: ${(error as Error).message}`);
+}
+
+function describeBytes(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Quote, User } from '../database/entities';
-import { POSTGRES_INT_MAX } from '../database/postgres-limits';
+import { isRowId } from '../database/postgres-limits';
 import { enforceDailyQuota, enforceJsonSize } from './daily-quota';
 import type { CreateQuoteDto } from './dto/create-quote.dto';
 import { QuoteSessionsService } from './quote-sessions.service';
@@ -66,7 +66,7 @@ export class QuotesService {
 
   /** Another shop's quote, a legacy quote without owner and a missing one all answer the same 404. */
   async findOwned(ownerId: number, id: number): Promise<Quote> {
-    const quote = id <= POSTGRES_INT_MAX ? await this.dataSource.manager.findOneBy(Quote, { id, userId: ownerId }) : null;
+    const quote = isRowId(id) ? await this.dataSource.manager.findOneBy(Quote, { id, userId: ownerId }) : null;
     if (!quote) throw new NotFoundException('Quote not found');
     return quote;
   }

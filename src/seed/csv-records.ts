@@ -26,36 +26,51 @@ export async function readCsvFile(path: string): Promise<SourceFileContent> {
     return { problem: `cannot be read: ${(error as Error).message}` };
   }
   const separator = (headerLine.match(/;/g)?.length ?? 0) > (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const parser = createReadStream(path).pipe(
+  const source = createReadStream(path);
+  const parser = source.pipe(
     parse({ bom: true, delimiter: separator, skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true, trim: true, info: true }),
   );
+  // Whoever stops reading early (a bad header, a broken row, a load that fails) closes the file with this.
+  const close = () => {
+    parser.destroy();
+    source.destroy();
+  };
   const rows = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: Info }>;
   let header: IteratorResult<{ record: string[]; info: Info }>;
   try {
     header = await rows.next();
   } catch (error) {
+    close();
     return { problem: `is not valid CSV: ${(error as Error).message}` };
   }
-  if (header.done) return { records: (async function* () {})() };
-  const columns = header.value.record.map(columnName);
-  const problem = headerProblem(columns, header.value.record);
-  if (problem !== null) {
-    parser.destroy();
-    return { problem };
+  const columns = header.done ? [] : header.value.record.map(columnName);
+  const problem = header.done ? null : headerProblem(columns, header.value.record);
+  if (header.done || problem !== null) {
+    close();
+    return problem === null ? { records: (async function* () {})() } : { problem };
   }
-  return { records: csvRecords(rows, columns, separator === ';') };
+  return { records: csvRecords(rows, columns, separator === ';', close) };
 }
 
-async function* csvRecords(rows: AsyncIterator<{ record: string[]; info: Info }>, columns: string[], decimalComma: boolean): AsyncGenerator<SourceRecord> {
-  while (true) {
-    let row: IteratorResult<{ record: string[]; info: Info }>;
-    try {
-      row = await rows.next();
-    } catch (error) {
-      throw new SourceFileError(`is not valid CSV from line ${(error as { lines?: number }).lines ?? '?'} on: ${(error as Error).message}`);
+async function* csvRecords(
+  rows: AsyncIterator<{ record: string[]; info: Info }>,
+  columns: string[],
+  decimalComma: boolean,
+  close: () => void,
+): AsyncGenerator<SourceRecord> {
+  try {
+    while (true) {
+      let row: IteratorResult<{ record: string[]; info: Info }>;
+      try {
+        row = await rows.next();
+      } catch (error) {
+        throw new SourceFileError(`is not valid CSV from line ${(error as { lines?: number }).lines ?? '?'} on: ${(error as Error).message}`);
+      }
+      if (row.done) return;
+      yield { value: recordOf(row.value.record, columns, decimalComma), line: row.value.info.lines };
     }
-    if (row.done) return;
-    yield { value: recordOf(row.value.record, columns, decimalComma), line: row.value.info.lines };
+  } finally {
+    close();
   }
 }
 

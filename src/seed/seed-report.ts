@@ -71,7 +71,7 @@ export interface SeedReport {
   nothingToLoad: string | null;
   /** The mapping file applied first, and how many entries it had. */
   mappings: { file: string; entries: number } | null;
-  /** Files of the folder that are not .json. */
+  /** Files of the folder that are neither .json nor .csv. */
   ignoredFiles: string[];
   files: FileSummary[];
   prices: { loaded: number; alreadyCurrent: number; newObservations: number; entries: number; ignored: number };

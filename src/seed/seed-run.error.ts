@@ -2,4 +2,3 @@
 export class SeedRunError extends Error {
   override readonly name = 'SeedRunError';
 }
-

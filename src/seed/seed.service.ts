@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
@@ -69,10 +70,20 @@ interface LoadState {
  */
 @Injectable()
 export class SeedService {
+  /**
+   * Loads running at once in this process. A load holds a pooled connection from start to end, also while it waits
+   * for another load of its scope; half of the pool at most, so the rest of the API keeps its connections.
+   */
+  private readonly loadSlots: SemaphoreInterface;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    const slots = Math.max(1, Math.floor(config.database.poolMax / 2));
+    const busy = new ServiceUnavailableException(`${slots} price loads kept this server busy for ${config.prices.loadWaitMs / 1000} s; try again shortly`);
+    this.loadSlots = withTimeout(new Semaphore(slots), config.prices.loadWaitMs, busy);
+  }
 
   async run(options: SeedOptions, onProgress: (progress: SeedProgress) => void = () => undefined): Promise<SeedReport> {
     const report = emptyReport({ dryRun: options.dryRun, shopEmail: options.shopEmail, directory: options.directory });
@@ -92,6 +103,10 @@ export class SeedService {
   }
 
   async load(plan: LoadPlan): Promise<SeedReport> {
+    return this.loadSlots.runExclusive(() => this.loadNow(plan));
+  }
+
+  private async loadNow(plan: LoadPlan): Promise<SeedReport> {
     const { report, shopId } = plan;
     // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
@@ -131,7 +146,11 @@ export class SeedService {
       // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
       if (report.load.dryRun) {
         await runner.rollbackTransaction();
-        await plan.afterLoad?.(runner, report);
+        if (plan.afterLoad) {
+          await runner.startTransaction();
+          await plan.afterLoad(runner, report);
+          await runner.commitTransaction();
+        }
       } else {
         await plan.afterLoad?.(runner, report);
         await runner.commitTransaction();

@@ -1,10 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jsonNestedDeeperThan } from '../common/json-values';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
 import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
 import type { SourceFileContent, SourceRecord } from './source-records';
+
+const JSON_FILE_MAX_DEPTH = 64;
 
 /** The formats the seeder reads, by file name extension. */
 export const SOURCE_FORMATS = ['json', 'csv'] as const;
@@ -72,7 +75,10 @@ export async function readJsonFile(path: string): Promise<{ value: unknown } | {
   } catch (error) {
     return { problem: `cannot be read: ${(error as Error).message}` };
   }
-  return parseJson(text.replace(/^\uFEFF/, ''));
+  const json = text.replace(/^\uFEFF/, '');
+  // Parsing is fine with any depth; reading the records after it recurses, and no export nests this deep.
+  if (jsonNestedDeeperThan(json, JSON_FILE_MAX_DEPTH)) return { problem: `is nested deeper than ${JSON_FILE_MAX_DEPTH} levels, which no export is` };
+  return parseJson(json);
 }
 
 // Bare NaN and Infinity outside strings: what Python's json module writes for a missing or broken number.
