@@ -40,6 +40,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .setTitle('CreateStage Quote API')
       .setDescription('Quoting platform for metal fabrication shops')
       .setVersion('2')
+      // Relative: the document describes the server that serves it, wherever it is deployed.
+      .addServer('/', 'The server this document is served from')
       .addBearerAuth()
       .addSecurityRequirements('bearer')
       .build(),

@@ -21,7 +21,13 @@ const GUARDED_ROUTES = [
   ['/api/quote-sessions/{id}', 'get'],
   ['/api/material-prices', 'get'],
   ['/api/material-prices/{material_type}/history', 'get'],
+  ['/api/material-prices/mappings', 'get'],
+  ['/api/material-prices/mappings', 'put'],
+  ['/api/material-prices/imports', 'post'],
+  ['/api/material-prices/imports', 'get'],
+  ['/api/material-prices/imports/{id}', 'get'],
 ];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 describe('GET /api/health', () => {
   let db: TestDatabase;
@@ -45,5 +51,20 @@ describe('GET /api/health', () => {
     for (const [path, method] of GUARDED_ROUTES) expect(security(path, method)).toEqual([{ bearer: [] }]);
     expect(security('/api/auth/register', 'post')).toEqual(expect.arrayContaining([{}, { bearer: [] }]));
     await request(app.getHttpServer()).get('/api/docs').expect(200);
+  });
+
+  it('gives every operation a summary and its 4xx answers the error body, and names the server it describes', async () => {
+    const document = (await request(app.getHttpServer()).get('/api/docs/json').expect(200)).body;
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    const operations = Object.entries(document.paths as Record<string, Record<string, { summary?: string; responses: Record<string, { content?: unknown }> }>>).flatMap(
+      ([path, item]) => METHODS.filter((method) => item[method]).map((method) => ({ name: `${method} ${path}`, ...item[method] })),
+    );
+    expect(operations.filter((operation) => !operation.summary).map((operation) => operation.name)).toEqual([]);
+    const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } };
+    for (const operation of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status.startsWith('4')) expect({ operation: operation.name, status, content: response.content }).toEqual({ operation: operation.name, status, content: errorBody });
+      }
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Client } from '../common/client-info.decorator';
 import { CurrentUser } from '../common/current-user.decorator';
+import { ErrorResponse } from '../common/error.response';
 import { ApiNoAuth, Public } from '../common/public.decorator';
 import type { User } from '../database/entities';
 import { UpdateProfileDto } from '../users/dto/update-profile.dto';
@@ -28,7 +29,7 @@ import { LocalAuthGuard } from './guards/local-auth.guard';
 import { OptionalAuth } from './optional-auth.decorator';
 import { RateLimitedBy } from './rate-limit/rate-limit.guard';
 
-const TOO_MANY = { description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
+const TOO_MANY = { type: ErrorResponse, description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 
 @ApiTags('auth')
 @Controller('auth')
@@ -46,9 +47,9 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: TokenResponse, description: 'A new full account' })
   @ApiOkResponse({ type: TokenResponse, description: "The guest's account, claimed: same user_id, is_provisional false" })
-  @ApiBadRequestResponse({ description: 'A bad email, a password outside 8-128 characters, or an unknown field' })
-  @ApiUnauthorizedResponse({ description: 'An Authorization header that is not a valid access token' })
-  @ApiConflictResponse({ description: 'The email belongs to another account (the guest is left untouched)' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'A bad email, a password outside 8-128 characters, or an unknown field' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'An Authorization header that is not a valid access token' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The email belongs to another account (the guest is left untouched)' })
   @ApiTooManyRequestsResponse(TOO_MANY)
   async register(
     @Body() dto: RegisterDto,
@@ -68,8 +69,8 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Log in with email and password: a new refresh family' })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiBadRequestResponse({ description: 'email or password missing, or an unknown field' })
-  @ApiUnauthorizedResponse({ description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'email or password missing, or an unknown field' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike' })
   @ApiTooManyRequestsResponse(TOO_MANY)
   login(@CurrentUser() user: User, @Body() _credentials: LoginDto, @Client() client: ClientInfo): Promise<TokenResponse> {
     return this.auth.login(user, client);
@@ -81,7 +82,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Trade a refresh token for a new pair; the presented token is superseded' })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiUnauthorizedResponse({ description: 'Unknown, expired, revoked or superseded refresh token' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Unknown, expired, revoked or superseded refresh token' })
   @ApiTooManyRequestsResponse(TOO_MANY)
   refresh(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo): Promise<TokenResponse> {
     return this.auth.refresh(dto.refresh_token, client);
@@ -113,7 +114,7 @@ export class AuthController {
   @ApiOperation({ summary: "The caller's profile" })
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserProfileResponse })
-  @ApiUnauthorizedResponse({ description: 'No valid access token' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid access token' })
   me(@CurrentUser() user: User): UserProfileResponse {
     return toUserProfile(user);
   }
@@ -122,8 +123,8 @@ export class AuthController {
   @ApiOperation({ summary: "Update some of the shop's profile fields" })
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserProfileResponse })
-  @ApiBadRequestResponse({ description: 'A value out of range, or a field that is not a profile field' })
-  @ApiUnauthorizedResponse({ description: 'No valid access token' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'A value out of range, or a field that is not a profile field' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid access token' })
   async updateProfile(@CurrentUser() user: User, @Body() dto: UpdateProfileDto): Promise<UserProfileResponse> {
     return toUserProfile(await this.users.updateProfile(user.id, dto));
   }
