@@ -3,9 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { type AppConfig, LOG_LEVELS } from './config/app-config';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from './config/app-config';
 import { answerNotMigrated } from './database/migration-status.service';
 import { hardenHttp } from './http/http-hardening';
+import { AccessLog, createLogger, requestIdOf } from './logging/logger';
+import { recordRequestDurations } from './metrics/request-durations';
 
 /** Every method the API answers, so a browser's preflight allows each of them. */
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -13,15 +16,25 @@ const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Builds the HTTP application exactly as the server runs it; tests call it with their own configuration. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const { trustProxy } = config;
+  const logger = createLogger(config);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new AccessLog(),
+    genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
     // N trusted hops: the client is the address N entries from the right of X-Forwarded-For.
     trustProxy: trustProxy === false ? false : (_address: string, hop: number) => hop < trustProxy,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      reply.header('X-Request-Id', request.id);
+    });
   await hardenHttp(app, config);
+  recordRequestDurations(app);
   answerNotMigrated(app);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitedFilter } from './auth/rate-limit/rate-limited.filter';
@@ -9,16 +11,18 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MaterialPricesModule } from './material-prices/material-prices.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PriceImportsModule } from './price-imports/price-imports.module';
 import { QuotesModule } from './quotes/quotes.module';
 
 @Module({})
 export class AppModule {
-  /** `config` is given by tests; the server validates the environment instead. */
-  static forRoot(config?: AppConfig): DynamicModule {
+  /** The app on the validated configuration, logging through `logger` (the one Fastify writes through too). */
+  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, AuthModule, AccountsModule, QuotesModule, MaterialPricesModule, PriceImportsModule],
+      // Nest's own logs go through the logger Fastify was given (useExisting: the request's child logger in a request).
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }), ConfigModule.forRoot(config), DatabaseModule, MetricsModule, HealthModule, AuthModule, AccountsModule, QuotesModule, MaterialPricesModule, PriceImportsModule],
       providers: [
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
         { provide: APP_FILTER, useClass: RateLimitedFilter },

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type FileHandle, open } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import { isDatabaseUnavailable } from './common/database-unavailable.filter';
-import { loadConfigOrReport } from './config/app-config';
+import { DATABASE_TOOL_USES, loadConfigOrReport } from './config/app-config';
 import { droppedOptionsMessage, dryRunTakenByNpm, NPM_DRY_RUN_MESSAGE, seedOptionsDroppedByNestStart } from './seed/launcher-arguments';
 import { describeProgress, ProgressLine } from './seed/progress-line';
 import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-options';
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const config = loadConfigOrReport();
+  const config = loadConfigOrReport(DATABASE_TOOL_USES);
   if (!config) return 1;
 
   let context;

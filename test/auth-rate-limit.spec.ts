@@ -7,19 +7,16 @@ import { MemoryRateLimiter } from '../src/auth/rate-limit/memory-rate-limiter';
 import type { RateLimiter } from '../src/auth/rate-limit/rate-limiter';
 import { RedisRateLimiter } from '../src/auth/rate-limit/redis-rate-limiter';
 import { DEFAULT_PASSWORD, registerShop, uniqueEmail } from './support/auth';
+import { describeWithRedis, REDIS_URL } from './support/redis';
 import { closeTestApp, openTestApp, startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
-// The machine's Redis (CI starts it); every key of this file is under a prefix of its own.
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A client address of its own for each test, sent through X-Forwarded-For to an app that trusts one proxy. */
 const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-describe.each([
-  ['in memory', () => new MemoryRateLimiter()],
-  ['in Redis', () => new RedisRateLimiter(REDIS_URL, `test:${process.pid}:${randomBytes(4).toString('hex')}:`)],
-])('the rate limiter %s', (_name, makeLimiter: () => RateLimiter) => {
+/** What every rate limiter must do, whatever keeps its counts. */
+const limiterContract = (makeLimiter: () => RateLimiter) => () => {
   let limiter: RateLimiter;
 
   beforeEach(() => {
@@ -70,7 +67,10 @@ describe.each([
     expect((await limiter.hit('s', limit)).allowed).toBe(true);
     expect((await limiter.hit('s', limit)).allowed).toBe(false);
   });
-});
+};
+
+describe('the rate limiter in memory', limiterContract(() => new MemoryRateLimiter()));
+describeWithRedis('the rate limiter in Redis', limiterContract(() => new RedisRateLimiter(REDIS_URL, `test:${process.pid}:${randomBytes(4).toString('hex')}:`)));
 
 describe('MemoryRateLimiter', () => {
   it('sweeps keys whose events have all left the window', async () => {
@@ -163,7 +163,7 @@ describe('rate limits without a trusted proxy', () => {
   });
 });
 
-describe('rate limits in Redis, shared by two instances', () => {
+describeWithRedis('rate limits in Redis, shared by two instances', () => {
   let db: TestDatabase;
   let apps: NestFastifyApplication[];
 

@@ -62,6 +62,9 @@ describe('the database goes away under load', () => {
     await pollUntil(() => attempts.filter((attempt) => attempt.phase === 'cut').length >= 2 * WRITERS, POLL_ATTEMPTS, POLL_MS);
     const health = await http().get('/api/health').timeout(REQUEST_BOUND_MS);
     expect(health.status).toBe(503);
+    expect(health.body.components.database).toEqual({ status: 'down' });
+    // The process is alive all along: a supervisor must not restart it for a database that went away.
+    await http().get('/api/health/live').timeout(REQUEST_BOUND_MS).expect(200);
     await http().get('/api/auth/me').set(bearer(shop.access_token)).timeout(REQUEST_BOUND_MS).expect(503);
 
     await proxy.restore();

@@ -1,12 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { registerShop } from './support/auth';
+import { describeWithRedis, REDIS_URL } from './support/redis';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // Nothing listens there: a Redis that is down, as the instance sees it.
 const UNREACHABLE_REDIS = 'redis://127.0.0.1:1';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 describe('Redis configured but unreachable', () => {
   let db: TestDatabase;
@@ -36,11 +36,18 @@ describe('Redis configured but unreachable', () => {
 
   it('reports itself degraded, with redis down, and stays 200 so a balancer keeps it', async () => {
     const response = await request(app.getHttpServer()).get('/api/health').expect(200);
-    expect(response.body).toEqual({ status: 'degraded', database: 'up', redis: 'down' });
+    expect(response.body).toEqual({
+      status: 'degraded',
+      database: 'up',
+      redis: 'down',
+      components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] }, redis: { status: 'down' } },
+    });
+    await request(app.getHttpServer()).get('/api/health/ready').expect(200, response.body);
+    await request(app.getHttpServer()).get('/api/health/live').expect(200);
   });
 });
 
-describe('Redis configured and up', () => {
+describeWithRedis('Redis configured and up', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
 
@@ -55,7 +62,12 @@ describe('Redis configured and up', () => {
   });
 
   it('reports redis up', async () => {
-    const response = await request(app.getHttpServer()).get('/api/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+    const response = await request(app.getHttpServer()).get('/api/health/ready').expect(200);
+    expect(response.body).toEqual({
+      status: 'ok',
+      database: 'up',
+      redis: 'up',
+      components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] }, redis: { status: 'up' } },
+    });
   });
 });

@@ -154,6 +154,13 @@ describe('the server process', () => {
       const report = (await health.json()) as { migrations: { pending: string[] }; message: string };
       expect(report.migrations.pending).toEqual(expect.arrayContaining(['V1Baseline1764201600000', 'V2Foundation1764201600001']));
       expect(report.message).toMatch(/^The database is not migrated: pending V1Baseline1764201600000, .*; run "npm run migration:run"/);
+      // Readiness is the same answer, with the migrations as a component that is down; the process itself is live.
+      const ready = await fetch(`${server.url}/api/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ components: { database: { status: 'up' }, migrations: { status: 'down', pending: report.migrations.pending } } });
+      const live = await fetch(`${server.url}/api/health/live`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'ok', components: { process: { status: 'up', uptime_seconds: expect.any(Number) } } });
 
       const email = `unmigrated-${process.pid}@example.com`;
       const register = await fetch(`${server.url}/api/auth/register`, {

@@ -1,16 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { bearer, registerShop } from './support/auth';
+import { describeWithRedis, REDIS_URL } from './support/redis';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // DECISION: the shared counters need a real Redis on either database (CI starts one on loopback). Isolation from
 // other runs comes from the keys: account counters are keyed by this file's unique emails, and the per-IP login
 // limit, whose key (127.0.0.1) every run shares, is raised out of the way.
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FAILED_LOGINS_ALLOWED = 3;
 
-describe('two app instances on one database and one Redis', () => {
+describeWithRedis('two app instances on one database and one Redis', () => {
   let db: TestDatabase;
   let first: NestFastifyApplication;
   let second: NestFastifyApplication;

@@ -5,6 +5,8 @@ import { closeTestApp, openTestApp } from './support/test-app';
 
 const PUBLIC_ROUTES = [
   ['/api/health', 'get'],
+  ['/api/health/ready', 'get'],
+  ['/api/health/live', 'get'],
   ['/api/auth/login', 'post'],
   ['/api/auth/refresh', 'post'],
   ['/api/auth/guest', 'post'],
@@ -41,7 +43,8 @@ describe('GET /api/health', () => {
 
   it('answers 200 while the database answers', async () => {
     const response = await request(app.getHttpServer()).get('/api/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', database: 'up' });
+    expect(response.body).toEqual({ status: 'ok', database: 'up', components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } } });
+    await request(app.getHttpServer()).get('/api/health/ready').expect(200, response.body);
   });
 
   it('serves the OpenAPI document with every route, public ones marked as needing no token', async () => {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { V1_TABLES, V1Baseline1764201600000 } from '../src/migrations/1764201600000-V1Baseline';
 import { V2Foundation1764201600001 } from '../src/migrations/1764201600001-V2Foundation';
 import { SuppliersAndMappings1764201600002 } from '../src/migrations/1764201600002-SuppliersAndMappings';
 import { MIGRATIONS } from '../src/migrations';
+import { runNode } from './support/processes';
 import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -57,6 +59,13 @@ describe('migrations on a fresh empty database', () => {
     const before = await schemaSnapshot(db, [...V1_TABLES, ...V2_TABLES]);
     expect(await dataSource.runMigrations()).toEqual([]);
     expect(await schemaSnapshot(db, [...V1_TABLES, ...V2_TABLES])).toEqual(before);
+  });
+
+  it('is shown by the TypeORM CLI of npm run migration:*, which needs no JWT_SECRET', async () => {
+    const cli = await runNode(resolve('node_modules/typeorm/cli-ts-node-commonjs.js'), ['-d', 'ormconfig.ts', 'migration:show'], { DATABASE_URL: db.url });
+    expect(cli.stderr).not.toMatch(/JWT_SECRET/);
+    expect(cli.stdout).toContain(`[X] ${MIGRATION_NAMES.length} ${MIGRATION_NAMES.at(-1)}`);
+    expect(cli.code).toBe(0);
   });
 
   it('reverts every migration back to an empty database', async () => {

@@ -363,6 +363,13 @@ describe('invoice seeder', () => {
       expect(result.code).toBe(0);
     });
 
+    it('needs no JWT_SECRET: it signs no token', async () => {
+      const result = await runBuilt('seed.js', ['--dir', await folder({ 'a.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') })], { DATABASE_URL: db.url });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('Loaded 1 material prices');
+      expect(result.code).toBe(0);
+    });
+
     it('exits 0 when every record loads, and 2 with the rejects listed when some do not', async () => {
       const clean = await seed(['--dir', await folder({ 'a.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') })]);
       expect(clean.stdout).toContain('Loaded 1 material prices, 0 already current');

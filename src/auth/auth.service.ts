@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import type { User } from '../database/entities';
 import { QuoteSessionsService } from '../quotes/quote-sessions.service';
 import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
@@ -31,6 +32,7 @@ export class AuthService {
     private readonly quoteSessions: QuoteSessionsService,
     private readonly limits: RateLimitService,
     private readonly knownLoginIps: KnownLoginIpsRepository,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -84,7 +86,10 @@ export class AuthService {
     }
     const candidate = user && !user.isProvisional && password.length <= PASSWORD_MAX_LENGTH ? user : undefined;
     const verified = await this.passwords.verify(candidate?.passwordHash, password);
-    if (!candidate || !verified) throw new UnauthorizedException(INVALID_CREDENTIALS);
+    if (!candidate || !verified) {
+      this.metrics.failedLogins.inc();
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
     await Promise.all([...undoHits.map((undo) => undo()), this.knownLoginIps.recordLogin(candidate.id, ip, this.config.knownLoginIpDays)]);
     return candidate;
   }

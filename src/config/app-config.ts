@@ -13,11 +13,15 @@ export type TrustProxy = false | number;
 /** The one validated configuration. Built once at start-up by `loadConfig`; never read from process.env elsewhere. */
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface AppConfig {
   port: number;
   /** The least severe level that is still logged. */
   logLevel: LogLevel;
+  /** JSON lines, or readable lines (the default on a terminal). */
+  logFormat: LogFormat;
   host: string;
   corsOrigins: string[];
   trustProxy: TrustProxy;
@@ -27,6 +31,7 @@ export interface AppConfig {
   /** JSON nested deeper than this is a 400 before anything else reads it. */
   jsonMaxDepth: number;
   jwt: {
+    /** Empty for the entry points that sign no token (DATABASE_TOOL_USES). */
     secret: string;
     accessExpireMinutes: number;
     refreshExpireDays: number;
@@ -44,6 +49,8 @@ export interface AppConfig {
     acquireTimeoutMs: number;
   };
   redisUrl?: string;
+  /** Bearer token of GET /api/metrics; without it there is no metrics route. */
+  metricsToken?: string;
   /** Prefix of the rate-limit keys in Redis, so that several deployments can share one Redis. */
   redisKeyPrefix: string;
   rateLimits: {
@@ -115,16 +122,26 @@ export const SECRET_HOW_TO =
   "generate one with: node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"";
 
 const JWT_SECRET_MIN_LENGTH = 32;
+const METRICS_TOKEN_MIN_LENGTH = 16;
 // Words of six letters or more: a random secret contains one by chance about never.
 const PLACEHOLDER_WORDS = ['change', 'replace', 'placeholder', 'example', 'secret', 'default', 'password'];
 
 type Env = Record<string, string | undefined>;
 
+/** What an entry point uses beyond the database: the seeder and the migration CLI sign no token. */
+export interface ConfigUses {
+  jwt: boolean;
+}
+
+const SERVER_USES: ConfigUses = { jwt: true };
+/** The seeder and the TypeORM CLI: the database only; JWT_SECRET is neither needed nor checked. */
+export const DATABASE_TOOL_USES: ConfigUses = { jwt: false };
+
 /**
  * Reads variables from `env`, with `.env` values filling only what the environment leaves unset.
  * Collects every problem before failing so that one start-up names every bad variable.
  */
-export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConfig {
+export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: ConfigUses = SERVER_USES): AppConfig {
   const merged: Env = { ...readDotenv(dotenvPath), ...env };
   const problems: string[] = [];
   const reader = new EnvReader(merged, problems);
@@ -134,13 +151,14 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
     port: reader.integer('PORT', 3000, 0, 65535),
     host: reader.string('HOST', '0.0.0.0'),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    logFormat: reader.oneOf('LOG_FORMAT', LOG_FORMATS, process.stdout.isTTY ? 'pretty' : 'json'),
     corsOrigins: reader.list('CORS_ORIGINS'),
     trustProxy: reader.trustProxy('TRUST_PROXY'),
     bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     publicBodyLimitBytes: reader.integer('PUBLIC_BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     jsonMaxDepth: reader.integer('JSON_MAX_DEPTH', 32, 2, 1000),
     jwt: {
-      secret: reader.jwtSecret('JWT_SECRET'),
+      secret: uses.jwt ? reader.jwtSecret('JWT_SECRET') : '',
       accessExpireMinutes: reader.integer('JWT_ACCESS_EXPIRE_MINUTES', 15, 1, 24 * 60),
       refreshExpireDays: reader.integer('JWT_REFRESH_EXPIRE_DAYS', 30, 1, 365),
       refreshGraceSeconds: reader.integer('JWT_REFRESH_GRACE_SECONDS', 10, 0, 300),
@@ -156,6 +174,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
       acquireTimeoutMs: reader.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
     },
     redisUrl: reader.optionalString('REDIS_URL'),
+    metricsToken: reader.optionalSecret('METRICS_TOKEN', METRICS_TOKEN_MIN_LENGTH),
     redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'createstage:ratelimit:'),
     rateLimits: {
       loginFailuresPerAccountIp: reader.rateLimit('RATE_LIMIT_LOGIN_ACCOUNT_IP', '10/15m'),
@@ -206,9 +225,9 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env'): AppConf
 }
 
 /** For entry points (server, seeder): the configuration, or undefined once every problem is printed to stderr. */
-export function loadConfigOrReport(): AppConfig | undefined {
+export function loadConfigOrReport(uses: ConfigUses = SERVER_USES): AppConfig | undefined {
   try {
-    return loadConfig();
+    return loadConfig(process.env, '.env', uses);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -235,6 +254,16 @@ class EnvReader {
 
   optionalString(name: string): string | undefined {
     return this.raw(name);
+  }
+
+  /** A token that guards something when set: long enough not to be guessed. */
+  optionalSecret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problems.push(`${name} must be at least ${minLength} characters when set; ${SECRET_HOW_TO}`);
+      return undefined;
+    }
+    return value;
   }
 
   string(name: string, fallback: string): string {

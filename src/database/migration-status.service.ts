@@ -44,8 +44,8 @@ export class MigrationStatusService {
   }
 }
 
-/** Routes that answer whatever the schema: health tells the operator what is pending, and the docs are static. */
-const ANSWERED_WHILE_NOT_MIGRATED = ['/api/health', '/api/docs'];
+/** Routes that answer whatever the schema: health tells the operator what is pending; docs and metrics need no table. */
+const ANSWERED_WHILE_NOT_MIGRATED = ['/api/health', '/api/docs', '/api/metrics'];
 const RETRY_AFTER_SECONDS = 30;
 
 /**

@@ -1,5 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { type AppConfig, loadConfig } from '../config/app-config';
+import { type AppConfig, DATABASE_TOOL_USES, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
@@ -22,7 +22,7 @@ class EmbeddedDataSource extends DataSource {
 }
 
 /** A DataSource outside Nest (TypeORM CLI, scripts), on the configured server or the embedded default. */
-export async function openDataSource(config: AppConfig = loadConfig()): Promise<DataSource> {
+export async function openDataSource(config: AppConfig = loadConfig(process.env, '.env', DATABASE_TOOL_USES)): Promise<DataSource> {
   if (config.database.url) return new DataSource(dataSourceOptions(config));
   const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax);
   return new EmbeddedDataSource(dataSourceOptions(config, embedded.endpoint), embedded);

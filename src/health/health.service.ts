@@ -5,15 +5,33 @@ import { MigrationStatusService, notMigratedMessage } from '../database/migratio
 
 const PING_TIMEOUT_MS = 2000;
 
+type ComponentStatus = 'up' | 'down';
+
+/** What readiness checked, one entry a component. */
+export interface ReadinessComponents {
+  database: { status: ComponentStatus };
+  /** `down` while migrations of this build are not applied (named). */
+  migrations: { status: ComponentStatus; pending: string[] };
+  /** Present when REDIS_URL is set. */
+  redis?: { status: ComponentStatus };
+}
+
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'error';
-  database: 'up' | 'down';
+  database: ComponentStatus;
   /** Present while migrations of this build are not applied. */
   migrations?: { pending: string[] };
   /** Present when REDIS_URL is set. */
-  redis?: 'up' | 'down';
+  redis?: ComponentStatus;
   /** Why the status is `error`. */
   message?: string;
+  components: ReadinessComponents;
+}
+
+/** Liveness: the process answers; nothing outside it is asked. */
+export interface LivenessReport {
+  status: 'ok';
+  components: { process: { status: 'up'; uptime_seconds: number } };
 }
 
 @Injectable()
@@ -24,13 +42,23 @@ export class HealthService {
     private readonly limits: RateLimitService,
   ) {}
 
+  live(): LivenessReport {
+    return { status: 'ok', components: { process: { status: 'up', uptime_seconds: Math.round(process.uptime()) } } };
+  }
+
+  /** Readiness: the database answers, its schema is this build's, Redis (when configured) answers. */
   async report(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([this.databaseAnswers(), this.limits.sharedStoreStatus()]);
     const withRedis = redis ? { redis } : {};
-    if (!database) return { status: 'error', database: 'down', ...withRedis, message: 'The database does not answer' };
+    const redisComponent = redis ? { redis: { status: redis } } : {};
+    if (!database) {
+      const components = { database: { status: 'down' as const }, migrations: { status: 'down' as const, pending: [] }, ...redisComponent };
+      return { status: 'error', database: 'down', ...withRedis, message: 'The database does not answer', components };
+    }
     const pending = await this.migrations.pending().catch(() => []);
-    if (pending.length > 0) return { status: 'error', database: 'up', migrations: { pending }, ...withRedis, message: notMigratedMessage(pending) };
-    return { status: redis === 'down' ? 'degraded' : 'ok', database: 'up', ...withRedis };
+    const components = { database: { status: 'up' as const }, migrations: { status: pending.length > 0 ? ('down' as const) : ('up' as const), pending }, ...redisComponent };
+    if (pending.length > 0) return { status: 'error', database: 'up', migrations: { pending }, ...withRedis, message: notMigratedMessage(pending), components };
+    return { status: redis === 'down' ? 'degraded' : 'ok', database: 'up', ...withRedis, components };
   }
 
   /** True when the database answers a trivial query within PING_TIMEOUT_MS. */

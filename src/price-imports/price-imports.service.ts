@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { User } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
+import { MetricsService } from '../metrics/metrics.service';
 import type { SqlClient } from '../database/sql-client';
 import { emptyReport, reportAsJson, type SeedReport } from '../seed/seed-report';
 import { SeedRunError } from '../seed/seed-run.error';
@@ -30,11 +31,24 @@ export class PriceImportsService {
   constructor(
     private readonly seed: SeedService,
     private readonly rateLimits: RateLimitService,
+    private readonly metrics: MetricsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async import(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
+    const outcome = { kind: dryRun ? 'preview' : 'load', status: '201' };
+    try {
+      return await this.importFiles(user, request, dryRun);
+    } catch (error) {
+      outcome.status = String((error as { getStatus?: () => number }).getStatus?.() ?? 500);
+      throw error;
+    } finally {
+      this.metrics.priceImports.inc(outcome);
+    }
+  }
+
+  private async importFiles(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
     if (!dryRun) refuseGuestWrite(user, 'load prices (a preview with ?dry_run=true is allowed)');
     const { priceImportsPerShop } = this.config.rateLimits;
     // DECISION: every attempt counts, a refused upload too: each one costs the server its upload, so a flood of

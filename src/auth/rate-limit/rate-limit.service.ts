@@ -1,6 +1,7 @@
 import { FactoryProvider, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { MetricsService } from '../../metrics/metrics.service';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { RateLimitedException } from './rate-limited.exception';
 import { RATE_LIMITER, type RateLimiter } from './rate-limiter';
@@ -23,13 +24,17 @@ export class RateLimitService implements OnModuleDestroy {
   constructor(
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Records one event of `name` for `subject` (an IP, an email), or throws a 429 once the limit is reached. */
   async consume(name: RateLimitName, subject: string, message?: string): Promise<UndoHit> {
     const key = `${name}:${subject}`;
     const decision = await this.limiter.hit(key, this.config.rateLimits[name]);
-    if (!decision.allowed) throw new RateLimitedException(decision.retryAfterSeconds, message);
+    if (!decision.allowed) {
+      this.metrics.rateLimitRejections.inc({ limit: name });
+      throw new RateLimitedException(decision.retryAfterSeconds, message);
+    }
     return () => this.limiter.undo(key, decision.id);
   }
 

@@ -52,7 +52,7 @@ export class User {
   @Column({ type: 'varchar', length: 16, default: 'basic' })
   tier: ShopTier;
 
-  /** The last quote sequence number handed out to this shop (see QuoteNumberAllocator). */
+  /** The last quote sequence number handed out to this shop (QuotesService advances it as it numbers a quote). */
   @Column({ type: 'integer', default: 0 })
   quoteSeq: number;
 

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { type Logger, type LoggerOptions, pino } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFormat, LogLevel } from '../config/app-config';
+
+const PINO_LEVELS: Record<LogLevel, string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+
+/** Whatever a log line holds under these names is written as [redacted]: credentials never reach a log. */
+export const REDACTED_PATHS = [
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'password',
+  '*.password',
+  '*.current_password',
+  '*.new_password',
+  'token',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+];
+
+/**
+ * The process's one pino logger, which Fastify and Nest both write through: JSON lines for a collector, or readable
+ * lines for a person at a terminal.
+ */
+export function createLogger(settings: { logLevel: LogLevel; logFormat: LogFormat }): Logger {
+  const options: LoggerOptions = {
+    level: PINO_LEVELS[settings.logLevel],
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    base: { pid: process.pid },
+  };
+  if (settings.logFormat === 'json') return pino(options);
+  return pino(options, pretty({ colorize: !process.env.NO_COLOR, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+}
+
+// A request id from the client is kept when it is a plain token of sane length; anything else is replaced.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Fastify's request id: the client's X-Request-Id when sane, else a new UUID. */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * One access line per request, when it is answered: request id (the logger's binding), method, route pattern,
+ * status, duration and the user the guard loaded; the incoming half is not logged.
+ */
+export class AccessLog extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'request_id' });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      url: request.routeOptions.url ? undefined : request.url.split('?')[0],
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+      user_id: (request as { user?: { id?: number } }).user?.id ?? null,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else reply.log.info(line, 'request completed');
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { poolStatistics } from '../database/pool-statistics';
+
+/**
+ * The server's Prometheus metrics (prom-client), in a registry of this instance: request durations by route and
+ * status, the connection pool, failed logins, rate-limit refusals, price imports, and the process's own.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request to response, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly failedLogins = new Counter({ name: 'auth_failed_logins_total', help: 'Logins refused for a wrong email or password', registers: [this.registry] });
+
+  readonly rateLimitRejections = new Counter({
+    name: 'rate_limit_rejections_total',
+    help: 'Requests refused with 429, by limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly priceImports = new Counter({
+    name: 'price_imports_total',
+    help: 'Price imports through the API, by kind (load or preview) and outcome (the answer status)',
+    labelNames: ['kind', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by state: in use, idle, and requests waiting for one',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const pool = poolStatistics(dataSource);
+        this.set({ state: 'in_use' }, pool.inUse);
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'waiting' }, pool.waiting);
+      },
+    });
+  }
+
+  /**
+   * The metrics in Prometheus text format, for the holder of METRICS_TOKEN; a server without one has no metrics
+   * route (404), so nothing about it shows unless an operator turned it on.
+   */
+  async exposition(authorization: string | undefined): Promise<{ contentType: string; body: string }> {
+    const token = this.config.metricsToken;
+    if (token === undefined) throw new NotFoundException();
+    const presented = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+    const expected = Buffer.from(token);
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw new UnauthorizedException('The metrics need Authorization: Bearer <METRICS_TOKEN>');
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
