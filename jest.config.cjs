@@ -1,8 +1,9 @@
 // Jest runs in ESM mode because the NestJS 12 packages are ESM-only.
-module.exports = {
+// Three tiers, by file name: *.unit.spec.ts (no database, no app, no build: `npm run test:unit`, seconds),
+// *.db.spec.ts (a real database, no HTTP app) and *.e2e.spec.ts (the app over HTTP, spawned processes).
+const shared = {
   testEnvironment: 'node',
   rootDir: '.',
-  testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
@@ -15,5 +16,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};
+
+module.exports = {
   testTimeout: 60000,
+  projects: ['unit', 'db', 'e2e'].map((tier) => ({ ...shared, displayName: tier, testMatch: [`<rootDir>/test/**/*.${tier}.spec.ts`] })),
 };

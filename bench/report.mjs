@@ -86,9 +86,23 @@ export function renderReport(results) {
     `| embedded default, fresh folder (creates the database and migrates) | ${ms(median(coldStart.embeddedFresh))} | ${coldStart.embeddedFresh.map(ms).join(', ')} |`,
     `| embedded default, existing folder | ${ms(median(coldStart.embeddedExisting))} | ${coldStart.embeddedExisting.map(ms).join(', ')} |`,
     '',
+    ...idleMemorySection(results.idleMemory),
     GENERATED_END,
   ];
   return `${lines.join('\n')}\n${keptAnalysis()}`;
+}
+
+function idleMemorySection(idle) {
+  if (!idle) return [];
+  return [
+    '## 6. Idle memory: RSS of the server after start, one registration and one login',
+    '',
+    '| database | RSS |',
+    '|---|---|',
+    `| PostgreSQL server | ${number(idle.postgresMb)} MB |`,
+    `| embedded default | ${number(idle.embeddedMb)} MB |`,
+    '',
+  ];
 }
 
 function writeRow(label, run) {

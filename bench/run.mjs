@@ -275,6 +275,21 @@ async function importThroughApi(databaseUrl) {
   }
 }
 
+/** RSS of the server after it started and served one registration and one login, on PostgreSQL and embedded. */
+async function idleMemory(databaseUrl) {
+  const measure = async (env, cwd) => {
+    const server = await startServer(env, cwd);
+    try {
+      const [shop] = await registerShops(server, 1, `idle-${Object.keys(env).length}`);
+      await postJson(`${server.url}/api/auth/login`, { email: shop.email, password: PASSWORD });
+      return memoryOf(server.child.pid).rssMb;
+    } finally {
+      await server.stop();
+    }
+  };
+  return { postgresMb: await measure({ DATABASE_URL: databaseUrl }, scratch), embeddedMb: await measure({}, mkdtempSync(join(scratch, 'idle-embedded-'))) };
+}
+
 /** Spawn to first 200 from /api/health, `COLD_STARTS` times each; the embedded runs start on a fresh folder. */
 async function coldStarts(databaseUrl) {
   const startOnce = async (env, cwd) => {
@@ -335,6 +350,8 @@ async function main() {
 
   log('cold starts');
   results.coldStart = await coldStarts(appDatabase);
+  log('idle memory');
+  results.idleMemory = await idleMemory(appDatabase);
   results.totalSeconds = (performance.now() - started) / 1000;
 
   const report = renderReport(results);

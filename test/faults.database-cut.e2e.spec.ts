@@ -104,7 +104,7 @@ describe('the database goes away under load', () => {
     const rows = Array.from({ length: 30_000 }, (_, index) => `sq_tube_${1 + (index % 100)}x11ga,${(1 + index / 10_000).toFixed(4)},Supplier ${Math.floor(index / 100)},2025-03-01`);
     const csv = `material_type,price_per_foot,supplier,date\n${rows.join('\n')}\n`;
 
-    const cut = proxy.cutAfterSending(1024 * 1024);
+    const cut = proxy.afterSending(1024 * 1024).then(() => proxy.cut());
     const answer = http().post('/api/material-prices/imports').set(bearer(shop.access_token)).attach('file', Buffer.from(csv), 'big.csv').timeout(REQUEST_BOUND_MS);
     // The cut comes first: an import that answers before it would not be one cut in the middle.
     expect(await Promise.race([cut.then(() => 'cut'), answer.then((response) => `answered ${response.status}: ${JSON.stringify(response.body)}`)])).toBe('cut');

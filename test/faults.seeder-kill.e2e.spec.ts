@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { childEnv, finished, type Finished, runBuilt } from './support/processes';
+import { startTcpProxy } from './support/tcp-proxy';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const LARGE_RUN = { records: 40_000, keys: 4_000, files: 8 };
 const BASELINE = { records: 400, keys: 40, files: 1 };
-// DECISION: the seeder prints nothing while it runs when its output is not a terminal, so the kill is timed: at
-// this share of a clean run of the same files, measured just before, the run is well into its transaction.
-const KILL_AT_SHARE_OF_CLEAN_RUN = 0.6;
+// The seeder reaches its database through a TCP proxy that counts the bytes it sends: it is killed once this much
+// has gone, well into its transaction (history batches of 5,000 rows are about a megabyte each), long before the
+// commit of the 40,000 records.
+const KILL_AFTER_SENDING_BYTES = 2 * 1024 * 1024;
 const SUMMARY = /Loaded \d+ material prices, \d+ already current/;
 const PRICE_TABLES = ['material_prices', 'material_price_history', 'historical_actuals'];
 
@@ -40,15 +42,19 @@ describe('the seeder killed with SIGKILL in the middle of a large run', () => {
     for (const db of [killed, clean]) expectSuccess(await seed(db, baseline));
     const before = await priceRows(killed);
 
-    const cleanStarted = performance.now();
     const cleanRun = expectSuccess(await seed(clean, large));
-    const cleanRunMs = performance.now() - cleanStarted;
 
-    const child = spawn(process.execPath, [resolve('dist/seed.js'), '--dir', large], { env: childEnv({ DATABASE_URL: killed.url, JWT_SECRET: TEST_JWT_SECRET }) });
-    const exit = finished(child);
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, cleanRunMs * KILL_AT_SHARE_OF_CLEAN_RUN));
-    child.kill('SIGKILL');
-    expect((await exit).signal).toBe('SIGKILL');
+    const proxy = await startTcpProxy(killed.url);
+    try {
+      const child = spawn(process.execPath, [resolve('dist/seed.js'), '--dir', large], { env: childEnv({ DATABASE_URL: proxy.url }) });
+      const exit = finished(child);
+      const midway = proxy.afterSending(KILL_AFTER_SENDING_BYTES).then(() => child.kill('SIGKILL'));
+      // The kill comes first: a run that ended before it would prove nothing.
+      expect(await Promise.race([midway.then(() => 'killed'), exit.then((result) => `exited first with ${result.code}`)])).toBe('killed');
+      expect((await exit).signal).toBe('SIGKILL');
+    } finally {
+      await proxy.close();
+    }
 
     expect(await priceRows(killed)).toEqual(before);
 

@@ -24,10 +24,10 @@ export interface TcpProxy {
   stall(): void;
   resume(): void;
   /**
-   * Cuts (as `cut` does) the moment `bytes` more have gone from the app to the database: a cut in the middle of a
-   * long write, wherever the write is, without racing a clock. Resolves once cut.
+   * Resolves the moment `bytes` more have gone from the clients to the database: a point in the middle of a long
+   * write, wherever the write is, found without racing a clock.
    */
-  cutAfterSending(bytes: number): Promise<void>;
+  afterSending(bytes: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   let accepted = 0;
   let stalled = false;
   let sentUpstream = 0;
-  let pendingCut: { at: number; cut: () => void } | null = null;
+  let pendingMark: { at: number; reached: () => void } | null = null;
   const join = ([client, upstream]: [Socket, Socket]) => {
     client.pipe(upstream);
     upstream.pipe(client);
@@ -68,7 +68,10 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     }
     client.on('data', (chunk: Buffer) => {
       sentUpstream += chunk.length;
-      if (pendingCut && sentUpstream >= pendingCut.at) pendingCut.cut();
+      if (pendingMark && sentUpstream >= pendingMark.at) {
+        pendingMark.reached();
+        pendingMark = null;
+      }
     });
     if (stalled) part(pair);
     else join(pair);
@@ -105,15 +108,9 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       stalled = false;
       pairs.forEach(join);
     },
-    cutAfterSending(bytes) {
+    afterSending(bytes) {
       return new Promise((resolve) => {
-        pendingCut = {
-          at: sentUpstream + bytes,
-          cut: () => {
-            pendingCut = null;
-            void stopListening().then(resolve);
-          },
-        };
+        pendingMark = { at: sentUpstream + bytes, reached: resolve };
       });
     },
     async restore() {

@@ -13,10 +13,13 @@ const SWEEP_INTERVAL_MS = 60_000;
 export class MemoryRateLimiter implements RateLimiter {
   private readonly logs = new Map<string, Log>();
   private nextId = 0;
-  private readonly sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_INTERVAL_MS).unref();
+  private readonly sweeper = setInterval(() => this.sweep(this.clock()), SWEEP_INTERVAL_MS).unref();
+
+  /** `clock`: milliseconds since the epoch; tests move their own. */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   async hit(key: string, limit: RateLimit): Promise<RateLimitDecision> {
-    const now = Date.now();
+    const now = this.clock();
     const windowMs = limit.windowSeconds * 1000;
     let log = this.logs.get(key);
     if (!log) {

@@ -1,94 +1,36 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
 import request from 'supertest';
-import { MemoryRateLimiter } from '../src/auth/rate-limit/memory-rate-limiter';
-import type { RateLimiter } from '../src/auth/rate-limit/rate-limiter';
 import { RedisRateLimiter } from '../src/auth/rate-limit/redis-rate-limiter';
 import { DEFAULT_PASSWORD, registerShop, uniqueEmail } from './support/auth';
+import { pollUntil } from './support/poll';
+import { type LimiterClock, limiterContract } from './support/rate-limiter-contract';
 import { describeWithRedis, REDIS_URL } from './support/redis';
 import { closeTestApp, openTestApp, startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
-
 /** A client address of its own for each test, sent through X-Forwarded-For to an app that trusts one proxy. */
 const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-/** What every rate limiter must do, whatever keeps its counts. */
-const limiterContract = (makeLimiter: () => RateLimiter) => () => {
-  let limiter: RateLimiter;
+describeWithRedis(
+  'the rate limiter in Redis',
+  limiterContract(redisClock, () => new RedisRateLimiter(REDIS_URL, `test:${process.pid}:${randomBytes(4).toString('hex')}:`)),
+);
 
-  beforeEach(() => {
-    limiter = makeLimiter();
-  });
-
-  afterEach(async () => {
-    await limiter.close();
-  });
-
-  it('allows `count` events per window, then refuses with the seconds until a slot frees', async () => {
-    const limit = { count: 3, windowSeconds: 60 };
-    for (let event = 0; event < 3; event++) expect((await limiter.hit('a', limit)).allowed).toBe(true);
-    const refused = await limiter.hit('a', limit);
-    expect(refused).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
-    if (refused.allowed) throw new Error('unreachable');
-    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
-    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
-    // Refused events are not recorded, and other keys have counts of their own.
-    expect((await limiter.hit('a', limit)).allowed).toBe(false);
-    expect((await limiter.hit('b', limit)).allowed).toBe(true);
-  });
-
-  it('takes an event back with undo', async () => {
-    const limit = { count: 2, windowSeconds: 60 };
-    const first = await limiter.hit('k', limit);
-    await limiter.hit('k', limit);
-    expect((await limiter.hit('k', limit)).allowed).toBe(false);
-    if (!first.allowed) throw new Error('the first event was refused');
-    await limiter.undo('k', first.id);
-    expect((await limiter.hit('k', limit)).allowed).toBe(true);
-    expect((await limiter.hit('k', limit)).allowed).toBe(false);
-  });
-
-  it('never lets concurrent events overshoot the limit', async () => {
-    const limit = { count: 5, windowSeconds: 60 };
-    const decisions = await Promise.all(Array.from({ length: 20 }, () => limiter.hit('burst', limit)));
-    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(5);
-  });
-
-  it('slides: events leave the window one by one', async () => {
-    const limit = { count: 2, windowSeconds: 1 };
-    expect((await limiter.hit('s', limit)).allowed).toBe(true);
-    await sleep(400);
-    expect((await limiter.hit('s', limit)).allowed).toBe(true);
-    expect((await limiter.hit('s', limit)).allowed).toBe(false);
-    await sleep(700); // the first event has left the window, the second has not
-    expect((await limiter.hit('s', limit)).allowed).toBe(true);
-    expect((await limiter.hit('s', limit)).allowed).toBe(false);
-  });
-};
-
-describe('the rate limiter in memory', limiterContract(() => new MemoryRateLimiter()));
-describeWithRedis('the rate limiter in Redis', limiterContract(() => new RedisRateLimiter(REDIS_URL, `test:${process.pid}:${randomBytes(4).toString('hex')}:`)));
-
-describe('MemoryRateLimiter', () => {
-  it('sweeps keys whose events have all left the window', async () => {
-    const limiter = new MemoryRateLimiter();
-    const realNow = Date.now.bind(Date);
-    try {
-      await limiter.hit('old', { count: 1, windowSeconds: 60 });
-      await limiter.hit('recent', { count: 1, windowSeconds: 3600 });
-      const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 120_000);
-      (limiter as unknown as { sweep(now: number): void }).sweep(Date.now());
-      clock.mockRestore();
-      const logs = (limiter as unknown as { logs: Map<string, unknown> }).logs;
-      expect([...logs.keys()]).toEqual(['recent']);
-    } finally {
-      await limiter.close();
-    }
-  });
-});
+/** Redis counts by its own clock (TIME): the test reads it and polls until it has come. */
+function redisClock(): LimiterClock {
+  const client = new Redis(REDIS_URL, { lazyConnect: true });
+  const now = async () => {
+    const [seconds, microseconds] = await client.time();
+    return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+  };
+  return {
+    now,
+    reach: async (at) => pollUntil(async () => (await now()) >= at, 300, 10),
+    close: async () => void client.disconnect(),
+  };
+}
 
 describe('rate limits over HTTP, per client IP behind one trusted proxy', () => {
   let db: TestDatabase;

@@ -38,7 +38,7 @@ describe('material keys typed by hand', () => {
     expect(checkMaterialKey('plate_0.0078125')).toEqual({ kind: 'known', key: keyOf('Plate 1/128"') });
   });
 
-  // The expected keys of the derivation table in seed-material-key.spec.ts: a key the seeder writes is already normal.
+  // The expected keys of the derivation table in seed-material-key.unit.spec.ts: a key the seeder writes is already normal.
   it.each([
     'sq_tube_1.5x11ga',
     'sq_tube_2x11ga',
