@@ -47,7 +47,10 @@ export async function startServer(env, cwd) {
   const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
   const gaveUp = performance.now() + 60_000;
   while (performance.now() < gaveUp) {
-    const status = await fetch(`${url}/api/health`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}/api/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) {
       const startupMs = performance.now() - started;
       return { url, child, startupMs, stop: () => stopChild(child, exited) };
@@ -116,7 +119,11 @@ export async function withClient(url, work) {
 }
 
 export async function postJson(url, body, headers = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
   return JSON.parse(text);

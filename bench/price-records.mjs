@@ -6,7 +6,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SUPPLIERS = ['Supplier A', 'Supplier B', 'Supplier C', 'Supplier D'];
-const SHAPES = [(size) => `sq_tube_${size}x11ga`, (size) => `flat_bar_${size}x0.25`, (size) => `round_bar_${size}`, (size) => `angle_${size}x${size}x0.125`, (size) => `plate_${size}`];
+const SHAPES = [
+  (size) => `sq_tube_${size}x11ga`,
+  (size) => `flat_bar_${size}x0.25`,
+  (size) => `round_bar_${size}`,
+  (size) => `angle_${size}x${size}x0.125`,
+  (size) => `plate_${size}`,
+];
 const FIRST_DATE = Date.UTC(2023, 0, 1);
 const DAY_MS = 86_400_000;
 

@@ -18,7 +18,10 @@ const number = (value, digits = 0) => value.toLocaleString('en-US', { minimumFra
 const ms = (value) => `${number(value, value < 10 ? 1 : 0)} ms`;
 const ratio = (value) => `${number(value, 2)}×`;
 const verdict = (met) => (met ? 'met' : '**missed**');
-const codes = (statusCodes) => Object.entries(statusCodes).map(([code, count]) => `${code}: ${number(count)}`).join(', ');
+const codes = (statusCodes) =>
+  Object.entries(statusCodes)
+    .map(([code, count]) => `${code}: ${number(count)}`)
+    .join(', ');
 
 export function renderReport(results) {
   const { machine, pgbench, hello, me, quotes, quotesOneShop, logins, seeder, imports, coldStart } = results;
@@ -59,12 +62,12 @@ export function renderReport(results) {
     '',
     '## 2. Write path: POST /api/quotes',
     '',
-    '| | req/s | p50 | p99 | responses | 201s found in the database | numbers unique | numbers beyond the shop\'s count |',
+    "| | req/s | p50 | p99 | responses | 201s found in the database | numbers unique | numbers beyond the shop's count |",
     '|---|---|---|---|---|---|---|---|',
     writeRow(`50 shops in rotation, ${results.loadSeconds} s`, quotes),
     writeRow(`one shop (its quote numbers serialise), ${results.loadSeconds / 2} s`, quotesOneShop),
     '',
-    'Every 201 must name a stored quote, and each shop\'s quote numbers must be distinct and run 1..count without gaps.',
+    "Every 201 must name a stored quote, and each shop's quote numbers must be distinct and run 1..count without gaps.",
     '',
     '## 3. Logins under flood',
     '',

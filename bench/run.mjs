@@ -142,8 +142,17 @@ async function loginFlood(server, databaseUrl, shop) {
     }),
     load({ url: `${server.url}/api/health`, connections: 1 }),
   ]);
-  const [{ password_hash: hash }] = await withClient(databaseUrl, async (client) => (await client.query('SELECT password_hash FROM users WHERE id = $1', [shop.userId])).rows);
-  const { stdout } = await run(process.execPath, [resolve(PROJECT_ROOT, 'bench/argon2-verify.mjs'), hash, PASSWORD, String(LOAD_SECONDS), String(CONNECTIONS)]);
+  const [{ password_hash: hash }] = await withClient(
+    databaseUrl,
+    async (client) => (await client.query('SELECT password_hash FROM users WHERE id = $1', [shop.userId])).rows,
+  );
+  const { stdout } = await run(process.execPath, [
+    resolve(PROJECT_ROOT, 'bench/argon2-verify.mjs'),
+    hash,
+    PASSWORD,
+    String(LOAD_SECONDS),
+    String(CONNECTIONS),
+  ]);
   const raw = JSON.parse(stdout);
   return {
     login: summarize(login),
@@ -175,7 +184,10 @@ async function copyReference(databaseUrl, records) {
   const currentCsv = join(scratch, 'current.csv');
   writeFileSync(historyCsv, records.map((record) => csvLine(record, supplierIds.get(record.supplier), 'copy')).join(''));
   // A current price holds one unit's price and names that unit.
-  writeFileSync(currentCsv, [...latest.values()].map((record) => csvLine(record, supplierIds.get(record.supplier), 'copy', 'foot')).join(''));
+  writeFileSync(
+    currentCsv,
+    [...latest.values()].map((record) => csvLine(record, supplierIds.get(record.supplier), 'copy', 'foot')).join(''),
+  );
   const script = join(scratch, 'copy.sql');
   writeFileSync(
     script,
@@ -201,13 +213,23 @@ async function seeder(databaseUrl) {
   writePriceFiles(dir, records, SEED_FILES);
   const copy = await copyReference(databaseUrl, records);
   const started = performance.now();
-  const { stdout, stderr } = await run(process.execPath, ['--require', resolve(PROJECT_ROOT, 'bench/report-max-rss.cjs'), SEED_ENTRY, '--dir', dir], {
-    cwd: scratch,
-    env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }),
-  });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--require', resolve(PROJECT_ROOT, 'bench/report-max-rss.cjs'), SEED_ENTRY, '--dir', dir],
+    {
+      cwd: scratch,
+      env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }),
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
-  const [counts] = await withClient(databaseUrl, async (client) =>
-    (await client.query('SELECT (SELECT count(*) FROM material_prices)::int AS current, (SELECT count(*) FROM material_price_history)::int AS history')).rows,
+  const [counts] = await withClient(
+    databaseUrl,
+    async (client) =>
+      (
+        await client.query(
+          'SELECT (SELECT count(*) FROM material_prices)::int AS current, (SELECT count(*) FROM material_price_history)::int AS history',
+        )
+      ).rows,
   );
   return {
     seconds,
@@ -241,7 +263,10 @@ async function importThroughApi(databaseUrl) {
   const copy = await copyReference(databaseUrl, records);
 
   const cliStarted = performance.now();
-  await run(process.execPath, [SEED_ENTRY, '--dir', dir], { cwd: scratch, env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }) });
+  await run(process.execPath, [SEED_ENTRY, '--dir', dir], {
+    cwd: scratch,
+    env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }),
+  });
   const cliSeconds = (performance.now() - cliStarted) / 1000;
   await withClient(databaseUrl, (client) => client.query('TRUNCATE material_price_history, material_prices, suppliers'));
 
@@ -252,7 +277,11 @@ async function importThroughApi(databaseUrl) {
     const form = new FormData();
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'prices.csv');
     const started = performance.now();
-    const response = await fetch(`${server.url}/api/material-prices/imports`, { method: 'POST', headers: { authorization: `Bearer ${shop.accessToken}` }, body: form });
+    const response = await fetch(`${server.url}/api/material-prices/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shop.accessToken}` },
+      body: form,
+    });
     const seconds = (performance.now() - started) / 1000;
     const body = await response.json();
     if (response.status !== 201) throw new Error(`the import answered ${response.status}: ${JSON.stringify(body.message)}`);
@@ -287,7 +316,10 @@ async function idleMemory(databaseUrl) {
       await server.stop();
     }
   };
-  return { postgresMb: await measure({ DATABASE_URL: databaseUrl }, scratch), embeddedMb: await measure({}, mkdtempSync(join(scratch, 'idle-embedded-'))) };
+  return {
+    postgresMb: await measure({ DATABASE_URL: databaseUrl }, scratch),
+    embeddedMb: await measure({}, mkdtempSync(join(scratch, 'idle-embedded-'))),
+  };
 }
 
 /** Spawn to first 200 from /api/health, `COLD_STARTS` times each; the embedded runs start on a fresh folder. */
@@ -322,7 +354,14 @@ async function main() {
 
   const appDatabase = await createDatabase('app');
   const server = await startServer(
-    { DATABASE_URL: appDatabase, MIGRATE_ON_START: 'true', RATE_LIMIT_LOGIN_ACCOUNT: UNLIMITED, RATE_LIMIT_LOGIN_ACCOUNT_IP: UNLIMITED, RATE_LIMIT_LOGIN_IP: UNLIMITED, RATE_LIMIT_REGISTER_IP: UNLIMITED },
+    {
+      DATABASE_URL: appDatabase,
+      MIGRATE_ON_START: 'true',
+      RATE_LIMIT_LOGIN_ACCOUNT: UNLIMITED,
+      RATE_LIMIT_LOGIN_ACCOUNT_IP: UNLIMITED,
+      RATE_LIMIT_LOGIN_IP: UNLIMITED,
+      RATE_LIMIT_REGISTER_IP: UNLIMITED,
+    },
     scratch,
   );
   try {

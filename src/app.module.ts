@@ -24,7 +24,18 @@ export class AppModule {
       // Nest's own logs go through the logger Fastify was given. forRoutes: [] binds no per-request middleware: the
       // access line already carries the request id (Fastify's request logger), and a Nest middleware on every route
       // runs through middie, measured at a few per cent of GET /api/auth/me.
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }), ConfigModule.forRoot(config), DatabaseModule, MetricsModule, HealthModule, AuthModule, AccountsModule, QuotesModule, MaterialPricesModule, PriceImportsModule],
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        MetricsModule,
+        HealthModule,
+        AuthModule,
+        AccountsModule,
+        QuotesModule,
+        MaterialPricesModule,
+        PriceImportsModule,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
         { provide: APP_FILTER, useClass: RateLimitedFilter },

@@ -21,7 +21,9 @@ async function bootstrap(): Promise<void> {
     await app.close();
     throw error;
   }
-  new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} (database: ${config.database.url ? 'PostgreSQL server' : `embedded, ${config.database.embeddedDir}`})`);
+  new Logger('Bootstrap').log(
+    `Listening on ${await app.getUrl()} (database: ${config.database.url ? 'PostgreSQL server' : `embedded, ${config.database.embeddedDir}`})`,
+  );
 }
 
 function assertPortFree(port: number, host: string): Promise<void> {

@@ -18,7 +18,8 @@ describe('accounts a shop can run on', () => {
   let app: NestFastifyApplication;
   let smtp: TestSmtpServer;
   const http = () => request(app.getHttpServer());
-  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> => smtp.waitFor((mail) => mail.to === to && subject.test(mail.subject));
+  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> =>
+    smtp.waitFor((mail) => mail.to === to && subject.test(mail.subject));
 
   beforeAll(async () => {
     smtp = await startTestSmtp();
@@ -80,7 +81,9 @@ describe('accounts a shop can run on', () => {
       const shop = await registerShop(app);
       const guest = await createGuest(app);
       const answers = await Promise.all(
-        [shop.email, `nobody-${process.pid}@example.com`, guest.user.email as string].map((email) => http().post('/api/auth/password/forgot').send({ email })),
+        [shop.email, `nobody-${process.pid}@example.com`, guest.user.email as string].map((email) =>
+          http().post('/api/auth/password/forgot').send({ email }),
+        ),
       );
       expect(answers.map((answer) => [answer.status, answer.text])).toEqual(Array(3).fill([202, '']));
       await mailTo(shop.email, /reset your password/);
@@ -107,7 +110,8 @@ describe('accounts a shop can run on', () => {
     it('counts a wrong current password like a failed login, and keeps the caller while ending the others', async () => {
       const shop = await registerShop(app);
       const other = (await login(shop, shop.password).expect(200)).body as TokenResponse;
-      const change = (current: string) => http().put('/api/auth/password').set(bearer(shop.access_token)).send({ current_password: current, new_password: NEW_PASSWORD });
+      const change = (current: string) =>
+        http().put('/api/auth/password').set(bearer(shop.access_token)).send({ current_password: current, new_password: NEW_PASSWORD });
       await change('wrong one').expect(401);
       await change('wrong two').expect(401);
       await change(shop.password).expect(204);
@@ -131,7 +135,15 @@ describe('accounts a shop can run on', () => {
       const byAgent = Object.fromEntries(listed.body.map((session: { user_agent: string }) => [session.user_agent, session]));
       expect(byAgent['laptop browser']).toMatchObject({ current: true, ip: expect.any(String), id: expect.any(String) });
       expect(byAgent['phone app'].current).toBe(false);
-      expect(Object.keys(byAgent['phone app']).sort()).toEqual(['created_at', 'current', 'expires_at', 'id', 'ip', 'last_used_at', 'user_agent']);
+      expect(Object.keys(byAgent['phone app']).sort()).toEqual([
+        'created_at',
+        'current',
+        'expires_at',
+        'id',
+        'ip',
+        'last_used_at',
+        'user_agent',
+      ]);
 
       await http().delete(`/api/auth/sessions/${byAgent['phone app'].id}`).set(bearer(laptop.access_token)).expect(204);
       await http().get('/api/auth/me').set(bearer(phone.access_token)).expect(401);
@@ -157,8 +169,15 @@ describe('accounts a shop can run on', () => {
       const notice = await mailTo(shop.email, /your email address is changing/);
       expect(notice.text).toContain(newEmail);
       expect(notice.text).not.toMatch(/token=/);
-      await http().get('/api/auth/me').set(bearer(shop.access_token)).expect(200).expect((response) => expect(response.body.email).toBe(shop.email));
-      const confirmed = await http().post('/api/auth/email/confirm').send({ token: linkToken(confirmation) }).expect(200);
+      await http()
+        .get('/api/auth/me')
+        .set(bearer(shop.access_token))
+        .expect(200)
+        .expect((response) => expect(response.body.email).toBe(shop.email));
+      const confirmed = await http()
+        .post('/api/auth/email/confirm')
+        .send({ token: linkToken(confirmation) })
+        .expect(200);
       expect(confirmed.body).toMatchObject({ email: newEmail, is_verified: true });
       await login({ email: newEmail }, shop.password).expect(200);
     });
@@ -166,7 +185,11 @@ describe('accounts a shop can run on', () => {
     it('answers 409 when the new address was taken meanwhile, and 401 for a wrong password', async () => {
       const shop = await registerShop(app);
       const wanted = `wanted-${process.pid}-${shop.user_id}@example.com`;
-      await http().put('/api/auth/email').set(bearer(shop.access_token)).send({ new_email: wanted, password: 'not the password' }).expect(401);
+      await http()
+        .put('/api/auth/email')
+        .set(bearer(shop.access_token))
+        .send({ new_email: wanted, password: 'not the password' })
+        .expect(401);
       await http().put('/api/auth/email').set(bearer(shop.access_token)).send({ new_email: wanted, password: shop.password }).expect(202);
       const token = linkToken(await mailTo(wanted, /confirm your new email address/));
       await registerShop(app, wanted);
@@ -177,10 +200,17 @@ describe('accounts a shop can run on', () => {
   it('voids every link mailed before a password reset: an intruder cannot finish an email change after it', async () => {
     const shop = await registerShop(app);
     const intruderAddress = `intruder-${process.pid}-${shop.user_id}@example.com`;
-    await http().put('/api/auth/email').set(bearer(shop.access_token)).send({ new_email: intruderAddress, password: shop.password }).expect(202);
+    await http()
+      .put('/api/auth/email')
+      .set(bearer(shop.access_token))
+      .send({ new_email: intruderAddress, password: shop.password })
+      .expect(202);
     const intrudersLink = linkToken(await mailTo(intruderAddress, /confirm your new email address/));
     await http().post('/api/auth/password/forgot').send({ email: shop.email }).expect(202);
-    await http().post('/api/auth/password/reset').send({ token: linkToken(await mailTo(shop.email, /reset your password/)), password: NEW_PASSWORD }).expect(204);
+    await http()
+      .post('/api/auth/password/reset')
+      .send({ token: linkToken(await mailTo(shop.email, /reset your password/)), password: NEW_PASSWORD })
+      .expect(204);
     await http().post('/api/auth/email/confirm').send({ token: intrudersLink }).expect(400);
     await login(shop, NEW_PASSWORD).expect(200);
   });
@@ -198,7 +228,9 @@ describe('accounts a shop can run on', () => {
            INSERT INTO material_prices (shop_id, material_type, supplier, supplier_id, unit, price_per_foot) SELECT $1, 'sq_tube_2x11ga', 'Osorio', id, 'foot', 3 FROM s`,
           [owner.user_id],
         );
-        await db.query(`INSERT INTO price_mappings (shop_id, kind, match_text, match_key) VALUES ($1, 'ignore', 'Scrap', 'scrap')`, [owner.user_id]);
+        await db.query(`INSERT INTO price_mappings (shop_id, kind, match_text, match_key) VALUES ($1, 'ignore', 'Scrap', 'scrap')`, [
+          owner.user_id,
+        ]);
       }
       const owned = (userId: number) =>
         db.query<Record<string, number>>(
@@ -224,32 +256,56 @@ describe('accounts a shop can run on', () => {
       await smtp.stop();
       try {
         await http().post('/api/auth/password/forgot').send({ email: shop.email }).expect(202);
-        await pollUntil(async () => (await db.query<{ attempts: number }>(`SELECT attempts FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id]))[0]?.attempts >= 2);
+        await pollUntil(
+          async () =>
+            (
+              await db.query<{ attempts: number }>(`SELECT attempts FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [
+                shop.user_id,
+              ])
+            )[0]?.attempts >= 2,
+        );
         expect(smtp.received.some((mail) => mail.to === shop.email)).toBe(false);
       } finally {
         await smtp.start();
       }
       const token = linkToken(await mailTo(shop.email, /reset your password/));
       await http().post('/api/auth/password/reset').send({ token, password: NEW_PASSWORD }).expect(204);
-      expect(await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id])).toEqual([{ n: 0 }]);
+      expect(await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id])).toEqual([
+        { n: 0 },
+      ]);
     });
 
     it('loses no mail when the server dies between the commit and the send', async () => {
       const shop = await registerShop(app, `crash-${process.pid}@example.com`, DEFAULT_PASSWORD);
       await smtp.stop();
-      const env = { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, SMTP_URL: smtp.url, MAIL_POLL_MS: '50', MAIL_RETRY_BASE_MS: '50', APP_BASE_URL: 'https://app.example' };
+      const env = {
+        JWT_SECRET: TEST_JWT_SECRET,
+        DATABASE_URL: db.url,
+        SMTP_URL: smtp.url,
+        MAIL_POLL_MS: '50',
+        MAIL_RETRY_BASE_MS: '50',
+        APP_BASE_URL: 'https://app.example',
+      };
       const doomed = await startServer(env);
       try {
-        const answer = await fetch(`${doomed.url}/api/auth/verify-email/request`, { method: 'POST', headers: { Authorization: `Bearer ${shop.access_token}` } });
+        const answer = await fetch(`${doomed.url}/api/auth/verify-email/request`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${shop.access_token}` },
+        });
         expect(answer.status).toBe(202);
       } finally {
         doomed.child.kill('SIGKILL');
         await doomed.exit;
       }
       // Nothing was lost: the message waits in the outbox, unsent.
-      expect(await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id])).toEqual([{ n: 1 }]);
+      expect(await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id])).toEqual([
+        { n: 1 },
+      ]);
       // A dead sender's lease runs out after a minute; the test moves that minute on instead of waiting for it.
-      await db.query(`UPDATE mail_outbox SET leased_until = now() - interval '1 second', next_attempt_at = now() WHERE user_id = $1 AND sent_at IS NULL`, [shop.user_id]);
+      await db.query(
+        `UPDATE mail_outbox SET leased_until = now() - interval '1 second', next_attempt_at = now() WHERE user_id = $1 AND sent_at IS NULL`,
+        [shop.user_id],
+      );
       await smtp.start();
       // Whichever sender lives now delivers it (this test's app polls the same outbox).
       const token = linkToken(await mailTo(shop.email, /confirm your email address/));
@@ -276,7 +332,6 @@ describe('accounts a shop can run on', () => {
     }
   });
 });
-
 
 describe('mail without SMTP (the embedded default)', () => {
   let db: TestDatabase;

@@ -24,7 +24,8 @@ describe('brute force without lockout of the owner', () => {
 
   afterAll(() => closeTestApp(db, app));
 
-  const login = (email: string, password: string, ip: string) => request(app.getHttpServer()).post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+  const login = (email: string, password: string, ip: string) =>
+    request(app.getHttpServer()).post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
 
   it('an attacker who fails 50 times from one IP is stopped there, and the owner logs in from another', async () => {
     const shop = await registerShop(app);
@@ -89,7 +90,9 @@ describe('look-alike emails', () => {
     const local = `jos\u00e9${++ipCounter}`;
     await register(`${local}@example.com`).expect(201);
     await register(`${local.normalize('NFD')}@example.com`).expect(409);
-    const login = await request(app.getHttpServer()).post('/api/auth/login').send({ email: `${local.normalize('NFD')}@example.com`, password: DEFAULT_PASSWORD });
+    const login = await request(app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ email: `${local.normalize('NFD')}@example.com`, password: DEFAULT_PASSWORD });
     expect(login.status).toBe(200);
   });
 
@@ -119,7 +122,10 @@ describe('rate limits run before the body is read', () => {
   });
 
   it('limits logout too', async () => {
-    const logout = () => request(app.getHttpServer()).post('/api/auth/logout').send({ refresh_token: 'x'.repeat(40) });
+    const logout = () =>
+      request(app.getHttpServer())
+        .post('/api/auth/logout')
+        .send({ refresh_token: 'x'.repeat(40) });
     for (let attempt = 0; attempt < 3; attempt++) await logout().expect(204);
     await logout().expect(429);
   });

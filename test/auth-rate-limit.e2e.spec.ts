@@ -39,12 +39,12 @@ describe('rate limits over HTTP, per client IP behind one trusted proxy', () => 
 
   beforeAll(async () => {
     ({ db, app } = await openTestApp({
-        TRUST_PROXY: '1',
-        RATE_LIMIT_LOGIN_IP: '3/15m',
-        RATE_LIMIT_REGISTER_IP: '4/1h',
-        RATE_LIMIT_GUEST_IP: '2/1h',
-        RATE_LIMIT_REFRESH_IP: '2/5m',
-      }));
+      TRUST_PROXY: '1',
+      RATE_LIMIT_LOGIN_IP: '3/15m',
+      RATE_LIMIT_REGISTER_IP: '4/1h',
+      RATE_LIMIT_GUEST_IP: '2/1h',
+      RATE_LIMIT_REFRESH_IP: '2/5m',
+    }));
   });
 
   afterAll(() => closeTestApp(db, app));
@@ -82,7 +82,11 @@ describe('rate limits over HTTP, per client IP behind one trusted proxy', () => 
   it('limits refreshes per client IP', async () => {
     const ip = randomIp();
     const refresh = (token: string) => http().post('/api/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: token });
-    const shop = await http().post('/api/auth/register').set('X-Forwarded-For', randomIp()).send({ email: uniqueEmail(), password: DEFAULT_PASSWORD }).expect(201);
+    const shop = await http()
+      .post('/api/auth/register')
+      .set('X-Forwarded-For', randomIp())
+      .send({ email: uniqueEmail(), password: DEFAULT_PASSWORD })
+      .expect(201);
     const first = await refresh(shop.body.refresh_token).expect(200);
     await refresh('unknown token').expect(401);
     await refresh(first.body.refresh_token).expect(429);

@@ -188,7 +188,11 @@ describe('auth security', () => {
       }
       await http().post('/api/auth/login').send({ email: shop.email }).expect(400);
       // None of those counted as a failed login.
-      for (let attempt = 1; attempt <= 10; attempt++) await http().post('/api/auth/login').send({ email: shop.email, password: `wrong ${attempt}` }).expect(401);
+      for (let attempt = 1; attempt <= 10; attempt++)
+        await http()
+          .post('/api/auth/login')
+          .send({ email: shop.email, password: `wrong ${attempt}` })
+          .expect(401);
       await http().post('/api/auth/login').send({ email: shop.email, password: 'wrong 11' }).expect(429);
     });
 
@@ -251,7 +255,11 @@ describe('auth security', () => {
     it('guest claim keeps the same user_id; a second claim with a taken email gives 409 and leaves the guest provisional', async () => {
       const first = await createGuest(app);
       const email = uniqueEmail('claim');
-      const claimed = await http().post('/api/auth/register').set(bearer(first.access_token)).send({ email, password: DEFAULT_PASSWORD }).expect(200);
+      const claimed = await http()
+        .post('/api/auth/register')
+        .set(bearer(first.access_token))
+        .send({ email, password: DEFAULT_PASSWORD })
+        .expect(200);
       expect(claimed.body.user_id).toBe(first.user_id);
       expect(claimed.body.user.is_provisional).toBe(false);
 
@@ -290,7 +298,12 @@ describe('auth security', () => {
       keep(await http().put('/api/auth/profile').set(bearer(refreshed.body.access_token)).send({ shop_name: 'Leak Test' }));
       keep(await http().put('/api/auth/profile').set(bearer(refreshed.body.access_token)).send({ rate_inshop: -1 }));
       const guest = keep(await http().post('/api/auth/guest'));
-      keep(await http().post('/api/auth/register').set(bearer(guest.body.access_token)).send({ email: uniqueEmail('leak'), password: DEFAULT_PASSWORD }));
+      keep(
+        await http()
+          .post('/api/auth/register')
+          .set(bearer(guest.body.access_token))
+          .send({ email: uniqueEmail('leak'), password: DEFAULT_PASSWORD }),
+      );
       keep(await http().post('/api/auth/logout').send({ refresh_token: registered.body.refresh_token }));
       keep(await http().get('/api/docs/json'));
       expect(bodies.length).toBe(15);

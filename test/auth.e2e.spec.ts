@@ -45,7 +45,20 @@ describe('accounts and auth', () => {
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users'`,
     );
     expect(columns.map((column) => column.column_name)).toEqual(
-      expect.arrayContaining(['id', 'email', 'password_hash', 'is_verified', 'is_provisional', 'shop_name', 'rate_inshop', 'rate_onsite', 'markup_default', 'tier', 'created_at', 'updated_at']),
+      expect.arrayContaining([
+        'id',
+        'email',
+        'password_hash',
+        'is_verified',
+        'is_provisional',
+        'shop_name',
+        'rate_inshop',
+        'rate_onsite',
+        'markup_default',
+        'tier',
+        'created_at',
+        'updated_at',
+      ]),
     );
     const tokenColumns = await db.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'auth_tokens'`,
@@ -116,7 +129,10 @@ describe('accounts and auth', () => {
     expect(shop.user.email).toBe(email);
     const [row] = await db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [shop.user_id]);
     expect(row.email).toBe(email);
-    await http().post('/api/auth/login').send({ email: ` ${email.toUpperCase()}`, password: DEFAULT_PASSWORD }).expect(200);
+    await http()
+      .post('/api/auth/login')
+      .send({ email: ` ${email.toUpperCase()}`, password: DEFAULT_PASSWORD })
+      .expect(200);
   });
 
   it('hashes passwords with argon2id (m=19456, t=2, p=1) and never truncates them', async () => {
@@ -127,7 +143,10 @@ describe('accounts and auth', () => {
     expect(algorithm).toBe('argon2id');
     expect(params.split(',').sort()).toEqual(['m=19456', 'p=1', 't=2']);
     // A bcrypt-style 72-byte cut would let this in.
-    await http().post('/api/auth/login').send({ email: shop.email, password: password.slice(0, 72) }).expect(401);
+    await http()
+      .post('/api/auth/login')
+      .send({ email: shop.email, password: password.slice(0, 72) })
+      .expect(401);
     await http().post('/api/auth/login').send({ email: shop.email, password }).expect(200);
   });
 
@@ -164,10 +183,10 @@ describe('accounts and auth', () => {
     expect(rows.map((row) => row.token_hash)).toEqual([sha256(shop.refresh_token), sha256(login.body.refresh_token)]);
     expect(rows[0].family_id).not.toBe(rows[1].family_id);
     expect(rows.map((row) => Math.round(Number(row.days)))).toEqual([30, 30]);
-    const [{ matches }] = await db.query<{ matches: string }>(
-      'SELECT count(*) AS matches FROM auth_tokens WHERE token_hash IN ($1, $2)',
-      [shop.refresh_token, login.body.refresh_token],
-    );
+    const [{ matches }] = await db.query<{ matches: string }>('SELECT count(*) AS matches FROM auth_tokens WHERE token_hash IN ($1, $2)', [
+      shop.refresh_token,
+      login.body.refresh_token,
+    ]);
     expect(Number(matches)).toBe(0);
   });
 
@@ -176,10 +195,13 @@ describe('accounts and auth', () => {
     const first = await http().post('/api/auth/refresh').send({ refresh_token: shop.refresh_token }).expect(200);
     const second = await http().post('/api/auth/refresh').send({ refresh_token: first.body.refresh_token }).expect(200);
 
-    const rows = await db.query<{ id: number; expires_at: Date; superseded_at: Date | null; replaced_by: number | null; revoked_at: Date | null }>(
-      'SELECT id, expires_at, superseded_at, replaced_by, revoked_at FROM auth_tokens WHERE user_id = $1 ORDER BY id',
-      [shop.user_id],
-    );
+    const rows = await db.query<{
+      id: number;
+      expires_at: Date;
+      superseded_at: Date | null;
+      replaced_by: number | null;
+      revoked_at: Date | null;
+    }>('SELECT id, expires_at, superseded_at, replaced_by, revoked_at FROM auth_tokens WHERE user_id = $1 ORDER BY id', [shop.user_id]);
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((row) => row.expires_at.toISOString())).size).toBe(1);
     expect(rows[0].replaced_by).toBe(rows[1].id);
@@ -258,12 +280,29 @@ describe('accounts and auth', () => {
     const shop = await registerShop(app);
     const update = (body: Record<string, unknown>) => http().put('/api/auth/profile').set(bearer(shop.access_token)).send(body);
 
-    const first = await update({ shop_name: 'Iron Works', rate_inshop: 130.5, markup_default: 20, shop_email: ' Office@Iron.Works ' }).expect(200);
+    const first = await update({
+      shop_name: 'Iron Works',
+      rate_inshop: 130.5,
+      markup_default: 20,
+      shop_email: ' Office@Iron.Works ',
+    }).expect(200);
     expect(Object.keys(first.body).sort()).toEqual(PROFILE_FIELDS);
-    expect(first.body).toMatchObject({ shop_name: 'Iron Works', rate_inshop: 130.5, rate_onsite: 145, markup_default: 20, shop_email: 'office@iron.works' });
+    expect(first.body).toMatchObject({
+      shop_name: 'Iron Works',
+      rate_inshop: 130.5,
+      rate_onsite: 145,
+      markup_default: 20,
+      shop_email: 'office@iron.works',
+    });
 
     const second = await update({ logo_url: 'https://iron.works/logo.png', shop_phone: '555-0100', rate_onsite: 0 }).expect(200);
-    expect(second.body).toMatchObject({ shop_name: 'Iron Works', logo_url: 'https://iron.works/logo.png', shop_phone: '555-0100', rate_onsite: 0, rate_inshop: 130.5 });
+    expect(second.body).toMatchObject({
+      shop_name: 'Iron Works',
+      logo_url: 'https://iron.works/logo.png',
+      shop_phone: '555-0100',
+      rate_onsite: 0,
+      rate_inshop: 130.5,
+    });
 
     const cleared = await update({ shop_name: null }).expect(200);
     expect(cleared.body.shop_name).toBeNull();

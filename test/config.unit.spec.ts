@@ -20,7 +20,14 @@ describe('configuration', () => {
     expect(config.jwt).toEqual({ secret: SECRET, accessExpireMinutes: 15, refreshExpireDays: 30, refreshGraceSeconds: 10 });
     expect(config.storage.r2Bucket).toBe('createstage-quotes');
     expect(config.geminiModel).toBe('gemini-2.0-flash');
-    expect(config.database).toEqual({ url: undefined, embeddedDir: '.data/pglite', poolMax: 10, migrateOnStart: true, statementTimeoutMs: 5000, acquireTimeoutMs: 5000 });
+    expect(config.database).toEqual({
+      url: undefined,
+      embeddedDir: '.data/pglite',
+      poolMax: 10,
+      migrateOnStart: true,
+      statementTimeoutMs: 5000,
+      acquireTimeoutMs: 5000,
+    });
     expect(config.rateLimits.loginFailuresPerAccountIp).toEqual({ count: 10, windowSeconds: 900 });
     expect(config.rateLimits.loginFailuresPerAccount).toEqual({ count: 100, windowSeconds: 900 });
     expect(config.rateLimits.logoutsPerIp).toEqual({ count: 300, windowSeconds: 300 });
@@ -34,7 +41,9 @@ describe('configuration', () => {
 
   it('does not migrate a real server at start-up unless asked', () => {
     expect(loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/x' }, NO_DOTENV).database.migrateOnStart).toBe(false);
-    expect(loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/x', MIGRATE_ON_START: 'true' }, NO_DOTENV).database.migrateOnStart).toBe(true);
+    expect(
+      loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: 'postgres://db/x', MIGRATE_ON_START: 'true' }, NO_DOTENV).database.migrateOnStart,
+    ).toBe(true);
   });
 
   it.each([
@@ -50,7 +59,13 @@ describe('configuration', () => {
   });
 
   it('names every bad variable at once', () => {
-    const problems = problemsOf({ JWT_SECRET: SECRET, PORT: 'eighty', TRUST_PROXY: 'maybe', RATE_LIMIT_LOGIN_IP: 'lots', LOG_LEVEL: 'loud' });
+    const problems = problemsOf({
+      JWT_SECRET: SECRET,
+      PORT: 'eighty',
+      TRUST_PROXY: 'maybe',
+      RATE_LIMIT_LOGIN_IP: 'lots',
+      LOG_LEVEL: 'loud',
+    });
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'RATE_LIMIT_LOGIN_IP']);
   });
 

@@ -79,7 +79,10 @@ describe('the cost of hostile bodies to public routes', () => {
       // A connection per request: one refused in the middle of a large body cannot carry another.
       const agent = new Agent({ keepAlive: false, maxSockets: 1 });
       for (let round = 0; attacking; round++) {
-        const status = await send(agent, server.url, '/api/auth/login', { method: 'POST', body: ATTACK_BODIES[(round + attacker) % ATTACK_BODIES.length] });
+        const status = await send(agent, server.url, '/api/auth/login', {
+          method: 'POST',
+          body: ATTACK_BODIES[(round + attacker) % ATTACK_BODIES.length],
+        });
         attackStatuses.set(status, (attackStatuses.get(status) ?? 0) + 1);
       }
       agent.destroy();

@@ -28,7 +28,9 @@ describe('200 concurrent registrations of 50 distinct emails', () => {
     const attempts = emails.flatMap((email) => SPELLINGS.map((spell) => ({ email, typed: spell(email) })));
 
     const responses = await Promise.all(
-      attempts.map(({ typed }) => request(app.getHttpServer()).post('/api/auth/register').send({ email: typed, password: DEFAULT_PASSWORD })),
+      attempts.map(({ typed }) =>
+        request(app.getHttpServer()).post('/api/auth/register').send({ email: typed, password: DEFAULT_PASSWORD }),
+      ),
     );
 
     const statuses = responses.map((response) => response.status);

@@ -82,16 +82,23 @@ describe('the database goes away under load', () => {
 
     // Nothing half-written: every stored quote is whole, every 201 is stored, and the numbers run 1..N without a
     // gap or a repeat, so a number taken by a transaction that was cut went back with it.
-    const stored = await db.query<{ id: number; quote_number: string; project_description: string; inputs_json: { description: string }; job_type: string }>(
-      'SELECT id, quote_number, project_description, inputs_json, job_type FROM quotes WHERE user_id = $1 ORDER BY quote_number',
-      [shop.user_id],
-    );
+    const stored = await db.query<{
+      id: number;
+      quote_number: string;
+      project_description: string;
+      inputs_json: { description: string };
+      job_type: string;
+    }>('SELECT id, quote_number, project_description, inputs_json, job_type FROM quotes WHERE user_id = $1 ORDER BY quote_number', [
+      shop.user_id,
+    ]);
     for (const quote of stored) {
       expect(quote).toMatchObject({ job_type: 'swing_gate', inputs_json: { description: quote.project_description } });
     }
     const storedIds = new Set(stored.map((quote) => quote.id));
     for (const created of attempts.filter((attempt) => attempt.status === 201)) expect(storedIds).toContain(created.id);
-    expect(stored.map((quote) => quote.quote_number)).toEqual(stored.map((_, index) => `Q${shop.user_id}-${String(index + 1).padStart(5, '0')}`));
+    expect(stored.map((quote) => quote.quote_number)).toEqual(
+      stored.map((_, index) => `Q${shop.user_id}-${String(index + 1).padStart(5, '0')}`),
+    );
     const [owner] = await db.query<{ quote_seq: number }>('SELECT quote_seq FROM users WHERE id = $1', [shop.user_id]);
     expect(owner.quote_seq).toBe(stored.length);
   });
@@ -101,13 +108,25 @@ describe('the database goes away under load', () => {
     const shop = await registerShop(app);
     // 30,000 distinct observations (100 materials from 300 suppliers): the history goes out in batches of 5,000
     // rows, about a megabyte each, so a cut after the first megabyte falls between the first write and the commit.
-    const rows = Array.from({ length: 30_000 }, (_, index) => `sq_tube_${1 + (index % 100)}x11ga,${(1 + index / 10_000).toFixed(4)},Supplier ${Math.floor(index / 100)},2025-03-01`);
+    const rows = Array.from(
+      { length: 30_000 },
+      (_, index) => `sq_tube_${1 + (index % 100)}x11ga,${(1 + index / 10_000).toFixed(4)},Supplier ${Math.floor(index / 100)},2025-03-01`,
+    );
     const csv = `material_type,price_per_foot,supplier,date\n${rows.join('\n')}\n`;
 
     const cut = proxy.afterSending(1024 * 1024).then(() => proxy.cut());
-    const answer = http().post('/api/material-prices/imports').set(bearer(shop.access_token)).attach('file', Buffer.from(csv), 'big.csv').timeout(REQUEST_BOUND_MS);
+    const answer = http()
+      .post('/api/material-prices/imports')
+      .set(bearer(shop.access_token))
+      .attach('file', Buffer.from(csv), 'big.csv')
+      .timeout(REQUEST_BOUND_MS);
     // The cut comes first: an import that answers before it would not be one cut in the middle.
-    expect(await Promise.race([cut.then(() => 'cut'), answer.then((response) => `answered ${response.status}: ${JSON.stringify(response.body)}`)])).toBe('cut');
+    expect(
+      await Promise.race([
+        cut.then(() => 'cut'),
+        answer.then((response) => `answered ${response.status}: ${JSON.stringify(response.body)}`),
+      ]),
+    ).toBe('cut');
     expect((await answer).status).toBe(503);
     await proxy.restore();
     await pollUntil(async () => (await http().get('/api/health').timeout(REQUEST_BOUND_MS)).status === 200, POLL_ATTEMPTS, POLL_MS);
@@ -116,9 +135,15 @@ describe('the database goes away under load', () => {
       expect(await db.query(`SELECT id FROM ${table} WHERE shop_id = $1`, [shop.user_id])).toEqual([]);
     }
     // The same import once the database is back loads whole.
-    const retried = await http().post('/api/material-prices/imports').set(bearer(shop.access_token)).attach('file', Buffer.from(csv), 'big.csv').timeout(REQUEST_BOUND_MS * 2);
+    const retried = await http()
+      .post('/api/material-prices/imports')
+      .set(bearer(shop.access_token))
+      .attach('file', Buffer.from(csv), 'big.csv')
+      .timeout(REQUEST_BOUND_MS * 2);
     expect(retried.status).toBe(201);
-    const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM material_price_history WHERE shop_id = $1', [shop.user_id]);
+    const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM material_price_history WHERE shop_id = $1', [
+      shop.user_id,
+    ]);
     expect(count).toBe(rows.length);
   });
 });

@@ -14,7 +14,11 @@ describe('the database stalls: connections stay open, nothing comes back', () =>
   let url: string;
 
   beforeAll(async () => {
-    setUp = await openAppBehindProxy({ DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_ACQUIRE_TIMEOUT_MS: '1500', DATABASE_POOL_MAX: '4' });
+    setUp = await openAppBehindProxy({
+      DATABASE_STATEMENT_TIMEOUT_MS: '1500',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '1500',
+      DATABASE_POOL_MAX: '4',
+    });
     ({ proxy, app, url } = setUp);
   });
 

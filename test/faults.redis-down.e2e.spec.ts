@@ -14,7 +14,14 @@ describe('Redis configured but unreachable', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await startTestApp(db.config({ REDIS_URL: UNREACHABLE_REDIS, RATE_LIMIT_GUEST_IP: '2/1h', RATE_LIMIT_LOGIN_ACCOUNT_IP: '3/15m', RATE_LIMIT_REGISTER_IP: '100/1h' }));
+    app = await startTestApp(
+      db.config({
+        REDIS_URL: UNREACHABLE_REDIS,
+        RATE_LIMIT_GUEST_IP: '2/1h',
+        RATE_LIMIT_LOGIN_ACCOUNT_IP: '3/15m',
+        RATE_LIMIT_REGISTER_IP: '100/1h',
+      }),
+    );
   });
 
   afterAll(async () => {

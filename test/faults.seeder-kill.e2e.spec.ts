@@ -22,8 +22,11 @@ describe('the seeder killed with SIGKILL in the middle of a large run', () => {
   let clean: TestDatabase;
 
   const generate = (name: string, { records, keys, files }: typeof LARGE_RUN) =>
-    runBuilt('../bench/price-records.mjs', [join(scratch, name), String(records), String(keys), String(files)], {}).then(expectSuccess).then(() => join(scratch, name));
-  const seed = (db: TestDatabase, dir: string) => runBuilt('seed.js', ['--dir', dir], { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
+    runBuilt('../bench/price-records.mjs', [join(scratch, name), String(records), String(keys), String(files)], {})
+      .then(expectSuccess)
+      .then(() => join(scratch, name));
+  const seed = (db: TestDatabase, dir: string) =>
+    runBuilt('seed.js', ['--dir', dir], { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
 
   beforeAll(async () => {
     [killed, clean] = await Promise.all([createTestDatabase(), createTestDatabase()]);

@@ -23,11 +23,17 @@ function postQuote(agent: Agent, url: string, token: string): Promise<Outcome> {
     const body = JSON.stringify({ job_type: 'swing_gate', project_description: 'drain' });
     const req = httpRequest(
       `${url}/api/quotes`,
-      { method: 'POST', agent, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Content-Length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Content-Length': Buffer.byteLength(body) },
+      },
       (response) => {
         let text = '';
         response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolvePromise({ status: response.statusCode, id: response.statusCode === 201 ? JSON.parse(text).id : undefined }));
+        response.on('end', () =>
+          resolvePromise({ status: response.statusCode, id: response.statusCode === 201 ? JSON.parse(text).id : undefined }),
+        );
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => resolvePromise({ error: error.code ?? error.message }));
@@ -57,7 +63,12 @@ describe('the server process', () => {
   });
 
   it('on SIGTERM under keep-alive load: no connection reset, every answered write stored, exit within the bound', async () => {
-    const server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, MIGRATE_ON_START: 'true', RATE_LIMIT_REGISTER_IP: '100/1h' });
+    const server = await startServer({
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATABASE_URL: db.url,
+      MIGRATE_ON_START: 'true',
+      RATE_LIMIT_REGISTER_IP: '100/1h',
+    });
     const registered = await fetch(`${server.url}/api/auth/register`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -86,7 +97,9 @@ describe('the server process', () => {
     const exit = await server.exit;
 
     expect(outcomes.filter((outcome) => outcome.error !== undefined && outcome.error !== 'ECONNREFUSED')).toEqual([]);
-    expect(new Set(outcomes.filter((outcome) => outcome.status !== undefined).map((outcome) => outcome.status))).toEqual(new Set([201, 503]));
+    expect(new Set(outcomes.filter((outcome) => outcome.status !== undefined).map((outcome) => outcome.status))).toEqual(
+      new Set([201, 503]),
+    );
     const answeredIds = outcomes.filter((outcome) => outcome.status === 201).map((outcome) => outcome.id!);
     const stored = await db.query<{ id: number }>('SELECT id FROM quotes WHERE id = ANY($1::int[])', [answeredIds]);
     expect(stored).toHaveLength(answeredIds.length);
@@ -100,7 +113,12 @@ describe('the server process', () => {
     const port = (holder.address() as { port: number }).port;
     const dataDir = join(folder, 'port-taken');
     try {
-      const result = await runBuilt('main.js', [], { JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }, folder);
+      const result = await runBuilt(
+        'main.js',
+        [],
+        { JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+        folder,
+      );
       expect(result.code).toBe(1);
       expectOneClearLine(result.stderr, /^The port is in use \(.*EADDRINUSE.*\): stop the other server or set PORT$/);
       expect(existsSync(`${dataDir}.lock`)).toBe(false);
@@ -157,7 +175,9 @@ describe('the server process', () => {
       // Readiness is the same answer, with the migrations as a component that is down; the process itself is live.
       const ready = await fetch(`${server.url}/api/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ components: { database: { status: 'up' }, migrations: { status: 'down', pending: report.migrations.pending } } });
+      expect(await ready.json()).toMatchObject({
+        components: { database: { status: 'up' }, migrations: { status: 'down', pending: report.migrations.pending } },
+      });
       const live = await fetch(`${server.url}/api/health/live`);
       expect(live.status).toBe(200);
       expect(await live.json()).toEqual({ status: 'ok', components: { process: { status: 'up', uptime_seconds: expect.any(Number) } } });

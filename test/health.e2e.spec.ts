@@ -43,7 +43,11 @@ describe('GET /api/health', () => {
 
   it('answers 200 while the database answers', async () => {
     const response = await request(app.getHttpServer()).get('/api/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', database: 'up', components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } } });
+    expect(response.body).toEqual({
+      status: 'ok',
+      database: 'up',
+      components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } },
+    });
     await request(app.getHttpServer()).get('/api/health/ready').expect(200, response.body);
   });
 
@@ -59,14 +63,19 @@ describe('GET /api/health', () => {
   it('gives every operation a summary and its 4xx answers the error body, and names the server it describes', async () => {
     const document = (await request(app.getHttpServer()).get('/api/docs/json').expect(200)).body;
     expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
-    const operations = Object.entries(document.paths as Record<string, Record<string, { summary?: string; responses: Record<string, { content?: unknown }> }>>).flatMap(
-      ([path, item]) => METHODS.filter((method) => item[method]).map((method) => ({ name: `${method} ${path}`, ...item[method] })),
-    );
+    const operations = Object.entries(
+      document.paths as Record<string, Record<string, { summary?: string; responses: Record<string, { content?: unknown }> }>>,
+    ).flatMap(([path, item]) => METHODS.filter((method) => item[method]).map((method) => ({ name: `${method} ${path}`, ...item[method] })));
     expect(operations.filter((operation) => !operation.summary).map((operation) => operation.name)).toEqual([]);
     const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } };
     for (const operation of operations) {
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (status.startsWith('4')) expect({ operation: operation.name, status, content: response.content }).toEqual({ operation: operation.name, status, content: errorBody });
+        if (status.startsWith('4'))
+          expect({ operation: operation.name, status, content: response.content }).toEqual({
+            operation: operation.name,
+            status,
+            content: errorBody,
+          });
       }
     }
   });

@@ -12,7 +12,11 @@ describe('hostile input', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    ({ db, app } = await openTestApp({ RATE_LIMIT_REGISTER_IP: '1000/1h', RATE_LIMIT_GUEST_IP: '1000/1h', CORS_ORIGINS: 'https://shop.example' }));
+    ({ db, app } = await openTestApp({
+      RATE_LIMIT_REGISTER_IP: '1000/1h',
+      RATE_LIMIT_GUEST_IP: '1000/1h',
+      CORS_ORIGINS: 'https://shop.example',
+    }));
     shop = await registerShop(app);
   });
 
@@ -29,7 +33,11 @@ describe('hostile input', () => {
       await http().post('/api/auth/logout').send({ refresh_token: padding }).expect(413);
       await http().post('/api/auth/guest').send({ padding }).expect(413);
       // 17 KiB of notes is fine for a signed-in shop.
-      await http().post('/api/quotes').set(bearer(shop.access_token)).send({ job_type: 'swing_gate', notes: 'n'.repeat(17 * 1024) }).expect(201);
+      await http()
+        .post('/api/quotes')
+        .set(bearer(shop.access_token))
+        .send({ job_type: 'swing_gate', notes: 'n'.repeat(17 * 1024) })
+        .expect(201);
     });
 
     it.each([
@@ -61,8 +69,18 @@ describe('hostile input', () => {
   describe('text the database cannot hold: 400 naming the field, never 500', () => {
     it.each([
       ['a NUL in the login email', '/api/auth/login', { email: 'a\u0000@b.com', password: 'correct horse battery staple' }, 'field email'],
-      ['a lone surrogate in the login email', '/api/auth/login', { email: '\ud800@b.com', password: 'correct horse battery staple' }, 'field email'],
-      ['a NUL in a register password', '/api/auth/register', { email: 'nul@example.com', password: 'correct horse\u0000battery' }, 'field password'],
+      [
+        'a lone surrogate in the login email',
+        '/api/auth/login',
+        { email: '\ud800@b.com', password: 'correct horse battery staple' },
+        'field email',
+      ],
+      [
+        'a NUL in a register password',
+        '/api/auth/register',
+        { email: 'nul@example.com', password: 'correct horse\u0000battery' },
+        'field password',
+      ],
     ])('%s (public)', async (_case, path, body, field) => {
       const response = await http().post(path).send(body).expect(400);
       expect(response.body.message).toEqual([`${field} holds a NUL character or broken Unicode`]);
@@ -70,16 +88,38 @@ describe('hostile input', () => {
 
     it.each([
       ['a NUL in a profile field', 'put', '/api/auth/profile', { shop_name: 'Iron\u0000Works' }, 'field shop_name'],
-      ['a lone surrogate in quote text', 'post', '/api/quotes', { job_type: 'swing_gate', project_description: 'gate \udc00' }, 'field project_description'],
-      ['a NUL deep in inputs_json', 'post', '/api/quotes', { job_type: 'swing_gate', inputs_json: { posts: [{ note: 'a\u0000' }] } }, 'field inputs_json.posts[0].note'],
-      ['a NUL in a key of inputs_json', 'post', '/api/quotes', { job_type: 'swing_gate', inputs_json: { 'a\u0000b': 1 } }, 'field name "inputs_json.a\\u0000b"'],
+      [
+        'a lone surrogate in quote text',
+        'post',
+        '/api/quotes',
+        { job_type: 'swing_gate', project_description: 'gate \udc00' },
+        'field project_description',
+      ],
+      [
+        'a NUL deep in inputs_json',
+        'post',
+        '/api/quotes',
+        { job_type: 'swing_gate', inputs_json: { posts: [{ note: 'a\u0000' }] } },
+        'field inputs_json.posts[0].note',
+      ],
+      [
+        'a NUL in a key of inputs_json',
+        'post',
+        '/api/quotes',
+        { job_type: 'swing_gate', inputs_json: { 'a\u0000b': 1 } },
+        'field name "inputs_json.a\\u0000b"',
+      ],
     ] as const)('%s (signed in)', async (_case, method, path, body, field) => {
       const response = await http()[method](path).set(bearer(shop.access_token)).send(body).expect(400);
       expect(response.body.message).toEqual([`${field} holds a NUL character or broken Unicode`]);
     });
 
     it('in query strings and path parameters', async () => {
-      const query = await http().get('/api/material-prices').query({ material_type: 'sq\u0000tube' }).set(bearer(shop.access_token)).expect(400);
+      const query = await http()
+        .get('/api/material-prices')
+        .query({ material_type: 'sq\u0000tube' })
+        .set(bearer(shop.access_token))
+        .expect(400);
       expect(query.body.message).toEqual(['query parameter material_type holds a NUL character or broken Unicode']);
       const path = await http().get('/api/material-prices/sq%00tube/history').set(bearer(shop.access_token)).expect(400);
       expect(path.body.message).toEqual(['path parameter material_type holds a NUL character or broken Unicode']);
@@ -93,11 +133,21 @@ describe('hostile input', () => {
     });
   });
 
-  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])('answers 400 to a field named %s, like any unknown field', async (name) => {
-    const response = await http().post('/api/auth/login').send({ email: shop.email, password: shop.password, [name]: 1 }).expect(400);
-    expect(response.body.message).toEqual([`property ${name} should not exist`]);
-    await http().put('/api/auth/profile').set(bearer(shop.access_token)).send({ [name]: 'x' }).expect(400);
-  });
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])(
+    'answers 400 to a field named %s, like any unknown field',
+    async (name) => {
+      const response = await http()
+        .post('/api/auth/login')
+        .send({ email: shop.email, password: shop.password, [name]: 1 })
+        .expect(400);
+      expect(response.body.message).toEqual([`property ${name} should not exist`]);
+      await http()
+        .put('/api/auth/profile')
+        .set(bearer(shop.access_token))
+        .send({ [name]: 'x' })
+        .expect(400);
+    },
+  );
 
   it('sends security headers on every response', async () => {
     for (const response of [await http().get('/api/health'), await http().get('/api/auth/me'), await http().get('/api/docs')]) {
@@ -111,7 +161,11 @@ describe('hostile input', () => {
   });
 
   it.each(['PUT', 'DELETE', 'POST'])('allows %s in the CORS preflight of an allowed origin', async (method) => {
-    const response = await http().options('/api/auth/profile').set('Origin', 'https://shop.example').set('Access-Control-Request-Method', method).expect(204);
+    const response = await http()
+      .options('/api/auth/profile')
+      .set('Origin', 'https://shop.example')
+      .set('Access-Control-Request-Method', method)
+      .expect(204);
     expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(response.headers['access-control-allow-methods']).toContain(method);
   });

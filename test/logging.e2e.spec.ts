@@ -20,7 +20,11 @@ async function call(url: string, method: string, path: string, options: { body?:
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.requestId) headers['X-Request-Id'] = options.requestId;
-  const response = await fetch(`${url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   return { status: response.status, requestId: response.headers.get('x-request-id'), body: text ? JSON.parse(text) : null };
 }
@@ -37,17 +41,29 @@ describe('logs of a running server', () => {
   it('writes JSON lines with one access line per request, takes or makes the request id, and never logs a credential', async () => {
     const server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, MIGRATE_ON_START: 'true' });
     const email = `logs-${process.pid}@example.com`;
-    const registered = await call(server.url, 'POST', '/api/auth/register', { body: { email, password: PASSWORD }, requestId: 'walk-through-1' });
+    const registered = await call(server.url, 'POST', '/api/auth/register', {
+      body: { email, password: PASSWORD },
+      requestId: 'walk-through-1',
+    });
     expect(registered.status).toBe(201);
     expect(registered.requestId).toBe('walk-through-1');
-    const me = await call(server.url, 'GET', '/api/auth/me', { token: registered.body.access_token, requestId: 'not a sane id; DROP TABLE' });
+    const me = await call(server.url, 'GET', '/api/auth/me', {
+      token: registered.body.access_token,
+      requestId: 'not a sane id; DROP TABLE',
+    });
     expect(me.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const login = await call(server.url, 'POST', '/api/auth/login', { body: { email, password: PASSWORD } });
     await call(server.url, 'POST', '/api/auth/login', { body: { email, password: 'a wrong password for the log' } });
     const refreshed = await call(server.url, 'POST', '/api/auth/refresh', { body: { refresh_token: login.body.refresh_token } });
-    await call(server.url, 'PUT', '/api/auth/password', { token: refreshed.body.access_token, body: { current_password: PASSWORD, new_password: NEW_PASSWORD } });
+    await call(server.url, 'PUT', '/api/auth/password', {
+      token: refreshed.body.access_token,
+      body: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+    });
     await call(server.url, 'POST', '/api/auth/password/forgot', { body: { email } });
-    await call(server.url, 'POST', '/api/auth/logout', { token: refreshed.body.access_token, body: { refresh_token: refreshed.body.refresh_token } });
+    await call(server.url, 'POST', '/api/auth/logout', {
+      token: refreshed.body.access_token,
+      body: { refresh_token: refreshed.body.refresh_token },
+    });
     server.child.kill('SIGTERM');
     const { stdout, stderr } = await server.exit;
 
@@ -63,7 +79,15 @@ describe('logs of a running server', () => {
     expect(access.filter((line) => line.route === '/api/auth/login').map((line) => line.status)).toEqual([200, 401]);
 
     const everything = stdout + stderr;
-    for (const secret of [PASSWORD, NEW_PASSWORD, 'a wrong password for the log', registered.body.access_token, registered.body.refresh_token, login.body.refresh_token, refreshed.body.access_token]) {
+    for (const secret of [
+      PASSWORD,
+      NEW_PASSWORD,
+      'a wrong password for the log',
+      registered.body.access_token,
+      registered.body.refresh_token,
+      login.body.refresh_token,
+      refreshed.body.access_token,
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything.toLowerCase()).not.toContain('bearer ');

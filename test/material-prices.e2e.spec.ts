@@ -9,7 +9,18 @@ import { REAL_EXPORTS } from './support/seeder';
 import { closeTestApp, openTestApp } from './support/test-app';
 import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
-const PRICE_FIELDS = ['id', 'material_type', 'supplier', 'price_per_foot', 'price_per_lb', 'price_per_sqft', 'price_date', 'scope', 'source', 'notes'];
+const PRICE_FIELDS = [
+  'id',
+  'material_type',
+  'supplier',
+  'price_per_foot',
+  'price_per_lb',
+  'price_per_sqft',
+  'price_date',
+  'scope',
+  'source',
+  'notes',
+];
 const RESOLVED_FIELDS = ['material_type', 'unit', 'price', 'supplier', 'price_date', 'age_days', 'stale', 'scope', 'rule', 'alternatives'];
 const STALE_DAYS = 180;
 
@@ -37,7 +48,8 @@ describe('/api/material-prices', () => {
   async function seedFolder(name: string, files: Record<string, unknown>, args: string[] = []): Promise<void> {
     const folder = join(workdir, name);
     await mkdir(folder);
-    for (const [file, content] of Object.entries(files)) await writeFile(join(folder, file), typeof content === 'string' ? content : JSON.stringify(content));
+    for (const [file, content] of Object.entries(files))
+      await writeFile(join(folder, file), typeof content === 'string' ? content : JSON.stringify(content));
     const result = await seed(['--dir', folder, ...args]);
     if (result.code === 1) throw new Error(`the seeder could not run: ${result.stderr}`);
   }
@@ -65,7 +77,11 @@ describe('/api/material-prices', () => {
     for (const name of await readdir(REAL_EXPORTS)) exports[name] = await readFile(join(REAL_EXPORTS, name), 'utf8');
     await seedFolder('baseline', exports);
     // ...then shop A's own price list, and shop C's prices made for the resolution rules.
-    await seedFolder('shop-a', { 'own.json': [{ ...price('sq_tube_1.5x11ga', 1.25, '2025-03-01', 'Osorio'), notes: 'our contract price' }] }, ['--shop', shopA.email]);
+    await seedFolder(
+      'shop-a',
+      { 'own.json': [{ ...price('sq_tube_1.5x11ga', 1.25, '2025-03-01', 'Osorio'), notes: 'our contract price' }] },
+      ['--shop', shopA.email],
+    );
     await seedFolder(
       'shop-c',
       {
@@ -103,7 +119,10 @@ describe('/api/material-prices', () => {
     await http().get('/api/material-prices').expect(401);
     await http().get('/api/material-prices/sq_tube_1.5x11ga/history').expect(401);
     await http().get('/api/material-prices/resolve').query({ material_type: 'sq_tube_1.5x11ga' }).expect(401);
-    await http().post('/api/material-prices/resolve').send({ material_types: ['sq_tube_1.5x11ga'] }).expect(401);
+    await http()
+      .post('/api/material-prices/resolve')
+      .send({ material_types: ['sq_tube_1.5x11ga'] })
+      .expect(401);
   });
 
   describe('GET /api/material-prices', () => {
@@ -117,22 +136,44 @@ describe('/api/material-prices', () => {
     });
 
     it("shows a shop its own prices beside the baseline, and no other shop's", async () => {
-      const own = await http().get('/api/material-prices').query({ material_type: ' SQ_TUBE_1.5x11GA ' }).set(bearer(shopA.access_token)).expect(200);
-      expect(own.body.items.map((row: Record<string, unknown>) => [row.supplier, row.scope, row.unit, row.price_per_foot, row.price_date])).toEqual([
+      const own = await http()
+        .get('/api/material-prices')
+        .query({ material_type: ' SQ_TUBE_1.5x11GA ' })
+        .set(bearer(shopA.access_token))
+        .expect(200);
+      expect(
+        own.body.items.map((row: Record<string, unknown>) => [row.supplier, row.scope, row.unit, row.price_per_foot, row.price_date]),
+      ).toEqual([
         ['Osorio', 'shop', 'foot', 1.25, '2025-03-01'],
         ['Osorio', 'baseline', 'foot', 1.5504, '2025-01-22'],
       ]);
-      expect(own.body.items[0]).toMatchObject({ material_type: 'sq_tube_1.5x11ga', notes: 'our contract price', source: 'own.json:1', price_per_lb: null, price_per_sqft: null });
+      expect(own.body.items[0]).toMatchObject({
+        material_type: 'sq_tube_1.5x11ga',
+        notes: 'our contract price',
+        source: 'own.json:1',
+        price_per_lb: null,
+        price_per_sqft: null,
+      });
 
-      const other = await http().get('/api/material-prices').query({ material_type: 'sq_tube_1.5x11ga' }).set(bearer(shopB.access_token)).expect(200);
+      const other = await http()
+        .get('/api/material-prices')
+        .query({ material_type: 'sq_tube_1.5x11ga' })
+        .set(bearer(shopB.access_token))
+        .expect(200);
       expect(other.body.items.map((row: Record<string, unknown>) => [row.supplier, row.scope])).toEqual([['Osorio', 'baseline']]);
       const all = await http().get('/api/material-prices?limit=100').set(bearer(shopB.access_token)).expect(200);
       expect(all.body.items.some((row: { notes: string | null }) => row.notes === 'our contract price')).toBe(false);
     });
 
-    it('lists the history of a material newest first, undated observations last, with the supplier\'s own words', async () => {
+    it("lists the history of a material newest first, undated observations last, with the supplier's own words", async () => {
       const response = await http().get('/api/material-prices/sq_tube_1.5x11ga/history').set(bearer(shopB.access_token)).expect(200);
-      expect(response.body.map((observation: Record<string, unknown>) => [observation.price_date, observation.price_per_foot, observation.supplier])).toEqual([
+      expect(
+        response.body.map((observation: Record<string, unknown>) => [
+          observation.price_date,
+          observation.price_per_foot,
+          observation.supplier,
+        ]),
+      ).toEqual([
         ['2025-01-22', 1.5504, 'Osorio'],
         ['2024-10-03', 1.5804, 'Osorio'],
         ['2024-07-05', 1.8242, 'Osorio'],
@@ -146,7 +187,12 @@ describe('/api/material-prices', () => {
       expect(response.body[0].raw_description).toMatch(/^Tubing - Square 1-1\/2" x 1-1\/2" x 11 ?ga$/i);
 
       const own = await http().get('/api/material-prices/SQ_TUBE_1.5X11GA/history').set(bearer(shopA.access_token)).expect(200);
-      expect(own.body[0]).toMatchObject({ price_date: '2025-03-01', price_per_foot: 1.25, scope: 'shop', raw_description: 'sq_tube_1.5x11ga' });
+      expect(own.body[0]).toMatchObject({
+        price_date: '2025-03-01',
+        price_per_foot: 1.25,
+        scope: 'shop',
+        raw_description: 'sq_tube_1.5x11ga',
+      });
       expect(own.body).toHaveLength(9);
     });
 
@@ -162,7 +208,8 @@ describe('/api/material-prices', () => {
   });
 
   describe('GET /api/material-prices/resolve', () => {
-    const resolve = (shop: TokenResponse, query: Record<string, string>) => http().get('/api/material-prices/resolve').query(query).set(bearer(shop.access_token));
+    const resolve = (shop: TokenResponse, query: Record<string, string>) =>
+      http().get('/api/material-prices/resolve').query(query).set(bearer(shop.access_token));
 
     it("answers the baseline's latest dated price, never the bill of materials' undated one", async () => {
       const before = Date.now();
@@ -186,13 +233,28 @@ describe('/api/material-prices', () => {
 
     it("answers the caller's own shop price before the baseline's, listing the baseline's as an alternative", async () => {
       const response = await resolve(shopA, { material_type: 'SQ_TUBE_1.50x11GA' }).expect(200);
-      expect(response.body).toMatchObject({ material_type: 'sq_tube_1.5x11ga', price: 1.25, price_date: '2025-03-01', scope: 'shop', rule: "latest dated price of the caller's shop" });
-      expect(response.body.alternatives).toEqual([{ supplier: 'Osorio', unit: 'foot', price: 1.5504, price_date: '2025-01-22', scope: 'baseline' }]);
+      expect(response.body).toMatchObject({
+        material_type: 'sq_tube_1.5x11ga',
+        price: 1.25,
+        price_date: '2025-03-01',
+        scope: 'shop',
+        rule: "latest dated price of the caller's shop",
+      });
+      expect(response.body.alternatives).toEqual([
+        { supplier: 'Osorio', unit: 'foot', price: 1.5504, price_date: '2025-01-22', scope: 'baseline' },
+      ]);
     });
 
     it('takes the latest date, the higher price on the same date, and an undated price never over a dated one', async () => {
       const response = await resolve(shopC, { material_type: 'flat_bar_5x0.375' }).expect(200);
-      expect(response.body).toMatchObject({ supplier: 'Bolt', price: 6, price_date: TEN, age_days: ageOf(10), stale: false, scope: 'shop' });
+      expect(response.body).toMatchObject({
+        supplier: 'Bolt',
+        price: 6,
+        price_date: TEN,
+        age_days: ageOf(10),
+        stale: false,
+        scope: 'shop',
+      });
       expect(response.body.rule).toBe("latest dated price of the caller's shop; on the same date the higher price");
       expect(response.body.alternatives.map((alternative: { supplier: string }) => alternative.supplier)).toEqual(['Acme', 'Cord', 'Dull']);
     });
@@ -204,7 +266,12 @@ describe('/api/material-prices', () => {
     });
 
     it('answers the unit of the winning price when none is asked, and never converts units', async () => {
-      expect((await resolve(shopC, { material_type: 'angle_3x3x0.25' }).expect(200)).body).toMatchObject({ unit: 'lb', price: 0.9, supplier: 'Acme', stale: false });
+      expect((await resolve(shopC, { material_type: 'angle_3x3x0.25' }).expect(200)).body).toMatchObject({
+        unit: 'lb',
+        price: 0.9,
+        supplier: 'Acme',
+        stale: false,
+      });
       expect((await resolve(shopC, { material_type: 'angle_3x3x0.25', unit: 'foot' }).expect(200)).body).toMatchObject({
         unit: 'foot',
         price: 3.1,
@@ -214,13 +281,19 @@ describe('/api/material-prices', () => {
         alternatives: [],
       });
       const none = await resolve(shopC, { material_type: 'angle_3x3x0.25', unit: 'sqft' }).expect(404);
-      expect(none.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'no price for angle_3x3x0.25 per sqft in this shop or the shared baseline' });
+      expect(none.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'no price for angle_3x3x0.25 per sqft in this shop or the shared baseline',
+      });
     });
 
     it("answers the baseline's dated price over the shop's own undated one", async () => {
       const response = await resolve(shopC, { material_type: 'sq_tube_1.5x11ga' }).expect(200);
       expect(response.body).toMatchObject({ supplier: 'Osorio', price: 1.5504, scope: 'baseline' });
-      expect(response.body.rule).toBe("latest dated price of the shared baseline (the caller's shop has only undated prices for this key and unit)");
+      expect(response.body.rule).toBe(
+        "latest dated price of the shared baseline (the caller's shop has only undated prices for this key and unit)",
+      );
       expect(response.body.alternatives).toEqual([{ supplier: 'Dull', unit: 'foot', price: 0.99, price_date: null, scope: 'shop' }]);
     });
 
@@ -249,31 +322,55 @@ describe('/api/material-prices', () => {
   });
 
   describe('POST /api/material-prices/resolve', () => {
-    const resolveMany = (shop: TokenResponse, body: unknown) => http().post('/api/material-prices/resolve').send(body as object).set(bearer(shop.access_token));
+    const resolveMany = (shop: TokenResponse, body: unknown) =>
+      http()
+        .post('/api/material-prices/resolve')
+        .send(body as object)
+        .set(bearer(shop.access_token));
 
-    it("answers a bill of materials in one round trip, in the order asked, listing the keys without a price", async () => {
-      const response = await resolveMany(shopC, { material_types: ['flat_bar_5x0.375', 'sq_tube_9x11ga', 'SQ_TUBE_1.5X11GA', 'flat_bar_.375x5', 'round_bar_0.75'] }).expect(200);
-      expect(response.body.prices.map((price: Record<string, unknown>) => [price.material_type, price.supplier, price.price, price.scope])).toEqual([
+    it('answers a bill of materials in one round trip, in the order asked, listing the keys without a price', async () => {
+      const response = await resolveMany(shopC, {
+        material_types: ['flat_bar_5x0.375', 'sq_tube_9x11ga', 'SQ_TUBE_1.5X11GA', 'flat_bar_.375x5', 'round_bar_0.75'],
+      }).expect(200);
+      expect(
+        response.body.prices.map((price: Record<string, unknown>) => [price.material_type, price.supplier, price.price, price.scope]),
+      ).toEqual([
         ['flat_bar_5x0.375', 'Bolt', 6, 'shop'],
         ['sq_tube_1.5x11ga', 'Osorio', 1.5504, 'baseline'],
         ['round_bar_0.75', 'Bolt', 3, 'shop'],
       ]);
-      expect(response.body.missing).toEqual([{ material_type: 'sq_tube_9x11ga', reason: 'no price for sq_tube_9x11ga in this shop or the shared baseline' }]);
+      expect(response.body.missing).toEqual([
+        { material_type: 'sq_tube_9x11ga', reason: 'no price for sq_tube_9x11ga in this shop or the shared baseline' },
+      ]);
 
-      const single = await http().get('/api/material-prices/resolve').query({ material_type: 'flat_bar_5x0.375' }).set(bearer(shopC.access_token)).expect(200);
+      const single = await http()
+        .get('/api/material-prices/resolve')
+        .query({ material_type: 'flat_bar_5x0.375' })
+        .set(bearer(shopC.access_token))
+        .expect(200);
       expect(response.body.prices[0]).toEqual(single.body);
     });
 
     it("filters by unit, and never answers with another shop's price", async () => {
-      const response = await resolveMany(shopB, { material_types: ['angle_3x3x0.25', 'sq_bar_1.25', 'flat_bar_4x0.5'], unit: 'lb' }).expect(200);
-      expect(response.body.prices.map((price: Record<string, unknown>) => [price.material_type, price.supplier, price.unit])).toEqual([['flat_bar_4x0.5', 'Wexler', 'lb']]);
-      expect(response.body.missing.map((missing: { material_type: string }) => missing.material_type)).toEqual(['angle_3x3x0.25', 'sq_bar_1.25']);
+      const response = await resolveMany(shopB, { material_types: ['angle_3x3x0.25', 'sq_bar_1.25', 'flat_bar_4x0.5'], unit: 'lb' }).expect(
+        200,
+      );
+      expect(response.body.prices.map((price: Record<string, unknown>) => [price.material_type, price.supplier, price.unit])).toEqual([
+        ['flat_bar_4x0.5', 'Wexler', 'lb'],
+      ]);
+      expect(response.body.missing.map((missing: { material_type: string }) => missing.material_type)).toEqual([
+        'angle_3x3x0.25',
+        'sq_bar_1.25',
+      ]);
     });
 
     it('refuses an empty list, more than 500 keys, a malformed key and unknown fields', async () => {
       await resolveMany(shopB, { material_types: [] }).expect(400);
       await resolveMany(shopB, { material_types: Array.from({ length: 501 }, (_, index) => `sq_tube_${index + 101}x7ga`) }).expect(400);
-      expect((await resolveMany(shopB, { material_types: Array.from({ length: 500 }, (_, index) => `sq_tube_${index + 101}x7ga`) }).expect(200)).body.missing).toHaveLength(500);
+      expect(
+        (await resolveMany(shopB, { material_types: Array.from({ length: 500 }, (_, index) => `sq_tube_${index + 101}x7ga`) }).expect(200))
+          .body.missing,
+      ).toHaveLength(500);
       const malformed = await resolveMany(shopB, { material_types: ['sq_tube_2x11ga', 'pipe_1.5'] }).expect(400);
       expect(malformed.body.message).toMatch(/^material_type pipe_1\.5: /);
       await resolveMany(shopB, { material_types: ['sq_tube_2x11ga'], shop_id: shopC.user_id }).expect(400);
@@ -290,8 +387,12 @@ describe('/api/material-prices', () => {
       ['/api/material-prices/resolve', 'post'],
     ]) {
       expect(paths[path][method].summary).toEqual(expect.any(String));
-      expect(paths[path][method].responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+      expect(paths[path][method].responses['401'].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ErrorResponse',
+      });
     }
-    expect(paths['/api/material-prices/resolve'].get.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    expect(paths['/api/material-prices/resolve'].get.responses['404'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ErrorResponse',
+    });
   });
 });

@@ -42,7 +42,10 @@ describe('GET /api/metrics', () => {
 
     it('needs the token as a bearer token', async () => {
       await request(app.getHttpServer()).get('/api/metrics').expect(401);
-      await request(app.getHttpServer()).get('/api/metrics').set(bearer(`${METRICS_TOKEN}x`)).expect(401);
+      await request(app.getHttpServer())
+        .get('/api/metrics')
+        .set(bearer(`${METRICS_TOKEN}x`))
+        .expect(401);
       // An access token of a shop is no metrics token.
       const shop = await registerShop(app);
       await request(app.getHttpServer()).get('/api/metrics').set(bearer(shop.access_token)).expect(401);
@@ -65,12 +68,22 @@ describe('GET /api/metrics', () => {
       await request(app.getHttpServer()).post('/api/auth/guest').expect(201);
       await request(app.getHttpServer()).post('/api/auth/guest').expect(429);
       const csv = Buffer.from('material_type,price_per_foot\nsq_tube_2x11ga,3.45\n');
-      await request(app.getHttpServer()).post('/api/material-prices/imports?dry_run=true').set(bearer(shop.access_token)).attach('file', csv, 'p.csv').expect(201);
-      await request(app.getHttpServer()).post('/api/material-prices/imports').set(bearer(shop.access_token)).attach('file', csv, 'p.png').expect(415);
+      await request(app.getHttpServer())
+        .post('/api/material-prices/imports?dry_run=true')
+        .set(bearer(shop.access_token))
+        .attach('file', csv, 'p.csv')
+        .expect(201);
+      await request(app.getHttpServer())
+        .post('/api/material-prices/imports')
+        .set(bearer(shop.access_token))
+        .attach('file', csv, 'p.png')
+        .expect(415);
       const after = await scrape();
 
       const quoteById = '{method="GET",route="/api/quotes/:id",status="404"}';
-      expect(sample(after, 'http_request_duration_seconds_count', quoteById) - sample(before, 'http_request_duration_seconds_count', quoteById)).toBe(2);
+      expect(
+        sample(after, 'http_request_duration_seconds_count', quoteById) - sample(before, 'http_request_duration_seconds_count', quoteById),
+      ).toBe(2);
       expect(after).not.toContain('/api/quotes/12345');
       expect(sample(after, 'auth_failed_logins_total') - sample(before, 'auth_failed_logins_total')).toBe(1);
       const guests = '{limit="guestsPerIp"}';

@@ -11,8 +11,29 @@ import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const V1_SQL = readFileSync('test/fixtures/v1-database.sql', 'utf8');
-const V2_TABLES = ['users', 'auth_tokens', 'quote_sessions', 'hardware_items', 'historical_actuals', 'material_price_history', 'suppliers', 'price_mappings', 'known_login_ips', 'link_tokens', 'mail_outbox', 'price_imports', 'price_import_files'];
-const MIGRATION_NAMES = ['V1Baseline1764201600000', 'V2Foundation1764201600001', 'SuppliersAndMappings1764201600002', 'KnownLoginIps1764201600003', 'AccountLifecycle1764201600004', 'PriceImports1764201600005'];
+const V2_TABLES = [
+  'users',
+  'auth_tokens',
+  'quote_sessions',
+  'hardware_items',
+  'historical_actuals',
+  'material_price_history',
+  'suppliers',
+  'price_mappings',
+  'known_login_ips',
+  'link_tokens',
+  'mail_outbox',
+  'price_imports',
+  'price_import_files',
+];
+const MIGRATION_NAMES = [
+  'V1Baseline1764201600000',
+  'V2Foundation1764201600001',
+  'SuppliersAndMappings1764201600002',
+  'KnownLoginIps1764201600003',
+  'AccountLifecycle1764201600004',
+  'PriceImports1764201600005',
+];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {
   const dataSource = new DataSource({ ...dataSourceOptions(db.config()), migrations, logging: false });
@@ -62,7 +83,9 @@ describe('migrations on a fresh empty database', () => {
   });
 
   it('is shown by the TypeORM CLI of npm run migration:*, which needs no JWT_SECRET', async () => {
-    const cli = await runNode(resolve('node_modules/typeorm/cli-ts-node-commonjs.js'), ['-d', 'ormconfig.ts', 'migration:show'], { DATABASE_URL: db.url });
+    const cli = await runNode(resolve('node_modules/typeorm/cli-ts-node-commonjs.js'), ['-d', 'ormconfig.ts', 'migration:show'], {
+      DATABASE_URL: db.url,
+    });
     expect(cli.stderr).not.toMatch(/JWT_SECRET/);
     expect(cli.stdout).toContain(`[X] ${MIGRATION_NAMES.length} ${MIGRATION_NAMES.at(-1)}`);
     expect(cli.code).toBe(0);
@@ -114,7 +137,9 @@ describe('migrations on an existing v1 database', () => {
   });
 
   it('keeps every v1 price, a row that priced several units becoming one row per unit', async () => {
-    const expected = originalRows.material_prices.map((row) => lowerCaseLegacyNames('material_prices', JSON.parse((row as { row: string }).row)));
+    const expected = originalRows.material_prices.map((row) =>
+      lowerCaseLegacyNames('material_prices', JSON.parse((row as { row: string }).row)),
+    );
     const perUnit = await db.query<Record<string, unknown>>(
       `SELECT min(id) AS id, material_type, max(price_per_lb) AS price_per_lb, max(price_per_sqft) AS price_per_sqft, max(price_per_foot) AS price_per_foot,
               to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SS') AS updated_at, notes, array_agg(unit ORDER BY unit) AS units
@@ -167,7 +192,9 @@ describe('migrations on an existing v1 database', () => {
   });
 
   it('refuses to revert when v2 rows cannot be held by v1, and changes nothing', async () => {
-    await db.query(`INSERT INTO material_prices (material_type, price_per_foot, unit, supplier) VALUES ('sq_tube_2x11ga', 3.45, 'foot', 'a supplier')`);
+    await db.query(
+      `INSERT INTO material_prices (material_type, price_per_foot, unit, supplier) VALUES ('sq_tube_2x11ga', 3.45, 'foot', 'a supplier')`,
+    );
     for (const _ of MIGRATION_NAMES.slice(2)) await dataSource.undoLastMigration();
     await expect(dataSource.undoLastMigration()).rejects.toThrow(/Cannot revert to v1/);
     const [{ count }] = await db.query<{ count: string }>(`SELECT count(*) FROM migrations`);
@@ -240,7 +267,9 @@ describe('the suppliers migration on a v2 database with prices', () => {
     ]);
     // The replaced current prices stay observations; the observation stored under two spellings is one.
     expect(
-      await db.query(`SELECT supplier, price_date::text AS price_date, price_per_foot FROM material_price_history ORDER BY price_date NULLS FIRST, price_per_foot`),
+      await db.query(
+        `SELECT supplier, price_date::text AS price_date, price_per_foot FROM material_price_history ORDER BY price_date NULLS FIRST, price_per_foot`,
+      ),
     ).toEqual([
       { supplier: 'OSORIO', price_date: null, price_per_foot: 2 },
       { supplier: 'OSORIO', price_date: '2024-03-01', price_per_foot: 3.1 },
@@ -249,7 +278,9 @@ describe('the suppliers migration on a v2 database with prices', () => {
   });
 
   it('refuses to revert while owner mappings exist, or while one supplier has units of different dates, then reverts with every current price merged back', async () => {
-    await db.query(`INSERT INTO material_prices (material_type, supplier, unit, price_per_lb, price_date) VALUES ('sq_tube_2x11ga', 'OSORIO', 'lb', 0.9, '2023-01-01')`);
+    await db.query(
+      `INSERT INTO material_prices (material_type, supplier, unit, price_per_lb, price_date) VALUES ('sq_tube_2x11ga', 'OSORIO', 'lb', 0.9, '2023-01-01')`,
+    );
     await expect(dataSource.undoLastMigration()).rejects.toThrow(/prices of sq_tube_2x11ga differ by unit in date or source/);
     await db.query(`DELETE FROM material_prices WHERE unit = 'lb' AND material_type = 'sq_tube_2x11ga'`);
     await db.query(`INSERT INTO price_mappings (kind, match_text, match_key) VALUES ('ignore', 'Scrap', 'scrap')`);
@@ -257,7 +288,9 @@ describe('the suppliers migration on a v2 database with prices', () => {
     await db.query(`DELETE FROM price_mappings`);
     await dataSource.undoLastMigration();
     expect(await schemaSnapshot(db, TABLES)).toEqual(beforeSchema);
-    expect(await db.query(`SELECT material_type, supplier, price_per_foot, price_per_lb FROM material_prices ORDER BY material_type`)).toEqual([
+    expect(
+      await db.query(`SELECT material_type, supplier, price_per_foot, price_per_lb FROM material_prices ORDER BY material_type`),
+    ).toEqual([
       { material_type: 'pipe_2_sch40', supplier: null, price_per_foot: null, price_per_lb: null },
       { material_type: 'rect_tube_4x2x11ga', supplier: 'Wexler', price_per_foot: 3.76, price_per_lb: 3.42 },
       { material_type: 'sq_tube_2x11ga', supplier: 'OSORIO', price_per_foot: 3.4, price_per_lb: null },

@@ -27,7 +27,8 @@ const SPREADSHEET_CSV = [
 ].join('\r\n');
 
 /** The same kind of list from a European spreadsheet: `;` separators, decimal commas, day-first dates. */
-const EUROPEAN_CSV = '\uFEFFmaterial_type;price_per_foot;supplier;date\r\nangle_2x2x0.25;3,45;Acier;22.01.2025\r\nangle_2x2x0.25;3,75;Acier;22.01.2025\r\n';
+const EUROPEAN_CSV =
+  '\uFEFFmaterial_type;price_per_foot;supplier;date\r\nangle_2x2x0.25;3,45;Acier;22.01.2025\r\nangle_2x2x0.25;3,75;Acier;22.01.2025\r\n';
 
 interface Upload {
   name: string;
@@ -68,11 +69,15 @@ describe('price imports through the API', () => {
         WHERE shop_id = $1 ORDER BY material_type, supplier, price_date, source`,
       [shopId],
     ),
-    actuals: await db.query(`SELECT invoice_number, quote_id, invoice_date::text, total_hours, source_file FROM historical_actuals WHERE shop_id = $1 ORDER BY invoice_number`, [shopId]),
+    actuals: await db.query(
+      `SELECT invoice_number, quote_id, invoice_date::text, total_hours, source_file FROM historical_actuals WHERE shop_id = $1 ORDER BY invoice_number`,
+      [shopId],
+    ),
     suppliers: await db.query('SELECT name, name_key FROM suppliers WHERE shop_id = $1 ORDER BY name_key', [shopId]),
     mappings: await db.query('SELECT kind, match_text, target FROM price_mappings WHERE shop_id = $1 ORDER BY kind, match_key', [shopId]),
   });
-  const importCount = async (shopId: number) => (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM price_imports WHERE shop_id = $1', [shopId]))[0].count;
+  const importCount = async (shopId: number) =>
+    (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM price_imports WHERE shop_id = $1', [shopId]))[0].count;
 
   // The app writes uploads under the system's temporary folder: a folder of this file's own, to see them go.
   let uploadsRoot: string;
@@ -96,7 +101,9 @@ describe('price imports through the API', () => {
     }));
     workdir = await mkdtemp(join(systemTmp ?? '/tmp', 'price-imports-'));
     const names = (await readdir(REAL_EXPORTS)).sort();
-    realExports = await Promise.all(names.map(async (name) => ({ name, content: await readFile(join(REAL_EXPORTS, name)), type: 'application/json' })));
+    realExports = await Promise.all(
+      names.map(async (name) => ({ name, content: await readFile(join(REAL_EXPORTS, name)), type: 'application/json' })),
+    );
   });
 
   afterEach(expectUploadsCleared);
@@ -108,13 +115,20 @@ describe('price imports through the API', () => {
     for (const folder of [workdir, uploadsRoot]) if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  it('loads the real exports and a spreadsheet CSV into the caller\'s shop exactly as the CLI seeder loads them', async () => {
+  it("loads the real exports and a spreadsheet CSV into the caller's shop exactly as the CLI seeder loads them", async () => {
     const [viaApi, viaCli] = [await registerShop(app), await registerShop(app)];
-    const files = [...realExports, { name: 'spreadsheet.csv', content: SPREADSHEET_CSV, type: 'text/csv' }, { name: 'european.csv', content: EUROPEAN_CSV, type: 'text/csv' }];
+    const files = [
+      ...realExports,
+      { name: 'spreadsheet.csv', content: SPREADSHEET_CSV, type: 'text/csv' },
+      { name: 'european.csv', content: EUROPEAN_CSV, type: 'text/csv' },
+    ];
 
     const response = await upload(viaApi, files).expect(201);
     for (const file of files) await writeFile(join(workdir, file.name), file.content);
-    const cli = await runBuilt('seed.js', ['--dir', workdir, '--shop', viaCli.email], { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
+    const cli = await runBuilt('seed.js', ['--dir', workdir, '--shop', viaCli.email], {
+      DATABASE_URL: db.url,
+      JWT_SECRET: TEST_JWT_SECRET,
+    });
     expect(cli.code).toBe(2); // some records are rejected, as in the upload
 
     const [apiRows, cliRows] = [await shopRows(viaApi.user_id), await shopRows(viaCli.user_id)];
@@ -125,7 +139,13 @@ describe('price imports through the API', () => {
     // two same-day prices, and its bad row rejected by line.
     expect(apiRows.current).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ material_type: 'sq_tube_1.5x11ga', supplier: 'Wexler, Inc.', price_per_foot: 2.4, price_date: '2025-02-03', source: 'spreadsheet.csv:2 line 3' }),
+        expect.objectContaining({
+          material_type: 'sq_tube_1.5x11ga',
+          supplier: 'Wexler, Inc.',
+          price_per_foot: 2.4,
+          price_date: '2025-02-03',
+          source: 'spreadsheet.csv:2 line 3',
+        }),
         expect.objectContaining({ material_type: 'sheet_11ga', unit: 'sqft', price_per_sqft: 4.85, notes: "4' x 8'" }),
         expect.objectContaining({ material_type: 'angle_2x2x0.25', supplier: 'Acier', price_per_foot: 3.75, price_date: '2025-01-22' }),
       ]),
@@ -135,7 +155,14 @@ describe('price imports through the API', () => {
     expect(report).toMatchObject({ dry_run: false, scope: 'shop', shop: viaApi.email, directory: null, mappings: null });
     expect(report.files.map((file: { file: string }) => file.file)).toEqual(files.map((file) => file.name));
     expect(report.rejects).toEqual(
-      expect.arrayContaining([expect.objectContaining({ file: 'spreadsheet.csv', record: 5, line: 7, reason: expect.stringContaining('price_per_foot must be a number (got the text "abc")') })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          file: 'spreadsheet.csv',
+          record: 5,
+          line: 7,
+          reason: expect.stringContaining('price_per_foot must be a number (got the text "abc")'),
+        }),
+      ]),
     );
     expect(report.counts.material_prices.loaded).toBe(apiRows.current.length);
     expect(report.uploaded_files).toEqual(
@@ -193,11 +220,20 @@ describe('price imports through the API', () => {
     const shop = await registerShop(app);
     const rawOsorio = realExports.filter((file) => file.name === 'osorio_prices_raw.json');
     const first = await upload(shop, rawOsorio, '?dry_run=true').expect(201);
-    const unread = first.body.rejects.find((reject: { description: string | null; fixes: unknown[] }) => reject.description !== null && reject.fixes.length === 2);
+    const unread = first.body.rejects.find(
+      (reject: { description: string | null; fixes: unknown[] }) => reject.description !== null && reject.fixes.length === 2,
+    );
     expect(unread).toBeDefined();
 
-    await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, { suppliers: {}, materials: {}, ignore: [] });
-    const document = { suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' }, materials: { [unread.description]: 'FLAT_BAR_4x.5' }, ignore: [] };
+    await http()
+      .get('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .expect(200, { suppliers: {}, materials: {}, ignore: [] });
+    const document = {
+      suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' },
+      materials: { [unread.description]: 'FLAT_BAR_4x.5' },
+      ignore: [],
+    };
     const stored = await http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).send(document).expect(200);
     expect(stored.body).toEqual({ ...document, materials: { [unread.description]: 'flat_bar_4x0.5' } });
     await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, stored.body);
@@ -207,7 +243,11 @@ describe('price imports through the API', () => {
     expect(second.body.counts.rejected).toBeLessThan(first.body.counts.rejected);
 
     // A whole new document replaces the old one; ignoring the description skips it instead.
-    await http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).send({ ignore: [unread.description] }).expect(200);
+    await http()
+      .put('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .send({ ignore: [unread.description] })
+      .expect(200);
     const third = await upload(shop, rawOsorio, '?dry_run=true').expect(201);
     expect(third.body.counts.material_prices.ignored).toBeGreaterThan(0);
 
@@ -218,21 +258,42 @@ describe('price imports through the API', () => {
       .send({ materials: { 'Flat Bar 1/2" x': 'flat_bar_banana' } })
       .expect(400);
     expect(JSON.stringify(bad.body.message)).toContain('materials[\\"Flat Bar 1/2\\\\\\" x\\"]');
-    await http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).send({ suppliers: { A: 'B', B: 'C' } }).expect(400);
+    await http()
+      .put('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .send({ suppliers: { A: 'B', B: 'C' } })
+      .expect(400);
     await http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).send({ colours: {} }).expect(400);
-    await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, { suppliers: {}, materials: {}, ignore: [unread.description] });
+    await http()
+      .get('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .expect(200, { suppliers: {}, materials: {}, ignore: [unread.description] });
   });
 
   it("never shows one shop's imports, reports, mappings or prices to another (404)", async () => {
     const [owner, other] = [await registerShop(app), await registerShop(app)];
-    await http().put('/api/material-prices/mappings').set(bearer(owner.access_token)).send({ suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' } }).expect(200);
-    const imported = await upload(owner, [{ name: 'mine.csv', content: 'material_type,price_per_foot,supplier,date\nsq_tube_3x11ga,9.99,Secret Supply,2025-03-01\n' }]).expect(201);
+    await http()
+      .put('/api/material-prices/mappings')
+      .set(bearer(owner.access_token))
+      .send({ suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' } })
+      .expect(200);
+    const imported = await upload(owner, [
+      { name: 'mine.csv', content: 'material_type,price_per_foot,supplier,date\nsq_tube_3x11ga,9.99,Secret Supply,2025-03-01\n' },
+    ]).expect(201);
 
     await http().get(`/api/material-prices/imports/${imported.body.id}`).set(bearer(other.access_token)).expect(404);
     await http().get('/api/material-prices/imports/2147483648').set(bearer(other.access_token)).expect(404);
     await http().get('/api/material-prices/imports/abc').set(bearer(other.access_token)).expect(400);
-    expect((await http().get('/api/material-prices/imports').set(bearer(other.access_token)).expect(200)).body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
-    await http().get('/api/material-prices/mappings').set(bearer(other.access_token)).expect(200, { suppliers: {}, materials: {}, ignore: [] });
+    expect((await http().get('/api/material-prices/imports').set(bearer(other.access_token)).expect(200)).body).toEqual({
+      items: [],
+      total: 0,
+      limit: 50,
+      offset: 0,
+    });
+    await http()
+      .get('/api/material-prices/mappings')
+      .set(bearer(other.access_token))
+      .expect(200, { suppliers: {}, materials: {}, ignore: [] });
     const prices = await http().get('/api/material-prices?material_type=sq_tube_3x11ga').set(bearer(other.access_token)).expect(200);
     expect(prices.body.items).toEqual([]);
     const history = await http().get('/api/material-prices/sq_tube_3x11ga/history').set(bearer(other.access_token)).expect(200);
@@ -259,7 +320,10 @@ describe('price imports through the API', () => {
 
   describe('bad uploads: a clear 4xx each, and nothing written', () => {
     let shop: Shop;
-    const good: Upload = { name: 'good.csv', content: 'material_type,price_per_foot,supplier,date\nsq_tube_2x11ga,3.45,Osorio,2025-03-01\n' };
+    const good: Upload = {
+      name: 'good.csv',
+      content: 'material_type,price_per_foot,supplier,date\nsq_tube_2x11ga,3.45,Osorio,2025-03-01\n',
+    };
 
     // A shop per case, so that the cases do not use up each other's imports of the hour.
     beforeEach(async () => {
@@ -272,20 +336,90 @@ describe('price imports through the API', () => {
     });
 
     it.each<[string, Upload[], number, RegExp]>([
-      ['a file that is neither JSON nor CSV', [good, { name: 'photo.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) }], 415, /"photo.png": only .json and .csv files can be imported/],
-      ['binary bytes named .json', [good, { name: 'prices.json', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) }], 400, /^prices.json is not valid JSON/],
-      ['a CSV without its header row', [{ name: 'prices.csv', content: 'sq_tube_2x11ga,3.45,Osorio\n' }], 400, /^prices.csv has no header row: the first row must name the columns/],
-      ['a CSV whose quoting breaks', [good, { name: 'broken.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,"3.45\n' }], 400, /^broken.csv is not valid CSV/],
-      ['a file over the limit', [good, { name: 'big.csv', content: `material_type,price_per_foot,notes\n${'sq_tube_2x11ga,3.45,x\n'.repeat(MAX_FILE_BYTES / 20)}` }], 413, /"big.csv" is larger than 64 KiB/],
-      ['too many files', Array.from({ length: MAX_FILES + 1 }, (_, index) => ({ ...good, name: `part-${index}.csv` })), 413, /at most 7 files/],
-      ['more records than an import may hold', [{ name: 'many.json', content: JSON.stringify(Array.from({ length: MAX_RECORDS + 1 }, () => ({ material_type: 'sq_tube_2x11ga', price_per_foot: 3 }))) }], 400, /more than 400 records/],
-      ['a name with a path', [good, { name: '../../etc/prices.csv', content: good.content }], 400, /"..\/..\/etc\/prices.csv" holds a path separator/],
+      [
+        'a file that is neither JSON nor CSV',
+        [good, { name: 'photo.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) }],
+        415,
+        /"photo.png": only .json and .csv files can be imported/,
+      ],
+      [
+        'binary bytes named .json',
+        [good, { name: 'prices.json', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) }],
+        400,
+        /^prices.json is not valid JSON/,
+      ],
+      [
+        'a CSV without its header row',
+        [{ name: 'prices.csv', content: 'sq_tube_2x11ga,3.45,Osorio\n' }],
+        400,
+        /^prices.csv has no header row: the first row must name the columns/,
+      ],
+      [
+        'a CSV whose quoting breaks',
+        [good, { name: 'broken.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,"3.45\n' }],
+        400,
+        /^broken.csv is not valid CSV/,
+      ],
+      [
+        'a file over the limit',
+        [
+          good,
+          { name: 'big.csv', content: `material_type,price_per_foot,notes\n${'sq_tube_2x11ga,3.45,x\n'.repeat(MAX_FILE_BYTES / 20)}` },
+        ],
+        413,
+        /"big.csv" is larger than 64 KiB/,
+      ],
+      [
+        'too many files',
+        Array.from({ length: MAX_FILES + 1 }, (_, index) => ({ ...good, name: `part-${index}.csv` })),
+        413,
+        /at most 7 files/,
+      ],
+      [
+        'more records than an import may hold',
+        [
+          {
+            name: 'many.json',
+            content: JSON.stringify(
+              Array.from({ length: MAX_RECORDS + 1 }, () => ({ material_type: 'sq_tube_2x11ga', price_per_foot: 3 })),
+            ),
+          },
+        ],
+        400,
+        /more than 400 records/,
+      ],
+      [
+        'a name with a path',
+        [good, { name: '../../etc/prices.csv', content: good.content }],
+        400,
+        /"..\/..\/etc\/prices.csv" holds a path separator/,
+      ],
       ['a name with a backslash', [good, { name: 'C:\\prices.csv', content: good.content }], 400, /holds a path separator/],
-      ['a name with NUL', [good, { name: 'prices\u0000.csv', content: good.content }], 400, /holds a path separator or a control character/],
+      [
+        'a name with NUL',
+        [good, { name: 'prices\u0000.csv', content: good.content }],
+        400,
+        /holds a path separator or a control character/,
+      ],
       ['two files of one name', [good, good], 400, /Two files are named "good.csv"/],
-      ['bad mappings beside the files', [good, { name: 'mappings.json', content: '{"materials": {"x": "flat_bar_banana"}}' }], 400, /materials\["x"\]/],
-      ['JSON nested deeper than any export', [good, { name: 'deep.json', content: `${'['.repeat(30_000)}${']'.repeat(30_000)}` }], 400, /^deep.json is nested deeper than 64 levels/],
-      ['a name with a bidirectional override', [good, { name: 'prices\u202Ecsv.json', content: good.content }], 400, /holds a path separator or a control character/],
+      [
+        'bad mappings beside the files',
+        [good, { name: 'mappings.json', content: '{"materials": {"x": "flat_bar_banana"}}' }],
+        400,
+        /materials\["x"\]/,
+      ],
+      [
+        'JSON nested deeper than any export',
+        [good, { name: 'deep.json', content: `${'['.repeat(30_000)}${']'.repeat(30_000)}` }],
+        400,
+        /^deep.json is nested deeper than 64 levels/,
+      ],
+      [
+        'a name with a bidirectional override',
+        [good, { name: 'prices\u202Ecsv.json', content: good.content }],
+        400,
+        /holds a path separator or a control character/,
+      ],
     ])('%s', async (_case, files, status, message) => {
       const response = await upload(shop, files);
       expect(response.status).toBe(status);
@@ -295,26 +429,56 @@ describe('price imports through the API', () => {
     it('an upload without files, and a body that is not multipart', async () => {
       const empty = await http().post('/api/material-prices/imports').set(bearer(shop.access_token)).field('note', 'no file').expect(400);
       expect(empty.body.message).toMatch(/holds no file/);
-      const json = await http().post('/api/material-prices/imports').set(bearer(shop.access_token)).send([{ material_type: 'sq_tube_2x11ga' }]).expect(415);
+      const json = await http()
+        .post('/api/material-prices/imports')
+        .set(bearer(shop.access_token))
+        .send([{ material_type: 'sq_tube_2x11ga' }])
+        .expect(415);
       expect(json.body.message).toMatch(/multipart\/form-data/);
-      await http().post('/api/material-prices/imports?dry_run=maybe').set(bearer(shop.access_token)).attach('file', Buffer.from(good.content), 'good.csv').expect(400);
+      await http()
+        .post('/api/material-prices/imports?dry_run=maybe')
+        .set(bearer(shop.access_token))
+        .attach('file', Buffer.from(good.content), 'good.csv')
+        .expect(400);
     });
 
     it('a multipart body that cannot be read: a part without a file name, no boundary, a body cut off', async () => {
       const post = async (contentType: string, body: string) => {
-        const response = await http().post('/api/material-prices/imports').set(bearer(shop.access_token)).set('Content-Type', contentType).send(body);
+        const response = await http()
+          .post('/api/material-prices/imports')
+          .set(bearer(shop.access_token))
+          .set('Content-Type', contentType)
+          .send(body);
         expect(response.status).toBe(400);
         return [response.body.message].flat().join('\n');
       };
-      const nameless = ['--b0undary', 'Content-Disposition: form-data; name="file"', 'Content-Type: application/octet-stream', '', good.content, '--b0undary--', ''].join('\r\n');
+      const nameless = [
+        '--b0undary',
+        'Content-Disposition: form-data; name="file"',
+        'Content-Type: application/octet-stream',
+        '',
+        good.content,
+        '--b0undary--',
+        '',
+      ].join('\r\n');
       expect(await post('multipart/form-data; boundary=b0undary', nameless)).toMatch(/A file has no name/);
       expect(await post('multipart/form-data', 'no boundary')).toMatch(/multipart body cannot be read/);
-      const cutOff = ['--b0undary', 'Content-Disposition: form-data; name="file"; filename="good.csv"', 'Content-Type: text/csv', '', good.content].join('\r\n');
+      const cutOff = [
+        '--b0undary',
+        'Content-Disposition: form-data; name="file"; filename="good.csv"',
+        'Content-Type: text/csv',
+        '',
+        good.content,
+      ].join('\r\n');
       expect(await post('multipart/form-data; boundary=b0undary', cutOff)).toMatch(/multipart body cannot be read/);
     });
 
     it('multipart sent to a route that takes JSON', async () => {
-      await http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).attach('file', Buffer.from('{}'), 'mappings.json').expect(415);
+      await http()
+        .put('/api/material-prices/mappings')
+        .set(bearer(shop.access_token))
+        .attach('file', Buffer.from('{}'), 'mappings.json')
+        .expect(415);
     });
   });
 
@@ -335,11 +499,21 @@ describe('price imports through the API', () => {
     expect(kept.body.rejects[0].date).toBe('2025-01-01\uFFFD');
 
     const mappings: Upload = { name: 'mappings.json', content: JSON.stringify({ suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' } }) };
-    const preview = await upload(shop, [mappings, { name: 'p.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,3.45\n' }], '?dry_run=true').expect(201);
+    const preview = await upload(
+      shop,
+      [mappings, { name: 'p.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,3.45\n' }],
+      '?dry_run=true',
+    ).expect(201);
     expect(preview.body.mappings).toEqual({ file: 'mappings.json', entries: 1 });
-    await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, { suppliers: {}, materials: {}, ignore: [] });
+    await http()
+      .get('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .expect(200, { suppliers: {}, materials: {}, ignore: [] });
     await upload(shop, [mappings, { name: 'p.csv', content: 'material_type,price_per_foot\nsq_tube_2x11ga,3.45\n' }]).expect(201);
-    await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200, { suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' }, materials: {}, ignore: [] });
+    await http()
+      .get('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .expect(200, { suppliers: { 'Osorio Metals Supply Inc.': 'Osorio' }, materials: {}, ignore: [] });
     await http().get('/api/material-prices/imports/-9999999999').set(bearer(shop.access_token)).expect(404);
     await http().get('/api/material-prices/imports/0').set(bearer(shop.access_token)).expect(404);
   });
@@ -351,7 +525,11 @@ describe('price imports through the API', () => {
     expect(preview.body.counts.material_prices.loaded).toBe(1);
     const refused = await upload(guest, [file]).expect(403);
     expect(refused.body.message).toMatch(/claim the account first/);
-    await http().put('/api/material-prices/mappings').set(bearer(guest.access_token)).send({ ignore: ['x'] }).expect(403);
+    await http()
+      .put('/api/material-prices/mappings')
+      .set(bearer(guest.access_token))
+      .send({ ignore: ['x'] })
+      .expect(403);
     expect((await shopRows(guest.user_id)).current).toEqual([]);
   });
 
@@ -365,7 +543,7 @@ describe('price imports through the API', () => {
     await upload(other, [file]).expect(201);
   });
 
-  it('runs two imports of one shop at once to the end, with the current prices of one after the other, beside another shop\'s', async () => {
+  it("runs two imports of one shop at once to the end, with the current prices of one after the other, beside another shop's", async () => {
     const [together, oneByOne, neighbour] = [await registerShop(app), await registerShop(app), await registerShop(app)];
     const [first, second] = [realExports.slice(0, 3), [...realExports.slice(2), { name: 'spreadsheet.csv', content: SPREADSHEET_CSV }]];
 
@@ -387,7 +565,9 @@ describe('price imports through the API', () => {
     const operation = document.paths['/api/material-prices/imports'].post;
     expect(operation.requestBody.content['multipart/form-data'].schema.properties.file).toEqual(expect.objectContaining({ type: 'array' }));
     expect(operation.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PriceImportResponse' });
-    expect(Object.keys(document.components.schemas.PriceImportResponse.properties)).toEqual(expect.arrayContaining(['id', 'counts', 'rejects', 'warnings', 'changes', 'uploaded_files']));
+    expect(Object.keys(document.components.schemas.PriceImportResponse.properties)).toEqual(
+      expect.arrayContaining(['id', 'counts', 'rejects', 'warnings', 'changes', 'uploaded_files']),
+    );
     for (const status of ['400', '401', '403', '413', '415', '429']) expect(operation.responses[status]).toBeDefined();
   });
 });

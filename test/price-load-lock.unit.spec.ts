@@ -25,7 +25,9 @@ describe('the load lock of a scope', () => {
     const { repository, asked } = lockHeldFor(Number.POSITIVE_INFINITY);
     const refused = repository.lockScopeForLoad(null, 120);
     await expect(refused).rejects.toThrow(ScopeBusyError);
-    await expect(refused).rejects.toThrow('Another load of the shared baseline is still running after 0.12 s; try again once it has finished');
+    await expect(refused).rejects.toThrow(
+      'Another load of the shared baseline is still running after 0.12 s; try again once it has finished',
+    );
     expect(asked.length).toBeGreaterThan(1);
     await expect(refused).rejects.toMatchObject({ status: 409 });
   });

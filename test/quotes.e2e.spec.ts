@@ -24,7 +24,11 @@ describe('quotes and quote sessions', () => {
   afterAll(() => closeTestApp(db, app));
 
   it('quote attaches to user', async () => {
-    const response = await createQuote(shopA, { job_type: 'cantilever_gate', project_description: '16 ft gate', inputs_json: { width_ft: 16 } }).expect(201);
+    const response = await createQuote(shopA, {
+      job_type: 'cantilever_gate',
+      project_description: '16 ft gate',
+      inputs_json: { width_ft: 16 },
+    }).expect(201);
     expect(response.body).toMatchObject({
       user_id: shopA.user_id,
       job_type: 'cantilever_gate',
@@ -74,7 +78,10 @@ describe('quotes and quote sessions', () => {
     expect(foreignQuote.body).toEqual(missingQuote.body);
 
     const foreignSession = await http().get(`/api/quote-sessions/${session.body.id}`).set(bearer(shopB.access_token)).expect(404);
-    const missingSession = await http().get('/api/quote-sessions/00000000-0000-4000-8000-000000000000').set(bearer(shopB.access_token)).expect(404);
+    const missingSession = await http()
+      .get('/api/quote-sessions/00000000-0000-4000-8000-000000000000')
+      .set(bearer(shopB.access_token))
+      .expect(404);
     expect(foreignSession.body).toEqual(missingSession.body);
 
     await http().get(`/api/quotes/${quote.body.id}`).set(bearer(shopA.access_token)).expect(200);
@@ -90,7 +97,11 @@ describe('quotes and quote sessions', () => {
   });
 
   it('creates sessions in the intake stage', async () => {
-    const response = await http().post('/api/quote-sessions').set(bearer(shopB.access_token)).send({ job_type: 'spiral_stair' }).expect(201);
+    const response = await http()
+      .post('/api/quote-sessions')
+      .set(bearer(shopB.access_token))
+      .send({ job_type: 'spiral_stair' })
+      .expect(201);
     expect(response.body).toMatchObject({
       user_id: shopB.user_id,
       job_type: 'spiral_stair',

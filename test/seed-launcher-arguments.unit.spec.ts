@@ -1,4 +1,9 @@
-import { droppedOptionsMessage, dryRunTakenByNpm, optionsDroppedByNestStart, seedOptionsDroppedByNestStart } from '../src/seed/launcher-arguments';
+import {
+  droppedOptionsMessage,
+  dryRunTakenByNpm,
+  optionsDroppedByNestStart,
+  seedOptionsDroppedByNestStart,
+} from '../src/seed/launcher-arguments';
 
 const NEST = ['/usr/bin/node', '/work/app/node_modules/@nestjs/cli/bin/nest.js'];
 const nestStart = (...args: string[]) => optionsDroppedByNestStart([...NEST, 'start', ...args]);
@@ -6,8 +11,19 @@ const nestStart = (...args: string[]) => optionsDroppedByNestStart([...NEST, 'st
 describe('optionsDroppedByNestStart: what a nest start command line typed for the seeder but did not pass on', () => {
   it('finds the options typed before "--", which the Nest CLI drops', () => {
     expect(nestStart('--entryFile', 'seed', '--dry-run')).toEqual(['--dry-run']);
-    expect(nestStart('--dry-run', '--entryFile', 'seed', '--dir', 'data/x', '--shop', 'a@b.test')).toEqual(['--dry-run', '--dir', 'data/x', '--shop', 'a@b.test']);
-    expect(nestStart('--entryFile', 'seed', '--dir=x', '--mappings', 'm.json', '--report=r.json')).toEqual(['--dir=x', '--mappings', 'm.json', '--report=r.json']);
+    expect(nestStart('--dry-run', '--entryFile', 'seed', '--dir', 'data/x', '--shop', 'a@b.test')).toEqual([
+      '--dry-run',
+      '--dir',
+      'data/x',
+      '--shop',
+      'a@b.test',
+    ]);
+    expect(nestStart('--entryFile', 'seed', '--dir=x', '--mappings', 'm.json', '--report=r.json')).toEqual([
+      '--dir=x',
+      '--mappings',
+      'm.json',
+      '--report=r.json',
+    ]);
   });
 
   it('drops nothing when the seeder options follow "--"', () => {
@@ -16,20 +32,27 @@ describe('optionsDroppedByNestStart: what a nest start command line typed for th
   });
 
   it("does not count the Nest CLI's own options and their values", () => {
-    expect(nestStart('--entryFile', 'seed', '-c', 'nest-cli.json', '--watch', '-p', 'tsconfig.build.json', '--debug', '--no-shell')).toEqual([]);
+    expect(
+      nestStart('--entryFile', 'seed', '-c', 'nest-cli.json', '--watch', '-p', 'tsconfig.build.json', '--debug', '--no-shell'),
+    ).toEqual([]);
     expect(nestStart('--entryFile=seed', '--env-file', '.env', '--exec', 'node', '--preserveWatchOutput', '-w')).toEqual([]);
     // An optional value is only taken when it does not look like an option, as the CLI parses it.
     expect(nestStart('--entryFile', 'seed', '--debug', '--dry-run')).toEqual(['--dry-run']);
   });
 
   it('reports any other spelling of a dry run, and a stray word', () => {
-    for (const typed of ['--dryrun', '--dry', '--dry_run', '--dryRun', '-n']) expect(nestStart('--entryFile', 'seed', typed)).toEqual([typed]);
+    for (const typed of ['--dryrun', '--dry', '--dry_run', '--dryRun', '-n'])
+      expect(nestStart('--entryFile', 'seed', typed)).toEqual([typed]);
     expect(nestStart('--entryFile', 'seed', 'dry-run')).toEqual(['dry-run']);
   });
 
   it('recognises the CLI run as a bin script or through npx', () => {
-    expect(optionsDroppedByNestStart(['node', '/work/app/node_modules/.bin/nest', 'start', '--entryFile', 'seed', '--dry-run'])).toEqual(['--dry-run']);
-    expect(optionsDroppedByNestStart(['node', '/usr/lib/node_modules/npm/bin/npx-cli.js', 'nest', 'start', '--dry-run'])).toEqual(['--dry-run']);
+    expect(optionsDroppedByNestStart(['node', '/work/app/node_modules/.bin/nest', 'start', '--entryFile', 'seed', '--dry-run'])).toEqual([
+      '--dry-run',
+    ]);
+    expect(optionsDroppedByNestStart(['node', '/usr/lib/node_modules/npm/bin/npx-cli.js', 'nest', 'start', '--dry-run'])).toEqual([
+      '--dry-run',
+    ]);
   });
 
   it('finds nothing in a command line that is not nest start', () => {

@@ -79,9 +79,9 @@ describe('material key grammar', () => {
 
   it('reads stick sizes', () => {
     expect(parseLengthFeet('24\' 0"')).toBe(24);
-    expect(parseLengthFeet('20\'')).toBe(20);
+    expect(parseLengthFeet("20'")).toBe(20);
     expect(parseLengthFeet('12\' 6"')).toBe(12.5);
     expect(parseLengthFeet('twenty feet')).toBeNull();
-    expect(parseLengthFeet('0\'')).toBeNull();
+    expect(parseLengthFeet("0'")).toBeNull();
   });
 });

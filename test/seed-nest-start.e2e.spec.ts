@@ -31,7 +31,11 @@ describe('the seeder run with the Nest CLI: nest start --entryFile seed', () => 
       PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
     });
   const priceRowCount = async () =>
-    (await db.query<{ count: number }>('SELECT ((SELECT count(*) FROM material_prices) + (SELECT count(*) FROM material_price_history))::int AS count'))[0].count;
+    (
+      await db.query<{ count: number }>(
+        'SELECT ((SELECT count(*) FROM material_prices) + (SELECT count(*) FROM material_price_history))::int AS count',
+      )
+    )[0].count;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -43,11 +47,23 @@ describe('the seeder run with the Nest CLI: nest start --entryFile seed', () => 
     writeFileSync(compileConfig, JSON.stringify({ extends: base, compilerOptions: { outDir: './out' } }));
     writeFileSync(
       startConfig,
-      JSON.stringify({ extends: base, compilerOptions: { outDir: './out', noEmit: true }, include: [], files: ['../../src/seed/launcher-arguments.ts'] }),
+      JSON.stringify({
+        extends: base,
+        compilerOptions: { outDir: './out', noEmit: true },
+        include: [],
+        files: ['../../src/seed/launcher-arguments.ts'],
+      }),
     );
     expectExit(await nest(['build', '-p', compileConfig]), 0);
     // The refused run never reaches the database, so it is migrated here: by a dry run of the compiled seeder.
-    expectExit(await runNode(join(build, 'out', 'seed.js'), ['--dry-run', '--dir', prices], { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, MIGRATE_ON_START: 'true' }), 0);
+    expectExit(
+      await runNode(join(build, 'out', 'seed.js'), ['--dry-run', '--dir', prices], {
+        DATABASE_URL: db.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        MIGRATE_ON_START: 'true',
+      }),
+      0,
+    );
   }, COMPILE_TIMEOUT_MS);
 
   afterAll(async () => {

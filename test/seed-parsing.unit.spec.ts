@@ -35,11 +35,20 @@ describe('seed dates', () => {
 
 describe('seed arguments', () => {
   it('defaults to data/raw, a real run and the shared baseline', () => {
-    expect(parseSeedArguments([])).toEqual({ directory: 'data/raw', directoryGiven: false, mappingsFile: null, reportFile: null, dryRun: false, shopEmail: null });
+    expect(parseSeedArguments([])).toEqual({
+      directory: 'data/raw',
+      directoryGiven: false,
+      mappingsFile: null,
+      reportFile: null,
+      dryRun: false,
+      shopEmail: null,
+    });
   });
 
   it('reads every flag, in both spellings, past the -- that npm and nest pass', () => {
-    expect(parseSeedArguments(['--', '--dir', 'in', '--dry-run', '--shop=Owner@Shop.com', '--mappings', 'm.json', '--report=r.json'])).toEqual({
+    expect(
+      parseSeedArguments(['--', '--dir', 'in', '--dry-run', '--shop=Owner@Shop.com', '--mappings', 'm.json', '--report=r.json']),
+    ).toEqual({
       directory: 'in',
       directoryGiven: true,
       mappingsFile: 'm.json',
@@ -50,7 +59,16 @@ describe('seed arguments', () => {
     expect(parseSeedArguments(['--help'])).toBe('help');
   });
 
-  it.each([[['--dir']], [['--dir', '--dry-run']], [['--shop=']], [['--dry-run=yes']], [['--force']], [['extra']], [['--mappings']], [['--report', '--dry-run']]])('refuses %j', (argv) => {
+  it.each([
+    [['--dir']],
+    [['--dir', '--dry-run']],
+    [['--shop=']],
+    [['--dry-run=yes']],
+    [['--force']],
+    [['extra']],
+    [['--mappings']],
+    [['--report', '--dry-run']],
+  ])('refuses %j', (argv) => {
     expect(() => parseSeedArguments(argv)).toThrow(SeedUsageError);
   });
 });
@@ -106,14 +124,24 @@ describe('seed source files', () => {
     ].join('\r\n');
     expect(await read(csv, 'csv')).toEqual({
       records: [
-        csvPrice({ material_type: 'sq_tube_2x11ga', price_per_foot: 3.45, supplier: 'Osorio, Inc.', date: '2024-03-15', notes: 'cut to 20\', "primed"' }, 2),
+        csvPrice(
+          {
+            material_type: 'sq_tube_2x11ga',
+            price_per_foot: 3.45,
+            supplier: 'Osorio, Inc.',
+            date: '2024-03-15',
+            notes: 'cut to 20\', "primed"',
+          },
+          2,
+        ),
         csvPrice({ material_type: 'flat_bar_2x0.25', price_per_foot: 1234.5, supplier: 'Wexler', date: '2024-03-05' }, 5),
       ],
     });
   });
 
   it('reads a European export: a byte order mark, ";" separators, decimal commas and day-first dotted dates', async () => {
-    const csv = '\uFEFFmaterial_type;price_per_foot;price_per_lb;supplier;date\nangle_2x2x0.25;3,45;1.234,5;Acier;22.01.2025\nangle_2x2x0.25;4.5;;Acier;2025-01-23\n';
+    const csv =
+      '\uFEFFmaterial_type;price_per_foot;price_per_lb;supplier;date\nangle_2x2x0.25;3,45;1.234,5;Acier;22.01.2025\nangle_2x2x0.25;4.5;;Acier;2025-01-23\n';
     expect(await read(Buffer.from(csv, 'utf8'), 'csv')).toEqual({
       records: [
         csvPrice({ material_type: 'angle_2x2x0.25', price_per_foot: 3.45, price_per_lb: 1234.5, supplier: 'Acier', date: '2025-01-22' }, 2),
@@ -131,22 +159,36 @@ describe('seed source files', () => {
 
   it('refuses a CSV without a header row of canonical fields, with unknown or repeated columns, or without material_type', async () => {
     expect(await read('sq_tube_2x11ga,3.45,Osorio\n', 'csv')).toEqual({
-      problem: expect.stringMatching(/^has no header row: the first row must name the columns \(material_type, .*; it reads "sq_tube_2x11ga", "3.45", "Osorio"$/),
+      problem: expect.stringMatching(
+        /^has no header row: the first row must name the columns \(material_type, .*; it reads "sq_tube_2x11ga", "3.45", "Osorio"$/,
+      ),
     });
-    expect(await read('material_type,price_per_foot,Description\n', 'csv')).toEqual({ problem: expect.stringMatching(/^has unknown columns "description": /) });
-    expect(await read('material_type,price_per_foot,price_per_foot\n', 'csv')).toEqual({ problem: 'names the column "price_per_foot" twice' });
+    expect(await read('material_type,price_per_foot,Description\n', 'csv')).toEqual({
+      problem: expect.stringMatching(/^has unknown columns "description": /),
+    });
+    expect(await read('material_type,price_per_foot,price_per_foot\n', 'csv')).toEqual({
+      problem: 'names the column "price_per_foot" twice',
+    });
     expect(await read('supplier,price_per_foot\n', 'csv')).toEqual({ problem: expect.stringMatching(/^has no material_type column/) });
   });
 
   it('reads an empty CSV as no records, and names where broken quoting stops a CSV', async () => {
     expect(await read('', 'csv')).toEqual({ records: [] });
-    await expect(read('material_type,price_per_foot\nsq_tube_2x11ga,"3.45\n', 'csv')).rejects.toThrow(/^is not valid CSV from line \d+ on: Quote Not Closed/);
+    await expect(read('material_type,price_per_foot\nsq_tube_2x11ga,"3.45\n', 'csv')).rejects.toThrow(
+      /^is not valid CSV from line \d+ on: Quote Not Closed/,
+    );
   });
 });
 
 describe('seed report', () => {
   const load = { directory: 'data/raw', dryRun: false, shopEmail: null };
-  const offer = (description: string, stated: string, date: string | null, mappable = true) => ({ field: 'material', description, stated, date, mappable });
+  const offer = (description: string, stated: string, date: string | null, mappable = true) => ({
+    field: 'material',
+    description,
+    stated,
+    date,
+    mappable,
+  });
 
   it('groups the rejects of one description into one line with its records, the reason and the mapping that fixes it', () => {
     const report = {
@@ -154,11 +196,29 @@ describe('seed report', () => {
       prices: { loaded: 2, alreadyCurrent: 1, newObservations: 3, entries: 4, ignored: 0 },
       actuals: { loaded: 1, alreadyCurrent: 0 },
       rejects: [
-        { file: 'a.json', record: 1, line: null, reason: 'the description stops at "x": it was cut off', offer: offer('Flat Bar 1/2" x', '5.6 per foot', '2023-09-05') },
+        {
+          file: 'a.json',
+          record: 1,
+          line: null,
+          reason: 'the description stops at "x": it was cut off',
+          offer: offer('Flat Bar 1/2" x', '5.6 per foot', '2023-09-05'),
+        },
         { file: 'a.json', record: 3, line: null, reason: 'material_type is missing', offer: null },
-        { file: 'b.json', record: 18, line: null, reason: 'the description stops at "x": it was cut off', offer: offer(' flat bar 1/2" X', '6.62 per foot', null) },
+        {
+          file: 'b.json',
+          record: 18,
+          line: null,
+          reason: 'the description stops at "x": it was cut off',
+          offer: offer(' flat bar 1/2" X', '6.62 per foot', null),
+        },
         { file: 'c.json', record: null, line: null, reason: 'is not valid JSON: Unexpected end of JSON input', offer: null },
-        { file: 'd.json', record: 2, line: null, reason: 'a price per piece (84) with no stick length', offer: offer('2" SQ TUBE', '84 per piece', null, false) },
+        {
+          file: 'd.json',
+          record: 2,
+          line: null,
+          reason: 'a price per piece (84) with no stick length',
+          offer: offer('2" SQ TUBE', '84 per piece', null, false),
+        },
       ],
       warnings: [{ kind: 'undated_current' as const, message: 'an undated price became current' }],
     };
@@ -201,7 +261,10 @@ describe('seed report', () => {
   });
 
   it('says what a dry run would load', () => {
-    const lines = formatReport({ ...emptyReport({ ...load, dryRun: true }), prices: { loaded: 5, alreadyCurrent: 2, newObservations: 5, entries: 7, ignored: 1 } });
+    const lines = formatReport({
+      ...emptyReport({ ...load, dryRun: true }),
+      prices: { loaded: 5, alreadyCurrent: 2, newObservations: 5, entries: 7, ignored: 1 },
+    });
     expect(lines[0]).toBe('Dry run: nothing is written. Loading data/raw into the shared baseline');
     expect(lines).toContain('Would load 5 material prices, 2 already current');
     expect(lines).toContain('Would load 0 labor actuals, 0 already current');
@@ -218,7 +281,13 @@ describe('seed report', () => {
 });
 
 describe('seed progress line', () => {
-  const stream = (isTTY: boolean) => ({ isTTY, written: [] as string[], write(text: string) { this.written.push(text); } });
+  const stream = (isTTY: boolean) => ({
+    isTTY,
+    written: [] as string[],
+    write(text: string) {
+      this.written.push(text);
+    },
+  });
 
   it('stays quiet on a short run and draws, spaced out, once the run is long', () => {
     let now = 0;

@@ -63,7 +63,12 @@ describe('prices a quote can trust (seeder)', () => {
 
     it('never merges look-alike names by itself, and reports the alias that would', async () => {
       const report = await harness.run(
-        await harness.folder({ 'a.json': [price('sq_tube_2x11ga', 3.1, '2024-01-01', 'Osorio'), price('sq_tube_2x11ga', 3.2, '2024-01-01', 'Osorio Metals Supply Inc.')] }),
+        await harness.folder({
+          'a.json': [
+            price('sq_tube_2x11ga', 3.1, '2024-01-01', 'Osorio'),
+            price('sq_tube_2x11ga', 3.2, '2024-01-01', 'Osorio Metals Supply Inc.'),
+          ],
+        }),
       );
       expect((await currentPrices()).map((row) => row.supplier)).toEqual(['Osorio', 'Osorio Metals Supply Inc.']);
       expect(report.warnings).toContainEqual(
@@ -94,9 +99,9 @@ describe('prices a quote can trust (seeder)', () => {
         { material_type: 'rect_tube_3x2x0.1875', supplier: 'Wexler', unit: 'foot', price: 7.28, price_date: '2022-11-28' },
       ]);
       // The history keeps the supplier's own words for every key.
-      expect(await harness.db.query(`SELECT DISTINCT raw_description FROM material_price_history WHERE material_type = 'rect_tube_3x2x0.1875'`)).toEqual([
-        { raw_description: 'HRRECTB-0295-24' },
-      ]);
+      expect(
+        await harness.db.query(`SELECT DISTINCT raw_description FROM material_price_history WHERE material_type = 'rect_tube_3x2x0.1875'`),
+      ).toEqual([{ raw_description: 'HRRECTB-0295-24' }]);
       expect(await harness.db.query(`SELECT kind, match_text, target FROM price_mappings ORDER BY id`)).toEqual([
         { kind: 'supplier', match_text: 'Osorio Metals Supply Inc.', target: 'Osorio' },
         { kind: 'material', match_text: 'Flat Bar 1/2" x', target: 'flat_bar_4x0.5' },
@@ -107,11 +112,18 @@ describe('prices a quote can trust (seeder)', () => {
 
     it('merges what an earlier run stored under the aliased name, and keeps the mappings for the next run', async () => {
       await harness.run(await realExports());
-      expect((await currentPrices('material_type = $1', ['sq_tube_1.5x11ga'])).map((row) => row.supplier)).toEqual(['Osorio', 'Osorio Metals Supply Inc.']);
+      expect((await currentPrices('material_type = $1', ['sq_tube_1.5x11ga'])).map((row) => row.supplier)).toEqual([
+        'Osorio',
+        'Osorio Metals Supply Inc.',
+      ]);
       const mappingsOnly = await harness.folder({ 'mappings.json': OWNER_MAPPINGS });
       await harness.run(mappingsOnly);
       expect((await currentPrices('material_type = $1', ['sq_tube_1.5x11ga'])).map((row) => row.supplier)).toEqual(['Osorio']);
-      expect(await harness.db.query(`SELECT count(*)::int AS n FROM material_price_history WHERE supplier_id IS DISTINCT FROM (SELECT id FROM suppliers WHERE name = 'Osorio') AND supplier <> 'Wexler'`)).toEqual([{ n: 0 }]);
+      expect(
+        await harness.db.query(
+          `SELECT count(*)::int AS n FROM material_price_history WHERE supplier_id IS DISTINCT FROM (SELECT id FROM suppliers WHERE name = 'Osorio') AND supplier <> 'Wexler'`,
+        ),
+      ).toEqual([{ n: 0 }]);
 
       // Stored mappings apply to a later run without the file.
       const again = await harness.run(await realExports());
@@ -122,11 +134,13 @@ describe('prices a quote can trust (seeder)', () => {
       const bad = { materials: { 'Flat Bar 1/2" x': 'flat_bar_4x' }, ignore: 'everything' };
       const directory = await realExports({ 'mappings.json': bad });
       await expect(harness.run(directory)).rejects.toThrow(SeedRunError);
-      await expect(harness.run(directory)).rejects.toThrow(/materials\["Flat Bar 1\/2\\" x"\]: "flat_bar_4x" is not a valid material key: .*\n.*ignore must be a list/);
+      await expect(harness.run(directory)).rejects.toThrow(
+        /materials\["Flat Bar 1\/2\\" x"\]: "flat_bar_4x" is not a valid material key: .*\n.*ignore must be a list/,
+      );
       expect(await harness.tables()).toEqual(Object.fromEntries(Object.keys(await harness.tables()).map((table) => [table, []])));
     });
 
-    it('takes --mappings FILE instead of the folder\'s mappings.json', async () => {
+    it("takes --mappings FILE instead of the folder's mappings.json", async () => {
       const elsewhere = join(await harness.folder({ 'owner.json': OWNER_MAPPINGS }), 'owner.json');
       const report = await harness.run(await realExports(), { mappingsFile: elsewhere });
       expect(report.mappings).toEqual({ file: elsewhere, entries: 4 });
@@ -155,9 +169,13 @@ describe('prices a quote can trust (seeder)', () => {
       { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', unit: 'foot', price: 1.5, price_date: '2024-03-03' },
       { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', unit: 'foot', price: 3.5, price_date: '2024-05-01' },
     ]);
-    expect(await harness.db.query(`SELECT notes FROM material_prices WHERE material_type = 'angle_2x2x0.125'`)).toEqual([{ notes: 'the target' }]);
+    expect(await harness.db.query(`SELECT notes FROM material_prices WHERE material_type = 'angle_2x2x0.125'`)).toEqual([
+      { notes: 'the target' },
+    ]);
     // Every observation stays, once: the two equal ones of angle_2x2x0.125 are one observation of Osorio.
-    expect(await harness.db.query(`SELECT material_type, supplier, count(*)::int AS n FROM material_price_history GROUP BY 1, 2 ORDER BY 1`)).toEqual([
+    expect(
+      await harness.db.query(`SELECT material_type, supplier, count(*)::int AS n FROM material_price_history GROUP BY 1, 2 ORDER BY 1`),
+    ).toEqual([
       { material_type: 'angle_2x2x0.125', supplier: 'Osorio', n: 1 },
       { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', n: 2 },
       { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', n: 2 },
@@ -166,9 +184,14 @@ describe('prices a quote can trust (seeder)', () => {
 
   it('refuses mappings whose aliases, with the stored ones, lead in a circle', async () => {
     await harness.run(await harness.folder({ 'mappings.json': { suppliers: { 'Osorio Metals': 'Osorio' } } }));
-    const directory = await harness.folder({ 'a.json': [price('sq_tube_2x11ga', 3, '2024-01-01', 'Osorio')], 'mappings.json': { suppliers: { Osorio: 'Osorio Metals' } } });
+    const directory = await harness.folder({
+      'a.json': [price('sq_tube_2x11ga', 3, '2024-01-01', 'Osorio')],
+      'mappings.json': { suppliers: { Osorio: 'Osorio Metals' } },
+    });
     await expect(harness.run(directory)).rejects.toThrow(/the supplier aliases of "osorio( metals)?" lead back to/);
-    expect(await harness.db.query(`SELECT match_text, target FROM price_mappings`)).toEqual([{ match_text: 'Osorio Metals', target: 'Osorio' }]);
+    expect(await harness.db.query(`SELECT match_text, target FROM price_mappings`)).toEqual([
+      { match_text: 'Osorio Metals', target: 'Osorio' },
+    ]);
     expect(await currentPrices()).toEqual([]);
   });
 
@@ -187,8 +210,26 @@ describe('prices a quote can trust (seeder)', () => {
   });
 
   it('keeps two loads of one scope at the same time apart: both complete, as one after the other would', async () => {
-    const first = await harness.folder({ 'a.json': Array.from({ length: 300 }, (_, index) => price(`flat_bar_${(index % 30) + 1}x0.25`, 1 + index / 100, `2024-01-${String((index % 28) + 1).padStart(2, '0')}`, ['Acme', 'Bolt'][index % 2])) });
-    const second = await harness.folder({ 'b.json': Array.from({ length: 300 }, (_, index) => price(`flat_bar_${30 - (index % 30)}x0.25`, 2 + index / 100, `2024-02-${String((index % 28) + 1).padStart(2, '0')}`, ['Bolt', 'Acme'][index % 2])) });
+    const first = await harness.folder({
+      'a.json': Array.from({ length: 300 }, (_, index) =>
+        price(
+          `flat_bar_${(index % 30) + 1}x0.25`,
+          1 + index / 100,
+          `2024-01-${String((index % 28) + 1).padStart(2, '0')}`,
+          ['Acme', 'Bolt'][index % 2],
+        ),
+      ),
+    });
+    const second = await harness.folder({
+      'b.json': Array.from({ length: 300 }, (_, index) =>
+        price(
+          `flat_bar_${30 - (index % 30)}x0.25`,
+          2 + index / 100,
+          `2024-02-${String((index % 28) + 1).padStart(2, '0')}`,
+          ['Bolt', 'Acme'][index % 2],
+        ),
+      ),
+    });
     const reports = await Promise.all([harness.run(first), harness.run(second)]);
     expect(reports.map((report) => report.rejects)).toEqual([[], []]);
     const together = { current: await currentPrices(), history: await historyRows() };
@@ -208,13 +249,16 @@ describe('prices a quote can trust (seeder)', () => {
     for (const [index, name] of names.entries()) {
       const content = JSON.parse(await readFile(join(REAL_EXPORTS, name), 'utf8'));
       // Prefixes that sort the files in reverse; records reversed inside each file, lines inside each bill of materials.
-      reversed[`${names.length - index}-${name}`] = Array.isArray(content) ? [...content].reverse() : { ...content, materials: [...content.materials].reverse() };
+      reversed[`${names.length - index}-${name}`] = Array.isArray(content)
+        ? [...content].reverse()
+        : { ...content, materials: [...content.materials].reverse() };
     }
     const reversedRun = await harness.run(await harness.folder(reversed));
     expect({ current: await currentPrices(), history: await historyRows() }).toEqual(forward);
     expect(reversedRun.changes).toEqual(forwardRun.changes);
     // Warnings name the records they come from, which the reversed files number differently.
-    const withoutRecords = (warnings: typeof forwardRun.warnings) => warnings.map(({ records: _records, message: _message, ...warning }) => warning);
+    const withoutRecords = (warnings: typeof forwardRun.warnings) =>
+      warnings.map(({ records: _records, message: _message, ...warning }) => warning);
     expect(withoutRecords(reversedRun.warnings)).toEqual(withoutRecords(forwardRun.warnings));
   });
 
@@ -248,12 +292,23 @@ describe('prices a quote can trust (seeder)', () => {
         ],
       }),
     );
-    expect((await currentPrices()).map((row) => row.material_type).sort()).toEqual([...new Set(typed.map(([, key]) => key)), 'expanded_metal_13ga'].sort());
-    expect(report.rejects.map((reject) => [reject.record, reject.offer?.description])).toEqual(malformed.map((key, index) => [typed.length + index + 1, key]));
+    expect((await currentPrices()).map((row) => row.material_type).sort()).toEqual(
+      [...new Set(typed.map(([, key]) => key)), 'expanded_metal_13ga'].sort(),
+    );
+    expect(report.rejects.map((reject) => [reject.record, reject.offer?.description])).toEqual(
+      malformed.map((key, index) => [typed.length + index + 1, key]),
+    );
     for (const reject of report.rejects) expect(reject.reason).toMatch(/keys are /);
-    expect(report.warnings).toContainEqual(expect.objectContaining({ kind: 'unknown_key_family', material_type: 'expanded_metal_13ga', records: ['typed.json:16'] }));
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ kind: 'unknown_key_family', material_type: 'expanded_metal_13ga', records: ['typed.json:16'] }),
+    );
     // A malformed key can be mapped like a description.
-    const fixed = await harness.run(await harness.folder({ 'again.json': [price('sq_tube_2.0.x11ga', 2, '2024-05-02')], 'mappings.json': { materials: { 'SQ_TUBE_2.0.X11GA': 'sq_tube_2x11ga' } } }));
+    const fixed = await harness.run(
+      await harness.folder({
+        'again.json': [price('sq_tube_2.0.x11ga', 2, '2024-05-02')],
+        'mappings.json': { materials: { 'SQ_TUBE_2.0.X11GA': 'sq_tube_2x11ga' } },
+      }),
+    );
     expect(fixed.rejects).toEqual([]);
     expect(await currentPrices('material_type = $1', ['sq_tube_2x11ga'])).toEqual([
       { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', unit: 'foot', price: 2, price_date: '2024-05-02' },
@@ -295,7 +350,9 @@ describe('prices a quote can trust (seeder)', () => {
   describe('warnings', () => {
     it('warns of two prices of one day only where they decide the current price', async () => {
       await harness.run(await harness.folder({ 'later.json': [price('sq_tube_2x11ga', 3.4, '2024-06-01')] }));
-      const older = await harness.run(await harness.folder({ 'older.json': [price('sq_tube_2x11ga', 3.1, '2024-03-01'), price('sq_tube_2x11ga', 3.2, '2024-03-01')] }));
+      const older = await harness.run(
+        await harness.folder({ 'older.json': [price('sq_tube_2x11ga', 3.1, '2024-03-01'), price('sq_tube_2x11ga', 3.2, '2024-03-01')] }),
+      );
       expect(older.warnings).toEqual([]);
       const sameDay = await harness.run(await harness.folder({ 'same.json': [price('sq_tube_2x11ga', 3.3, '2024-06-01')] }));
       expect(sameDay.warnings.map((warning) => [warning.kind, warning.prices])).toEqual([['same_day_conflict', [3.4, 3.3]]]);
@@ -331,7 +388,8 @@ describe('prices a quote can trust (seeder)', () => {
   });
 
   describe('the command (dist/seed.js)', () => {
-    const seed = (args: string[], env: Record<string, string> = {}) => runBuilt('seed.js', args, { DATABASE_URL: harness.db.url, JWT_SECRET: TEST_JWT_SECRET, ...env });
+    const seed = (args: string[], env: Record<string, string> = {}) =>
+      runBuilt('seed.js', args, { DATABASE_URL: harness.db.url, JWT_SECRET: TEST_JWT_SECRET, ...env });
 
     it('writes the whole report as JSON with --report, matching the printed counts', async () => {
       const reportFile = join(await harness.folder({}), 'report.json');
@@ -346,7 +404,13 @@ describe('prices a quote can trust (seeder)', () => {
       expect(json.rejects).toHaveLength(rejected);
       expect(json.warnings).toHaveLength(warnings);
       expect(json.changes).toHaveLength(prices.loaded);
-      expect(json.changes).toContainEqual({ material_type: 'sq_tube_1.5x11ga', supplier: 'Osorio', unit: 'foot', old: null, new: { price: 1.5504, price_date: '2025-01-22' } });
+      expect(json.changes).toContainEqual({
+        material_type: 'sq_tube_1.5x11ga',
+        supplier: 'Osorio',
+        unit: 'foot',
+        old: null,
+        new: { price: 1.5504, price_date: '2025-01-22' },
+      });
       expect(json.rejects[0]).toMatchObject({ file: expect.any(String), record: expect.any(Number), reason: expect.any(String) });
     });
 

@@ -65,15 +65,28 @@ describe('seed readers on the real exports', () => {
   });
 
   it('falls back on the piece price and the stick size when a list row has no per-foot price', () => {
-    const [row] = readAll('list.json', [{ material: 'Angle 2" x 2" x 1/8"', size: '20\' 0"', price_per_piece: 26.07, supplier: 'S', date: '9/19/2024' }]);
+    const [row] = readAll('list.json', [
+      { material: 'Angle 2" x 2" x 1/8"', size: '20\' 0"', price_per_piece: 26.07, supplier: 'S', date: '9/19/2024' },
+    ]);
     expect(priceOf(row)).toMatchObject({ materialType: 'angle_2x2x0.125', pricePerFoot: 1.3035 });
   });
 
   it('keeps per-lb estimate lines per lb, and per-foot ones per foot', () => {
     const wexler = asRecords(load('wexler_prices_raw.json'));
     const [perLb, perFoot] = readAll('wexler_prices_raw.json', [wexler[2], wexler[3]]);
-    expect(priceOf(perLb)).toMatchObject({ materialType: 'flat_bar_4x0.5', pricePerLb: 0.96, pricePerFoot: null, priceDate: '2023-09-05', supplier: 'Wexler' });
-    expect(priceOf(perFoot)).toMatchObject({ materialType: 'rect_tube_4x2x11ga', pricePerFoot: 3.76, pricePerLb: null, priceDate: '2023-11-03' });
+    expect(priceOf(perLb)).toMatchObject({
+      materialType: 'flat_bar_4x0.5',
+      pricePerLb: 0.96,
+      pricePerFoot: null,
+      priceDate: '2023-09-05',
+      supplier: 'Wexler',
+    });
+    expect(priceOf(perFoot)).toMatchObject({
+      materialType: 'rect_tube_4x2x11ga',
+      pricePerFoot: 3.76,
+      pricePerLb: null,
+      priceDate: '2023-11-03',
+    });
   });
 
   it('turns an estimate line per piece into per foot only where the stick length is known', () => {
@@ -88,7 +101,13 @@ describe('seed readers on the real exports', () => {
     expect(withoutLength.items[0]).toEqual({
       place: { file: 'estimate.json', record: 2 },
       problem: 'a price per piece (84) with no stick length (like 20\') or sheet size (like 48" x 96") to turn it into a unit price',
-      offer: { field: 'description', description: '2" x 2" x 11G HR SQUARE TUBE', stated: '84 per piece', date: '2025-01-02', mappable: false },
+      offer: {
+        field: 'description',
+        description: '2" x 2" x 11G HR SQUARE TUBE',
+        stated: '84 per piece',
+        date: '2025-01-02',
+        mappable: false,
+      },
     });
     expect(priceOf(perCwt)).toMatchObject({ materialType: 'flat_bar_4x0.5', pricePerLb: 0.96 });
   });
@@ -96,8 +115,15 @@ describe('seed readers on the real exports', () => {
   it('reads each line of a bill of materials, per foot from the stick length and per square foot from the sheet size', () => {
     const [bom] = readAll('firetable_pro_bom.json', asRecords(load('firetable_pro_bom.json')));
     expect(bom.items).toHaveLength(12);
-    expect(bom.items.map((item) => item.place)).toEqual(Array.from({ length: 12 }, (_, index) => ({ file: 'firetable_pro_bom.json', record: 1, line: index + 1 })));
-    expect(priceOf(bom, 1)).toMatchObject({ materialType: 'ss304_angle_2x2x0.1875', pricePerFoot: 8.479, supplier: 'Osorio Metals Supply Inc.', priceDate: null });
+    expect(bom.items.map((item) => item.place)).toEqual(
+      Array.from({ length: 12 }, (_, index) => ({ file: 'firetable_pro_bom.json', record: 1, line: index + 1 })),
+    );
+    expect(priceOf(bom, 1)).toMatchObject({
+      materialType: 'ss304_angle_2x2x0.1875',
+      pricePerFoot: 8.479,
+      supplier: 'Osorio Metals Supply Inc.',
+      priceDate: null,
+    });
     expect(priceOf(bom, 5)).toMatchObject({ materialType: 'ss304_sq_tube_1x0.125', pricePerFoot: 4.558 });
     expect(priceOf(bom, 7)).toMatchObject({ materialType: 'al_sheet_11ga', pricePerSqft: 7.0209 });
     expect(priceOf(bom, 0)).toMatchObject({ materialType: 'plate_0.75', pricePerSqft: 37.4841 });
@@ -122,7 +148,15 @@ describe('seed readers on the real exports', () => {
       notes: 'Invoice #12216',
       sourceFile: 'sqinv-12216.pdf',
     });
-    expect(actualOf(withHours)).toMatchObject({ invoiceNumber: '12217', invoiceDate: '2024-06-23', shopRate: 125, quotedHours: 7, materialCost: 95, laborCost: null, total: 1255 });
+    expect(actualOf(withHours)).toMatchObject({
+      invoiceNumber: '12217',
+      invoiceDate: '2024-06-23',
+      shopRate: 125,
+      quotedHours: 7,
+      materialCost: 95,
+      laborCost: null,
+      total: 1255,
+    });
   });
 });
 
@@ -134,7 +168,10 @@ describe('seed record recognition', () => {
     [{ type: 'hardware_item', name: 'hinge' }, 'unknown record type "hardware_item" (known: material_price, labor_actual)'],
     [{ colour: 'red' }, 'no known format has the fields colour'],
   ])('rejects %j', (record, problem) => {
-    expect(readRecord(record, at('f.json', 5))).toEqual({ shape: null, items: [{ place: { file: 'f.json', record: 5 }, problem, offer: null }] });
+    expect(readRecord(record, at('f.json', 5))).toEqual({
+      shape: null,
+      items: [{ place: { file: 'f.json', record: 5 }, problem, offer: null }],
+    });
   });
 
   it('reads canonical records whether or not they name their type', () => {
@@ -158,7 +195,12 @@ describe('seed record recognition', () => {
 
   it('checks labor actuals against the job types and labor processes', () => {
     const reading = readRecord(
-      { type: 'labor_actual', date: '2024-06-23', job_type: 'gazebo', actual_hours_by_process: { fit_tack: 2.5, welding: 3, full_weld: -1 } },
+      {
+        type: 'labor_actual',
+        date: '2024-06-23',
+        job_type: 'gazebo',
+        actual_hours_by_process: { fit_tack: 2.5, welding: 3, full_weld: -1 },
+      },
       at('f.json', 1),
     );
     const item = reading.items[0];

@@ -53,14 +53,18 @@ describe('invoice seeder', () => {
         await folder({ 'late.json': [price('sq_tube_2x11ga', 3.1, '2024-01-10'), price('sq_tube_2x11ga', 3.3, '2024-03-15')] }),
       );
       expect(printed(olderAndLower)).toContain('Loaded 0 material prices, 1 already current');
-      expect(printed(olderAndLower)).toContain('sq_tube_2x11ga from Osorio per foot has 2 prices on 2024-03-15: 3.45, 3.3; the highest, 3.45, is current');
+      expect(printed(olderAndLower)).toContain(
+        'sq_tube_2x11ga from Osorio per foot has 2 prices on 2024-03-15: 3.45, 3.3; the highest, 3.45, is current',
+      );
       expect(await currentPrices('sq_tube_2x11ga')).toEqual([
         { supplier: 'Osorio', shop_id: null, price_date: '2024-03-15', price_per_foot: 3.45, price_per_lb: null, price_per_sqft: null },
       ]);
       // Same date, higher price: it becomes current, and the report shows both values.
       const higher = await run(await folder({ 'again.json': price('sq_tube_2x11ga', 3.99, '2024-03-15') }));
       expect(printed(higher)).toContain('Loaded 1 material prices, 0 already current');
-      expect(printed(higher)).toContain('sq_tube_2x11ga from Osorio per foot has 2 prices on 2024-03-15: 3.99, 3.45; the highest, 3.99, is current');
+      expect(printed(higher)).toContain(
+        'sq_tube_2x11ga from Osorio per foot has 2 prices on 2024-03-15: 3.99, 3.45; the highest, 3.99, is current',
+      );
 
       const newer = await run(await folder({ 'june.json': price('sq_tube_2x11ga', 3.8, '2024-06-01') }));
       expect(printed(newer)).toContain('Loaded 1 material prices, 0 already current');
@@ -75,7 +79,9 @@ describe('invoice seeder', () => {
     });
 
     it('keeps one current price per material and supplier, and never deletes one', async () => {
-      await run(await folder({ 'a.json': [price('angle_2x2x0.125', 1.3, '2024-09-19'), price('angle_2x2x0.125', 1.5, '2024-09-19', 'Wexler')] }));
+      await run(
+        await folder({ 'a.json': [price('angle_2x2x0.125', 1.3, '2024-09-19'), price('angle_2x2x0.125', 1.5, '2024-09-19', 'Wexler')] }),
+      );
       await run(await folder({ 'b.json': price('flat_bar_2x0.25', 1.28, '2025-01-28') }));
       expect((await currentPrices('angle_2x2x0.125')).map((row) => row.supplier)).toEqual(['Osorio', 'Wexler']);
       expect(await currentPrices('flat_bar_2x0.25')).toHaveLength(1);
@@ -83,7 +89,11 @@ describe('invoice seeder', () => {
 
     it('changes nothing on a second run: Loaded 0 material prices, N already current', async () => {
       const directory = await folder({
-        'prices.json': [price('sq_tube_2x11ga', 3.45, '2024-03-15'), price('sq_tube_2x11ga', 3.2, '2024-01-15'), price('angle_2x2x0.125', 1.29, '2024-12-02')],
+        'prices.json': [
+          price('sq_tube_2x11ga', 3.45, '2024-03-15'),
+          price('sq_tube_2x11ga', 3.2, '2024-01-15'),
+          price('angle_2x2x0.125', 1.29, '2024-12-02'),
+        ],
         'lb.json': { material_type: 'flat_bar_4x0.5', price_per_lb: 0.96, supplier: 'Wexler', date: '2023-09-05' },
         'actual.json': {
           type: 'labor_actual',
@@ -119,14 +129,20 @@ describe('invoice seeder', () => {
       const [{ id }] = await db.query<{ id: number }>('SELECT id FROM historical_actuals');
       const report = await run(await folder({ 'a.json': { ...actual, labor_cost: 875 } }));
       expect(printed(report)).toContain('Loaded 1 labor actuals, 0 already current');
-      expect(await db.query('SELECT id, invoice_total, labor_cost FROM historical_actuals')).toEqual([{ id, invoice_total: 1255, labor_cost: 875 }]);
+      expect(await db.query('SELECT id, invoice_total, labor_cost FROM historical_actuals')).toEqual([
+        { id, invoice_total: 1255, labor_cost: 875 },
+      ]);
     });
 
     it('writes nothing on a dry run, and reports the counts of the real run', async () => {
       await run(await folder({ 'old.json': [price('sq_tube_2x11ga', 3.45, '2024-03-15'), price('angle_2x2x0.125', 1.29, '2024-12-02')] }));
       const before = await tables();
       const directory = await folder({
-        'new.json': [price('sq_tube_2x11ga', 3.8, '2024-06-01'), price('angle_2x2x0.125', 1.1, '2024-01-02'), price('channel_3x4.1', 3.29, '2024-07-05')],
+        'new.json': [
+          price('sq_tube_2x11ga', 3.8, '2024-06-01'),
+          price('angle_2x2x0.125', 1.1, '2024-01-02'),
+          price('channel_3x4.1', 3.29, '2024-07-05'),
+        ],
         'actual.json': { type: 'labor_actual', invoice: '7', total: 100 },
       });
 
@@ -137,7 +153,13 @@ describe('invoice seeder', () => {
       expect(printed(dryRun)).not.toContain('Loaded');
 
       const realRun = await run(directory);
-      expect({ prices: dryRun.prices, actuals: dryRun.actuals, rejects: dryRun.rejects, changes: dryRun.changes, warnings: dryRun.warnings }).toEqual({
+      expect({
+        prices: dryRun.prices,
+        actuals: dryRun.actuals,
+        rejects: dryRun.rejects,
+        changes: dryRun.changes,
+        warnings: dryRun.warnings,
+      }).toEqual({
         prices: realRun.prices,
         actuals: realRun.actuals,
         rejects: realRun.rejects,
@@ -150,7 +172,9 @@ describe('invoice seeder', () => {
     it("loads --shop prices as that shop's own and leaves the shared baseline alone", async () => {
       const shopId = await createShop('owner@seed-shop.test');
       await run(await folder({ 'base.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') }));
-      const report = await run(await folder({ 'own.json': price('sq_tube_2x11ga', 2.99, '2024-01-01') }), { shopEmail: ' Owner@Seed-Shop.test ' });
+      const report = await run(await folder({ 'own.json': price('sq_tube_2x11ga', 2.99, '2024-01-01') }), {
+        shopEmail: ' Owner@Seed-Shop.test ',
+      });
       // An older date than the baseline's, yet loaded: the shop's scope has its own current price.
       expect(printed(report)).toContain('Loaded 1 material prices, 0 already current');
       expect(printed(report)).toContain('into the prices of shop  Owner@Seed-Shop.test ');
@@ -161,8 +185,12 @@ describe('invoice seeder', () => {
     });
 
     it('refuses an unknown --shop email before reading anything', async () => {
-      await expect(run(await folder({ 'a.json': price('sq_tube_2x11ga', 3, '2024-01-01') }), { shopEmail: 'nobody@nowhere.test' })).rejects.toThrow(
-        new SeedRunError('No shop account has the email nobody@nowhere.test: register the shop first, or leave out --shop to load the shared baseline'),
+      await expect(
+        run(await folder({ 'a.json': price('sq_tube_2x11ga', 3, '2024-01-01') }), { shopEmail: 'nobody@nowhere.test' }),
+      ).rejects.toThrow(
+        new SeedRunError(
+          'No shop account has the email nobody@nowhere.test: register the shop first, or leave out --shop to load the shared baseline',
+        ),
       );
       expect(await tables()).toEqual(NOTHING_SEEDED);
     });
@@ -184,16 +212,66 @@ describe('invoice seeder', () => {
     const goodToo = price('angle_2x2x0.125', 1.29, '2024-12-02');
     // [case, content of bad.json, the reject line, material prices loaded from good.json and bad.json]
     const cases: [string, string, string | RegExp, number][] = [
-      ['invalid JSON', '[\n  {"material_type": "angle_2x2x0.125", "price_per_foot": 1.29,}\n]', /^ {2}bad\.json: is not valid JSON: .+ \(line 2, column 63\)$/, 1],
-      ['a record that is not an object', JSON.stringify([goodToo, 'angle 2x2']), 'bad.json:2: the record is the text "angle 2x2", not an object', 2],
-      ['a record without material_type', JSON.stringify([goodToo, { price_per_foot: 2, supplier: 'Osorio', date: '2024-01-01' }]), 'bad.json:2: material_type is missing', 2],
-      ['a missing price', JSON.stringify([goodToo, { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', date: '2024-01-01' }]), 'bad.json:2: no price: give price_per_foot, price_per_lb, price_per_sqft or several', 2],
-      ['a zero price', JSON.stringify([goodToo, price('flat_bar_2x0.25', 0, '2024-01-01')]), 'bad.json:2: price_per_foot must be more than 0 (got 0)', 2],
-      ['a negative price', JSON.stringify([goodToo, price('flat_bar_2x0.25', -1.28, '2024-01-01')]), 'bad.json:2: price_per_foot must be more than 0 (got -1.28)', 2],
-      ['a price that is a string', JSON.stringify([goodToo, { ...price('flat_bar_2x0.25', 0, '2024-01-01'), price_per_foot: '1.28' }]), 'bad.json:2: price_per_foot must be a number (got the text "1.28")', 2],
-      ['a NaN price', `[${JSON.stringify(goodToo)}, {"material_type": "flat_bar_2x0.25", "price_per_foot": NaN, "date": "2024-01-01"}]`, 'bad.json:2: price_per_foot is NaN, not a number', 2],
-      ['an impossible date', JSON.stringify([goodToo, price('flat_bar_2x0.25', 1.28, '2024-02-30')]), 'bad.json:2: date "2024-02-30" is not a real date', 2],
-      ['an unknown record type', JSON.stringify([goodToo, { type: 'hardware_item', name: 'hinge', price: 12 }]), 'bad.json:2: unknown record type "hardware_item" (known: material_price, labor_actual)', 2],
+      [
+        'invalid JSON',
+        '[\n  {"material_type": "angle_2x2x0.125", "price_per_foot": 1.29,}\n]',
+        /^ {2}bad\.json: is not valid JSON: .+ \(line 2, column 63\)$/,
+        1,
+      ],
+      [
+        'a record that is not an object',
+        JSON.stringify([goodToo, 'angle 2x2']),
+        'bad.json:2: the record is the text "angle 2x2", not an object',
+        2,
+      ],
+      [
+        'a record without material_type',
+        JSON.stringify([goodToo, { price_per_foot: 2, supplier: 'Osorio', date: '2024-01-01' }]),
+        'bad.json:2: material_type is missing',
+        2,
+      ],
+      [
+        'a missing price',
+        JSON.stringify([goodToo, { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', date: '2024-01-01' }]),
+        'bad.json:2: no price: give price_per_foot, price_per_lb, price_per_sqft or several',
+        2,
+      ],
+      [
+        'a zero price',
+        JSON.stringify([goodToo, price('flat_bar_2x0.25', 0, '2024-01-01')]),
+        'bad.json:2: price_per_foot must be more than 0 (got 0)',
+        2,
+      ],
+      [
+        'a negative price',
+        JSON.stringify([goodToo, price('flat_bar_2x0.25', -1.28, '2024-01-01')]),
+        'bad.json:2: price_per_foot must be more than 0 (got -1.28)',
+        2,
+      ],
+      [
+        'a price that is a string',
+        JSON.stringify([goodToo, { ...price('flat_bar_2x0.25', 0, '2024-01-01'), price_per_foot: '1.28' }]),
+        'bad.json:2: price_per_foot must be a number (got the text "1.28")',
+        2,
+      ],
+      [
+        'a NaN price',
+        `[${JSON.stringify(goodToo)}, {"material_type": "flat_bar_2x0.25", "price_per_foot": NaN, "date": "2024-01-01"}]`,
+        'bad.json:2: price_per_foot is NaN, not a number',
+        2,
+      ],
+      [
+        'an impossible date',
+        JSON.stringify([goodToo, price('flat_bar_2x0.25', 1.28, '2024-02-30')]),
+        'bad.json:2: date "2024-02-30" is not a real date',
+        2,
+      ],
+      [
+        'an unknown record type',
+        JSON.stringify([goodToo, { type: 'hardware_item', name: 'hinge', price: 12 }]),
+        'bad.json:2: unknown record type "hardware_item" (known: material_price, labor_actual)',
+        2,
+      ],
     ];
 
     it.each(cases)('%s', async (_case, badFile, reject, loaded) => {
@@ -213,7 +291,9 @@ describe('invoice seeder', () => {
     ['material_prices', 2],
     ['historical_actuals', 1],
   ])('a failure in the middle of a run (the %s insert number %d) leaves the database exactly as before', async (table, failingInsert) => {
-    await run(await folder({ 'first.json': [price('sq_tube_2x11ga', 3.45, '2024-03-15'), { type: 'labor_actual', invoice: '1', total: 10 }] }));
+    await run(
+      await folder({ 'first.json': [price('sq_tube_2x11ga', 3.45, '2024-03-15'), { type: 'labor_actual', invoice: '1', total: 10 }] }),
+    );
     const before = await tables();
     await db.query(`
       CREATE SEQUENCE seed_fault_inserts;
@@ -225,9 +305,18 @@ describe('invoice seeder', () => {
       CREATE TRIGGER seed_fault BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION seed_fault();`);
     try {
       const directory = await folder({
-        'second.json': [price('sq_tube_2x11ga', 3.8, '2024-06-01'), price('angle_2x2x0.125', 1.29, '2024-12-02'), price('channel_3x4.1', 3.29, '2024-07-05')],
-        'weekly.json': Array.from({ length: 2 * WRITE_BATCH_SIZE + 100 }, (_, week) => price(`flat_bar_${1 + (week % 50)}x0.25`, 1 + week / 1000, '2024-01-01')),
-        'actuals.json': [{ type: 'labor_actual', invoice: '1', total: 12 }, { type: 'labor_actual', invoice: '2', total: 20 }],
+        'second.json': [
+          price('sq_tube_2x11ga', 3.8, '2024-06-01'),
+          price('angle_2x2x0.125', 1.29, '2024-12-02'),
+          price('channel_3x4.1', 3.29, '2024-07-05'),
+        ],
+        'weekly.json': Array.from({ length: 2 * WRITE_BATCH_SIZE + 100 }, (_, week) =>
+          price(`flat_bar_${1 + (week % 50)}x0.25`, 1 + week / 1000, '2024-01-01'),
+        ),
+        'actuals.json': [
+          { type: 'labor_actual', invoice: '1', total: 12 },
+          { type: 'labor_actual', invoice: '2', total: 20 },
+        ],
       });
       await expect(run(directory)).rejects.toThrow('injected failure');
     } finally {
@@ -243,7 +332,9 @@ describe('invoice seeder', () => {
     });
 
     it('loads or reports every record, and counts exact duplicates once', async () => {
-      expect(report.files.map(({ file, records, accepted, rejected, exactDuplicates }) => [file, records, accepted, rejected, exactDuplicates])).toEqual([
+      expect(
+        report.files.map(({ file, records, accepted, rejected, exactDuplicates }) => [file, records, accepted, rejected, exactDuplicates]),
+      ).toEqual([
         ['createstage_invoices.json', 15, 15, 0, 0],
         ['firetable_pro_bom.json', 1, 12, 0, 0],
         ['osorio_prices_raw.json', 67, 61, 6, 18],
@@ -272,7 +363,9 @@ describe('invoice seeder', () => {
       // 49 distinct raw Osorio rows less 5 reported ones; the summary file's rows are all among them.
       expect(await db.query(`SELECT count(*)::int AS n FROM material_price_history WHERE supplier = 'Osorio'`)).toEqual([{ n: 44 }]);
       // Twice in the raw list (an exact duplicate) and once in the summary: one observation.
-      expect(await historyOf('flat_bar_1x0.125')).toEqual([{ supplier: 'Osorio', price_date: '2024-09-03', price_per_foot: 0.339, price_per_lb: null, price_per_sqft: null }]);
+      expect(await historyOf('flat_bar_1x0.125')).toEqual([
+        { supplier: 'Osorio', price_date: '2024-09-03', price_per_foot: 0.339, price_per_lb: null, price_per_sqft: null },
+      ]);
     });
 
     it.each([
@@ -329,13 +422,39 @@ describe('invoice seeder', () => {
       expect(actuals).toHaveLength(15);
       const byInvoice = Object.fromEntries(actuals.map((row) => [row.invoice_number, row]));
       expect(byInvoice['12216']).toEqual({
-        invoice_number: '12216', invoice_date: '2024-06-18', invoice_total: 4867, actual_material_cost: 2367, labor_cost: 2500,
-        shop_rate: null, quoted_hours: null, source_file: 'sqinv-12216.pdf', shop_id: null, quote_id: null,
+        invoice_number: '12216',
+        invoice_date: '2024-06-18',
+        invoice_total: 4867,
+        actual_material_cost: 2367,
+        labor_cost: 2500,
+        shop_rate: null,
+        quoted_hours: null,
+        source_file: 'sqinv-12216.pdf',
+        shop_id: null,
+        quote_id: null,
       });
-      expect(byInvoice['12217']).toMatchObject({ invoice_date: '2024-06-23', invoice_total: 1255, actual_material_cost: 95, labor_cost: null, shop_rate: 125, quoted_hours: 7 });
-      expect(byInvoice['12213']).toMatchObject({ invoice_date: '2024-04-02', invoice_total: 3225.5, actual_material_cost: 38, shop_rate: 125, quoted_hours: 25.5 });
+      expect(byInvoice['12217']).toMatchObject({
+        invoice_date: '2024-06-23',
+        invoice_total: 1255,
+        actual_material_cost: 95,
+        labor_cost: null,
+        shop_rate: 125,
+        quoted_hours: 7,
+      });
+      expect(byInvoice['12213']).toMatchObject({
+        invoice_date: '2024-04-02',
+        invoice_total: 3225.5,
+        actual_material_cost: 38,
+        shop_rate: 125,
+        quoted_hours: 25.5,
+      });
       expect(byInvoice['000001']).toMatchObject({ invoice_date: '2023-09-05', invoice_total: 288.4 });
-      expect(byInvoice['12228']).toMatchObject({ invoice_date: '2025-10-23', invoice_total: 2335, actual_material_cost: 150, labor_cost: 2185 });
+      expect(byInvoice['12228']).toMatchObject({
+        invoice_date: '2025-10-23',
+        invoice_total: 2335,
+        actual_material_cost: 150,
+        labor_cost: 2185,
+      });
     });
 
     it('changes nothing when run again, dry or real', async () => {
@@ -352,7 +471,8 @@ describe('invoice seeder', () => {
   });
 
   describe('the command (dist/seed.js)', () => {
-    const seed = (args: string[], env: Record<string, string> = {}) => runBuilt('seed.js', args, { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, ...env });
+    const seed = (args: string[], env: Record<string, string> = {}) =>
+      runBuilt('seed.js', args, { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, ...env });
 
     it('seed script runs clean', async () => {
       const emptyFolder = await folder({});
@@ -364,7 +484,9 @@ describe('invoice seeder', () => {
     });
 
     it('needs no JWT_SECRET: it signs no token', async () => {
-      const result = await runBuilt('seed.js', ['--dir', await folder({ 'a.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') })], { DATABASE_URL: db.url });
+      const result = await runBuilt('seed.js', ['--dir', await folder({ 'a.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') })], {
+        DATABASE_URL: db.url,
+      });
       expect(result.stderr).toBe('');
       expect(result.stdout).toContain('Loaded 1 material prices');
       expect(result.code).toBe(0);

@@ -19,7 +19,11 @@ describe('starting the built server', () => {
     try {
       const response = await fetch(`${server.url}/api/health`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ status: 'ok', database: 'up', components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } } });
+      expect(await response.json()).toMatchObject({
+        status: 'ok',
+        database: 'up',
+        components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } },
+      });
 
       const second = await runBuilt('main.js', [], { JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir, PORT: '0' }, folder);
       expect(second.code).not.toBe(0);

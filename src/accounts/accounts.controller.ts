@@ -19,10 +19,21 @@ import { Public } from '../common/public.decorator';
 import type { User } from '../database/entities';
 import { UserProfileResponse } from '../users/user-profile.response';
 import { AccountsService } from './accounts.service';
-import { ChangeEmailDto, ChangePasswordDto, ForgotPasswordDto, LinkTokenDto, PasswordDto, ResetPasswordDto, SessionResponse } from './dto/account.dto';
+import {
+  ChangeEmailDto,
+  ChangePasswordDto,
+  ForgotPasswordDto,
+  LinkTokenDto,
+  PasswordDto,
+  ResetPasswordDto,
+  SessionResponse,
+} from './dto/account.dto';
 
 const UNAUTHORIZED = { type: ErrorResponse, description: 'No valid access token' };
-const WRONG_PASSWORD = { type: ErrorResponse, description: 'The password is wrong (counted like a failed login), or no valid access token' };
+const WRONG_PASSWORD = {
+  type: ErrorResponse,
+  description: 'The password is wrong (counted like a failed login), or no valid access token',
+};
 const BAD_LINK = { type: ErrorResponse, description: 'An unknown, used or expired token, or a bad body' };
 const TOO_MANY = { type: ErrorResponse, description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 
@@ -83,7 +94,12 @@ export class AccountsController {
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'A new password outside 8-128 characters, or an unknown field' })
   @ApiUnauthorizedResponse(WRONG_PASSWORD)
   @ApiTooManyRequestsResponse(TOO_MANY)
-  changePassword(@CurrentUser() user: User, @CurrentSessionId() sessionId: string, @Body() dto: ChangePasswordDto, @Ip() ip: string): Promise<void> {
+  changePassword(
+    @CurrentUser() user: User,
+    @CurrentSessionId() sessionId: string,
+    @Body() dto: ChangePasswordDto,
+    @Ip() ip: string,
+  ): Promise<void> {
     return this.accounts.changePassword(user, dto.current_password, dto.new_password, sessionId, ip);
   }
 

@@ -65,7 +65,9 @@ export class AccountsService {
   async forgotPassword(email: string): Promise<void> {
     const account = normalizeEmail(email);
     await this.limits.consume('passwordForgotPerEmail', account, 'Too many reset requests for this address; try again later');
-    void this.mailPasswordReset(account).catch((error: unknown) => this.logger.error(`A password reset could not be prepared: ${(error as Error).message}`));
+    void this.mailPasswordReset(account).catch((error: unknown) =>
+      this.logger.error(`A password reset could not be prepared: ${(error as Error).message}`),
+    );
   }
 
   private async mailPasswordReset(account: string): Promise<void> {
@@ -84,7 +86,10 @@ export class AccountsService {
     await this.dataSource.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'reset_password', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      await manager.query(`UPDATE users SET password_hash = $2, is_verified = true, updated_at = now() WHERE id = $1`, [used.userId, passwordHash]);
+      await manager.query(`UPDATE users SET password_hash = $2, is_verified = true, updated_at = now() WHERE id = $1`, [
+        used.userId,
+        passwordHash,
+      ]);
       await this.refreshTokens.revokeAllOf(used.userId, manager);
       await this.linkTokens.voidAll(manager, used.userId);
     });
@@ -120,7 +125,8 @@ export class AccountsService {
   async requestEmailChange(user: User, newEmail: string, password: string, ip: string): Promise<void> {
     await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
     await this.auth.verifyCredentials(user.email, password, ip);
-    if (hasInvisibleCharacters(newEmail)) throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
+    if (hasInvisibleCharacters(newEmail))
+      throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
     const address = normalizeEmail(newEmail);
     if (address === user.email) throw new BadRequestException(['new_email is the address the account already has']);
     await this.dataSource.transaction(async (manager) => {

@@ -7,7 +7,13 @@ import type { LinkTokenKind } from '../database/entities';
 @Injectable()
 export class LinkTokensRepository {
   /** A new token of `kind` for the user, valid `ttlMinutes`; the user's older unused one of that kind is voided. */
-  async issue(manager: EntityManager, userId: number, kind: LinkTokenKind, ttlMinutes: number, newEmail: string | null = null): Promise<string> {
+  async issue(
+    manager: EntityManager,
+    userId: number,
+    kind: LinkTokenKind,
+    ttlMinutes: number,
+    newEmail: string | null = null,
+  ): Promise<string> {
     const token = newOpaqueToken();
     // The user's row lock orders two requests of one user, so the second one voids the first one's token.
     await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);

@@ -70,7 +70,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with email and password: a new refresh family' })
   @ApiOkResponse({ type: TokenResponse })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'email or password missing, or an unknown field' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: '`Invalid email or password`, for an unknown email, a wrong password and a guest alike',
+  })
   @ApiTooManyRequestsResponse(TOO_MANY)
   login(@CurrentUser() user: User, @Body() _credentials: LoginDto, @Client() client: ClientInfo): Promise<TokenResponse> {
     return this.auth.login(user, client);

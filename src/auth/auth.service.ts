@@ -79,7 +79,11 @@ export class AuthService {
     try {
       undoHits.push(await this.limits.consume('loginFailuresPerIp', ip, message));
       undoHits.push(await this.limits.consume('loginFailuresPerAccountIp', `${account} ${ip}`, message));
-      undoHits.push(await this.limits.consume('loginFailuresPerAccount', account, message).catch((error: unknown) => this.letKnownIpThrough(error, user, ip)));
+      undoHits.push(
+        await this.limits
+          .consume('loginFailuresPerAccount', account, message)
+          .catch((error: unknown) => this.letKnownIpThrough(error, user, ip)),
+      );
     } catch (error) {
       await Promise.all(undoHits.map((undo) => undo()));
       throw error;
@@ -96,7 +100,8 @@ export class AuthService {
 
   /** Past the account-wide ceiling, an IP that logged into the account lately still gets its own (smaller) limits. */
   private async letKnownIpThrough(error: unknown, user: User | null, ip: string): Promise<UndoHit> {
-    if (!(error instanceof RateLimitedException) || !user || !(await this.knownLoginIps.isKnown(user.id, ip, this.config.knownLoginIpDays))) throw error;
+    if (!(error instanceof RateLimitedException) || !user || !(await this.knownLoginIps.isKnown(user.id, ip, this.config.knownLoginIpDays)))
+      throw error;
     return async () => undefined;
   }
 

@@ -127,10 +127,10 @@ export class RefreshTokensService {
    * the other devices after a password change); their access tokens stop at once.
    */
   async revokeAllOf(userId: number, manager: EntityManager = this.dataSource.manager, keepFamilyId: string | null = null): Promise<void> {
-    await manager.query(`UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2::uuid`, [
-      userId,
-      keepFamilyId,
-    ]);
+    await manager.query(
+      `UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2::uuid`,
+      [userId, keepFamilyId],
+    );
   }
 
   /** Revokes one family of the user; false when the user has no live family of that id. */

@@ -8,4 +8,6 @@ export const CurrentUser = createParamDecorator(
 );
 
 /** The refresh family (session) of this request's access token. */
-export const CurrentSessionId = createParamDecorator((_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest()[SESSION_FAMILY]);
+export const CurrentSessionId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest()[SESSION_FAMILY],
+);

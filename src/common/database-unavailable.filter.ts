@@ -4,10 +4,25 @@ import { QueryFailedError } from 'typeorm';
 
 // Connection-class SQLSTATEs (08xxx), a statement cancelled by statement_timeout (57014), admin shutdown / cannot
 // connect now (57P01-57P03), and the driver's own errors when it cannot reach the server.
-const UNAVAILABLE_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57014', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+const UNAVAILABLE_CODES = new Set([
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 /** How long a client is told to wait before it tries again. */
 const RETRY_AFTER_SECONDS = 5;
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established/i;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established/i;
 
 // Duck-typed rather than `instanceof Error`: socket errors are made by Node's core, whose Error is not the one of
 // a VM context that runs the app (Jest's), and such an error must still read as "database away".
@@ -17,7 +32,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if ((error as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
   const { code, message, driverError } = error as { code?: unknown; message?: unknown; driverError?: { code?: unknown } };
   const anyCode = code ?? driverError?.code;
-  return (typeof anyCode === 'string' && UNAVAILABLE_CODES.has(anyCode)) || (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message));
+  return (
+    (typeof anyCode === 'string' && UNAVAILABLE_CODES.has(anyCode)) || (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message))
+  );
 }
 
 /**
@@ -31,7 +48,11 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
     if (exception instanceof QueryFailedError && !isDatabaseUnavailable(exception)) {
       this.logger.error(`Query failed: ${exception.message}`, exception.stack);
-      host.switchToHttp().getResponse().status(HttpStatus.INTERNAL_SERVER_ERROR).send({ statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' });
+      host
+        .switchToHttp()
+        .getResponse()
+        .status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .send({ statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' });
       return;
     }
     if (!isDatabaseUnavailable(exception)) return super.catch(exception, host);

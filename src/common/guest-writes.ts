@@ -4,6 +4,8 @@ import type { User } from '../database/entities';
 /** Guests may look and preview; what they would keep belongs to an account that has been claimed. */
 export function refuseGuestWrite(user: User, what: string): void {
   if (user.isProvisional) {
-    throw new ForbiddenException(`A guest account cannot ${what}: claim the account first (POST /api/auth/register with this access token)`);
+    throw new ForbiddenException(
+      `A guest account cannot ${what}: claim the account first (POST /api/auth/register with this access token)`,
+    );
   }
 }

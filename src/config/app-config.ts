@@ -118,8 +118,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const SECRET_HOW_TO =
-  "generate one with: node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"";
+export const SECRET_HOW_TO = "generate one with: node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"";
 
 const JWT_SECRET_MIN_LENGTH = 32;
 const METRICS_TOKEN_MIN_LENGTH = 16;

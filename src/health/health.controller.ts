@@ -5,7 +5,9 @@ import { type HealthReport, HealthService, type LivenessReport } from './health.
 
 const READY = {
   description: '`ok`; or `degraded` while Redis is away (rate limits then count per instance), still 200 so a balancer keeps the instance',
-  schema: { example: { status: 'ok', database: 'up', components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } } } },
+  schema: {
+    example: { status: 'ok', database: 'up', components: { database: { status: 'up' }, migrations: { status: 'up', pending: [] } } },
+  },
 };
 const NOT_READY = { description: 'The database does not answer, or migrations are pending (named in the body and its components)' };
 
@@ -16,7 +18,10 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Readiness (the same answer as /api/health/ready): the database answers, its schema is migrated, Redis (when configured) answers' })
+  @ApiOperation({
+    summary:
+      'Readiness (the same answer as /api/health/ready): the database answers, its schema is migrated, Redis (when configured) answers',
+  })
   @ApiOkResponse(READY)
   @ApiServiceUnavailableResponse(NOT_READY)
   check(): Promise<HealthReport> {
@@ -37,7 +42,10 @@ export class HealthController {
   @Public()
   @Get('live')
   @ApiOperation({ summary: 'Liveness for a supervisor: the process answers, whatever the database does' })
-  @ApiOkResponse({ description: 'Always `ok` while the process serves', schema: { example: { status: 'ok', components: { process: { status: 'up', uptime_seconds: 42 } } } } })
+  @ApiOkResponse({
+    description: 'Always `ok` while the process serves',
+    schema: { example: { status: 'ok', components: { process: { status: 'up', uptime_seconds: 42 } } } },
+  })
   live(): LivenessReport {
     return this.health.live();
   }

@@ -56,8 +56,13 @@ export class HealthService {
       return { status: 'error', database: 'down', ...withRedis, message: 'The database does not answer', components };
     }
     const pending = await this.migrations.pending().catch(() => []);
-    const components = { database: { status: 'up' as const }, migrations: { status: pending.length > 0 ? ('down' as const) : ('up' as const), pending }, ...redisComponent };
-    if (pending.length > 0) return { status: 'error', database: 'up', migrations: { pending }, ...withRedis, message: notMigratedMessage(pending), components };
+    const components = {
+      database: { status: 'up' as const },
+      migrations: { status: pending.length > 0 ? ('down' as const) : ('up' as const), pending },
+      ...redisComponent,
+    };
+    if (pending.length > 0)
+      return { status: 'error', database: 'up', migrations: { pending }, ...withRedis, message: notMigratedMessage(pending), components };
     return { status: redis === 'down' ? 'degraded' : 'ok', database: 'up', ...withRedis, components };
   }
 

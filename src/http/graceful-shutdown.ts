@@ -31,7 +31,11 @@ export function shutDownGracefully(app: NestFastifyApplication, options: Shutdow
     await reply
       .code(HttpStatus.SERVICE_UNAVAILABLE)
       .header('Connection', 'close')
-      .send({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, message: 'The server is shutting down; try again', error: 'Service Unavailable' });
+      .send({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'The server is shutting down; try again',
+        error: 'Service Unavailable',
+      });
   });
   fastify.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('Connection', 'close');

@@ -51,7 +51,10 @@ export class MailOutboxRepository {
 
   /** Sent: the bodies go (their links carry live tokens, which are kept only as hashes); the row stays as a record. */
   async markSent(id: number): Promise<void> {
-    await this.dataSource.query(`UPDATE mail_outbox SET sent_at = now(), leased_until = NULL, last_error = NULL, text_body = '', html_body = '' WHERE id = $1`, [id]);
+    await this.dataSource.query(
+      `UPDATE mail_outbox SET sent_at = now(), leased_until = NULL, last_error = NULL, text_body = '', html_body = '' WHERE id = $1`,
+      [id],
+    );
   }
 
   async markFailed(id: number, error: string, retryInMs: number): Promise<void> {

@@ -84,7 +84,9 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
         await this.outbox.markSent(mail.id);
       } catch (error) {
         const retryInMs = Math.min(this.config.mail.retryBaseMs * 2 ** (mail.attempts - 1), MAX_RETRY_MS);
-        this.logger.warn(`Mail ${mail.id} not delivered (attempt ${mail.attempts}), retrying in ${retryInMs} ms: ${(error as Error).message}`);
+        this.logger.warn(
+          `Mail ${mail.id} not delivered (attempt ${mail.attempts}), retrying in ${retryInMs} ms: ${(error as Error).message}`,
+        );
         await this.outbox.markFailed(mail.id, (error as Error).message, retryInMs);
       }
     }

@@ -18,10 +18,16 @@ function message(userId: number, to: string, subject: string, paragraphs: string
 }
 
 export function verificationMail(userId: number, to: string, url: string, hours: number): OutgoingMail {
-  return message(userId, to, 'confirm your email address', [`Please confirm that ${to} is your address. The link works once, for ${hours} hours.`], {
-    url,
-    label: 'Confirm my address',
-  });
+  return message(
+    userId,
+    to,
+    'confirm your email address',
+    [`Please confirm that ${to} is your address. The link works once, for ${hours} hours.`],
+    {
+      url,
+      label: 'Confirm my address',
+    },
+  );
 }
 
 export function passwordResetMail(userId: number, to: string, url: string, minutes: number): OutgoingMail {
@@ -29,16 +35,24 @@ export function passwordResetMail(userId: number, to: string, url: string, minut
     userId,
     to,
     'reset your password',
-    [`Someone asked to reset the password of your account. The link works once, for ${minutes} minutes; if it was not you, ignore this mail.`],
+    [
+      `Someone asked to reset the password of your account. The link works once, for ${minutes} minutes; if it was not you, ignore this mail.`,
+    ],
     { url, label: 'Choose a new password' },
   );
 }
 
 export function emailChangeMail(userId: number, to: string, url: string, hours: number): OutgoingMail {
-  return message(userId, to, 'confirm your new email address', [`Your account will use ${to} once you confirm it. The link works once, for ${hours} hours.`], {
-    url,
-    label: 'Confirm the new address',
-  });
+  return message(
+    userId,
+    to,
+    'confirm your new email address',
+    [`Your account will use ${to} once you confirm it. The link works once, for ${hours} hours.`],
+    {
+      url,
+      label: 'Confirm the new address',
+    },
+  );
 }
 
 export function emailChangeNotice(userId: number, to: string, newEmail: string): OutgoingMail {

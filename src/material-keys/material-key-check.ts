@@ -1,10 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { type Dimension, type Measurements, type Shape, formatInches, profileOf } from './material-key';
 
-export type KeyCheck =
-  | { kind: 'known'; key: string }
-  | { kind: 'unknown-family'; key: string }
-  | { kind: 'malformed'; problem: string };
+export type KeyCheck = { kind: 'known'; key: string } | { kind: 'unknown-family'; key: string } | { kind: 'malformed'; problem: string };
 
 // An export names a few thousand materials across tens of thousands of records, and checking a key is the costliest
 // step of reading a record: the answers for recent texts are kept (KeyCheck values are never changed).
@@ -49,7 +46,20 @@ export const MATERIAL_KEY_MAX_LENGTH = 200;
 /** The characters a stored material key may hold, whatever its family. */
 export const MATERIAL_KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
 
-const SHAPES = ['sq_tube', 'rect_tube', 'round_tube', 'dom_tube', 'pipe', 'flat_bar', 'angle', 'channel', 'round_bar', 'sq_bar', 'sheet', 'plate'] as const satisfies readonly Shape[];
+const SHAPES = [
+  'sq_tube',
+  'rect_tube',
+  'round_tube',
+  'dom_tube',
+  'pipe',
+  'flat_bar',
+  'angle',
+  'channel',
+  'round_bar',
+  'sq_bar',
+  'sheet',
+  'plate',
+] as const satisfies readonly Shape[];
 
 // DECISION: a bare family name (`sq_tube`, `al_sheet`) is read as that family with no dimensions, hence malformed
 // with the family's form, rather than accepted as an unknown family: a price keyed `sheet` could never be found by
@@ -150,7 +160,9 @@ function measure(shape: Shape, rest: string): Measurements | { problem: string }
   const layout = layouts.find((slots) => slots.length === tokens.length);
   if (!layout) {
     const counts = layouts.map((slots) => `${slots.length} (${slots.map((slot) => slot.name).join(' x ')})`).join(' or ');
-    return { problem: `${tokens.length} ${tokens.length === 1 ? 'dimension' : 'dimensions'} (${tokens.join(' x ')}) where ${shape}_ has ${counts}` };
+    return {
+      problem: `${tokens.length} ${tokens.length === 1 ? 'dimension' : 'dimensions'} (${tokens.join(' x ')}) where ${shape}_ has ${counts}`,
+    };
   }
   const dimensions: Dimension[] = [];
   for (const [index, slot] of layout.entries()) {
@@ -195,4 +207,3 @@ function wholeNumberOf(digits: string, name: 'gauge' | 'schedule'): number | { p
 }
 
 const tooLong = (wholeDigits: string | undefined): boolean => (wholeDigits ?? '').replace(/^0+/, '').length > MAX_WHOLE_DIGITS;
-

@@ -15,7 +15,19 @@ export interface MaterialProfile {
 
 export type DerivedKey = { profile: MaterialProfile } | { problem: string };
 
-export type Shape = 'sq_tube' | 'rect_tube' | 'round_tube' | 'dom_tube' | 'pipe' | 'flat_bar' | 'angle' | 'channel' | 'round_bar' | 'sq_bar' | 'sheet' | 'plate';
+export type Shape =
+  | 'sq_tube'
+  | 'rect_tube'
+  | 'round_tube'
+  | 'dom_tube'
+  | 'pipe'
+  | 'flat_bar'
+  | 'angle'
+  | 'channel'
+  | 'round_bar'
+  | 'sq_bar'
+  | 'sheet'
+  | 'plate';
 
 /** A wall or thickness stated as a gauge stays a gauge; every other dimension is in inches. */
 export type Dimension = { gauge: number } | { inches: number };
@@ -87,12 +99,7 @@ function normalizeQuotes(text: string): string {
 }
 
 function normalize(text: string): string {
-  return normalizeQuotes(text)
-    .replace(/×/g, 'x')
-    .replace(/\*/g, ' ')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return normalizeQuotes(text).replace(/×/g, 'x').replace(/\*/g, ' ').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 function alloyOf(texts: string[]): Alloy {
@@ -111,7 +118,9 @@ function alloyOf(texts: string[]): Alloy {
 function shapeOf(texts: string[]): Shape | { problem: string } {
   const shapes = new Set(texts.map((text) => shapeNamedBy(new Set(text.match(/[a-z]+/g) ?? []))).filter((shape) => shape !== null));
   if (shapes.size === 0) {
-    return { problem: 'it names no shape this seeder knows (square, rectangular or round tube, pipe, flat bar, angle, channel, bar, sheet, plate)' };
+    return {
+      problem: 'it names no shape this seeder knows (square, rectangular or round tube, pipe, flat bar, angle, channel, bar, sheet, plate)',
+    };
   }
   if (shapes.size > 1) return { problem: `it names two shapes (${[...shapes].join(' and ')})` };
   return [...shapes][0];
@@ -238,7 +247,8 @@ export function profileOf(shape: Shape, measured: Measurements): MaterialProfile
       return dimensions.length === 1 && isInches(first) ? stock(`pipe_${token(first)}_sch${schedule}`) : mismatch();
     case 'flat_bar': {
       if (dimensions.length !== 2) return mismatch();
-      const [width, thickness] = isInches(first) && isInches(second) ? largestFirst(dimensions) : isInches(first) ? [first, second] : [second, first];
+      const [width, thickness] =
+        isInches(first) && isInches(second) ? largestFirst(dimensions) : isInches(first) ? [first, second] : [second, first];
       return isInches(width) ? stock(`flat_bar_${token(width)}x${token(thickness)}`) : mismatch();
     }
     case 'angle': {
@@ -247,7 +257,10 @@ export function profileOf(shape: Shape, measured: Measurements): MaterialProfile
       return stock(`angle_${token(legA)}x${token(legB)}x${token(third)}`);
     }
     case 'channel':
-      if (weightLbPerFoot === null) return { problem: `${SHAPE_NAMES.channel} cannot be read from ${dimensions.map(token).join(' x ') || 'no dimensions'}: no weight per foot` };
+      if (weightLbPerFoot === null)
+        return {
+          problem: `${SHAPE_NAMES.channel} cannot be read from ${dimensions.map(token).join(' x ') || 'no dimensions'}: no weight per foot`,
+        };
       return dimensions.length === 1 && isInches(first) ? stock(`channel_${token(first)}x${formatInches(weightLbPerFoot)}`) : mismatch();
     case 'round_bar':
     case 'sq_bar':

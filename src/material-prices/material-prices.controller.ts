@@ -24,7 +24,10 @@ import { ResolvedPriceResponse, ResolvedPricesResponse } from './dto/resolved-pr
 import { MaterialPricesService } from './material-prices.service';
 import { PriceMappingsService } from './price-mappings.service';
 
-const BAD_KEY = { type: ErrorResponse, description: 'A malformed key of a known family (the reason says why), a bad unit, or an unknown field' };
+const BAD_KEY = {
+  type: ErrorResponse,
+  description: 'A malformed key of a known family (the reason says why), a bad unit, or an unknown field',
+};
 
 @GuardedApi('material-prices')
 @Controller('material-prices')
@@ -35,8 +38,13 @@ export class MaterialPricesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The current prices of the shared baseline and the caller's shop, per material, supplier and unit, a page at a time" })
-  @ApiOkResponse({ type: MaterialPricePageResponse, description: "A page of the current prices of the shared baseline and the caller's shop, by material" })
+  @ApiOperation({
+    summary: "The current prices of the shared baseline and the caller's shop, per material, supplier and unit, a page at a time",
+  })
+  @ApiOkResponse({
+    type: MaterialPricePageResponse,
+    description: "A page of the current prices of the shared baseline and the caller's shop, by material",
+  })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown query field, a limit outside 1–100, or a malformed key' })
   async list(@CurrentUser() user: User, @Query() query: ListMaterialPricesQuery): Promise<MaterialPricePageResponse> {
     const page = await this.materialPrices.listCurrent(user.id, query);
@@ -47,7 +55,7 @@ export class MaterialPricesController {
   @ApiOperation({ summary: 'What one material costs now: the one current price a quote uses, with the rule that chose it' })
   @ApiOkResponse({ type: ResolvedPriceResponse })
   @ApiBadRequestResponse(BAD_KEY)
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No price for that key (and unit) in the caller\'s shop or the shared baseline' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: "No price for that key (and unit) in the caller's shop or the shared baseline" })
   resolve(@CurrentUser() user: User, @Query() query: ResolvePriceQuery): Promise<ResolvedPriceResponse> {
     return this.materialPrices.resolveOne(user.id, query.material_type, query.unit);
   }
@@ -71,7 +79,10 @@ export class MaterialPricesController {
   @Put('mappings')
   @ApiOperation({ summary: "Replace the caller's shop's whole mapping document; the next import reads it" })
   @ApiOkResponse({ type: MappingDocumentResponse, description: 'The document as stored (material keys in their normal spelling)' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Every invalid entry, named (a target that is not a valid key, an alias cycle, an unknown section)' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'Every invalid entry, named (a target that is not a valid key, an alias cycle, an unknown section)',
+  })
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'A guest account: claim it first' })
   @ApiConflictResponse({ type: ErrorResponse, description: "An import of the shop's prices ran on for longer than PRICE_LOAD_WAIT_MS" })
   replaceMappings(@CurrentUser() user: User, @Body() body: MappingDocumentBody): Promise<MappingDocumentResponse> {
@@ -80,7 +91,10 @@ export class MaterialPricesController {
 
   @Get(':material_type/history')
   @ApiOperation({ summary: 'Every observation of one material the caller may see, newest first' })
-  @ApiOkResponse({ type: [MaterialPriceObservationResponse], description: 'Every observation the caller may see, newest first; empty for an unknown material' })
+  @ApiOkResponse({
+    type: [MaterialPriceObservationResponse],
+    description: 'Every observation the caller may see, newest first; empty for an unknown material',
+  })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'A material key that is empty or too long' })
   async history(@CurrentUser() user: User, @Param() params: MaterialTypeParams): Promise<MaterialPriceObservationResponse[]> {
     return (await this.materialPrices.listHistory(user.id, params.material_type)).map(toMaterialPriceObservationResponse);

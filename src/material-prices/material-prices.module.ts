@@ -14,7 +14,11 @@ import { PriceMappingsService } from './price-mappings.service';
     MaterialPricesService,
     PriceMappingsService,
     // The seeder builds its own on the run's transaction; the API's runs on the pool.
-    { provide: MaterialPricesRepository, useFactory: (dataSource: DataSource) => new MaterialPricesRepository(dataSource), inject: [getDataSourceToken()] },
+    {
+      provide: MaterialPricesRepository,
+      useFactory: (dataSource: DataSource) => new MaterialPricesRepository(dataSource),
+      inject: [getDataSourceToken()],
+    },
   ],
 })
 export class MaterialPricesModule {}

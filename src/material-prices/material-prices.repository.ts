@@ -61,10 +61,15 @@ export class MaterialPricesRepository {
   async lockScopeForLoad(shopId: number | null, waitMs: number): Promise<void> {
     const deadline = Date.now() + waitMs;
     while (true) {
-      const [{ locked }]: { locked: boolean }[] = await this.sql.query(`SELECT pg_try_advisory_xact_lock($1::integer, $2::integer) AS locked`, [PRICE_LOAD_LOCK, shopId ?? 0]);
+      const [{ locked }]: { locked: boolean }[] = await this.sql.query(
+        `SELECT pg_try_advisory_xact_lock($1::integer, $2::integer) AS locked`,
+        [PRICE_LOAD_LOCK, shopId ?? 0],
+      );
       if (locked) return;
       if (Date.now() >= deadline) {
-        throw new ScopeBusyError(`Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`);
+        throw new ScopeBusyError(
+          `Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`,
+        );
       }
       await sleep(LOCK_POLL_MS);
     }

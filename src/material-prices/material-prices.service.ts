@@ -14,7 +14,10 @@ import { comparePrices } from './price-rules';
 /** The rows a shop may see: the shared baseline (no owner) and its own, optionally of one material only. */
 function visibleTo(shopId: number, materialType?: string) {
   const material = materialType === undefined ? {} : { materialType };
-  return [{ ...material, shopId: IsNull() }, { ...material, shopId }];
+  return [
+    { ...material, shopId: IsNull() },
+    { ...material, shopId },
+  ];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,7 +38,13 @@ export class MaterialPricesService {
   async listCurrent(shopId: number, query: { material_type?: string; limit: number; offset: number }): Promise<Page<MaterialPrice>> {
     const [items, total] = await this.prices.findAndCount({
       where: visibleTo(shopId, query.material_type === undefined ? undefined : normalKey(query.material_type)),
-      order: { materialType: 'ASC', supplier: { direction: 'ASC', nulls: 'FIRST' }, shopId: { direction: 'ASC', nulls: 'LAST' }, unit: 'ASC', id: 'ASC' },
+      order: {
+        materialType: 'ASC',
+        supplier: { direction: 'ASC', nulls: 'FIRST' },
+        shopId: { direction: 'ASC', nulls: 'LAST' },
+        unit: 'ASC',
+        id: 'ASC',
+      },
       take: query.limit,
       skip: query.offset,
     });
@@ -64,13 +73,17 @@ export class MaterialPricesService {
   async resolve(shopId: number, typedKeys: readonly string[], unit?: PriceUnit): Promise<ResolvedPricesResponse> {
     const keys = [...new Set(typedKeys.map(normalKey))];
     const candidates = new Map<string, CurrentPrice[]>(keys.map((key) => [key, []]));
-    for (const price of await this.currentPrices.currentPricesOf([shopId, null], keys, unit)) candidates.get(price.materialType)!.push(price);
+    for (const price of await this.currentPrices.currentPricesOf([shopId, null], keys, unit))
+      candidates.get(price.materialType)!.push(price);
     const today = Date.now();
     const resolved: ResolvedPricesResponse = { prices: [], missing: [] };
     for (const key of keys) {
       const ranked = [...candidates.get(key)!].sort(bestFirst);
       if (ranked.length === 0) {
-        resolved.missing.push({ material_type: key, reason: `no price for ${key}${unit ? ` per ${unit}` : ''} in this shop or the shared baseline` });
+        resolved.missing.push({
+          material_type: key,
+          reason: `no price for ${key}${unit ? ` per ${unit}` : ''} in this shop or the shared baseline`,
+        });
         continue;
       }
       const winner = ranked[0];
@@ -120,7 +133,8 @@ function normalKey(typedKey: string): string {
 
 /** Why the winner won, in the words of the rules. */
 function ruleOf(winner: CurrentPrice, ranked: readonly CurrentPrice[]): string {
-  if (winner.priceDate === null) return `no dated price: the highest undated price of ${winner.shopId === null ? 'the shared baseline' : "the caller's shop"}`;
+  if (winner.priceDate === null)
+    return `no dated price: the highest undated price of ${winner.shopId === null ? 'the shared baseline' : "the caller's shop"}`;
   const shopHasUndatedOnly = winner.shopId === null && ranked.some((other) => other.shopId !== null);
   const where =
     winner.shopId !== null
@@ -128,7 +142,9 @@ function ruleOf(winner: CurrentPrice, ranked: readonly CurrentPrice[]): string {
       : shopHasUndatedOnly
         ? "the shared baseline (the caller's shop has only undated prices for this key and unit)"
         : "the shared baseline (the caller's shop has no price for this key and unit)";
-  const contested = ranked.some((other) => other !== winner && other.shopId === winner.shopId && other.unit === winner.unit && other.priceDate === winner.priceDate);
+  const contested = ranked.some(
+    (other) => other !== winner && other.shopId === winner.shopId && other.unit === winner.unit && other.priceDate === winner.priceDate,
+  );
   return `latest dated price of ${where}${contested ? '; on the same date the higher price' : ''}`;
 }
 

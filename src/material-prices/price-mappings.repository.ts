@@ -43,7 +43,12 @@ export class PriceMappingsRepository {
       `INSERT INTO price_mappings (shop_id, kind, match_text, match_key, target)
        SELECT $1::integer, e.kind, e.match_text, e.match_key, e.target
          FROM jsonb_to_recordset($2::jsonb) AS e(kind varchar, match_text varchar, match_key varchar, target varchar)`,
-      [shopId, JSON.stringify(entries.map((entry) => ({ kind: entry.kind, match_text: entry.matchText, match_key: entry.matchKey, target: entry.target })))],
+      [
+        shopId,
+        JSON.stringify(
+          entries.map((entry) => ({ kind: entry.kind, match_text: entry.matchText, match_key: entry.matchKey, target: entry.target })),
+        ),
+      ],
     );
   }
 }

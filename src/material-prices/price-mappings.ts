@@ -30,7 +30,8 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
   if (!isRecord(value)) return { problems: ['the mappings must be an object with "suppliers", "materials" and "ignore"'] };
   const problems: string[] = [];
   for (const name of Object.keys(value)) {
-    if (!(SECTIONS as readonly string[]).includes(name)) problems.push(`unknown section ${JSON.stringify(name)} (the sections are ${SECTIONS.join(', ')})`);
+    if (!(SECTIONS as readonly string[]).includes(name))
+      problems.push(`unknown section ${JSON.stringify(name)} (the sections are ${SECTIONS.join(', ')})`);
   }
   const entries: MappingEntry[] = [];
   const seen = new Map<string, string>();
@@ -44,7 +45,8 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
 
   for (const [from, to] of objectSection(value, 'suppliers', problems)) {
     const label = `suppliers[${JSON.stringify(from)}]`;
-    const problem = textProblem(from, MATCH_TEXT_MAX_LENGTH) ?? supplierNameProblem(from, MATCH_TEXT_MAX_LENGTH) ?? supplierTargetProblem(to);
+    const problem =
+      textProblem(from, MATCH_TEXT_MAX_LENGTH) ?? supplierNameProblem(from, MATCH_TEXT_MAX_LENGTH) ?? supplierTargetProblem(to);
     if (problem) problems.push(`${label}: ${problem}`);
     else add({ kind: 'supplier', matchText: from.trim(), matchKey: supplierKey(from), target: (to as string).trim() }, label);
   }
@@ -53,7 +55,8 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
     const problem = descriptionProblem(description) ?? (typeof target === 'string' ? null : 'the material key must be text');
     const checked = problem === null ? checkMaterialKey(target as string) : null;
     if (problem) problems.push(`${label}: ${problem}`);
-    else if (checked!.kind === 'malformed') problems.push(`${label}: ${JSON.stringify(target)} is not a valid material key: ${checked!.problem}`);
+    else if (checked!.kind === 'malformed')
+      problems.push(`${label}: ${JSON.stringify(target)} is not a valid material key: ${checked!.problem}`);
     else add({ kind: 'material', matchText: description.trim(), matchKey: descriptionKey(description), target: checked!.key }, label);
   }
   const ignore = value.ignore ?? [];
@@ -63,14 +66,25 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
       const label = `ignore[${index}]`;
       const problem = typeof description === 'string' ? descriptionProblem(description) : 'a description must be text';
       if (problem) problems.push(`${label}: ${problem}`);
-      else add({ kind: 'ignore', matchText: (description as string).trim(), matchKey: descriptionKey(description as string), target: null }, label);
+      else
+        add(
+          { kind: 'ignore', matchText: (description as string).trim(), matchKey: descriptionKey(description as string), target: null },
+          label,
+        );
     });
   }
 
   const aliased = new Set(entries.filter((entry) => entry.kind === 'supplier').map((entry) => entry.matchKey));
   for (const entry of entries) {
-    if (entry.kind === 'supplier' && entry.target !== null && supplierKey(entry.target) !== entry.matchKey && aliased.has(supplierKey(entry.target))) {
-      problems.push(`suppliers[${JSON.stringify(entry.matchText)}]: ${JSON.stringify(entry.target)} is itself aliased; point the alias at the final name`);
+    if (
+      entry.kind === 'supplier' &&
+      entry.target !== null &&
+      supplierKey(entry.target) !== entry.matchKey &&
+      aliased.has(supplierKey(entry.target))
+    ) {
+      problems.push(
+        `suppliers[${JSON.stringify(entry.matchText)}]: ${JSON.stringify(entry.target)} is itself aliased; point the alias at the final name`,
+      );
     }
   }
   return problems.length > 0 ? { problems } : { entries };
@@ -117,7 +131,9 @@ function objectSection(document: Record<string, unknown>, name: 'suppliers' | 'm
   const section = document[name];
   if (section === undefined || section === null) return [];
   if (!isRecord(section)) {
-    problems.push(`${name} must be an object of {${name === 'suppliers' ? '"name as written": "supplier name"' : '"description": "material key"'}}`);
+    problems.push(
+      `${name} must be an object of {${name === 'suppliers' ? '"name as written": "supplier name"' : '"description": "material key"'}}`,
+    );
     return [];
   }
   return Object.entries(section);
@@ -131,7 +147,10 @@ function supplierTargetProblem(name: unknown): string | null {
 
 function descriptionProblem(description: string): string | null {
   // Case folding can lengthen text ("İ"), and the folded text is what is stored to compare.
-  return textProblem(description, MATCH_TEXT_MAX_LENGTH) ?? (descriptionKey(description).length > MATCH_TEXT_MAX_LENGTH ? `is longer than ${MATCH_TEXT_MAX_LENGTH} characters` : null);
+  return (
+    textProblem(description, MATCH_TEXT_MAX_LENGTH) ??
+    (descriptionKey(description).length > MATCH_TEXT_MAX_LENGTH ? `is longer than ${MATCH_TEXT_MAX_LENGTH} characters` : null)
+  );
 }
 
 function textProblem(text: string, maxLength: number): string | null {

@@ -12,7 +12,9 @@ export class SuppliersRepository {
   constructor(private readonly sql: SqlClient) {}
 
   async findAll(shopId: number | null): Promise<SupplierRecord[]> {
-    return this.sql.query(`SELECT id, name, name_key AS "nameKey" FROM suppliers WHERE shop_id IS NOT DISTINCT FROM $1 ORDER BY name_key`, [shopId]);
+    return this.sql.query(`SELECT id, name, name_key AS "nameKey" FROM suppliers WHERE shop_id IS NOT DISTINCT FROM $1 ORDER BY name_key`, [
+      shopId,
+    ]);
   }
 
   async findByKeys(shopId: number | null, nameKeys: readonly string[]): Promise<SupplierRecord[]> {
@@ -53,7 +55,11 @@ export class SuppliersRepository {
               IS NOT DISTINCT FROM (moved.material_type, moved.price_date, moved.price_per_foot, moved.price_per_lb, moved.price_per_sqft)`,
       [from.id, into.id],
     );
-    await this.sql.query(`UPDATE material_price_history SET supplier_id = $2, supplier = $3 WHERE supplier_id = $1`, [from.id, into.id, into.name]);
+    await this.sql.query(`UPDATE material_price_history SET supplier_id = $2, supplier = $3 WHERE supplier_id = $1`, [
+      from.id,
+      into.id,
+      into.name,
+    ]);
     await this.sql.query(
       `DELETE FROM material_prices loser USING material_prices winner
         WHERE ((loser.supplier_id = $1 AND winner.supplier_id = $2) OR (loser.supplier_id = $2 AND winner.supplier_id = $1))
@@ -68,7 +74,11 @@ export class SuppliersRepository {
           AND kept.material_type = moved.material_type AND kept.unit = moved.unit`,
       [from.id, into.id],
     );
-    await this.sql.query(`UPDATE material_prices SET supplier_id = $2, supplier = $3 WHERE supplier_id = $1`, [from.id, into.id, into.name]);
+    await this.sql.query(`UPDATE material_prices SET supplier_id = $2, supplier = $3 WHERE supplier_id = $1`, [
+      from.id,
+      into.id,
+      into.name,
+    ]);
     await this.sql.query(`DELETE FROM suppliers WHERE id = $1`, [from.id]);
   }
 }

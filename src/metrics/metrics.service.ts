@@ -23,7 +23,11 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly failedLogins = new Counter({ name: 'auth_failed_logins_total', help: 'Logins refused for a wrong email or password', registers: [this.registry] });
+  readonly failedLogins = new Counter({
+    name: 'auth_failed_logins_total',
+    help: 'Logins refused for a wrong email or password',
+    registers: [this.registry],
+  });
 
   readonly rateLimitRejections = new Counter({
     name: 'rate_limit_rejections_total',
@@ -67,7 +71,8 @@ export class MetricsService {
     if (token === undefined) throw new NotFoundException();
     const presented = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
     const expected = Buffer.from(token);
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw new UnauthorizedException('The metrics need Authorization: Bearer <METRICS_TOKEN>');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+      throw new UnauthorizedException('The metrics need Authorization: Bearer <METRICS_TOKEN>');
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

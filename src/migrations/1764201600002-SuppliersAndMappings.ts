@@ -17,10 +17,16 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
   name = 'SuppliersAndMappings1764201600002';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "suppliers" ("id" SERIAL NOT NULL, "shop_id" integer, "name" character varying(128) NOT NULL, "name_key" character varying(128) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_b70ac51766a9e3144f778cfe81e" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "suppliers" ("id" SERIAL NOT NULL, "shop_id" integer, "name" character varying(128) NOT NULL, "name_key" character varying(128) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_b70ac51766a9e3144f778cfe81e" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE UNIQUE INDEX "UQ_suppliers_scope_name_key" ON "suppliers" ("shop_id", "name_key") NULLS NOT DISTINCT`);
-    await queryRunner.query(`CREATE TABLE "price_mappings" ("id" SERIAL NOT NULL, "shop_id" integer, "kind" character varying(16) NOT NULL, "match_text" character varying(512) NOT NULL, "match_key" character varying(512) NOT NULL, "target" character varying(200), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_price_mappings_target" CHECK (("kind" = 'ignore') = ("target" IS NULL)), CONSTRAINT "CHK_price_mappings_kind" CHECK ("kind" IN ('supplier', 'material', 'ignore')), CONSTRAINT "PK_632b34b822677ca12b84432bc13" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_price_mappings_entry" ON "price_mappings" ("shop_id", "kind", "match_key") NULLS NOT DISTINCT`);
+    await queryRunner.query(
+      `CREATE TABLE "price_mappings" ("id" SERIAL NOT NULL, "shop_id" integer, "kind" character varying(16) NOT NULL, "match_text" character varying(512) NOT NULL, "match_key" character varying(512) NOT NULL, "target" character varying(200), "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_price_mappings_target" CHECK (("kind" = 'ignore') = ("target" IS NULL)), CONSTRAINT "CHK_price_mappings_kind" CHECK ("kind" IN ('supplier', 'material', 'ignore')), CONSTRAINT "PK_632b34b822677ca12b84432bc13" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_price_mappings_entry" ON "price_mappings" ("shop_id", "kind", "match_key") NULLS NOT DISTINCT`,
+    );
     await queryRunner.query(`ALTER TABLE "material_prices" ADD "supplier_id" integer`);
     await queryRunner.query(`ALTER TABLE "material_prices" ADD "unit" character varying(8)`);
     await queryRunner.query(`ALTER TABLE "material_price_history" ADD "supplier_id" integer`);
@@ -36,7 +42,9 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
     await queryRunner.query(`DELETE FROM material_price_history WHERE id IN (
       SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY ${OBSERVATION_COLUMNS} ORDER BY id) AS copy FROM material_price_history) observations
        WHERE copy > 1)`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_material_price_history_observation" ON "material_price_history" (${quoted(OBSERVATION_COLUMNS)}) NULLS NOT DISTINCT`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_material_price_history_observation" ON "material_price_history" (${quoted(OBSERVATION_COLUMNS)}) NULLS NOT DISTINCT`,
+    );
 
     // Two current rows that now name one supplier in one unit: the price rules keep one, the other is kept as an
     // observation in the history.
@@ -48,16 +56,26 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
       ON CONFLICT DO NOTHING`);
     await queryRunner.query(`DELETE FROM material_prices WHERE id IN (SELECT id FROM superseded_current_prices)`);
     await queryRunner.query(`DROP TABLE superseded_current_prices`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_material_prices_current" ON "material_prices" ("shop_id", "material_type", "supplier_id", "unit") NULLS NOT DISTINCT`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_material_prices_current" ON "material_prices" ("shop_id", "material_type", "supplier_id", "unit") NULLS NOT DISTINCT`,
+    );
 
     await queryRunner.query(`ALTER TABLE "material_prices" ADD CONSTRAINT "CHK_material_prices_unit" CHECK (num_nonnulls("price_per_foot", "price_per_lb", "price_per_sqft") = CASE WHEN "unit" IS NULL THEN 0 ELSE 1 END
    AND ("unit" IS NULL OR ("unit" = 'foot' AND "price_per_foot" IS NOT NULL) OR ("unit" = 'lb' AND "price_per_lb" IS NOT NULL) OR ("unit" = 'sqft' AND "price_per_sqft" IS NOT NULL)))`);
     await queryRunner.query(`CREATE INDEX "IDX_material_prices_supplier_id" ON "material_prices" ("supplier_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_material_price_history_supplier_id" ON "material_price_history" ("supplier_id")`);
-    await queryRunner.query(`ALTER TABLE "suppliers" ADD CONSTRAINT "FK_cc042da525db36aff83517bc3fb" FOREIGN KEY ("shop_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "material_prices" ADD CONSTRAINT "FK_6b9684ab69285351848084e91d6" FOREIGN KEY ("supplier_id") REFERENCES "suppliers"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "material_price_history" ADD CONSTRAINT "FK_a968dc1f591174a862e947a099a" FOREIGN KEY ("supplier_id") REFERENCES "suppliers"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "price_mappings" ADD CONSTRAINT "FK_eef08f8310532e013b4cf8ef279" FOREIGN KEY ("shop_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `ALTER TABLE "suppliers" ADD CONSTRAINT "FK_cc042da525db36aff83517bc3fb" FOREIGN KEY ("shop_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "material_prices" ADD CONSTRAINT "FK_6b9684ab69285351848084e91d6" FOREIGN KEY ("supplier_id") REFERENCES "suppliers"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "material_price_history" ADD CONSTRAINT "FK_a968dc1f591174a862e947a099a" FOREIGN KEY ("supplier_id") REFERENCES "suppliers"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "price_mappings" ADD CONSTRAINT "FK_eef08f8310532e013b4cf8ef279" FOREIGN KEY ("shop_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
   }
 
   /**
@@ -68,7 +86,8 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
    */
   async down(queryRunner: QueryRunner): Promise<void> {
     const [{ count: mappings }] = await queryRunner.query(`SELECT count(*)::int AS count FROM price_mappings`);
-    if (mappings > 0) throw new Error(`Cannot revert the suppliers migration: ${mappings} owner mappings exist. Export and remove them first.`);
+    if (mappings > 0)
+      throw new Error(`Cannot revert the suppliers migration: ${mappings} owner mappings exist. Export and remove them first.`);
     const unmergeable: { material_type: string }[] = await queryRunner.query(
       `SELECT material_type FROM material_prices GROUP BY shop_id, material_type, supplier
         HAVING count(unit) > count(DISTINCT unit) OR count(DISTINCT (price_date, source, notes, updated_at)::text) > 1`,
@@ -94,9 +113,13 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
     await queryRunner.query(`DELETE FROM material_prices p WHERE EXISTS (SELECT 1 FROM material_prices q
       WHERE q.id < p.id AND q.shop_id IS NOT DISTINCT FROM p.shop_id AND q.material_type = p.material_type AND q.supplier IS NOT DISTINCT FROM p.supplier)`);
     await queryRunner.query(`DROP INDEX "UQ_material_prices_current"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_material_prices_current" ON "material_prices" ("shop_id", "material_type", "supplier") NULLS NOT DISTINCT`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_material_prices_current" ON "material_prices" ("shop_id", "material_type", "supplier") NULLS NOT DISTINCT`,
+    );
     await queryRunner.query(`DROP INDEX "UQ_material_price_history_observation"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_material_price_history_observation" ON "material_price_history" ("shop_id", "material_type", "supplier", "price_date", "price_per_foot", "price_per_lb", "price_per_sqft") NULLS NOT DISTINCT`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_material_price_history_observation" ON "material_price_history" ("shop_id", "material_type", "supplier", "price_date", "price_per_foot", "price_per_lb", "price_per_sqft") NULLS NOT DISTINCT`,
+    );
 
     await queryRunner.query(`ALTER TABLE "material_price_history" DROP COLUMN "raw_description"`);
     await queryRunner.query(`ALTER TABLE "material_price_history" DROP COLUMN "supplier_id"`);
@@ -123,14 +146,17 @@ async function createSuppliersOfExistingRows(queryRunner: QueryRunner): Promise<
     const nameKey = supplierKey(spelling.supplier);
     const identity = JSON.stringify([spelling.shop_id, nameKey]);
     const known = suppliers.get(identity);
-    if (!known || spelling.rows > known.rows) suppliers.set(identity, { shop_id: spelling.shop_id, name_key: nameKey, name: spelling.supplier, rows: spelling.rows });
+    if (!known || spelling.rows > known.rows)
+      suppliers.set(identity, { shop_id: spelling.shop_id, name_key: nameKey, name: spelling.supplier, rows: spelling.rows });
   }
   if (suppliers.size === 0) return;
   await queryRunner.query(
     `INSERT INTO suppliers (shop_id, name, name_key) SELECT s.shop_id, s.name, s.name_key FROM jsonb_to_recordset($1::jsonb) AS s(shop_id integer, name varchar, name_key varchar)`,
     [JSON.stringify([...suppliers.values()])],
   );
-  const spellingKeys = JSON.stringify(spellings.map((spelling) => ({ shop_id: spelling.shop_id, supplier: spelling.supplier, name_key: supplierKey(spelling.supplier) })));
+  const spellingKeys = JSON.stringify(
+    spellings.map((spelling) => ({ shop_id: spelling.shop_id, supplier: spelling.supplier, name_key: supplierKey(spelling.supplier) })),
+  );
   for (const table of ['material_prices', 'material_price_history']) {
     await queryRunner.query(
       `UPDATE ${table} t SET supplier_id = s.id, supplier = s.name

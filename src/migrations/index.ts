@@ -6,4 +6,11 @@ import { AccountLifecycle1764201600004 } from './1764201600004-AccountLifecycle'
 import { PriceImports1764201600005 } from './1764201600005-PriceImports';
 
 /** Every migration, oldest first. Listed rather than globbed so the same list works compiled and under Jest. */
-export const MIGRATIONS = [V1Baseline1764201600000, V2Foundation1764201600001, SuppliersAndMappings1764201600002, KnownLoginIps1764201600003, AccountLifecycle1764201600004, PriceImports1764201600005];
+export const MIGRATIONS = [
+  V1Baseline1764201600000,
+  V2Foundation1764201600001,
+  SuppliersAndMappings1764201600002,
+  KnownLoginIps1764201600003,
+  AccountLifecycle1764201600004,
+  PriceImports1764201600005,
+];

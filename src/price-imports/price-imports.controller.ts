@@ -44,17 +44,46 @@ export class PriceImportsController {
     schema: {
       type: 'object',
       required: ['file'],
-      properties: { file: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'One or more .json or .csv files (any field name)' } },
+      properties: {
+        file: {
+          type: 'array',
+          items: { type: 'string', format: 'binary' },
+          description: 'One or more .json or .csv files (any field name)',
+        },
+      },
     },
   })
-  @ApiCreatedResponse({ type: PriceImportResponse, description: 'The import and its report (the seeder --report shape); a preview loaded no price and is kept as an import with dry_run true' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'No file, a bad file name, a file that is not JSON or CSV inside, a CSV without its header, too many records, bad mappings' })
+  @ApiCreatedResponse({
+    type: PriceImportResponse,
+    description:
+      'The import and its report (the seeder --report shape); a preview loaded no price and is kept as an import with dry_run true',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description:
+      'No file, a bad file name, a file that is not JSON or CSV inside, a CSV without its header, too many records, bad mappings',
+  })
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'A guest account loading prices: claim it first (a preview is allowed)' })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'A file over IMPORT_MAX_FILE_BYTES, or more files than IMPORT_MAX_FILES' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponse, description: 'Not multipart/form-data, or a file that is neither .json nor .csv' })
-  @ApiConflictResponse({ type: ErrorResponse, description: "Another import of the shop's prices ran on for longer than PRICE_LOAD_WAIT_MS" })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'The database is unavailable, or other imports kept every load slot of the server busy for PRICE_LOAD_WAIT_MS' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'More imports this hour than RATE_LIMIT_PRICE_IMPORTS_SHOP allows (Retry-After says when to try again)' })
+  @ApiPayloadTooLargeResponse({
+    type: ErrorResponse,
+    description: 'A file over IMPORT_MAX_FILE_BYTES, or more files than IMPORT_MAX_FILES',
+  })
+  @ApiUnsupportedMediaTypeResponse({
+    type: ErrorResponse,
+    description: 'Not multipart/form-data, or a file that is neither .json nor .csv',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: "Another import of the shop's prices ran on for longer than PRICE_LOAD_WAIT_MS",
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description: 'The database is unavailable, or other imports kept every load slot of the server busy for PRICE_LOAD_WAIT_MS',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'More imports this hour than RATE_LIMIT_PRICE_IMPORTS_SHOP allows (Retry-After says when to try again)',
+  })
   create(@CurrentUser() user: User, @Req() request: FastifyRequest, @Query() query: ImportQuery): Promise<PriceImportResponse> {
     return this.imports.import(user, request, query.dry_run);
   }

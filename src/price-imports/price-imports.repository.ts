@@ -31,7 +31,16 @@ export interface ImportRow {
   counts: ImportCounts;
 }
 
-const COUNT_COLUMNS = ['records', 'prices_loaded', 'prices_already_current', 'new_observations', 'actuals_loaded', 'rejected', 'ignored', 'warnings'] as const;
+const COUNT_COLUMNS = [
+  'records',
+  'prices_loaded',
+  'prices_already_current',
+  'new_observations',
+  'actuals_loaded',
+  'rejected',
+  'ignored',
+  'warnings',
+] as const;
 
 // An import with its files (in upload order) and its counts as one object.
 const IMPORT_COLUMNS = `i.id, i.created_at, i.dry_run,
@@ -43,7 +52,13 @@ const IMPORT_COLUMNS = `i.id, i.created_at, i.dry_run,
 export class PriceImportsRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  async insert(shopId: number, dryRun: boolean, counts: ImportCounts, files: readonly ImportFileRow[], report: object): Promise<{ id: number; created_at: Date }> {
+  async insert(
+    shopId: number,
+    dryRun: boolean,
+    counts: ImportCounts,
+    files: readonly ImportFileRow[],
+    report: object,
+  ): Promise<{ id: number; created_at: Date }> {
     const [created]: { id: number; created_at: Date }[] = await this.sql.query(
       `INSERT INTO price_imports (shop_id, dry_run, ${COUNT_COLUMNS.join(', ')}, report)
        VALUES ($1, $2, ${COUNT_COLUMNS.map((_, index) => `$${index + 3}`).join(', ')}, $${COUNT_COLUMNS.length + 3}::jsonb)
@@ -63,7 +78,10 @@ export class PriceImportsRepository {
   /** The shop's imports, newest first. */
   async page(shopId: number, limit: number, offset: number): Promise<Page<ImportRow>> {
     const [items, [{ total }]]: [ImportRow[], { total: number }[]] = await Promise.all([
-      this.sql.query(`SELECT ${IMPORT_COLUMNS} FROM price_imports i WHERE i.shop_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2 OFFSET $3`, [shopId, limit, offset]),
+      this.sql.query(
+        `SELECT ${IMPORT_COLUMNS} FROM price_imports i WHERE i.shop_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2 OFFSET $3`,
+        [shopId, limit, offset],
+      ),
       this.sql.query('SELECT count(*)::integer AS total FROM price_imports WHERE shop_id = $1', [shopId]),
     ]);
     return { items, total, limit, offset };
@@ -71,7 +89,10 @@ export class PriceImportsRepository {
 
   /** One import of the shop with its report; undefined for an import of another shop, as for none. */
   async findOne(shopId: number, id: number): Promise<(ImportRow & { report: Record<string, unknown> }) | undefined> {
-    const [row] = await this.sql.query(`SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`, [id, shopId]);
+    const [row] = await this.sql.query(`SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`, [
+      id,
+      shopId,
+    ]);
     return row;
   }
 }

@@ -53,7 +53,11 @@ export class PriceImportsService {
     const { priceImportsPerShop } = this.config.rateLimits;
     // DECISION: every attempt counts, a refused upload too: each one costs the server its upload, so a flood of
     // bad files is limited like good ones; the hourly allowance leaves room to fix a file and send it again.
-    await this.rateLimits.consume('priceImportsPerShop', `shop:${user.id}`, `This shop has made ${priceImportsPerShop.count} imports in the last ${describeWindow(priceImportsPerShop.windowSeconds)}, the most allowed; try again later`);
+    await this.rateLimits.consume(
+      'priceImportsPerShop',
+      `shop:${user.id}`,
+      `This shop has made ${priceImportsPerShop.count} imports in the last ${describeWindow(priceImportsPerShop.windowSeconds)}, the most allowed; try again later`,
+    );
     const folder = await mkdtemp(join(tmpdir(), 'price-import-'));
     try {
       const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
@@ -70,7 +74,13 @@ export class PriceImportsService {
         mappingEntries,
         limits: { maxRecords: this.config.imports.maxRecords },
         afterLoad: async (sql: SqlClient, loaded: SeedReport) => {
-          saved = await new PriceImportsRepository(sql).insert(user.id, dryRun, countsOf(loaded), filesOf(priceFiles, loaded), reportAsJson(loaded));
+          saved = await new PriceImportsRepository(sql).insert(
+            user.id,
+            dryRun,
+            countsOf(loaded),
+            filesOf(priceFiles, loaded),
+            reportAsJson(loaded),
+          );
         },
       });
       return { id: saved!.id, created_at: saved!.created_at, uploaded_files: filesOf(priceFiles, report), ...reportAsJson(report) };
@@ -91,7 +101,12 @@ export class PriceImportsService {
   async findOne(shopId: number, id: number): Promise<PriceImportResponse> {
     const row = isRowId(id) ? await new PriceImportsRepository(this.dataSource).findOne(shopId, id) : undefined;
     if (!row) throw new NotFoundException(`No import ${id} in this shop`);
-    return { id: row.id, created_at: row.created_at, uploaded_files: row.files, ...(row.report as unknown as ReturnType<typeof reportAsJson>) };
+    return {
+      id: row.id,
+      created_at: row.created_at,
+      uploaded_files: row.files,
+      ...(row.report as unknown as ReturnType<typeof reportAsJson>),
+    };
   }
 }
 

@@ -61,9 +61,12 @@ export async function receiveUploadedFiles(request: FastifyRequest, folder: stri
   }
   if (problems.length > 0) throw new BadRequestException(problems);
   if (unsupported.length > 0) {
-    throw new UnsupportedMediaTypeException(`${unsupported.map((name) => JSON.stringify(name)).join(', ')}: only .json and .csv files can be imported (save a spreadsheet as CSV)`);
+    throw new UnsupportedMediaTypeException(
+      `${unsupported.map((name) => JSON.stringify(name)).join(', ')}: only .json and .csv files can be imported (save a spreadsheet as CSV)`,
+    );
   }
-  if (!received.some((file) => file.format !== 'mappings')) throw new BadRequestException('The upload holds no file: attach one or more .json or .csv files as multipart/form-data');
+  if (!received.some((file) => file.format !== 'mappings'))
+    throw new BadRequestException('The upload holds no file: attach one or more .json or .csv files as multipart/form-data');
   return received;
 }
 
@@ -76,8 +79,10 @@ function fileNameProblem(name: string, received: readonly UploadedFile[]): strin
   if (FORBIDDEN_IN_FILE_NAME.test(name) || name === '.' || name === '..') {
     return `The file name ${JSON.stringify(name)} holds a path separator or a control character: send the file under its plain name`;
   }
-  if (name.length > FILE_NAME_MAX_LENGTH) return `The file name ${JSON.stringify(name.slice(0, 40))}… is longer than ${FILE_NAME_MAX_LENGTH} characters`;
-  if (received.some((file) => file.name.toLowerCase() === name.toLowerCase())) return `Two files are named ${JSON.stringify(name)}: every file of an import needs its own name`;
+  if (name.length > FILE_NAME_MAX_LENGTH)
+    return `The file name ${JSON.stringify(name.slice(0, 40))}… is longer than ${FILE_NAME_MAX_LENGTH} characters`;
+  if (received.some((file) => file.name.toLowerCase() === name.toLowerCase()))
+    return `Two files are named ${JSON.stringify(name)}: every file of an import needs its own name`;
   return null;
 }
 
@@ -100,10 +105,14 @@ function tooLarge(error: unknown, limits: UploadLimits): PayloadTooLargeExceptio
   const code = (error as { code?: unknown }).code;
   const part = (error as { part?: { filename?: string } }).part;
   if (code === 'FST_REQ_FILE_TOO_LARGE') {
-    return new PayloadTooLargeException(`${part?.filename ? JSON.stringify(part.filename) : 'A file'} is larger than ${describeBytes(limits.maxFileBytes)}, the most one file of an import may hold; split it into smaller files`);
+    return new PayloadTooLargeException(
+      `${part?.filename ? JSON.stringify(part.filename) : 'A file'} is larger than ${describeBytes(limits.maxFileBytes)}, the most one file of an import may hold; split it into smaller files`,
+    );
   }
-  if (code === 'FST_FILES_LIMIT') return new PayloadTooLargeException(`An import takes at most ${limits.maxFiles} files; send the rest in another import`);
-  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new PayloadTooLargeException('The upload has too many parts: send only the files');
+  if (code === 'FST_FILES_LIMIT')
+    return new PayloadTooLargeException(`An import takes at most ${limits.maxFiles} files; send the rest in another import`);
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
+    return new PayloadTooLargeException('The upload has too many parts: send only the files');
   return null;
 }
 

@@ -9,7 +9,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * `table` in the last 24 hours. `table` has `user_id` and `created_at`; the caller holds the shop's row lock when
  * concurrent creations must not overshoot.
  */
-export async function enforceDailyQuota(manager: EntityManager, table: 'quotes' | 'quote_sessions', ownerId: number, limit: number, what: string): Promise<void> {
+export async function enforceDailyQuota(
+  manager: EntityManager,
+  table: 'quotes' | 'quote_sessions',
+  ownerId: number,
+  limit: number,
+  what: string,
+): Promise<void> {
   const since = new Date(Date.now() - DAY_MS);
   const [{ count, oldest }]: { count: number; oldest: Date | null }[] = await manager.query(
     `SELECT count(*)::int AS count, min(created_at) AS oldest FROM (
@@ -24,5 +30,6 @@ export async function enforceDailyQuota(manager: EntityManager, table: 'quotes' 
 /** Refuses (413) a JSON document of a quote larger than `limit` bytes, naming the field. */
 export function enforceJsonSize(field: string, value: unknown, limit: number): void {
   const bytes = Buffer.byteLength(JSON.stringify(value ?? {}));
-  if (bytes > limit) throw new PayloadTooLargeException(`${field} holds ${bytes} bytes; a quote may hold at most ${limit} (QUOTA_QUOTE_JSON_BYTES)`);
+  if (bytes > limit)
+    throw new PayloadTooLargeException(`${field} holds ${bytes} bytes; a quote may hold at most ${limit} (QUOTA_QUOTE_JSON_BYTES)`);
 }

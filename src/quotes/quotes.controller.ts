@@ -28,7 +28,10 @@ export class QuotesController {
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown job type or field, or a value out of range' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'session_id is not a session of the caller' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'inputs_json or outputs_json holds more than QUOTA_QUOTE_JSON_BYTES' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'The shop created QUOTA_QUOTES_PER_DAY quotes in the last 24 hours; `Retry-After` says when it may again' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'The shop created QUOTA_QUOTES_PER_DAY quotes in the last 24 hours; `Retry-After` says when it may again',
+  })
   async create(@CurrentUser() user: User, @Body() dto: CreateQuoteDto): Promise<QuoteResponse> {
     return toQuoteResponse(await this.quotes.create(user, dto));
   }
@@ -43,7 +46,7 @@ export class QuotesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One quote of the caller\'s shop' })
+  @ApiOperation({ summary: "One quote of the caller's shop" })
   @ApiOkResponse({ type: QuoteResponse })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No quote of the caller has this id' })
   async findOne(@CurrentUser() user: User, @Param('id', ParseIntPipe) id: number): Promise<QuoteResponse> {

@@ -9,7 +9,6 @@ import { enforceDailyQuota, enforceJsonSize } from './daily-quota';
 import type { CreateQuoteDto } from './dto/create-quote.dto';
 import { QuoteSessionsService } from './quote-sessions.service';
 
-
 export interface QuotePage {
   items: Quote[];
   total: number;

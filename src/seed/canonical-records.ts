@@ -89,7 +89,8 @@ export function validateMaterialPrice(record: RawRecord, source: string, origin:
   const fields = new FieldReader(record);
   fields.onlyFields(MATERIAL_PRICE_FIELDS);
   const typedKey = fields.text('material_type', { required: origin.mappedKey === undefined });
-  const checked = origin.mappedKey !== undefined ? checkMaterialKey(origin.mappedKey) : typedKey === null ? null : checkMaterialKey(typedKey);
+  const checked =
+    origin.mappedKey !== undefined ? checkMaterialKey(origin.mappedKey) : typedKey === null ? null : checkMaterialKey(typedKey);
   if (checked?.kind === 'malformed') fields.problem(checked.problem);
   const materialType = checked === null || checked.kind === 'malformed' ? null : checked.key;
   const [pricePerFoot, pricePerLb, pricePerSqft] = PRICE_FIELDS.map((name) => fields.positiveNumber(name));

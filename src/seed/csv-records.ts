@@ -28,7 +28,15 @@ export async function readCsvFile(path: string): Promise<SourceFileContent> {
   const separator = (headerLine.match(/;/g)?.length ?? 0) > (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const source = createReadStream(path);
   const parser = source.pipe(
-    parse({ bom: true, delimiter: separator, skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true, trim: true, info: true }),
+    parse({
+      bom: true,
+      delimiter: separator,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+    }),
   );
   // Whoever stops reading early (a bad header, a broken row, a load that fails) closes the file with this.
   const close = () => {
@@ -64,7 +72,9 @@ async function* csvRecords(
       try {
         row = await rows.next();
       } catch (error) {
-        throw new SourceFileError(`is not valid CSV from line ${(error as { lines?: number }).lines ?? '?'} on: ${(error as Error).message}`);
+        throw new SourceFileError(
+          `is not valid CSV from line ${(error as { lines?: number }).lines ?? '?'} on: ${(error as Error).message}`,
+        );
       }
       if (row.done) return;
       yield { value: recordOf(row.value.record, columns, decimalComma), line: row.value.info.lines };
@@ -76,7 +86,10 @@ async function* csvRecords(
 
 /** "Price per Foot" -> price_per_foot. */
 function columnName(cell: string): string {
-  return cell.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return cell
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function headerProblem(columns: string[], cells: string[]): string | null {
@@ -126,7 +139,9 @@ function numberOf(cell: string, decimalComma: boolean): number | null {
  */
 function isoDateOf(cell: string): string | null {
   const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(cell);
-  const parsed = dotted ? parseDate(`${dotted[2]}/${dotted[1]}/${dotted[3]}`, ['month/day/year']) : parseDate(cell, ['iso', 'month/day/year']);
+  const parsed = dotted
+    ? parseDate(`${dotted[2]}/${dotted[1]}/${dotted[3]}`, ['month/day/year'])
+    : parseDate(cell, ['iso', 'month/day/year']);
   return 'iso' in parsed ? parsed.iso : null;
 }
 
@@ -136,7 +151,10 @@ async function firstLine(path: string): Promise<string> {
   try {
     const buffer = Buffer.alloc(HEADER_PROBE_BYTES);
     const { bytesRead } = await file.read(buffer, 0, HEADER_PROBE_BYTES, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const text = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     return text.split(/\r?\n/, 1)[0];
   } finally {
     await file.close();

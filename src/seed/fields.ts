@@ -5,7 +5,6 @@ import { type DateFormat, parseDate } from './dates';
 /** Free text longer than this (a note, a description) rejects its record: no export has a reason to hold more. */
 export const FREE_TEXT_MAX_LENGTH = 2000;
 
-
 /** How a report names a value that has the wrong type: `the text "3.45"`, `a list`, `null`. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;

@@ -6,12 +6,37 @@ const ANCESTORS_SEARCHED = 3;
 
 // The options of `nest start` in @nestjs/cli 12 (commands/start.command.js): the CLI consumes these itself.
 const NEST_START_OPTIONS_WITH_VALUE = new Set([
-  '-c', '--config', '-p', '--path', '-b', '--builder', '-d', '--debug', '--webpackPath', '--rspackPath',
-  '--sourceRoot', '--entryFile', '-e', '--exec', '--env-file',
+  '-c',
+  '--config',
+  '-p',
+  '--path',
+  '-b',
+  '--builder',
+  '-d',
+  '--debug',
+  '--webpackPath',
+  '--rspackPath',
+  '--sourceRoot',
+  '--entryFile',
+  '-e',
+  '--exec',
+  '--env-file',
 ]);
 const NEST_START_FLAGS = new Set([
-  '-w', '--watch', '--watchAssets', '--webpack', '--type-check', '--no-type-check', '--emit-declarations', '--silent',
-  '--tsc', '--preserveWatchOutput', '--shell', '--no-shell', '-h', '--help',
+  '-w',
+  '--watch',
+  '--watchAssets',
+  '--webpack',
+  '--type-check',
+  '--no-type-check',
+  '--emit-declarations',
+  '--silent',
+  '--tsc',
+  '--preserveWatchOutput',
+  '--shell',
+  '--no-shell',
+  '-h',
+  '--help',
 ]);
 
 /**

@@ -1,6 +1,11 @@
 import { PRICE_UNITS, type PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
-import { type CurrentPrice, type CurrentPriceRow, type HistoryRow, MaterialPricesRepository } from '../material-prices/material-prices.repository';
+import {
+  type CurrentPrice,
+  type CurrentPriceRow,
+  type HistoryRow,
+  MaterialPricesRepository,
+} from '../material-prices/material-prices.repository';
 import type { MappingLookup } from '../material-prices/price-mappings';
 import { comparePrices } from '../material-prices/price-rules';
 import { looksAlike, supplierKey } from '../material-prices/supplier-name';
@@ -87,7 +92,15 @@ export class PriceWriter {
     if (price.unknownKeyFamily) this.noteUnknownFamily(price);
     for (const unit of PRICE_UNITS) {
       const amount = price[PRICE_FIELD_OF_UNIT[unit]];
-      if (amount !== null) this.consider({ materialType: price.materialType, supplierKey: key, unit, price: amount, priceDate: price.priceDate, observation: price });
+      if (amount !== null)
+        this.consider({
+          materialType: price.materialType,
+          supplierKey: key,
+          unit,
+          price: amount,
+          priceDate: price.priceDate,
+          observation: price,
+        });
     }
     const identity = identityOf(price.materialType, key, price.priceDate, price.pricePerFoot, price.pricePerLb, price.pricePerSqft);
     if (!this.pendingHistory.has(identity)) this.pendingHistory.set(identity, price);
@@ -102,7 +115,8 @@ export class PriceWriter {
     const materials = [...new Set([...this.best.values()].map((candidate) => candidate.materialType))];
     const stored = new Map<string, CurrentPrice>();
     for (const batch of inBatches(materials)) {
-      for (const price of await this.prices.currentPricesOf([this.shopId], batch)) stored.set(currentKey(price.materialType, price.supplierId, price.unit), price);
+      for (const price of await this.prices.currentPricesOf([this.shopId], batch))
+        stored.set(currentKey(price.materialType, price.supplierId, price.unit), price);
     }
 
     const changes: PriceChange[] = [];
@@ -142,7 +156,15 @@ export class PriceWriter {
         old: before ? { price: before.price, price_date: before.priceDate } : null,
         new: { price: candidate.price, price_date: candidate.priceDate },
       });
-      stored.set(identity, { materialType: candidate.materialType, supplierId: supplier?.id ?? null, supplier: supplier?.name ?? null, unit: candidate.unit, price: candidate.price, priceDate: candidate.priceDate, shopId: this.shopId });
+      stored.set(identity, {
+        materialType: candidate.materialType,
+        supplierId: supplier?.id ?? null,
+        supplier: supplier?.name ?? null,
+        unit: candidate.unit,
+        price: candidate.price,
+        priceDate: candidate.priceDate,
+        shopId: this.shopId,
+      });
       rows.push({
         ...where,
         supplier_id: supplier?.id ?? null,
@@ -157,8 +179,14 @@ export class PriceWriter {
 
     warnings.push(...outliers(changes, [...stored.values()]), ...this.unknownFamilyWarnings(), ...(await this.lookAlikes()));
     // Sorted, so that the report does not depend on the order the records came in either.
-    changes.sort((a, b) => compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit));
-    warnings.sort((a, b) => compareText(a.kind, b.kind) || compareText(a.material_type ?? '', b.material_type ?? '') || compareText(a.message, b.message));
+    changes.sort(
+      (a, b) =>
+        compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit),
+    );
+    warnings.sort(
+      (a, b) =>
+        compareText(a.kind, b.kind) || compareText(a.material_type ?? '', b.material_type ?? '') || compareText(a.message, b.message),
+    );
     return { loaded, alreadyCurrent: this.best.size - loaded, newObservations: this.newObservations, changes, warnings };
   }
 
@@ -230,7 +258,10 @@ export class PriceWriter {
     this.pendingHistory.clear();
     this.historyInFlight = (async () => {
       await this.suppliers.ensure(observations.flatMap((observation) => (observation.supplier === null ? [] : [observation.supplier])));
-      this.newObservations += await this.prices.insertHistory(this.shopId, observations.map((observation) => this.historyRow(observation)));
+      this.newObservations += await this.prices.insertHistory(
+        this.shopId,
+        observations.map((observation) => this.historyRow(observation)),
+      );
     })();
     // Marks the rejection as handled until it is awaited, so that it fails the run instead of the process.
     this.historyInFlight.catch(() => undefined);
@@ -290,12 +321,15 @@ class RunSuppliers {
   async ensure(names: readonly string[]): Promise<void> {
     const missing = [...new Set(names.map(supplierKey))].filter((key) => !this.records.has(key));
     if (missing.length === 0) return;
-    for (const record of await this.repository.findByKeys(this.shopId, missing)) this.records.set(record.nameKey, { ...record, createdHere: false });
+    for (const record of await this.repository.findByKeys(this.shopId, missing))
+      this.records.set(record.nameKey, { ...record, createdHere: false });
     const toCreate = missing.filter((key) => !this.records.has(key)).map((key) => ({ nameKey: key, name: this.preferredSpelling(key) }));
-    for (const record of await this.repository.createMissing(this.shopId, toCreate)) this.records.set(record.nameKey, { ...record, createdHere: true });
+    for (const record of await this.repository.createMissing(this.shopId, toCreate))
+      this.records.set(record.nameKey, { ...record, createdHere: true });
     // Created by another run in the meantime.
     const stillMissing = toCreate.filter(({ nameKey }) => !this.records.has(nameKey)).map(({ nameKey }) => nameKey);
-    for (const record of await this.repository.findByKeys(this.shopId, stillMissing)) this.records.set(record.nameKey, { ...record, createdHere: false });
+    for (const record of await this.repository.findByKeys(this.shopId, stillMissing))
+      this.records.set(record.nameKey, { ...record, createdHere: false });
   }
 
   /** Gives each supplier this run created its preferred spelling, now that every record was counted. */
@@ -354,7 +388,9 @@ function outliers(changes: readonly PriceChange[], current: readonly CurrentPric
   }
   const warnings: PriceWarning[] = [];
   for (const change of changes) {
-    const others = (byItem.get(JSON.stringify([change.material_type, change.unit])) ?? []).filter((price) => price.supplier !== change.supplier).map((price) => price.price);
+    const others = (byItem.get(JSON.stringify([change.material_type, change.unit])) ?? [])
+      .filter((price) => price.supplier !== change.supplier)
+      .map((price) => price.price);
     if (others.length === 0) continue;
     const middle = median(others);
     const price = change.new.price;

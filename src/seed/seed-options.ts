@@ -34,14 +34,23 @@ export class SeedUsageError extends Error {
 
 /** `--dir x`, `--dir=x`, `--dry-run`, `--shop x`, `--mappings x`, `--report x`, `--help`; `--` (as npm and nest pass it) is skipped. */
 export function parseSeedArguments(argv: readonly string[]): SeedOptions | 'help' {
-  const options: SeedOptions = { directory: DEFAULT_SEED_DIRECTORY, directoryGiven: false, mappingsFile: null, reportFile: null, dryRun: false, shopEmail: null };
+  const options: SeedOptions = {
+    directory: DEFAULT_SEED_DIRECTORY,
+    directoryGiven: false,
+    mappingsFile: null,
+    reportFile: null,
+    dryRun: false,
+    shopEmail: null,
+  };
   const args = [...argv];
   while (args.length > 0) {
     const arg = args.shift()!;
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inlineValue] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => {
       const given = inlineValue ?? args.shift();
-      if (given === undefined || given.trim() === '' || (inlineValue === undefined && given.startsWith('--'))) throw new SeedUsageError(`${flag} needs a value`);
+      if (given === undefined || given.trim() === '' || (inlineValue === undefined && given.startsWith('--')))
+        throw new SeedUsageError(`${flag} needs a value`);
       return given.trim();
     };
     switch (flag) {

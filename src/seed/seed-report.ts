@@ -123,7 +123,8 @@ export function formatReport(report: SeedReport): string[] {
   const { load, prices, actuals, rejects, warnings } = report;
   const scope = load.shopEmail === null ? 'the shared baseline' : `the prices of shop ${load.shopEmail}`;
   const lines = [`${load.dryRun ? 'Dry run: nothing is written. ' : ''}Loading ${load.directory ?? 'the uploaded files'} into ${scope}`];
-  if (report.mappings) lines.push(`Mappings: ${plural(report.mappings.entries, 'entry', 'entries')} from ${report.mappings.file}, applied first`);
+  if (report.mappings)
+    lines.push(`Mappings: ${plural(report.mappings.entries, 'entry', 'entries')} from ${report.mappings.file}, applied first`);
   if (report.nothingToLoad !== null) lines.push(`Nothing to load: ${report.nothingToLoad}`);
   for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json and .csv files are read`);
   for (const file of report.files) lines.push(describeFile(file));
@@ -169,7 +170,9 @@ function groupRejects(rejects: readonly Reject[]): string[] {
   }
   const grouped = [...byDescription.values()].map((group) => {
     const description = group[0].offer!.description;
-    const records = group.map((reject) => `${whereRead(reject)} (${[reject.offer!.stated, reject.offer!.date ?? 'no date'].filter(Boolean).join(', ')})`);
+    const records = group.map(
+      (reject) => `${whereRead(reject)} (${[reject.offer!.stated, reject.offer!.date ?? 'no date'].filter(Boolean).join(', ')})`,
+    );
     const reasons = [...new Set(group.map((reject) => reject.reason))].join('; ');
     const fixes = fixesFor(group[0].offer!).map(asMappingLine);
     return `${description} — ${records.join(', ')}: ${reasons}. ${fixes.length > 1 ? 'Fix in the mappings' : 'Fix the record, or skip it in the mappings'}: ${fixes.join(' or ')}`;
@@ -182,7 +185,9 @@ function asMappingLine(fix: object): string {
   const [[section, value]] = Object.entries(fix);
   const inner = Array.isArray(value)
     ? `[ ${value.map((text) => JSON.stringify(text)).join(', ')} ]`
-    : `{ ${Object.entries(value as Record<string, string>).map(([from, to]) => `${JSON.stringify(from)}: ${JSON.stringify(to)}`).join(', ')} }`;
+    : `{ ${Object.entries(value as Record<string, string>)
+        .map(([from, to]) => `${JSON.stringify(from)}: ${JSON.stringify(to)}`)
+        .join(', ')} }`;
   return `${JSON.stringify(section)}: ${inner}`;
 }
 

@@ -67,7 +67,10 @@ export class ActualWriter {
     for (const [identity, { actual, place }] of this.byIdentity) {
       if (actual.quoteId === null || known.has(actual.quoteId)) continue;
       this.byIdentity.delete(identity);
-      rejected.push({ place, reason: `quote_id ${actual.quoteId} is not a quote of ${this.shopId === null ? 'the shared baseline' : 'this shop'}` });
+      rejected.push({
+        place,
+        reason: `quote_id ${actual.quoteId} is not a quote of ${this.shopId === null ? 'the shared baseline' : 'this shop'}`,
+      });
     }
     return rejected;
   }

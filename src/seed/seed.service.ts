@@ -81,7 +81,9 @@ export class SeedService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const slots = Math.max(1, Math.floor(config.database.poolMax / 2));
-    const busy = new ServiceUnavailableException(`${slots} price loads kept this server busy for ${config.prices.loadWaitMs / 1000} s; try again shortly`);
+    const busy = new ServiceUnavailableException(
+      `${slots} price loads kept this server busy for ${config.prices.loadWaitMs / 1000} s; try again shortly`,
+    );
     this.loadSlots = withTimeout(new Semaphore(slots), config.prices.loadWaitMs, busy);
   }
 
@@ -96,7 +98,8 @@ export class SeedService {
     const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
     const mappingEntries = mappingsPath === null ? [] : await readMappings(mappingsPath);
     if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
-    if (folder.files.length === 0) report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
+    if (folder.files.length === 0)
+      report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
     if (folder.files.length === 0 && mappingsPath === null) return report;
     const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
     return this.load({ report, shopId, files, mappingEntries, onProgress });
@@ -121,17 +124,28 @@ export class SeedService {
       // run does follows from its own scope's data and can be tested on its own.
       const storedEntries = await mappingsRepository.findEntries(shopId);
       const cycles = aliasCycles(storedEntries);
-      if (cycles.length > 0) throw new SeedRunError(`The mappings cannot be used; nothing was loaded:\n${cycles.map((cycle) => `  ${cycle}`).join('\n')}`);
+      if (cycles.length > 0)
+        throw new SeedRunError(`The mappings cannot be used; nothing was loaded:\n${cycles.map((cycle) => `  ${cycle}`).join('\n')}`);
       const mappings = new MappingLookup(storedEntries);
-      const writers: RunWriters = { prices: new PriceWriter(runner, shopId, mappings), actuals: new ActualWriter(runner, shopId), mappings };
+      const writers: RunWriters = {
+        prices: new PriceWriter(runner, shopId, mappings),
+        actuals: new ActualWriter(runner, shopId),
+        mappings,
+      };
       await writers.prices.applySupplierAliases();
       const state: LoadState = { writers, report, records: 0, limits: plan.limits };
       for (const [index, file] of plan.files.entries()) {
-        const progress = (records: number) => plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
+        const progress = (records: number) =>
+          plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
         report.files.push(await this.loadFile(file, state, progress));
       }
       const prices = await writers.prices.finish(new Date());
-      report.prices = { ...report.prices, loaded: prices.loaded, alreadyCurrent: prices.alreadyCurrent, newObservations: prices.newObservations };
+      report.prices = {
+        ...report.prices,
+        loaded: prices.loaded,
+        alreadyCurrent: prices.alreadyCurrent,
+        newObservations: prices.newObservations,
+      };
       report.changes = prices.changes;
       report.warnings = prices.warnings;
       const actuals = await writers.actuals.finish();
@@ -167,13 +181,25 @@ export class SeedService {
 
   private async findShop(email: string): Promise<number> {
     const rows: { id: number }[] = await this.dataSource.query('SELECT id FROM users WHERE email = $1', [normalizeEmail(email)]);
-    if (rows.length === 0) throw new SeedRunError(`No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`);
+    if (rows.length === 0)
+      throw new SeedRunError(
+        `No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`,
+      );
     return rows[0].id;
   }
 
   private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<FileSummary> {
     const { report, writers } = state;
-    const summary: FileSummary = { file: file.name, problem: null, records: 0, shapes: [], accepted: 0, rejected: 0, ignored: 0, exactDuplicates: 0 };
+    const summary: FileSummary = {
+      file: file.name,
+      problem: null,
+      records: 0,
+      shapes: [],
+      accepted: 0,
+      rejected: 0,
+      ignored: 0,
+      exactDuplicates: 0,
+    };
     const fileProblem = (problem: string): FileSummary => {
       if (state.limits) throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
       report.rejects.push({ file: file.name, record: null, line: null, reason: problem, offer: null });
@@ -189,7 +215,9 @@ export class SeedService {
         summary.records += 1;
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {
-          throw new SeedRunError(`The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`);
+          throw new SeedRunError(
+            `The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`,
+          );
         }
         const fingerprint = JSON.stringify(record);
         if (seen.has(fingerprint)) summary.exactDuplicates += 1;
@@ -199,7 +227,13 @@ export class SeedService {
         if (reading.shape !== null) shapes.add(reading.shape);
         for (const item of reading.items) {
           if ('problem' in item) {
-            report.rejects.push({ file: file.name, record: item.place.record, line: item.place.line ?? null, reason: item.problem, offer: item.offer });
+            report.rejects.push({
+              file: file.name,
+              record: item.place.record,
+              line: item.place.line ?? null,
+              reason: item.problem,
+              offer: item.offer,
+            });
             summary.rejected += 1;
           } else if ('ignored' in item) {
             report.prices.ignored += 1;
@@ -231,6 +265,9 @@ export async function readMappings(path: string, name = path): Promise<MappingEn
   const content = await readJsonFile(path);
   if ('problem' in content) throw new SeedRunError(`The mappings ${name} ${content.problem}`);
   const parsed = parseMappingDocument(content.value);
-  if ('problems' in parsed) throw new SeedRunError(`The mappings ${name} cannot be used; nothing was loaded:\n${parsed.problems.map((problem) => `  ${problem}`).join('\n')}`);
+  if ('problems' in parsed)
+    throw new SeedRunError(
+      `The mappings ${name} cannot be used; nothing was loaded:\n${parsed.problems.map((problem) => `  ${problem}`).join('\n')}`,
+    );
   return parsed.entries;
 }

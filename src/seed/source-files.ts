@@ -39,7 +39,10 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
   let mappingsFile: string | null = null;
   for (const name of names.sort()) {
     if (name.startsWith('.')) continue;
-    const isFile = await stat(join(directory, name)).then((entry) => entry.isFile(), () => false);
+    const isFile = await stat(join(directory, name)).then(
+      (entry) => entry.isFile(),
+      () => false,
+    );
     if (!isFile) continue;
     if (name.toLowerCase() === MAPPINGS_FILE_NAME) mappingsFile = name;
     else (formatOfFileName(name) !== null ? files : ignored).push(name);
@@ -60,11 +63,17 @@ export async function readSourceFile(path: string, format: SourceFormat): Promis
 async function readJsonRecords(path: string): Promise<SourceFileContent> {
   const parsed = await readJsonFile(path);
   if ('problem' in parsed) return parsed;
-  const values = Array.isArray(parsed.value) ? parsed.value : typeof parsed.value === 'object' && parsed.value !== null ? [parsed.value] : null;
+  const values = Array.isArray(parsed.value)
+    ? parsed.value
+    : typeof parsed.value === 'object' && parsed.value !== null
+      ? [parsed.value]
+      : null;
   if (values === null) return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
-  return { records: (async function* (): AsyncGenerator<SourceRecord> {
-    for (const value of values) yield { value };
-  })() };
+  return {
+    records: (async function* (): AsyncGenerator<SourceRecord> {
+      for (const value of values) yield { value };
+    })(),
+  };
 }
 
 /** The JSON value a file holds (a UTF-8 byte order mark is allowed), or why it has none. */
@@ -77,7 +86,8 @@ export async function readJsonFile(path: string): Promise<{ value: unknown } | {
   }
   const json = text.replace(/^\uFEFF/, '');
   // Parsing is fine with any depth; reading the records after it recurses, and no export nests this deep.
-  if (jsonNestedDeeperThan(json, JSON_FILE_MAX_DEPTH)) return { problem: `is nested deeper than ${JSON_FILE_MAX_DEPTH} levels, which no export is` };
+  if (jsonNestedDeeperThan(json, JSON_FILE_MAX_DEPTH))
+    return { problem: `is nested deeper than ${JSON_FILE_MAX_DEPTH} levels, which no export is` };
   return parseJson(json);
 }
 
@@ -94,8 +104,14 @@ function parseJson(text: string): { value: unknown } | { problem: string } {
     return { value: JSON.parse(text) };
   } catch (strictError) {
     try {
-      const marked = text.replace(STRING_OR_NON_FINITE, (whole, nonFinite?: string) => (nonFinite ? JSON.stringify(NON_FINITE_MARK + nonFinite) : whole));
-      return { value: JSON.parse(marked, (_key, value) => (typeof value === 'string' && value.startsWith(NON_FINITE_MARK) ? Number(value.slice(NON_FINITE_MARK.length)) : value)) };
+      const marked = text.replace(STRING_OR_NON_FINITE, (whole, nonFinite?: string) =>
+        nonFinite ? JSON.stringify(NON_FINITE_MARK + nonFinite) : whole,
+      );
+      return {
+        value: JSON.parse(marked, (_key, value) =>
+          typeof value === 'string' && value.startsWith(NON_FINITE_MARK) ? Number(value.slice(NON_FINITE_MARK.length)) : value,
+        ),
+      };
     } catch {
       return { problem: `is not valid JSON: ${describeJsonError(strictError as Error, text)}` };
     }

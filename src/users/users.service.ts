@@ -29,9 +29,7 @@ export class UsersService {
 
   /** A full account. The unique index on the normalized email decides races: the loser gets a 409. */
   async createAccount(email: string, passwordHash: string, manager: EntityManager = this.users.manager): Promise<User> {
-    return rethrowEmailTaken(() =>
-      this.insert(manager, { email: normalizeEmail(email), passwordHash, isProvisional: false }),
-    );
+    return rethrowEmailTaken(() => this.insert(manager, { email: normalizeEmail(email), passwordHash, isProvisional: false }));
   }
 
   /** A provisional account with a placeholder email under `.invalid` and a hash nothing matches. */

@@ -68,6 +68,6 @@ export function jwtClaims(token: string): Record<string, unknown> {
 
 function expectStatus(response: request.Response, status: number, what: string): void {
   if (response.status === status) return;
-  const hint = response.status === 429 ? ' (a per-IP rate limit: raise RATE_LIMIT_*_IP in this test file\'s config)' : '';
+  const hint = response.status === 429 ? " (a per-IP rate limit: raise RATE_LIMIT_*_IP in this test file's config)" : '';
   throw new Error(`${what}: expected ${status}, got ${response.status}${hint}: ${response.text}`);
 }

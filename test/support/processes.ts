@@ -15,7 +15,9 @@ const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
 const RUN_TIMEOUT_MS = 120_000;
 
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+  const inherited = Object.fromEntries(
+    INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
+  );
   return { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'log', ...env };
 }
 
@@ -43,7 +45,10 @@ export function finished(child: ChildProcess): Promise<Finished> {
 }
 
 /** The built server (dist/main.js) on a free port; resolves once it listens. */
-export async function startServer(env: Record<string, string>, cwd = process.cwd()): Promise<{ url: string; child: ChildProcess; exit: Promise<Finished> }> {
+export async function startServer(
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): Promise<{ url: string; child: ChildProcess; exit: Promise<Finished> }> {
   const child = spawn(process.execPath, [resolve('dist/main.js')], { cwd, env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
   const exit = finished(child);
   const url = await new Promise<string>((resolveUrl, reject) => {

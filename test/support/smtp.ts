@@ -56,7 +56,10 @@ export async function startTestSmtp(): Promise<TestSmtpServer> {
       for (;;) {
         const found = received.find(predicate);
         if (found) return found;
-        if (Date.now() > giveUpAt) throw new Error(`No such mail arrived; received: ${received.map((mail) => `${mail.to} "${mail.subject}"`).join('; ') || 'nothing'}`);
+        if (Date.now() > giveUpAt)
+          throw new Error(
+            `No such mail arrived; received: ${received.map((mail) => `${mail.to} "${mail.subject}"`).join('; ') || 'nothing'}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     },

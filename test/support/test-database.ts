@@ -42,7 +42,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url,
     config: (env = {}) =>
-      loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: url, MIGRATE_ON_START: 'true', DATABASE_POOL_MAX: '10', LOG_LEVEL: 'error', REDIS_KEY_PREFIX: redisKeyPrefix, ...env }, '/nonexistent/.env'),
+      loadConfig(
+        {
+          JWT_SECRET: TEST_JWT_SECRET,
+          DATABASE_URL: url,
+          MIGRATE_ON_START: 'true',
+          DATABASE_POOL_MAX: '10',
+          LOG_LEVEL: 'error',
+          REDIS_KEY_PREFIX: redisKeyPrefix,
+          ...env,
+        },
+        '/nonexistent/.env',
+      ),
     query: (sql, params) => withClient(url, async (client) => (await client.query(sql, params)).rows),
     drop: dispose,
   };

@@ -11,7 +11,8 @@ interface RateLimitedRoute {
 }
 
 /** Every request to the route counts against the limit `name` of its client IP, before its body is validated. */
-export const RateLimitedBy = (name: RateLimitName, message?: string) => SetMetadata(RATE_LIMITED_BY, { name, message } satisfies RateLimitedRoute);
+export const RateLimitedBy = (name: RateLimitName, message?: string) =>
+  SetMetadata(RATE_LIMITED_BY, { name, message } satisfies RateLimitedRoute);
 
 /**
  * A global guard: guards run before pipes, so a client over its limit is refused before any validation or

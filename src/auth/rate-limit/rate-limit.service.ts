@@ -10,7 +10,8 @@ import { RedisRateLimiter } from './redis-rate-limiter';
 export const rateLimiterProvider: FactoryProvider<RateLimiter> = {
   provide: RATE_LIMITER,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => (config.redisUrl ? new RedisRateLimiter(config.redisUrl, config.redisKeyPrefix) : new MemoryRateLimiter()),
+  useFactory: (config: AppConfig) =>
+    config.redisUrl ? new RedisRateLimiter(config.redisUrl, config.redisKeyPrefix) : new MemoryRateLimiter(),
 };
 
 /** The limits of `config.rateLimits`, by name. */

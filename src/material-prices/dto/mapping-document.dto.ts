@@ -13,7 +13,11 @@ const MATERIALS = {
   example: { 'Flat Bar 1/2" x': 'flat_bar_4x0.5' },
   description: "Material mappings: a supplier's description (matched after trimming and case folding) -> a valid material key",
 } as const;
-const IGNORE: ApiPropertyOptions = { type: [String], example: ['Tubing - Round 4" OD x sch 40'], description: 'Descriptions to skip: counted as ignored, not rejected' };
+const IGNORE: ApiPropertyOptions = {
+  type: [String],
+  example: ['Tubing - Round 4" OD x sch 40'],
+  description: 'Descriptions to skip: counted as ignored, not rejected',
+};
 
 /** The whole mapping document of the caller's shop, as PUT replaces it (each entry is checked: a 400 names every bad one). */
 export class MappingDocumentBody {

@@ -4,7 +4,10 @@ import { PageQuery } from '../../common/page.query';
 import { MATERIAL_KEY_MAX_LENGTH } from '../../material-keys/material-key-check';
 
 export class ListMaterialPricesQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'sq_tube_2x11ga', description: 'Only the prices of this material key; equivalent spellings are normalised' })
+  @ApiPropertyOptional({
+    example: 'sq_tube_2x11ga',
+    description: 'Only the prices of this material key; equivalent spellings are normalised',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)

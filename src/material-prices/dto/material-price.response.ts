@@ -21,7 +21,11 @@ class PriceFields {
 }
 
 export class MaterialPriceResponse extends PriceFields {
-  @ApiProperty({ enum: PRICE_UNITS, nullable: true, description: 'The unit of the one price this row holds (null: a v1 row without a price)' })
+  @ApiProperty({
+    enum: PRICE_UNITS,
+    nullable: true,
+    description: 'The unit of the one price this row holds (null: a v1 row without a price)',
+  })
   unit: PriceUnit | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
 }

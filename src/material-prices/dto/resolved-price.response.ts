@@ -19,9 +19,15 @@ export class ResolvedPriceResponse {
   @ApiProperty({ type: Number, nullable: true, description: 'Days since price_date; null for an undated price' }) age_days: number | null;
   @ApiProperty({ description: 'Older than PRICE_STALE_DAYS, or undated' }) stale: boolean;
   @ApiProperty({ enum: PRICE_SCOPES }) scope: PriceScope;
-  @ApiProperty({ example: "latest dated price of the caller's shop, else of the shared baseline", description: 'Why this price was chosen' })
+  @ApiProperty({
+    example: "latest dated price of the caller's shop, else of the shared baseline",
+    description: 'Why this price was chosen',
+  })
   rule: string;
-  @ApiProperty({ type: [PriceAlternativeResponse], description: "The other current prices of the key (the caller's shop first), best first" })
+  @ApiProperty({
+    type: [PriceAlternativeResponse],
+    description: "The other current prices of the key (the caller's shop first), best first",
+  })
   alternatives: PriceAlternativeResponse[];
 }
 
@@ -31,6 +37,7 @@ export class UnresolvedPriceResponse {
 }
 
 export class ResolvedPricesResponse {
-  @ApiProperty({ type: [ResolvedPriceResponse], description: 'One price per key that has one, in the order asked' }) prices: ResolvedPriceResponse[];
+  @ApiProperty({ type: [ResolvedPriceResponse], description: 'One price per key that has one, in the order asked' })
+  prices: ResolvedPriceResponse[];
   @ApiProperty({ type: [UnresolvedPriceResponse], description: 'The keys without a price' }) missing: UnresolvedPriceResponse[];
 }

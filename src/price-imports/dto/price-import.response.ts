@@ -42,7 +42,8 @@ export class ReportCountsResponse {
 export class ReportRejectResponse {
   @ApiProperty() file: string;
   @ApiProperty({ type: Number, nullable: true, description: 'From 1; null for a problem of the whole file' }) record: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'The line of a CSV row or of a bill of materials, from 1' }) line: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The line of a CSV row or of a bill of materials, from 1' }) line:
+    number | null;
   @ApiProperty({ ...NULLABLE_STRING, description: 'The field the description was read from' }) field: string | null;
   @ApiProperty({ ...NULLABLE_STRING, description: "The supplier's description of the item" }) description: string | null;
   @ApiProperty({ ...NULLABLE_STRING, example: '2.4942 per foot' }) price: string | null;
@@ -67,7 +68,11 @@ export class ReportWarningResponse {
   @ApiPropertyOptional({ type: [Number] }) prices?: number[];
   @ApiPropertyOptional() median?: number;
   @ApiPropertyOptional({ type: [String] }) records?: string[];
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'The supplier alias that would merge two look-alike names' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The supplier alias that would merge two look-alike names',
+  })
   alias?: Record<string, string>;
 }
 
@@ -104,7 +109,10 @@ export class UploadedFileResponse {
   @ApiProperty({ example: 'prices.csv' }) name: string;
   @ApiProperty({ enum: IMPORT_FILE_FORMATS }) format: ImportFileFormat;
   @ApiProperty({ description: 'Size as received' }) bytes: number;
-  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', description: 'SHA-256 of the file as received, hex' })
+  @ApiProperty({
+    example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    description: 'SHA-256 of the file as received, hex',
+  })
   sha256: string;
   @ApiProperty({ description: 'Records read from the file' }) records: number;
 }

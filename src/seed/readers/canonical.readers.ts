@@ -24,7 +24,11 @@ export const canonicalPriceReader: RecordReader = {
       : null;
     const mapped = typedKey ? mappings.materialFor(typedKey) : undefined;
     if (mapped === 'ignore') return [{ place, ignored: offer! }];
-    const validated = validateMaterialPrice(record, describePlace(place), mapped ? { mappedKey: mapped.materialType, rawDescription: typedKey! } : {});
+    const validated = validateMaterialPrice(
+      record,
+      describePlace(place),
+      mapped ? { mappedKey: mapped.materialType, rawDescription: typedKey! } : {},
+    );
     return [itemOf(place, validated, 'keyUnreadable' in validated && validated.keyUnreadable ? offer : null)];
   },
 };

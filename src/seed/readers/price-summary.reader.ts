@@ -21,7 +21,14 @@ export const priceSummaryReader: RecordReader = {
     if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [
       supplierPriceItem(
-        { descriptionField: 'material', description: description!, supplier, date, price: { field: 'price_per_foot', amount: pricePerFoot! }, notes: null },
+        {
+          descriptionField: 'material',
+          description: description!,
+          supplier,
+          date,
+          price: { field: 'price_per_foot', amount: pricePerFoot! },
+          notes: null,
+        },
         context,
       ),
     ];

@@ -13,11 +13,26 @@ const UNITS: Record<string, (rate: number) => StatedPrice> = {
   piece: (rate) => ({ perPiece: rate }),
 };
 const UNIT_NAMES: Record<string, keyof typeof UNITS> = {
-  ft: 'ft', foot: 'ft', feet: 'ft', lf: 'ft',
-  lb: 'lb', lbs: 'lb', pound: 'lb', pounds: 'lb',
+  ft: 'ft',
+  foot: 'ft',
+  feet: 'ft',
+  lf: 'ft',
+  lb: 'lb',
+  lbs: 'lb',
+  pound: 'lb',
+  pounds: 'lb',
   cwt: 'cwt',
-  sqft: 'sqft', 'sq ft': 'sqft', ft2: 'sqft',
-  ea: 'piece', each: 'piece', pc: 'piece', pcs: 'piece', piece: 'piece', stick: 'piece', len: 'piece', length: 'piece',
+  sqft: 'sqft',
+  'sq ft': 'sqft',
+  ft2: 'sqft',
+  ea: 'piece',
+  each: 'piece',
+  pc: 'piece',
+  pcs: 'piece',
+  piece: 'piece',
+  stick: 'piece',
+  len: 'piece',
+  length: 'piece',
 };
 
 /**
@@ -36,7 +51,8 @@ export const supplierLineItemReader: RecordReader = {
     const date = fields.date('date', SUPPLIER_DATE_FORMATS);
     const document = fields.text('file');
     const unit = unitText === null ? undefined : UNIT_NAMES[unitText.toLowerCase().replace(/\.$/, '')];
-    if (unitText !== null && unit === undefined) fields.problem(`unit ${JSON.stringify(unitText)} is not one of ${Object.keys(UNIT_NAMES).join(', ')}`);
+    if (unitText !== null && unit === undefined)
+      fields.problem(`unit ${JSON.stringify(unitText)} is not one of ${Object.keys(UNIT_NAMES).join(', ')}`);
     if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [
       supplierPriceItem(

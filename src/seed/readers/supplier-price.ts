@@ -31,7 +31,13 @@ export interface SupplierPrice {
  * price into a unit price, and validates the result as a canonical material price.
  */
 export function supplierPriceItem(line: SupplierPrice, { place, mappings }: ReadContext): ReadItem {
-  const offer: PriceOffer = { field: line.descriptionField, description: line.description, stated: describeStatedPrice(line.price), date: line.date, mappable: true };
+  const offer: PriceOffer = {
+    field: line.descriptionField,
+    description: line.description,
+    stated: describeStatedPrice(line.price),
+    date: line.date,
+    mappable: true,
+  };
   const mapped = mappings.materialFor(line.description);
   if (mapped === 'ignore') return { place, ignored: offer };
   const derived = deriveMaterialKey(line.description, line.hints);
@@ -47,7 +53,10 @@ export function supplierPriceItem(line: SupplierPrice, { place, mappings }: Read
     date: line.date,
     notes: line.notes,
   };
-  return itemOf(place, validateMaterialPrice(canonical, describePlace(place), { rawDescription: line.description, mappedKey: mapped?.materialType }));
+  return itemOf(
+    place,
+    validateMaterialPrice(canonical, describePlace(place), { rawDescription: line.description, mappedKey: mapped?.materialType }),
+  );
 }
 
 function describeStatedPrice(price: StatedPrice): string {
@@ -63,9 +72,15 @@ export function describeUnitPrice(amount: unknown, field: UnitPriceField): strin
  * A piece price becomes a price per foot where the stick length is known (from the record, else from the
  * description), or a price per square foot where a sheet's width and length are; otherwise it is not guessed.
  */
-function unitPriceOfPiece(perPiece: number, profile: Pick<MaterialProfile, 'stickLengthFeet' | 'sheetAreaSqft'>, stickLengthFeet?: number | null): { field: UnitPriceField; amount: number } | { problem: string } {
+function unitPriceOfPiece(
+  perPiece: number,
+  profile: Pick<MaterialProfile, 'stickLengthFeet' | 'sheetAreaSqft'>,
+  stickLengthFeet?: number | null,
+): { field: UnitPriceField; amount: number } | { problem: string } {
   const length = stickLengthFeet ?? profile.stickLengthFeet;
   if (length !== null) return { field: 'price_per_foot', amount: roundPrice(perPiece / length) };
   if (profile.sheetAreaSqft !== null) return { field: 'price_per_sqft', amount: roundPrice(perPiece / profile.sheetAreaSqft) };
-  return { problem: `a price per piece (${perPiece}) with no stick length (like 20') or sheet size (like 48" x 96") to turn it into a unit price` };
+  return {
+    problem: `a price per piece (${perPiece}) with no stick length (like 20') or sheet size (like 48" x 96") to turn it into a unit price`,
+  };
 }
