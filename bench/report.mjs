@@ -1,6 +1,7 @@
 // Renders the results of bench/run.mjs as the generated part of BENCHMARKS.md. What follows GENERATED_END in the
 // file (the analysis of the figures, written by people) is kept when the figures are regenerated.
 import { existsSync, readFileSync } from 'node:fs';
+
 import { median } from './lib.mjs';
 
 export const GENERATED_END = '<!-- end of the figures written by `npm run bench`; the analysis below is kept across runs -->';

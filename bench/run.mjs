@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { childEnv, JWT_SECRET, load, postJson, PROJECT_ROOT, run, SEED_ENTRY, startServer, summarize, withClient } from './lib.mjs';
 import { generatePriceRecords, writePriceFiles } from './price-records.mjs';
-import { JWT_SECRET, PROJECT_ROOT, SEED_ENTRY, childEnv, load, postJson, run, startServer, summarize, withClient } from './lib.mjs';
 import { renderReport } from './report.mjs';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -2,8 +2,9 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppModule } from './app.module';
 import { Logger } from 'nestjs-pino';
+
+import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { answerNotMigrated } from './database/migration-status.service';
 import { hardenHttp } from './http/http-hardening';

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+
 import { createServer } from 'node:net';
+
+import { Logger } from '@nestjs/common';
+
 import { createApp } from './app.factory';
 import { loadConfigOrReport } from './config/app-config';
 import { shutDownGracefully } from './http/graceful-shutdown';

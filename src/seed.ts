@@ -1,15 +1,18 @@
 import 'reflect-metadata';
+
 import { type FileHandle, open } from 'node:fs/promises';
+
 import { NestFactory } from '@nestjs/core';
+
 import { isDatabaseUnavailable } from './common/database-unavailable.filter';
 import { DATABASE_TOOL_USES, loadConfigOrReport } from './config/app-config';
 import { droppedOptionsMessage, dryRunTakenByNpm, NPM_DRY_RUN_MESSAGE, seedOptionsDroppedByNestStart } from './seed/launcher-arguments';
 import { describeProgress, ProgressLine } from './seed/progress-line';
+import { SeedModule } from './seed/seed.module';
+import { SeedService } from './seed/seed.service';
 import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-options';
 import { exitCodeOf, formatReport, reportAsJson } from './seed/seed-report';
 import { SeedRunError } from './seed/seed-run.error';
-import { SeedModule } from './seed/seed.module';
-import { SeedService } from './seed/seed.service';
 
 /** `seed [--dir DIR] [--dry-run] [--shop EMAIL] [--mappings FILE] [--report FILE]`: exit 0 all loaded, 2 some records rejected, 1 could not run. */
 async function main(argv: string[]): Promise<number> {

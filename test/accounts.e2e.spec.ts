@@ -1,8 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, createGuest, DEFAULT_PASSWORD, registerShop, type TokenResponse } from './support/auth';
 import { pollUntil } from './support/poll';
 import { startServer } from './support/processes';
@@ -10,7 +12,6 @@ import { linkToken, type ReceivedMail, startTestSmtp, type TestSmtpServer } from
 import { closeTestApp, openTestApp } from './support/test-app';
 import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
-type Shop = TokenResponse & { email: string; password: string };
 const NEW_PASSWORD = 'a brand new long password';
 
 describe('accounts a shop can run on', () => {

@@ -1,7 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import request from 'supertest';
+
 import { RedisRateLimiter } from '../src/auth/rate-limit/redis-rate-limiter';
 import { DEFAULT_PASSWORD, registerShop, uniqueEmail } from './support/auth';
 import { pollUntil } from './support/poll';

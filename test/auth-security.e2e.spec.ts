@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, craftJwt, createGuest, DEFAULT_PASSWORD, jwtClaims, registerShop, uniqueEmail } from './support/auth';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+
 import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, createGuest, DEFAULT_PASSWORD, jwtClaims, registerShop, uniqueEmail } from './support/auth';
 import { closeTestApp, openTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';

@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
+
 import { startServer } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 

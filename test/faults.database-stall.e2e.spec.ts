@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, registerShop } from './support/auth';
 import { type AppBehindProxy, openAppBehindProxy, type TcpProxy } from './support/tcp-proxy';
 

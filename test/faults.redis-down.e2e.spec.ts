@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { registerShop } from './support/auth';
 import { describeWithRedis, REDIS_URL } from './support/redis';
 import { startTestApp } from './support/test-app';

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { childEnv, finished, type Finished, runBuilt } from './support/processes';
+
+import { childEnv, type Finished, finished, runBuilt } from './support/processes';
 import { startTcpProxy } from './support/tcp-proxy';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';

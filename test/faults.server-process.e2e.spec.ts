@@ -4,6 +4,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { childEnv, finished, runBuilt, startServer } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
@@ -142,7 +143,7 @@ describe('the server process', () => {
         const match = /Listening on (http:\/\/\S+)/.exec(seen);
         if (match) resolveUrl(match[1]);
       });
-      exit.then((result) => reject(new Error(`npm start exited with ${result.code}: ${result.stderr}${result.stdout}`)));
+      void exit.then((result) => reject(new Error(`npm start exited with ${result.code}: ${result.stderr}${result.stdout}`)));
     });
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
     npm.kill('SIGTERM');

@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import type { TestDatabase } from './support/test-database';
+
 import { closeTestApp, openTestApp } from './support/test-app';
+import type { TestDatabase } from './support/test-database';
 
 const PUBLIC_ROUTES = [
   ['/api/health', 'get'],

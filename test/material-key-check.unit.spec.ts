@@ -1,5 +1,5 @@
-import { checkMaterialKey } from '../src/material-keys/material-key-check';
 import { deriveMaterialKey } from '../src/material-keys/material-key';
+import { checkMaterialKey } from '../src/material-keys/material-key-check';
 
 describe('material keys typed by hand', () => {
   it.each([

@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, registerShop, type TokenResponse } from './support/auth';
 import { runBuilt } from './support/processes';
 import { REAL_EXPORTS } from './support/seeder';

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
 import { DataSource } from 'typeorm';
+
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { MIGRATIONS } from '../src/migrations';
 import { V1_TABLES, V1Baseline1764201600000 } from '../src/migrations/1764201600000-V1Baseline';
 import { V2Foundation1764201600001 } from '../src/migrations/1764201600001-V2Foundation';
 import { SuppliersAndMappings1764201600002 } from '../src/migrations/1764201600002-SuppliersAndMappings';
-import { MIGRATIONS } from '../src/migrations';
 import { runNode } from './support/processes';
 import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -209,7 +211,7 @@ const LOWER_CASED_COLUMNS: Record<string, string> = { quotes: 'job_type', materi
 function lowerCaseLegacyNames(table: string, row: Record<string, unknown>): Record<string, unknown> {
   const column = LOWER_CASED_COLUMNS[table];
   if (!column || typeof row[column] !== 'string') return row;
-  return { ...row, [column]: (row[column] as string).toLowerCase() };
+  return { ...row, [column]: row[column].toLowerCase() };
 }
 
 function pick(row: Record<string, unknown>, keys: string[]): Record<string, unknown> {

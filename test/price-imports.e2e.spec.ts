@@ -1,8 +1,10 @@
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, createGuest, registerShop, type TokenResponse } from './support/auth';
 import { runBuilt } from './support/processes';
 import { REAL_EXPORTS } from './support/seeder';
@@ -52,7 +54,7 @@ describe('price imports through the API', () => {
     // form-data's `filepath` sends the name as it is; `filename` alone would be cut down to its last path segment.
     for (const file of files) {
       const options = { filepath: file.name, contentType: file.type ?? 'application/octet-stream' };
-      call = call.attach('file', Buffer.from(file.content), options as { filename?: string; contentType?: string });
+      call = call.attach('file', Buffer.from(file.content), options);
     }
     return call;
   };

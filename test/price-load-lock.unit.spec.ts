@@ -4,9 +4,9 @@ import { MaterialPricesRepository, ScopeBusyError } from '../src/material-prices
 function lockHeldFor(busyAnswers: number) {
   const asked: unknown[][] = [];
   const sql = {
-    async query(text: string, parameters: unknown[] = []) {
+    async query<T>(text: string, parameters: unknown[] = []): Promise<T> {
       asked.push([text, ...parameters]);
-      return [{ locked: asked.length > busyAnswers }];
+      return [{ locked: asked.length > busyAnswers }] as T;
     },
   };
   return { repository: new MaterialPricesRepository(sql), asked };

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
 import { bearer, createGuest, registerShop } from './support/auth';
 import { closeTestApp, openTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';

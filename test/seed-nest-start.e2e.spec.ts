@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+
 import { type Finished, runNode } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { parseDate } from '../src/seed/dates';
 import { ProgressLine } from '../src/seed/progress-line';
 import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { exitCodeOf, formatReport, reportAsJson } from '../src/seed/seed-report';
 import { SeedRunError } from '../src/seed/seed-run.error';
 import { runBuilt } from './support/processes';

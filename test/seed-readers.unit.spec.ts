@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LaborActual, PriceObservation } from '../src/seed/canonical-records';
+
 import { MappingLookup } from '../src/material-prices/price-mappings';
+import type { LaborActual, PriceObservation } from '../src/seed/canonical-records';
 import { readRecord } from '../src/seed/readers';
 
 const NO_MAPPINGS = new MappingLookup([]);

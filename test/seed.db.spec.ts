@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { exitCodeOf, formatReport, type SeedReport } from '../src/seed/seed-report';
 import { SeedRunError } from '../src/seed/seed-run.error';
 import { WRITE_BATCH_SIZE } from '../src/seed/seed-writers';

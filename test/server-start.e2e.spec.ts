@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { runBuilt, startServer } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-database';
 

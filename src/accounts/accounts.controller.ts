@@ -12,6 +12,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+
 import { RateLimitedBy } from '../auth/rate-limit/rate-limit.guard';
 import { CurrentSessionId, CurrentUser } from '../common/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';

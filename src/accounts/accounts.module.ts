@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { AuthModule } from '../auth/auth.module';
 import { RateLimitModule } from '../auth/rate-limit/rate-limit.module';
 import { MailModule } from '../mail/mail.module';

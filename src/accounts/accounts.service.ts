@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
 import { AuthService } from '../auth/auth.service';
 import { PasswordsService } from '../auth/passwords.service';
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+
 import { hashRefreshToken, newOpaqueToken } from '../auth/refresh-tokens.service';
 import type { LinkTokenKind } from '../database/entities';
 

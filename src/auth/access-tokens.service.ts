@@ -1,6 +1,8 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+
 import { FactoryProvider, Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createSecretKey, type KeyObject } from 'node:crypto';
+
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 

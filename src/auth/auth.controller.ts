@@ -13,6 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+
 import { Client } from '../common/client-info.decorator';
 import { CurrentUser } from '../common/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
@@ -22,12 +23,12 @@ import { UpdateProfileDto } from '../users/dto/update-profile.dto';
 import { toUserProfile, UserProfileResponse } from '../users/user-profile.response';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
-import type { ClientInfo } from './refresh-tokens.service';
 import { EmptyBodyDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/credentials.dto';
 import { TokenResponse } from './dto/token.response';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { OptionalAuth } from './optional-auth.decorator';
 import { RateLimitedBy } from './rate-limit/rate-limit.guard';
+import type { ClientInfo } from './refresh-tokens.service';
 
 const TOO_MANY = { type: ErrorResponse, description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 

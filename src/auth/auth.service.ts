@@ -1,10 +1,11 @@
 import { BadRequestException, ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MetricsService } from '../metrics/metrics.service';
 import type { User } from '../database/entities';
+import { MetricsService } from '../metrics/metrics.service';
 import { QuoteSessionsService } from '../quotes/quote-sessions.service';
 import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
 import { toUserProfile } from '../users/user-profile.response';
@@ -14,8 +15,8 @@ import type { RegisterDto } from './dto/credentials.dto';
 import type { TokenResponse } from './dto/token.response';
 import { KnownLoginIpsRepository } from './known-login-ips.repository';
 import { PASSWORD_MAX_LENGTH, PasswordsService } from './passwords.service';
-import { RateLimitedException } from './rate-limit/rate-limited.exception';
 import { RateLimitService, type UndoHit } from './rate-limit/rate-limit.service';
+import { RateLimitedException } from './rate-limit/rate-limited.exception';
 import { type ClientInfo, type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
 
 /** The one answer for an unknown email, a wrong password and a guest account alike. */

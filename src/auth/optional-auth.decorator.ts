@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+
 import { PublicBody } from '../common/public.decorator';
 
 export const OPTIONAL_AUTH = 'optionalAuth';

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
+
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { argon2id, hash, verify } from 'argon2';
-import { randomBytes } from 'node:crypto';
 
 /** argon2id with OWASP's first recommended setting: 19 MiB, 2 passes, 1 lane. */
 export const ARGON2_OPTIONS = { type: argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;

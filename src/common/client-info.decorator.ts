@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+
 import type { ClientInfo } from '../auth/refresh-tokens.service';
 import { isStorableText } from './json-values';
 

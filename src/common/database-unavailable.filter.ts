@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 
 // Connection-class SQLSTATEs (08xxx), a statement cancelled by statement_timeout (57014), admin shutdown / cannot
@@ -50,14 +51,14 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
       this.logger.error(`Query failed: ${exception.message}`, exception.stack);
       host
         .switchToHttp()
-        .getResponse()
+        .getResponse<FastifyReply>()
         .status(HttpStatus.INTERNAL_SERVER_ERROR)
         .send({ statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' });
       return;
     }
     if (!isDatabaseUnavailable(exception)) return super.catch(exception, host);
     this.logger.warn(`Database unavailable: ${(exception as { message: string }).message}`);
-    const reply = host.switchToHttp().getResponse();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     reply.header('Retry-After', String(RETRY_AFTER_SECONDS)).status(HttpStatus.SERVICE_UNAVAILABLE).send({
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       message: 'The database is unavailable; try again shortly',

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+
 import { ErrorResponse } from './error.response';
 
 /** In the OpenAPI document: a controller of guarded routes under `tag`, each answering 401 without a valid token. */

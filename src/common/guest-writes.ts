@@ -1,4 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
+
 import type { User } from '../database/entities';
 
 /** Guests may look and preview; what they would keep belongs to an account that has been claimed. */

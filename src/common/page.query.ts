@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
 import { POSTGRES_INT_MAX } from '../database/postgres-limits';
 
 /** `?limit=&offset=` of every list: limit 1–100, default 50. */

@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiSecurity } from '@nestjs/swagger';
+
 import { FILE_UPLOAD_ROUTE, PUBLIC_BODY_ROUTE } from '../http/http-hardening';
 
 export const IS_PUBLIC = 'isPublic';

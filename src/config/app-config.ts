@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+
 import { parse as parseDotenv } from 'dotenv';
 
 /** A limit of `count` events per sliding window of `windowSeconds`. */

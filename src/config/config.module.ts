@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+
 import { AppConfig, loadConfig } from './app-config';
 
 /** Injection token of the validated configuration. */

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../migrations';
 import type { EmbeddedEndpoint } from './embedded-postgres';

@@ -1,6 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
 import { PGlite } from '@electric-sql/pglite';
+
 import { PgliteWireServer } from './pglite-wire-server';
 
 /** Where a PostgreSQL client reaches the embedded server. */

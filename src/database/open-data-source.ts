@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+
 import { type AppConfig, DATABASE_TOOL_USES, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';

@@ -1,7 +1,7 @@
 /**
  * What a repository needs to run SQL: a QueryRunner (one connection, inside a transaction: the seeder) or an
- * EntityManager (the API). Rows come back as the driver gives them.
+ * EntityManager (the API). Rows come back as the driver gives them; the caller names their shape as `T`.
  */
 export interface SqlClient {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
+  query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T>;
 }

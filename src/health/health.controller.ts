@@ -1,5 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+
 import { Public } from '../common/public.decorator';
 import { type HealthReport, HealthService, type LivenessReport } from './health.service';
 

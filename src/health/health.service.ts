@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { MigrationStatusService, notMigratedMessage } from '../database/migration-status.service';
 

@@ -1,6 +1,7 @@
+import type { Socket } from 'node:net';
+
 import { HttpStatus, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Socket } from 'node:net';
 
 export interface ShutdownOptions {
   /** After this long the process exits whatever is still open. */
@@ -28,14 +29,11 @@ export function shutDownGracefully(app: NestFastifyApplication, options: Shutdow
   });
   fastify.addHook('onRequest', async (_request, reply) => {
     if (!draining) return;
-    await reply
-      .code(HttpStatus.SERVICE_UNAVAILABLE)
-      .header('Connection', 'close')
-      .send({
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        message: 'The server is shutting down; try again',
-        error: 'Service Unavailable',
-      });
+    await reply.code(HttpStatus.SERVICE_UNAVAILABLE).header('Connection', 'close').send({
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      message: 'The server is shutting down; try again',
+      error: 'Service Unavailable',
+    });
   });
   fastify.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('Connection', 'close');

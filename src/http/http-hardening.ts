@@ -3,8 +3,9 @@ import multipart from '@fastify/multipart';
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import type { AppConfig } from '../config/app-config';
+
 import { jsonNestedDeeperThan } from '../common/json-values';
+import type { AppConfig } from '../config/app-config';
 import { bodyProblems, unstorableTextIn } from './json-body';
 
 /** Route config of the routes reachable without a token: their body limit is the small public one. */
@@ -62,7 +63,7 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     if (jsonNestedDeeperThan(text, config.jsonMaxDepth)) {
       return done(new BadRequestException(`The JSON body is nested deeper than ${config.jsonMaxDepth} levels`), undefined);
     }
-    parseJson(request as FastifyRequest, text, (error, parsed) => {
+    void parseJson(request as FastifyRequest, text, (error, parsed) => {
       if (error) return done(error, undefined);
       const problems = bodyProblems(parsed);
       done(problems.length > 0 ? new BadRequestException(problems) : null, parsed);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+
+import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import { MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
 import { createMailTransport } from './mail-transport';
 

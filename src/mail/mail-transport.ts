@@ -1,7 +1,9 @@
-import { Logger } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
+import { Logger } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
+
 import type { AppConfig } from '../config/app-config';
 import type { LeasedMail } from './mail-outbox.repository';
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { MailOutboxRepository } from './mail-outbox.repository';
 import { MailService } from './mail-sender.service';
 

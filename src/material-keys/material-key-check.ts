@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { type Dimension, type Measurements, type Shape, formatInches, profileOf } from './material-key';
+
+import { type Dimension, formatInches, type Measurements, profileOf, type Shape } from './material-key';
 
 export type KeyCheck = { kind: 'known'; key: string } | { kind: 'unknown-family'; key: string } | { kind: 'malformed'; problem: string };
 
@@ -154,7 +155,7 @@ function measure(shape: Shape, rest: string): Measurements | { problem: string }
   // Every token is read before the count is checked, so `sheet_abc` says what is wrong with "abc".
   const read = tokens.map((token) => dimensionOf(token, wall('')));
   const unreadable = read.find((dimension) => 'problem' in dimension);
-  if (unreadable) return unreadable as { problem: string };
+  if (unreadable) return unreadable;
 
   const layouts = LAYOUTS[shape];
   const layout = layouts.find((slots) => slots.length === tokens.length);

@@ -7,9 +7,10 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
+
 import { CurrentUser } from '../common/current-user.decorator';
-import { GuardedApi } from '../common/guarded-api.decorator';
 import { ErrorResponse } from '../common/error.response';
+import { GuardedApi } from '../common/guarded-api.decorator';
 import type { User } from '../database/entities';
 import { MappingDocumentBody, MappingDocumentResponse } from './dto/mapping-document.dto';
 import { ListMaterialPricesQuery, MaterialTypeParams } from './dto/material-price.query';

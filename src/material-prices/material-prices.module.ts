@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
 import { MaterialPrice, MaterialPriceHistory } from '../database/entities';
 import { MaterialPricesController } from './material-prices.controller';
 import { MaterialPricesRepository } from './material-prices.repository';

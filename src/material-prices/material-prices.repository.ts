@@ -1,5 +1,7 @@
-import { ConflictException } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+import { ConflictException } from '@nestjs/common';
+
 import type { PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
 import { CURRENT_PRICE_RANK } from './price-rules';

@@ -1,5 +1,5 @@
-import type { PriceMappingKind } from '../database/entities';
 import { isRecord, isStorableText } from '../common/json-values';
+import type { PriceMappingKind } from '../database/entities';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierKey, supplierNameProblem } from './supplier-name';
 

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import { distance } from 'fastest-levenshtein';
+import { LRUCache } from 'lru-cache';
 
 // Every record's supplier is keyed, and exports repeat a handful of names: the keys of recent names are kept.
 const recentKeys = new LRUCache<string, string>({ max: 10_000 });

@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+
 import { Public } from '../common/public.decorator';
 import { MetricsService } from './metrics.service';
 

@@ -1,8 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
+
 import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
+
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { poolStatistics } from '../database/pool-statistics';

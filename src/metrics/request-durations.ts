@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
 import { MetricsService } from './metrics.service';
 
 /** Every answered request into the duration histogram, by its route pattern (`/api/quotes/:id`), never its URL. */

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+
 // DECISION: the migration keys suppliers with the application's own function, so that the seeder finds the
 // suppliers it made; a copy frozen here could drift from it and split one supplier in two.
 import { supplierKey } from '../material-prices/supplier-name';

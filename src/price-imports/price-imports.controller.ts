@@ -15,9 +15,10 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+
 import { CurrentUser } from '../common/current-user.decorator';
-import { GuardedApi } from '../common/guarded-api.decorator';
 import { ErrorResponse } from '../common/error.response';
+import { GuardedApi } from '../common/guarded-api.decorator';
 import { PageQuery } from '../common/page.query';
 import { AcceptsFiles } from '../common/public.decorator';
 import type { User } from '../database/entities';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { RateLimitModule } from '../auth/rate-limit/rate-limit.module';
 import { SeedModule } from '../seed/seed.module';
 import { PriceImportsController } from './price-imports.controller';

@@ -1,7 +1,7 @@
 import { storableJson } from '../common/json-values';
-import type { SqlClient } from '../database/sql-client';
-import type { ImportFileFormat } from '../database/entities';
 import type { Page } from '../common/page.query';
+import type { ImportFileFormat } from '../database/entities';
+import type { SqlClient } from '../database/sql-client';
 
 /** One uploaded file of an import, as stored. */
 export interface ImportFileRow {
@@ -77,22 +77,22 @@ export class PriceImportsRepository {
 
   /** The shop's imports, newest first. */
   async page(shopId: number, limit: number, offset: number): Promise<Page<ImportRow>> {
-    const [items, [{ total }]]: [ImportRow[], { total: number }[]] = await Promise.all([
-      this.sql.query(
+    const [items, [{ total }]] = await Promise.all([
+      this.sql.query<ImportRow[]>(
         `SELECT ${IMPORT_COLUMNS} FROM price_imports i WHERE i.shop_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2 OFFSET $3`,
         [shopId, limit, offset],
       ),
-      this.sql.query('SELECT count(*)::integer AS total FROM price_imports WHERE shop_id = $1', [shopId]),
+      this.sql.query<{ total: number }[]>('SELECT count(*)::integer AS total FROM price_imports WHERE shop_id = $1', [shopId]),
     ]);
     return { items, total, limit, offset };
   }
 
   /** One import of the shop with its report; undefined for an import of another shop, as for none. */
   async findOne(shopId: number, id: number): Promise<(ImportRow & { report: Record<string, unknown> }) | undefined> {
-    const [row] = await this.sql.query(`SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`, [
-      id,
-      shopId,
-    ]);
+    const [row] = await this.sql.query<(ImportRow & { report: Record<string, unknown> })[]>(
+      `SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`,
+      [id, shopId],
+    );
     return row;
   }
 }

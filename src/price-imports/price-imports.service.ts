@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { Page } from '../common/page.query';
@@ -12,11 +14,11 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { User } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
-import { MetricsService } from '../metrics/metrics.service';
 import type { SqlClient } from '../database/sql-client';
+import { MetricsService } from '../metrics/metrics.service';
+import { readMappings, SeedService } from '../seed/seed.service';
 import { emptyReport, reportAsJson, type SeedReport } from '../seed/seed-report';
 import { SeedRunError } from '../seed/seed-run.error';
-import { readMappings, SeedService } from '../seed/seed.service';
 import type { SourceFormat } from '../seed/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';

@@ -3,9 +3,11 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+
 import type { MultipartFile } from '@fastify/multipart';
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+
 import { MAPPINGS_FILE_NAME } from '../seed/seed-options';
 import { formatOfFileName, type SourceFormat } from '../seed/source-files';
 
@@ -27,6 +29,7 @@ export interface UploadLimits {
 const FILE_NAME_MAX_LENGTH = 255;
 // Path separators, control characters and bidirectional overrides (which make a name read as another one in a
 // report): a name is a name, never a path.
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /**

@@ -1,5 +1,6 @@
 import { PayloadTooLargeException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+
 import { RateLimitedException } from '../auth/rate-limit/rate-limited.exception';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

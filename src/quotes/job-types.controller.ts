@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+
 import { GuardedApi } from '../common/guarded-api.decorator';
 import { JOB_TYPES } from '../reference-data';
 

@@ -7,8 +7,9 @@ import {
   ApiOperation,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/error.response';
+
 import { CurrentUser } from '../common/current-user.decorator';
+import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
 import type { User } from '../database/entities';
 import { CreateQuoteSessionDto } from './dto/create-quote-session.dto';

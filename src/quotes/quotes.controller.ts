@@ -8,12 +8,13 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/error.response';
+
 import { CurrentUser } from '../common/current-user.decorator';
+import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
+import { PageQuery } from '../common/page.query';
 import type { User } from '../database/entities';
 import { CreateQuoteDto } from './dto/create-quote.dto';
-import { PageQuery } from '../common/page.query';
 import { QuotePageResponse, QuoteResponse, toQuoteResponse } from './dto/quote.response';
 import { QuotesService } from './quotes.service';
 

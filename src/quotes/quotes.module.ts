@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+
 import { QuoteSession } from '../database/entities';
 import { JobTypesController } from './job-types.controller';
 import { QuoteSessionsController } from './quote-sessions.controller';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Quote, User } from '../database/entities';
@@ -85,7 +86,7 @@ export class QuotesService {
       .where('id = :ownerId', { ownerId })
       .returning('quote_seq')
       .execute();
-    const sequence: number = result.raw[0].quote_seq;
+    const [{ quote_seq: sequence }] = result.raw as { quote_seq: number }[];
     return `Q${ownerId}-${String(sequence).padStart(5, '0')}`;
   }
 }

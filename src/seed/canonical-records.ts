@@ -1,8 +1,8 @@
-import { JOB_TYPES, LABOR_PROCESSES } from '../reference-data';
 import { isRecord, type RawRecord } from '../common/json-values';
-import { FieldReader } from './fields';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierNameProblem } from '../material-prices/supplier-name';
+import { JOB_TYPES, LABOR_PROCESSES } from '../reference-data';
+import { FieldReader } from './fields';
 
 /**
  * The canonical formats of seeding.md, validated. Every reader of a supplier's shape builds a canonical

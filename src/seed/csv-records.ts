@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+
 import { type Info, parse } from 'csv-parse';
+
 import { MATERIAL_PRICE_TYPE, PRICE_FIELDS } from './canonical-records';
 import { parseDate } from './dates';
-import { SourceFileError, type SourceFileContent, type SourceRecord } from './source-records';
+import { type SourceFileContent, SourceFileError, type SourceRecord } from './source-records';
 
 /** The columns a price spreadsheet may have: the canonical material price fields (seeding.md). */
 export const CSV_COLUMNS = ['material_type', ...PRICE_FIELDS, 'supplier', 'date', 'notes'] as const;

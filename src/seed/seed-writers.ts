@@ -45,7 +45,7 @@ export class ActualWriter {
       [UPSERT_QUOTE_ACTUALS, actuals.filter((actual) => actual.invoiceNumber === null)],
     ] as const) {
       for (const batch of inBatches(selected)) {
-        loaded += (await this.sql.query(statement, [this.shopId, JSON.stringify(batch.map(actualRow))])).length;
+        loaded += (await this.sql.query<unknown[]>(statement, [this.shopId, JSON.stringify(batch.map(actualRow))])).length;
       }
     }
     return { loaded, alreadyCurrent: actuals.length - loaded, rejected };

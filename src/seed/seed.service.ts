@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
+
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
 import { DataSource } from 'typeorm';
+
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { SqlClient } from '../database/sql-client';

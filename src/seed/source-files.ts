@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { jsonNestedDeeperThan } from '../common/json-values';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
@@ -108,9 +109,9 @@ function parseJson(text: string): { value: unknown } | { problem: string } {
         nonFinite ? JSON.stringify(NON_FINITE_MARK + nonFinite) : whole,
       );
       return {
-        value: JSON.parse(marked, (_key, value) =>
+        value: JSON.parse(marked, (_key, value: unknown) =>
           typeof value === 'string' && value.startsWith(NON_FINITE_MARK) ? Number(value.slice(NON_FINITE_MARK.length)) : value,
-        ),
+        ) as unknown,
       };
     } catch {
       return { problem: `is not valid JSON: ${describeJsonError(strictError as Error, text)}` };

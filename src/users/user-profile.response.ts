@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import type { User } from '../database/entities';
 import { SHOP_TIERS } from '../reference-data';
 

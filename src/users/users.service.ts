@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+
 import { User } from '../database/entities';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
 import { normalizeEmail, PLACEHOLDER_EMAIL_DOMAIN } from './email';

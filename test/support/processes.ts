@@ -58,7 +58,7 @@ export async function startServer(
       const match = /Listening on (http:\/\/\S+)/.exec(seen);
       if (match) resolveUrl(match[1]);
     });
-    exit.then((result) => reject(new Error(`server exited with ${result.code}: ${result.stderr}${result.stdout}`)));
+    void exit.then((result) => reject(new Error(`server exited with ${result.code}: ${result.stderr}${result.stdout}`)));
   });
   return { url, child, exit };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+
 import { describe } from '@jest/globals';
 
 /** The machine's Redis (CI starts it); each test file keeps its keys under a prefix of its own. */

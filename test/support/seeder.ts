@@ -1,12 +1,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { SeedOptions } from '../../src/seed/seed-options';
-import { formatReport, type SeedReport } from '../../src/seed/seed-report';
+
 import { SeedModule } from '../../src/seed/seed.module';
 import { SeedService } from '../../src/seed/seed.service';
+import type { SeedOptions } from '../../src/seed/seed-options';
+import { formatReport, type SeedReport } from '../../src/seed/seed-report';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const REAL_EXPORTS = 'test/fixtures/supplier-exports';

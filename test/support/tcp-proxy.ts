@@ -1,5 +1,7 @@
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
 import { startTestApp } from './test-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

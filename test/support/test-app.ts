@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
 import { createApp } from '../../src/app.factory';
 import type { AppConfig } from '../../src/config/app-config';
 import { createTestDatabase, type TestDatabase } from './test-database';

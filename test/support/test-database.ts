@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { Client } from 'pg';
+
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
 import { EmbeddedPostgres, IN_MEMORY } from '../../src/database/embedded-postgres';
 

@@ -10,6 +10,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+
 import { EMAIL_MAX_LENGTH, isReservedEmail, normalizeEmailInput } from '../../users/email';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
 

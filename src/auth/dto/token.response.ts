@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { UserProfileResponse } from '../../users/user-profile.response';
 
 /** The answer of register, login, guest and refresh (OAuth 2.0 token-response style). */

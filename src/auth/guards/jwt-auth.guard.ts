@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+
 import { IS_PUBLIC } from '../../common/public.decorator';
 import type { User } from '../../database/entities';
 import { OPTIONAL_AUTH } from '../optional-auth.decorator';

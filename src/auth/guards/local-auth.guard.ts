@@ -2,6 +2,7 @@ import { BadRequestException, CanActivate, ExecutionContext, Injectable, Unautho
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+
 import type { User } from '../../database/entities';
 import { INVALID_CREDENTIALS } from '../auth.service';
 import { LoginDto } from '../dto/credentials.dto';

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+
 import { type RateLimitName, RateLimitService } from './rate-limit.service';
 
 const RATE_LIMITED_BY = 'rateLimitedBy';

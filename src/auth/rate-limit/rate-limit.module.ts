@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { RateLimitService, rateLimiterProvider } from './rate-limit.service';
+
+import { rateLimiterProvider, RateLimitService } from './rate-limit.service';
 
 /** The rate limiter of the instance (memory, or Redis with memory while Redis is away), for every module. */
 @Module({ providers: [rateLimiterProvider, RateLimitService], exports: [RateLimitService] })

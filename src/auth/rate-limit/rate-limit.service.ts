@@ -1,4 +1,5 @@
 import { FactoryProvider, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { MetricsService } from '../../metrics/metrics.service';

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+
 import { RateLimitedException } from './rate-limited.exception';
 
 /** Sends a RateLimitedException as 429 with `Retry-After: <seconds>`. */

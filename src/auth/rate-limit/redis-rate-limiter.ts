@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+
 import type { RateLimit } from '../../config/app-config';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { type RateLimitDecision, type RateLimiter, retryAfterSeconds } from './rate-limiter';

@@ -1,12 +1,14 @@
+import type { KeyObject } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+
 import type { User } from '../../database/entities';
+import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { strategyRegistry } from './run-strategy';
-import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 
 /** Where the guard leaves the refresh family of the request's access token. */
 export const SESSION_FAMILY = 'sessionFamilyId';

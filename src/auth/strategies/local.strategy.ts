@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
+
 import type { User } from '../../database/entities';
 import { AuthService } from '../auth.service';
 import { strategyRegistry } from './run-strategy';

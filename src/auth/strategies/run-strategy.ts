@@ -18,7 +18,7 @@ export function runStrategy<T>(strategy: Strategy, request: unknown): Promise<T 
     attempt.success = (user) => resolve(user);
     attempt.fail = () => resolve(false);
     attempt.pass = () => resolve(false);
-    attempt.error = (error) => reject(error);
+    attempt.error = (error: unknown) => reject(error instanceof Error ? error : new Error(String(error)));
     attempt.redirect = () => reject(new Error('Authentication strategies here never redirect'));
     attempt.authenticate(request, {});
   });

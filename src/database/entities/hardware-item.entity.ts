@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
 import { decimalTransformer } from './decimal.transformer';
 
 /** A purchased part with up to three sourcing options: McMaster-Carr and two alternates. */

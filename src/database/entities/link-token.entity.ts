@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { User } from './user.entity';
 
 export const LINK_TOKEN_KINDS = ['verify_email', 'reset_password', 'change_email'] as const;

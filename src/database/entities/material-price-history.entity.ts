@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { Supplier } from './supplier.entity';
 import { User } from './user.entity';
 

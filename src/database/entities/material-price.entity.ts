@@ -1,4 +1,5 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { Supplier } from './supplier.entity';
 import { User } from './user.entity';
 

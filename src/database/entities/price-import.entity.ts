@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { User } from './user.entity';
 
 export const IMPORT_FILE_FORMATS = ['json', 'csv'] as const;

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
 import { User } from './user.entity';
 
 export const PRICE_MAPPING_KINDS = ['supplier', 'material', 'ignore'] as const;

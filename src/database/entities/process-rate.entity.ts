@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
 import { PROCESS_TYPES, type ProcessType } from './legacy-enums';
 
 /** v1 table, unchanged by v2. */

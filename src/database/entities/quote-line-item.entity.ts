@@ -1,4 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+
 import { LEGACY_MATERIAL_TYPES, type LegacyMaterialType, PROCESS_TYPES, type ProcessType } from './legacy-enums';
 import { Quote } from './quote.entity';
 

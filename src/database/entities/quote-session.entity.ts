@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
 import { QUOTE_SESSION_STATUSES, type QuoteSessionStatus } from '../../reference-data';
 import { User } from './user.entity';
 

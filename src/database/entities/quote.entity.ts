@@ -1,4 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
 import { Customer } from './customer.entity';
 import { QUOTE_STATUSES, type QuoteStatus } from './legacy-enums';
 import { QuoteSession } from './quote-session.entity';

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
 import { SHOP_TIERS, type ShopTier } from '../../reference-data';
 import { decimalTransformer } from './decimal.transformer';
 

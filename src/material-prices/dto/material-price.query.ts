@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
 import { PageQuery } from '../../common/page.query';
 import { MATERIAL_KEY_MAX_LENGTH } from '../../material-keys/material-key-check';
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { type MaterialPrice, type MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../../database/entities';
 
 export const PRICE_SCOPES = ['shop', 'baseline'] as const;

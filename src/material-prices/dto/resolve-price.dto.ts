@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
 import { PRICE_UNITS, type PriceUnit } from '../../database/entities';
 import { MATERIAL_KEY_MAX_LENGTH } from '../../material-keys/material-key-check';
 

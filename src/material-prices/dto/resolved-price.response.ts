@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import { PRICE_UNITS, type PriceUnit } from '../../database/entities';
 import { PRICE_SCOPES, type PriceScope } from './material-price.response';
 

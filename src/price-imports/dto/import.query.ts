@@ -11,7 +11,7 @@ export class ImportQuery {
     description: "Preview: answer the report of the import without loading any price (the preview is kept in the shop's imports)",
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && value in BOOLEAN_WORDS ? BOOLEAN_WORDS[value] : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value in BOOLEAN_WORDS ? BOOLEAN_WORDS[value] : value))
   @IsBoolean({ message: 'dry_run must be true or false' })
   dry_run: boolean = false;
 }

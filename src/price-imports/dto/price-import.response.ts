@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 import { IMPORT_FILE_FORMATS, type ImportFileFormat, PRICE_UNITS, type PriceUnit } from '../../database/entities';
 
 const NULLABLE_STRING = { type: String, nullable: true } as const;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+
 import { JOB_TYPES, type JobType } from '../../reference-data';
 
 export class CreateQuoteSessionDto {

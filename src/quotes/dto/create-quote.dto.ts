@@ -1,5 +1,6 @@
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+
 import { JOB_TYPES, type JobType } from '../../reference-data';
 
 /** The owner and the quote number are never taken from the body: unknown fields such as user_id are a 400. */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import type { QuoteSession } from '../../database/entities';
 import { QUOTE_SESSION_STATUSES } from '../../reference-data';
 

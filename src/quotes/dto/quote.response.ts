@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+
 import type { Quote } from '../../database/entities';
 
 export class QuoteResponse {

@@ -1,5 +1,5 @@
-import { LABOR_ACTUAL_TYPE, MATERIAL_PRICE_TYPE } from '../canonical-records';
 import { isRecord } from '../../common/json-values';
+import { LABOR_ACTUAL_TYPE, MATERIAL_PRICE_TYPE } from '../canonical-records';
 import { describeValue } from '../fields';
 import { billOfMaterialsReader } from './bill-of-materials.reader';
 import { canonicalPriceReader, laborActualReader } from './canonical.readers';

@@ -1,6 +1,6 @@
+import { parseLengthFeet } from '../../material-keys/material-key';
 import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
 import { FieldReader } from '../fields';
-import { parseLengthFeet } from '../../material-keys/material-key';
 import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
