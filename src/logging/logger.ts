@@ -38,10 +38,8 @@ export function createLogger(settings: { logLevel: LogLevel; logFormat: LogForma
     base: { pid: process.pid },
   };
   if (settings.logFormat === 'json') return pino(options);
-  return pino(
-    options,
-    pretty({ colorize: !process.env.NO_COLOR, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
-  );
+  // pino-pretty colours only where colour is supported and NO_COLOR is unset.
+  return pino(options, pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 // A request id from the client is kept when it is a plain token of sane length; anything else is replaced.

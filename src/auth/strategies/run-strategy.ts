@@ -18,7 +18,8 @@ export function runStrategy<T>(strategy: Strategy, request: unknown): Promise<T 
     attempt.success = (user) => resolve(user);
     attempt.fail = () => resolve(false);
     attempt.pass = () => resolve(false);
-    attempt.error = (error: unknown) => reject(error instanceof Error ? error : new Error(String(error)));
+    // As the strategy raised it: a driver's error keeps the code that tells a database away from a bug.
+    attempt.error = (error: Error) => reject(error);
     attempt.redirect = () => reject(new Error('Authentication strategies here never redirect'));
     attempt.authenticate(request, {});
   });
@@ -29,7 +30,7 @@ interface StrategyAttempt<T> {
   authenticate(request: unknown, options: object): void;
   success(user: T): void;
   fail(): void;
-  error(error: unknown): void;
+  error(error: Error): void;
   pass(): void;
   redirect(): void;
 }
