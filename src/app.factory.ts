@@ -13,6 +13,8 @@ import { recordRequestDurations } from './metrics/request-durations';
 
 /** Every method the API answers, so a browser's preflight allows each of them. */
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** Response headers a browser client may read besides the simple ones. */
+const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
 
 /** Builds the HTTP application exactly as the server runs it; tests call it with their own configuration. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -46,7 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       transformOptions: { enableImplicitConversion: false },
     }),
   );
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS, exposedHeaders: EXPOSED_HEADERS });
 
   const document = SwaggerModule.createDocument(
     app,

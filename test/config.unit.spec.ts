@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config/app-config';
+import { ConfigError, DATABASE_TOOL_USES, loadConfig } from '../src/config/app-config';
 
 const SECRET = 'k3J9-vQ2xZp8LmN4rT6wYb1HdF5sGa7CeU0iOq3';
 const NO_DOTENV = '/nonexistent/.env';
@@ -37,6 +37,27 @@ describe('configuration', () => {
     expect(config.publicBodyLimitBytes).toBe(16384);
     expect(config.jsonMaxDepth).toBe(32);
     expect(config.trustProxy).toBe(false);
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.imports).toEqual({ maxFiles: 10, maxFileBytes: 5 * 1024 * 1024, maxRecords: 50_000 });
+    expect(config.rateLimits.priceImportsPerShop).toEqual({ count: 30, windowSeconds: 3600 });
+    expect(config.prices.loadWaitMs).toBe(60_000);
+  });
+
+  it('takes a metrics token only when it could be a secret, and a log format by name', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET, METRICS_TOKEN: 'x7Qp2LmN9rT4wYb1HdF5' }, NO_DOTENV).metricsToken).toBe('x7Qp2LmN9rT4wYb1HdF5');
+    expect(problemsOf({ JWT_SECRET: SECRET, METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN must be at least 16 characters when set/),
+    ]);
+    expect(problemsOf({ JWT_SECRET: SECRET, METRICS_TOKEN: 'change-me-change-me' })).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN looks like a placeholder/),
+    ]);
+    expect(loadConfig({ JWT_SECRET: SECRET, LOG_FORMAT: 'PRETTY' }, NO_DOTENV).logFormat).toBe('pretty');
+    expect(problemsOf({ JWT_SECRET: SECRET, LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT must be one of json, pretty (got "xml")']);
+  });
+
+  it('needs no JWT_SECRET for the database tools (the seeder, the migration CLI)', () => {
+    expect(loadConfig({}, NO_DOTENV, DATABASE_TOOL_USES).jwt.secret).toBe('');
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^JWT_SECRET is required/)]);
   });
 
   it('does not migrate a real server at start-up unless asked', () => {

@@ -79,6 +79,11 @@ describe('GET /api/metrics', () => {
         .set(bearer(shop.access_token))
         .attach('file', csv, 'p.png')
         .expect(415);
+      const unknownRoute = await request(app.getHttpServer())
+        .get('/api/no-such-route/123?token=secret')
+        .set('X-Request-Id', 'unmatched-1')
+        .expect(404);
+      expect(unknownRoute.headers['x-request-id']).toBe('unmatched-1');
       const after = await scrape();
 
       const quoteById = '{method="GET",route="/api/quotes/:id",status="404"}';
@@ -86,6 +91,11 @@ describe('GET /api/metrics', () => {
         sample(after, 'http_request_duration_seconds_count', quoteById) - sample(before, 'http_request_duration_seconds_count', quoteById),
       ).toBe(2);
       expect(after).not.toContain('/api/quotes/12345');
+      // Unknown paths share one label, so a scanner cannot grow the series without bound.
+      expect(sample(after, 'http_request_duration_seconds_count', '{method="GET",route="unmatched",status="404"}')).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(after).not.toContain('no-such-route');
       expect(sample(after, 'auth_failed_logins_total') - sample(before, 'auth_failed_logins_total')).toBe(1);
       const guests = '{limit="guestsPerIp"}';
       expect(sample(after, 'rate_limit_rejections_total', guests) - sample(before, 'rate_limit_rejections_total', guests)).toBe(1);

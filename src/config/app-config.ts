@@ -263,6 +263,10 @@ class EnvReader {
       this.problems.push(`${name} must be at least ${minLength} characters when set; ${SECRET_HOW_TO}`);
       return undefined;
     }
+    if (value !== undefined && looksLikePlaceholder(value)) {
+      this.problems.push(`${name} looks like a placeholder, not a secret; ${SECRET_HOW_TO}`);
+      return undefined;
+    }
     return value;
   }
 

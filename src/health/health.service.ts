@@ -11,8 +11,8 @@ type ComponentStatus = 'up' | 'down';
 /** What readiness checked, one entry a component. */
 export interface ReadinessComponents {
   database: { status: ComponentStatus };
-  /** `down` while migrations of this build are not applied (named). */
-  migrations: { status: ComponentStatus; pending: string[] };
+  /** `down` while migrations of this build are not applied (named); `unknown` while the database does not answer. */
+  migrations: { status: ComponentStatus | 'unknown'; pending: string[] };
   /** Present when REDIS_URL is set. */
   redis?: { status: ComponentStatus };
 }
@@ -53,7 +53,11 @@ export class HealthService {
     const withRedis = redis ? { redis } : {};
     const redisComponent = redis ? { redis: { status: redis } } : {};
     if (!database) {
-      const components = { database: { status: 'down' as const }, migrations: { status: 'down' as const, pending: [] }, ...redisComponent };
+      const components = {
+        database: { status: 'down' as const },
+        migrations: { status: 'unknown' as const, pending: [] },
+        ...redisComponent,
+      };
       return { status: 'error', database: 'down', ...withRedis, message: 'The database does not answer', components };
     }
     const pending = await this.migrations.pending().catch(() => []);

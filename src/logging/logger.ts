@@ -2,44 +2,35 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import pretty from 'pino-pretty';
 
 import type { LogFormat, LogLevel } from '../config/app-config';
 
 const PINO_LEVELS: Record<LogLevel, string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 
-/** Whatever a log line holds under these names is written as [redacted]: credentials never reach a log. */
-export const REDACTED_PATHS = [
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'password',
-  '*.password',
-  '*.current_password',
-  '*.new_password',
-  'token',
-  '*.token',
-  '*.access_token',
-  '*.refresh_token',
-];
+const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'current_password', 'new_password', 'token', 'access_token', 'refresh_token'];
+
+/** Whatever a log line holds under these names, at its top or one level down, is written as [redacted]. */
+const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]);
 
 /**
  * The process's one pino logger, which Fastify and Nest both write through: JSON lines for a collector, or readable
  * lines for a person at a terminal.
  */
-export function createLogger(settings: { logLevel: LogLevel; logFormat: LogFormat }): Logger {
+export function createLogger(
+  settings: { logLevel: LogLevel; logFormat: LogFormat },
+  destination: DestinationStream = process.stdout,
+): Logger {
   const options: LoggerOptions = {
     level: PINO_LEVELS[settings.logLevel],
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     base: { pid: process.pid },
   };
-  if (settings.logFormat === 'json') return pino(options);
+  if (settings.logFormat === 'json') return pino(options, destination);
   // pino-pretty colours only where colour is supported and NO_COLOR is unset.
-  return pino(options, pretty({ sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  return pino(options, pretty({ destination, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 // A request id from the client is kept when it is a plain token of sane length; anything else is replaced.

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
+import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
@@ -43,7 +44,7 @@ export class PriceImportsService {
     try {
       return await this.importFiles(user, request, dryRun);
     } catch (error) {
-      outcome.status = String((error as { getStatus?: () => number }).getStatus?.() ?? 500);
+      outcome.status = String(isDatabaseUnavailable(error) ? 503 : ((error as { getStatus?: () => number }).getStatus?.() ?? 500));
       throw error;
     } finally {
       this.metrics.priceImports.inc(outcome);

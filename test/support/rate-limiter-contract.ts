@@ -67,15 +67,15 @@ export const limiterContract = (makeClock: () => LimiterClock, makeLimiter: (clo
   });
 
   it('slides: events leave the window one by one', async () => {
-    const limit = { count: 2, windowSeconds: 1 };
+    const limit = { count: 2, windowSeconds: 2 };
     expect((await limiter.hit('s', limit)).allowed).toBe(true);
     // The first event happened at this time or before it.
     const first = await clock.now();
-    await clock.reach(first + 500);
+    await clock.reach(first + 1000);
     expect((await limiter.hit('s', limit)).allowed).toBe(true);
     expect((await limiter.hit('s', limit)).allowed).toBe(false);
-    // The first event has left its 1 s window; the second, half a second younger, has not.
-    await clock.reach(first + 1001);
+    // The first event has left its 2 s window; the second, a second younger, has not.
+    await clock.reach(first + 2001);
     expect((await limiter.hit('s', limit)).allowed).toBe(true);
     expect((await limiter.hit('s', limit)).allowed).toBe(false);
   });
