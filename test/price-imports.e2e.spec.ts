@@ -225,7 +225,11 @@ describe('price imports through the API', () => {
     const unread = first.body.rejects.find(
       (reject: { description: string | null; fixes: unknown[] }) => reject.description !== null && reject.fixes.length === 2,
     );
-    expect(unread).toBeDefined();
+    expect(unread).toMatchObject({
+      file: 'osorio_prices_raw.json',
+      description: expect.any(String),
+      fixes: [{ materials: expect.any(Object) }, { ignore: [unread.description] }],
+    });
 
     await http()
       .get('/api/material-prices/mappings')
@@ -570,6 +574,8 @@ describe('price imports through the API', () => {
     expect(Object.keys(document.components.schemas.PriceImportResponse.properties)).toEqual(
       expect.arrayContaining(['id', 'counts', 'rejects', 'warnings', 'changes', 'uploaded_files']),
     );
-    for (const status of ['400', '401', '403', '413', '415', '429']) expect(operation.responses[status]).toBeDefined();
+    for (const status of ['400', '401', '403', '413', '415', '429']) {
+      expect(operation.responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    }
   });
 });
