@@ -69,7 +69,8 @@ export class PriceImportsService {
       const mappingEntries = mappingsFile ? await readMappings(mappingsFile.path, mappingsFile.name) : [];
       if (mappingsFile) report.mappings = { file: mappingsFile.name, entries: mappingEntries.length };
       const priceFiles = uploaded.filter((file): file is UploadedFile & { format: SourceFormat } => file.format !== 'mappings');
-      let saved: { id: number; created_at: Date } | undefined;
+      // What the import answers is what it keeps: built once, when the load is done, and written with it.
+      let answer: PriceImportResponse | undefined;
       await this.seed.load({
         report,
         shopId: user.id,
@@ -77,16 +78,13 @@ export class PriceImportsService {
         mappingEntries,
         limits: { maxRecords: this.config.imports.maxRecords },
         afterLoad: async (sql: SqlClient, loaded: SeedReport) => {
-          saved = await new PriceImportsRepository(sql).insert(
-            user.id,
-            dryRun,
-            countsOf(loaded),
-            filesOf(priceFiles, loaded),
-            reportAsJson(loaded),
-          );
+          const files = filesOf(priceFiles, loaded);
+          const reportJson = reportAsJson(loaded);
+          const saved = await new PriceImportsRepository(sql).insert(user.id, dryRun, countsOf(loaded), files, reportJson);
+          answer = { id: saved.id, created_at: saved.created_at, uploaded_files: files, ...reportJson };
         },
       });
-      return { id: saved!.id, created_at: saved!.created_at, uploaded_files: filesOf(priceFiles, report), ...reportAsJson(report) };
+      return answer!;
     } catch (error) {
       if (error instanceof SeedRunError) throw new BadRequestException(error.message.split('\n').map((line) => line.trim()));
       throw error;
