@@ -5,11 +5,12 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 
 import { RedisRateLimiter } from '../src/auth/rate-limit/redis-rate-limiter';
-import { DEFAULT_PASSWORD, registerShop, uniqueEmail } from './support/auth';
+import { bearer, DEFAULT_PASSWORD, httpOf, registerShop, uniqueEmail } from './support/auth';
 import { pollUntil } from './support/poll';
+import { type Server, startServer, stopServer } from './support/processes';
 import { type LimiterClock, limiterContract } from './support/rate-limiter-contract';
 import { describeWithRedis, REDIS_URL } from './support/redis';
-import { closeTestApp, openTestApp, startTestApp } from './support/test-app';
+import { closeTestApp, openTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /** A client address of its own for each test, sent through X-Forwarded-For to an app that trusts one proxy. */
@@ -113,29 +114,31 @@ describe('rate limits without a trusted proxy', () => {
 
 describeWithRedis('rate limits in Redis, shared by two instances', () => {
   let db: TestDatabase;
-  let apps: NestFastifyApplication[];
+  let servers: Server[];
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = db.config({ REDIS_URL, TRUST_PROXY: '1', RATE_LIMIT_GUEST_IP: '2/1h' });
-    apps = [await startTestApp(config), await startTestApp(config)];
+    const env = db.env({ REDIS_URL, TRUST_PROXY: '1', RATE_LIMIT_GUEST_IP: '2/1h' });
+    // Two processes, as in production; the second starts on the database the first migrated.
+    servers = [await startServer(env)];
+    servers.push(await startServer({ ...env, MIGRATE_ON_START: 'false' }));
   });
 
   afterAll(async () => {
-    for (const app of apps ?? []) await app.close();
+    for (const server of servers ?? []) await stopServer(server);
     await db?.drop();
   });
 
   it('counts the events of both instances together', async () => {
     // A fresh address, so that counters left in Redis by earlier runs do not matter.
     const ip = randomIp();
-    const guest = (app: NestFastifyApplication) => request(app.getHttpServer()).post('/api/auth/guest').set('X-Forwarded-For', ip);
-    await guest(apps[0]).expect(201);
-    await guest(apps[1]).expect(201);
-    await guest(apps[0]).expect(429);
-    await guest(apps[1]).expect(429);
-    // Each instance still authenticates its own requests (strategies are per application, not process-wide).
-    const shop = await registerShop(apps[1]);
-    await request(apps[0].getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${shop.access_token}`).expect(200);
+    const guest = (server: Server) => httpOf(server.url).post('/api/auth/guest').set('X-Forwarded-For', ip);
+    await guest(servers[0]).expect(201);
+    await guest(servers[1]).expect(201);
+    await guest(servers[0]).expect(429);
+    await guest(servers[1]).expect(429);
+    // A session opened on one instance is honoured by the other.
+    const shop = await registerShop(servers[1].url);
+    await httpOf(servers[0].url).get('/api/auth/me').set(bearer(shop.access_token)).expect(200);
   });
 });

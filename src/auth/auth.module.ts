@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
 
 import { QuotesModule } from '../quotes/quotes.module';
 import { UsersModule } from '../users/users.module';
@@ -18,7 +19,7 @@ import { LocalStrategy } from './strategies/local.strategy';
 
 /** /api/auth, and the global guard that protects every route of the application unless it is @Public(). */
 @Module({
-  imports: [UsersModule, QuotesModule, RateLimitModule],
+  imports: [PassportModule, UsersModule, QuotesModule, RateLimitModule],
   controllers: [AuthController],
   providers: [
     jwtKeyProvider,

@@ -25,19 +25,27 @@ export function uniqueEmail(prefix = 'shop'): string {
 }
 
 /** A new full account through POST /api/auth/register (expects 201). */
+/** An app in this process, or the URL of a spawned server. */
+export type Target = NestFastifyApplication | string;
+
+/** supertest on `target`. */
+export function httpOf(target: Target) {
+  return request(typeof target === 'string' ? target : target.getHttpServer());
+}
+
 export async function registerShop(
-  app: NestFastifyApplication,
+  app: Target,
   email: string = uniqueEmail(),
   password: string = DEFAULT_PASSWORD,
 ): Promise<TokenResponse & { email: string; password: string }> {
-  const response = await request(app.getHttpServer()).post('/api/auth/register').send({ email, password });
+  const response = await httpOf(app).post('/api/auth/register').send({ email, password });
   expectStatus(response, 201, `register ${email}`);
   return { ...(response.body as TokenResponse), email, password };
 }
 
 /** A guest account with its quote session through POST /api/auth/guest (expects 201). */
-export async function createGuest(app: NestFastifyApplication): Promise<TokenResponse> {
-  const response = await request(app.getHttpServer()).post('/api/auth/guest');
+export async function createGuest(app: Target): Promise<TokenResponse> {
+  const response = await httpOf(app).post('/api/auth/guest');
   expectStatus(response, 201, 'guest');
   return response.body as TokenResponse;
 }

@@ -44,11 +44,15 @@ export function finished(child: ChildProcess): Promise<Finished> {
   });
 }
 
+/** A spawned server: where it listens, its process and what it printed once it exits. */
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  exit: Promise<Finished>;
+}
+
 /** The built server (dist/main.js) on a free port; resolves once it listens. */
-export async function startServer(
-  env: Record<string, string>,
-  cwd = process.cwd(),
-): Promise<{ url: string; child: ChildProcess; exit: Promise<Finished> }> {
+export async function startServer(env: Record<string, string>, cwd = process.cwd()): Promise<Server> {
   const child = spawn(process.execPath, [resolve('dist/main.js')], { cwd, env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
   const exit = finished(child);
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -61,4 +65,11 @@ export async function startServer(
     void exit.then((result) => reject(new Error(`server exited with ${result.code}: ${result.stderr}${result.stdout}`)));
   });
   return { url, child, exit };
+}
+
+/** Stops a server started by startServer (SIGTERM) and waits for it to exit; safe when it never started. */
+export async function stopServer(server: Server | undefined): Promise<Finished | undefined> {
+  if (!server) return undefined;
+  server.child.kill('SIGTERM');
+  return server.exit;
 }

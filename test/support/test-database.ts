@@ -13,6 +13,8 @@ export interface TestDatabase {
   url: string;
   /** A configuration for an app on this database; `env` adds or overrides variables. */
   config(env?: Record<string, string>): AppConfig;
+  /** The same settings as variables, for a spawned server (which logs at its default level). */
+  env(env?: Record<string, string>): Record<string, string>;
   /** Runs SQL on a connection of its own (multi-statement text allowed when there are no parameters). */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
@@ -41,21 +43,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url = `postgres://postgres@${embedded.endpoint.host}:${embedded.endpoint.port}/postgres`;
     dispose = () => embedded.stop();
   }
+  const variables = (env: Record<string, string> = {}) => ({
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: url,
+    MIGRATE_ON_START: 'true',
+    DATABASE_POOL_MAX: '10',
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    ...env,
+  });
   return {
     url,
-    config: (env = {}) =>
-      loadConfig(
-        {
-          JWT_SECRET: TEST_JWT_SECRET,
-          DATABASE_URL: url,
-          MIGRATE_ON_START: 'true',
-          DATABASE_POOL_MAX: '10',
-          LOG_LEVEL: 'error',
-          REDIS_KEY_PREFIX: redisKeyPrefix,
-          ...env,
-        },
-        '/nonexistent/.env',
-      ),
+    config: (env = {}) => loadConfig(variables({ LOG_LEVEL: 'error', ...env }), '/nonexistent/.env'),
+    env: variables,
     query: (sql, params) => withClient(url, async (client) => (await client.query(sql, params)).rows),
     drop: dispose,
   };

@@ -8,7 +8,6 @@ import type { User } from '../../database/entities';
 import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
 import { RefreshTokensService } from '../refresh-tokens.service';
-import { strategyRegistry } from './run-strategy';
 
 /** Where the guard leaves the refresh family of the request's access token. */
 export const SESSION_FAMILY = 'sessionFamilyId';
@@ -33,10 +32,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       ignoreExpiration: false,
       passReqToCallback: true,
     });
-  }
-
-  getPassportInstance() {
-    return strategyRegistry;
   }
 
   /** The user, with the token's refresh family kept on the request (the caller's session). */

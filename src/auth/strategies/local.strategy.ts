@@ -5,17 +5,12 @@ import { Strategy } from 'passport-local';
 
 import type { User } from '../../database/entities';
 import { AuthService } from '../auth.service';
-import { strategyRegistry } from './run-strategy';
 
 /** Email and password from the body of POST /api/auth/login, checked (and rate-limited) by AuthService. */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(private readonly auth: AuthService) {
     super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
-  }
-
-  getPassportInstance() {
-    return strategyRegistry;
   }
 
   /** Throws 401 `Invalid email or password` or 429; never answers false. */
