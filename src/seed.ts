@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 
 import { isDatabaseUnavailable } from './common/database-unavailable.filter';
 import { DATABASE_TOOL_USES, loadConfigOrReport } from './config/app-config';
+import { createLogger } from './logging/logger';
 import { droppedOptionsMessage, dryRunTakenByNpm, NPM_DRY_RUN_MESSAGE, seedOptionsDroppedByNestStart } from './seed/launcher-arguments';
 import { describeProgress, ProgressLine } from './seed/progress-line';
 import { SeedModule } from './seed/seed.module';
@@ -40,23 +41,36 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfigOrReport(DATABASE_TOOL_USES);
   if (!config) return 1;
+  // DECISION: stdout is the report (for the shop owner, or --report for a program); stderr is the log, through the
+  // server's logger (JSON lines, or readable ones on a terminal): the run started, finished with its counts and
+  // duration, or could not run. Nest's own logs stay off: every failure reaches the catch below and is logged once.
+  const logger = createLogger(config, process.stderr);
+  const startedAt = performance.now();
 
   let context;
   let reportFile: FileHandle | undefined;
   try {
     // Opened before anything is loaded, so that a report path that cannot be written stops the run unchanged.
     if (options.reportFile !== null) reportFile = await open(options.reportFile, 'w');
-    // Nest's own logs would bury the report; every failure is printed below as one clear message instead.
     context = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger: false, abortOnError: false });
+    logger.info(
+      { directory: options.directory, dry_run: options.dryRun, scope: options.shopEmail === null ? 'baseline' : 'shop' },
+      'seed run started',
+    );
     const progressLine = new ProgressLine(process.stderr);
     const report = await context.get(SeedService).run(options, (progress) => progressLine.update(describeProgress(progress)));
     progressLine.clear();
     console.log(formatReport(report).join('\n'));
-    await reportFile?.writeFile(`${JSON.stringify(reportAsJson(report), null, 2)}\n`);
-    return exitCodeOf(report);
+    const asJson = reportAsJson(report);
+    await reportFile?.writeFile(`${JSON.stringify(asJson, null, 2)}\n`);
+    const exitCode = exitCodeOf(report);
+    const finished = { exit_code: exitCode, counts: asJson.counts, duration_ms: Math.round(performance.now() - startedAt) };
+    if (exitCode === 0) logger.info(finished, 'seed run finished');
+    else logger.warn(finished, 'seed run finished');
+    return exitCode;
   } catch (error) {
     const message = `The seeder could not run: ${explain(error)}`;
-    console.error(message);
+    logger.error({ duration_ms: Math.round(performance.now() - startedAt) }, message);
     // The report file says so too, rather than being left empty.
     await reportFile?.writeFile(`${JSON.stringify({ error: message }, null, 2)}\n`).catch(() => undefined);
     return 1;

@@ -7,6 +7,13 @@ import { runBuilt } from './support/processes';
 import { createShop as createShopIn, NOTHING_SEEDED, openSeeder, price, printed, REAL_EXPORTS, type SeederHarness } from './support/seeder';
 import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
+interface LogLine {
+  level: number;
+  msg: string;
+  duration_ms?: number;
+  counts?: Record<string, unknown>;
+}
+
 describe('invoice seeder', () => {
   let harness: SeederHarness;
   let db: TestDatabase;
@@ -474,21 +481,34 @@ describe('invoice seeder', () => {
   describe('the command (dist/seed.js)', () => {
     const seed = (args: string[], env: Record<string, string> = {}) =>
       runBuilt('seed.js', args, { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, ...env });
+    /** The command's log on stderr: JSON lines (LOG_FORMAT's default where stdout is not a terminal). */
+    const logOf = (stderr: string) =>
+      stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogLine);
+    const WARN = 40;
+    const ERROR = 50;
 
-    it('seed script runs clean', async () => {
+    it('seed script runs clean: the report on stdout, its run logged on stderr through the app logger', async () => {
       const emptyFolder = await folder({});
       const result = await seed(['--dir', emptyFolder]);
-      expect(result.stderr).toBe('');
       expect(result.stdout).toContain(`Nothing to load: no .json or .csv files in ${emptyFolder}`);
       expect(result.stdout).toContain('Loaded 0 material prices, 0 already current');
       expect(result.code).toBe(0);
+      const log = logOf(result.stderr);
+      expect(log.map((line) => line.msg)).toEqual(['seed run started', 'seed run finished']);
+      expect(log.every((line) => line.level < WARN)).toBe(true);
+      expect(log[0]).toMatchObject({ directory: emptyFolder, dry_run: false, scope: 'baseline' });
+      expect(log[1]).toMatchObject({ exit_code: 0, counts: { material_prices: { loaded: 0 }, rejected: 0 } });
+      expect(log[1].duration_ms).toEqual(expect.any(Number));
     });
 
     it('needs no JWT_SECRET: it signs no token', async () => {
       const result = await runBuilt('seed.js', ['--dir', await folder({ 'a.json': price('sq_tube_2x11ga', 3.45, '2024-03-15') })], {
         DATABASE_URL: db.url,
       });
-      expect(result.stderr).toBe('');
+      expect(logOf(result.stderr).filter((line) => line.level >= WARN)).toEqual([]);
       expect(result.stdout).toContain('Loaded 1 material prices');
       expect(result.code).toBe(0);
     });
@@ -501,13 +521,18 @@ describe('invoice seeder', () => {
       const real = await seed(['--dir', REAL_EXPORTS]);
       expect(real.stdout).toContain('Loaded 52 material prices, 0 already current');
       expect(real.stdout).toContain('  HRRECTB-0295-24 — wexler_prices_raw.json:14 (7.28 per foot, 2022-11-28)');
-      expect(real.stderr).toBe('');
       expect(real.code).toBe(2);
+      const finished = logOf(real.stderr).find((line) => line.msg === 'seed run finished');
+      expect(finished).toMatchObject({ level: WARN, exit_code: 2, counts: { material_prices: { loaded: 52 } } });
+      expect(finished?.counts).toMatchObject({ rejected: expect.any(Number) });
     });
 
     it('exits 1 with a clear message when it cannot run', async () => {
       const unknownShop = await seed(['--dir', REAL_EXPORTS, '--shop', 'nobody@nowhere.test']);
-      expect(unknownShop.stderr).toContain('The seeder could not run: No shop account has the email nobody@nowhere.test');
+      expect(logOf(unknownShop.stderr).at(-1)).toMatchObject({
+        level: ERROR,
+        msg: expect.stringContaining('The seeder could not run: No shop account has the email nobody@nowhere.test') as string,
+      });
       expect(unknownShop.code).toBe(1);
 
       const notAFolder = await seed(['--dir', join(REAL_EXPORTS, 'wexler_prices_raw.json')]);
