@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { RateLimitModule } from '../auth/rate-limit/rate-limit.module';
 import { MailModule } from '../mail/mail.module';
+import { QuotesModule } from '../quotes/quotes.module';
 import { UsersModule } from '../users/users.module';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
@@ -10,7 +11,7 @@ import { LinkTokensRepository } from './link-tokens.repository';
 
 /** The account lifecycle under /api/auth: verification, password reset and change, sessions, email change, deletion. */
 @Module({
-  imports: [AuthModule, UsersModule, MailModule, RateLimitModule],
+  imports: [AuthModule, UsersModule, QuotesModule, MailModule, RateLimitModule],
   controllers: [AccountsController],
   providers: [AccountsService, LinkTokensRepository],
 })

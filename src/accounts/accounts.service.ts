@@ -1,6 +1,4 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { AuthService } from '../auth/auth.service';
 import { PasswordsService } from '../auth/passwords.service';
@@ -8,12 +6,15 @@ import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { RefreshTokensService } from '../auth/refresh-tokens.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { MailService } from '../mail/mail-sender.service';
 import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/messages';
+import { QuotesRepository } from '../quotes/quotes.repository';
 import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
 import { toUserProfile, type UserProfileResponse } from '../users/user-profile.response';
-import { UsersService } from '../users/users.service';
+import { UsersRepository } from '../users/users.repository';
+import { conflictIfEmailTaken } from '../users/users.service';
 import type { SessionResponse } from './dto/account.dto';
 import { LinkTokensRepository } from './link-tokens.repository';
 
@@ -28,8 +29,9 @@ export class AccountsService {
   private readonly logger = new Logger(AccountsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersService,
+    private readonly database: DatabaseService,
+    private readonly users: UsersRepository,
+    private readonly quotes: QuotesRepository,
     private readonly auth: AuthService,
     private readonly passwords: PasswordsService,
     private readonly refreshTokens: RefreshTokensService,
@@ -42,7 +44,7 @@ export class AccountsService {
   async requestVerification(user: User): Promise<void> {
     if (user.isProvisional) throw new ForbiddenException('A guest account has no address to verify: register it first');
     await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.transaction(async (manager) => {
       const token = await this.linkTokens.issue(manager, user.id, 'verify_email', VERIFY_HOURS * 60);
       await this.mail.enqueue(manager, verificationMail(user.id, user.email, this.link('verify-email', token), VERIFY_HOURS));
     });
@@ -50,13 +52,12 @@ export class AccountsService {
   }
 
   async verifyEmail(token: string): Promise<UserProfileResponse> {
-    const user = await this.dataSource.transaction(async (manager) => {
+    const user = await this.database.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'verify_email', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      await manager.query(`UPDATE users SET is_verified = true, updated_at = now() WHERE id = $1`, [used.userId]);
-      return this.users.findById(used.userId, manager);
+      return this.users.markVerified(manager, used.userId);
     });
-    return toUserProfile(user!);
+    return toUserProfile(user);
   }
 
   /**
@@ -74,7 +75,7 @@ export class AccountsService {
   private async mailPasswordReset(account: string): Promise<void> {
     const user = await this.users.findByEmail(account);
     if (!user || user.isProvisional) return;
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.transaction(async (manager) => {
       const token = await this.linkTokens.issue(manager, user.id, 'reset_password', RESET_MINUTES);
       await this.mail.enqueue(manager, passwordResetMail(user.id, user.email, this.link('reset-password', token), RESET_MINUTES));
     });
@@ -84,13 +85,10 @@ export class AccountsService {
   /** A new password from a reset link: the address is proven, and every device is logged out. */
   async resetPassword(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'reset_password', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      await manager.query(`UPDATE users SET password_hash = $2, is_verified = true, updated_at = now() WHERE id = $1`, [
-        used.userId,
-        passwordHash,
-      ]);
+      await this.users.setPassword(manager, used.userId, passwordHash, true);
       await this.refreshTokens.revokeAllOf(used.userId, manager);
       await this.linkTokens.voidAll(manager, used.userId);
     });
@@ -100,8 +98,8 @@ export class AccountsService {
   async changePassword(user: User, currentPassword: string, newPassword: string, sessionId: string, ip: string): Promise<void> {
     await this.auth.verifyCredentials(user.email, currentPassword, ip);
     const passwordHash = await this.passwords.hash(newPassword);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
+    await this.database.transaction(async (manager) => {
+      await this.users.setPassword(manager, user.id, passwordHash, false);
       await this.refreshTokens.revokeAllOf(user.id, manager, sessionId);
       await this.linkTokens.voidAll(manager, user.id);
     });
@@ -130,7 +128,7 @@ export class AccountsService {
       throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
     const address = normalizeEmail(newEmail);
     if (address === user.email) throw new BadRequestException(['new_email is the address the account already has']);
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.transaction(async (manager) => {
       const token = await this.linkTokens.issue(manager, user.id, 'change_email', EMAIL_CHANGE_HOURS * 60, address);
       await this.mail.enqueue(manager, emailChangeMail(user.id, address, this.link('confirm-email', token), EMAIL_CHANGE_HOURS));
       await this.mail.enqueue(manager, emailChangeNotice(user.id, user.email, address));
@@ -140,10 +138,10 @@ export class AccountsService {
 
   /** The new address, proven by its link; 409 when another account took it meanwhile. */
   async confirmEmailChange(token: string): Promise<UserProfileResponse> {
-    const user = await this.dataSource.transaction(async (manager) => {
+    const user = await this.database.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'change_email', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      const user = await this.users.changeEmail(used.userId, used.newEmail!, manager);
+      const user = await this.users.changeEmail(manager, used.userId, used.newEmail!).catch(conflictIfEmailTaken);
       await this.linkTokens.voidAll(manager, used.userId);
       return user;
     });
@@ -153,13 +151,12 @@ export class AccountsService {
   /** The account and everything it owns, in one transaction; the password confirms it (a wrong one counts). */
   async deleteAccount(user: User, password: string, ip: string): Promise<void> {
     await this.auth.verifyCredentials(user.email, password, ip);
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.transaction(async (manager) => {
       // The shop's row lock keeps a quote from being created between the deletes below.
-      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [user.id]);
+      await this.users.lock(manager, user.id);
       // Quotes (and their v1 line items) do not cascade from their owner; everything else does.
-      await manager.query(`DELETE FROM quote_line_items WHERE quote_id IN (SELECT id FROM quotes WHERE user_id = $1)`, [user.id]);
-      await manager.query(`DELETE FROM quotes WHERE user_id = $1`, [user.id]);
-      await manager.query(`DELETE FROM users WHERE id = $1`, [user.id]);
+      await this.quotes.deleteQuotesOf(manager, user.id);
+      await this.users.delete(manager, user.id);
     });
   }
 

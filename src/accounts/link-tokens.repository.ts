@@ -3,10 +3,13 @@ import type { EntityManager } from 'typeorm';
 
 import { hashRefreshToken, newOpaqueToken } from '../auth/refresh-tokens.service';
 import type { LinkTokenKind } from '../database/entities';
+import { UsersRepository } from '../users/users.repository';
 
 /** The SQL of `link_tokens`: 256-bit tokens mailed in links, stored as SHA-256, single use, expiring. */
 @Injectable()
 export class LinkTokensRepository {
+  constructor(private readonly users: UsersRepository) {}
+
   /** A new token of `kind` for the user, valid `ttlMinutes`; the user's older unused one of that kind is voided. */
   async issue(
     manager: EntityManager,
@@ -17,7 +20,7 @@ export class LinkTokensRepository {
   ): Promise<string> {
     const token = newOpaqueToken();
     // The user's row lock orders two requests of one user, so the second one voids the first one's token.
-    await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    await this.users.lock(manager, userId);
     await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
     await manager.query(
       `INSERT INTO link_tokens (user_id, kind, token_hash, new_email, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,

@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { AccessTokensService, jwtKeyProvider, jwtServiceProvider } from './access-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { AuthTokensRepository } from './auth-tokens.repository';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { KnownLoginIpsRepository } from './known-login-ips.repository';
@@ -26,6 +27,7 @@ import { LocalStrategy } from './strategies/local.strategy';
     jwtServiceProvider,
     AccessTokensService,
     AuthService,
+    AuthTokensRepository,
     JwtStrategy,
     KnownLoginIpsRepository,
     LocalStrategy,

@@ -1,9 +1,8 @@
 import { BadRequestException, ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { MetricsService } from '../metrics/metrics.service';
 import { QuoteSessionsService } from '../quotes/quote-sessions.service';
@@ -25,7 +24,7 @@ export const INVALID_CREDENTIALS = 'Invalid email or password';
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseService,
     private readonly users: UsersService,
     private readonly passwords: PasswordsService,
     private readonly accessTokens: AccessTokensService,
@@ -41,7 +40,7 @@ export class AuthService {
   async register(dto: RegisterDto, client: ClientInfo): Promise<TokenResponse> {
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
-    const { user, refresh } = await this.dataSource.transaction(async (manager) => {
+    const { user, refresh } = await this.database.transaction(async (manager) => {
       const user = await this.users.createAccount(dto.email, passwordHash, manager);
       return { user, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
     });
@@ -57,7 +56,7 @@ export class AuthService {
     if (!guest.isProvisional) throw new ConflictException('This account is already registered');
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
-    const { user, refresh } = await this.dataSource.transaction(async (manager) => {
+    const { user, refresh } = await this.database.transaction(async (manager) => {
       const user = await this.users.claimGuest(guest.id, dto.email, passwordHash, manager);
       await this.refreshTokens.revokeAllOf(user.id, manager);
       return { user, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
@@ -113,7 +112,7 @@ export class AuthService {
 
   /** A provisional account with a quote session of its own (201). */
   async createGuest(client: ClientInfo): Promise<TokenResponse> {
-    const { user, sessionId, refresh } = await this.dataSource.transaction(async (manager) => {
+    const { user, sessionId, refresh } = await this.database.transaction(async (manager) => {
       const user = await this.users.createGuest(manager);
       const session = await this.quoteSessions.create(user.id, null, manager);
       return { user, sessionId: session.id, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };

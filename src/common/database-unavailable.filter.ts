@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { QueryFailedError } from 'typeorm';
+
+import { isFailedQuery } from '../database/query-errors';
 
 // Connection-class SQLSTATEs (08xxx), a statement cancelled by statement_timeout (57014), admin shutdown / cannot
 // connect now (57P01-57P03), and the driver's own errors when it cannot reach the server.
@@ -47,7 +48,7 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(DatabaseUnavailableFilter.name);
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (exception instanceof QueryFailedError && !isDatabaseUnavailable(exception)) {
+    if (isFailedQuery(exception) && !isDatabaseUnavailable(exception)) {
       this.logger.error(`Query failed: ${exception.message}`, exception.stack);
       host
         .switchToHttp()

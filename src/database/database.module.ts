@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
+import { DatabaseService } from './database.service';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { MigrationStatusService } from './migration-status.service';
 
@@ -53,7 +54,7 @@ class EmbeddedPostgresModule implements OnApplicationShutdown {
       }),
     }),
   ],
-  providers: [MigrationStatusService],
-  exports: [MigrationStatusService],
+  providers: [DatabaseService, MigrationStatusService],
+  exports: [DatabaseService, MigrationStatusService],
 })
 export class DatabaseModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
+import { DatabaseService } from '../database/database.service';
 import { MigrationStatusService, notMigratedMessage } from '../database/migration-status.service';
 
 const PING_TIMEOUT_MS = 2000;
@@ -38,7 +38,7 @@ export interface LivenessReport {
 @Injectable()
 export class HealthService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseService,
     private readonly migrations: MigrationStatusService,
     private readonly limits: RateLimitService,
   ) {}
@@ -77,7 +77,7 @@ export class HealthService {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
     });
-    const ping = this.dataSource.query('SELECT 1').then(
+    const ping = this.database.ping().then(
       () => true,
       () => false,
     );

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 
 import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import type { Transaction } from '../database/database.service';
 import { MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
 import { createMailTransport } from './mail-transport';
 
@@ -34,7 +34,7 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
     this.transport = createMailTransport(config.mail, config.database.url === undefined);
   }
 
-  enqueue(manager: EntityManager, mail: OutgoingMail): Promise<void> {
+  enqueue(manager: Transaction, mail: OutgoingMail): Promise<void> {
     return this.outbox.enqueue(manager, mail);
   }
 

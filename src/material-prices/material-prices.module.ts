@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 
-import { MaterialPrice, MaterialPriceHistory } from '../database/entities';
+import { DatabaseService } from '../database/database.service';
 import { MaterialPricesController } from './material-prices.controller';
 import { MaterialPricesRepository } from './material-prices.repository';
 import { MaterialPricesService } from './material-prices.service';
 import { PriceMappingsService } from './price-mappings.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MaterialPrice, MaterialPriceHistory])],
   controllers: [MaterialPricesController],
   providers: [
     MaterialPricesService,
@@ -17,8 +14,8 @@ import { PriceMappingsService } from './price-mappings.service';
     // The seeder builds its own on the run's transaction; the API's runs on the pool.
     {
       provide: MaterialPricesRepository,
-      useFactory: (dataSource: DataSource) => new MaterialPricesRepository(dataSource),
-      inject: [getDataSourceToken()],
+      useFactory: (database: DatabaseService) => new MaterialPricesRepository(database.pool),
+      inject: [DatabaseService],
     },
   ],
 })

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { ConflictException } from '@nestjs/common';
 
-import type { PriceUnit } from '../database/entities';
+import type { Page } from '../common/page.query';
+import type { MaterialPrice, MaterialPriceHistory, PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
 import { CURRENT_PRICE_RANK } from './price-rules';
 
@@ -47,6 +48,10 @@ const PRICE_LOAD_LOCK = 7301;
 /** How often a load waiting for another load of its scope asks for the lock again. */
 const LOCK_POLL_MS = 50;
 
+// The columns a current price and an observation share, named as their entities name them.
+const PRICE_FIELDS = `id, material_type AS "materialType", supplier, supplier_id AS "supplierId", price_date::text AS "priceDate",
+  price_per_foot AS "pricePerFoot", price_per_lb AS "pricePerLb", price_per_sqft AS "pricePerSqft", source, notes, shop_id AS "shopId"`;
+
 /** Another load of the same scope held it for longer than a load waits: a 409 for an import, exit 1 for the seeder. */
 export class ScopeBusyError extends ConflictException {}
 
@@ -89,6 +94,36 @@ export class MaterialPricesRepository {
       [shopId, JSON.stringify(rows)],
     );
     return inserted.length;
+  }
+
+  /**
+   * The current prices a shop may see (its own and the shared baseline's), of one material or all, a page at a time:
+   * by material, supplier (none first), the shop's before the baseline's, unit, id.
+   */
+  async pageVisibleTo(shopId: number, materialType: string | undefined, limit: number, offset: number): Promise<Page<MaterialPrice>> {
+    const visible = `(shop_id IS NULL OR shop_id = $1) AND ($2::varchar IS NULL OR material_type = $2)`;
+    const [items, [{ total }]] = await Promise.all([
+      this.sql.query<MaterialPrice[]>(
+        `SELECT ${PRICE_FIELDS}, unit, updated_at AS "updatedAt" FROM material_prices WHERE ${visible}
+          ORDER BY material_type, supplier NULLS FIRST, shop_id NULLS LAST, unit, id LIMIT $3 OFFSET $4`,
+        [shopId, materialType ?? null, limit, offset],
+      ),
+      this.sql.query<{ total: number }[]>(`SELECT count(*)::integer AS total FROM material_prices WHERE ${visible}`, [
+        shopId,
+        materialType ?? null,
+      ]),
+    ]);
+    return { items, total, limit, offset };
+  }
+
+  /** Every observation of one material a shop may see (its own and the baseline's), newest price date first, undated last. */
+  historyVisibleTo(shopId: number, materialType: string): Promise<MaterialPriceHistory[]> {
+    return this.sql.query(
+      `SELECT ${PRICE_FIELDS}, raw_description AS "rawDescription", recorded_at AS "recordedAt" FROM material_price_history
+        WHERE (shop_id IS NULL OR shop_id = $1) AND material_type = $2
+        ORDER BY price_date DESC NULLS LAST, id DESC`,
+      [shopId, materialType],
+    );
   }
 
   /** The current prices of `materialTypes` in the given scopes (a shop and/or the baseline, NULL), every supplier and unit. */

@@ -1,34 +1,21 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 
 import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { MaterialPrice, MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../database/entities';
+import { type MaterialPrice, type MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../database/entities';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { scopeOf } from './dto/material-price.response';
 import type { PriceAlternativeResponse, ResolvedPriceResponse, ResolvedPricesResponse } from './dto/resolved-price.response';
 import { type CurrentPrice, MaterialPricesRepository } from './material-prices.repository';
 import { comparePrices } from './price-rules';
 
-/** The rows a shop may see: the shared baseline (no owner) and its own, optionally of one material only. */
-function visibleTo(shopId: number, materialType?: string) {
-  const material = materialType === undefined ? {} : { materialType };
-  return [
-    { ...material, shopId: IsNull() },
-    { ...material, shopId },
-  ];
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 @Injectable()
 export class MaterialPricesService {
   constructor(
-    @InjectRepository(MaterialPrice) private readonly prices: Repository<MaterialPrice>,
-    @InjectRepository(MaterialPriceHistory) private readonly history: Repository<MaterialPriceHistory>,
-    private readonly currentPrices: MaterialPricesRepository,
+    private readonly prices: MaterialPricesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -36,28 +23,14 @@ export class MaterialPricesService {
    * DECISION: a shop's own price and the baseline price of the same material and supplier are both returned,
    * each with its scope (the shop's first), so the caller sees where a price comes from; nothing is merged.
    */
-  async listCurrent(shopId: number, query: { material_type?: string; limit: number; offset: number }): Promise<Page<MaterialPrice>> {
-    const [items, total] = await this.prices.findAndCount({
-      where: visibleTo(shopId, query.material_type === undefined ? undefined : normalKey(query.material_type)),
-      order: {
-        materialType: 'ASC',
-        supplier: { direction: 'ASC', nulls: 'FIRST' },
-        shopId: { direction: 'ASC', nulls: 'LAST' },
-        unit: 'ASC',
-        id: 'ASC',
-      },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { items, total, limit: query.limit, offset: query.offset };
+  listCurrent(shopId: number, query: { material_type?: string; limit: number; offset: number }): Promise<Page<MaterialPrice>> {
+    const materialType = query.material_type === undefined ? undefined : normalKey(query.material_type);
+    return this.prices.pageVisibleTo(shopId, materialType, query.limit, query.offset);
   }
 
   /** Every observation of one material the shop may see, newest price date first (undated ones last). */
   listHistory(shopId: number, typedKey: string): Promise<MaterialPriceHistory[]> {
-    return this.history.find({
-      where: visibleTo(shopId, normalKey(typedKey)),
-      order: { priceDate: { direction: 'DESC', nulls: 'LAST' }, id: 'DESC' },
-    });
+    return this.prices.historyVisibleTo(shopId, normalKey(typedKey));
   }
 
   /** What one material costs now for this shop (prices.md, "Resolution"); 404 with the reason when nothing prices it. */
@@ -74,8 +47,7 @@ export class MaterialPricesService {
   async resolve(shopId: number, typedKeys: readonly string[], unit?: PriceUnit): Promise<ResolvedPricesResponse> {
     const keys = [...new Set(typedKeys.map(normalKey))];
     const candidates = new Map<string, CurrentPrice[]>(keys.map((key) => [key, []]));
-    for (const price of await this.currentPrices.currentPricesOf([shopId, null], keys, unit))
-      candidates.get(price.materialType)!.push(price);
+    for (const price of await this.prices.currentPricesOf([shopId, null], keys, unit)) candidates.get(price.materialType)!.push(price);
     const today = Date.now();
     const resolved: ResolvedPricesResponse = { prices: [], missing: [] };
     for (const key of keys) {

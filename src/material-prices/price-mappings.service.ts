@@ -1,10 +1,9 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { MaterialPricesRepository } from './material-prices.repository';
 import { aliasCycles, type MappingDocument, mappingDocumentOf, parseMappingDocument } from './price-mappings';
@@ -14,12 +13,12 @@ import { PriceMappingsRepository } from './price-mappings.repository';
 @Injectable()
 export class PriceMappingsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async documentOf(shopId: number): Promise<MappingDocument> {
-    return mappingDocumentOf(await new PriceMappingsRepository(this.dataSource).findEntries(shopId));
+    return mappingDocumentOf(await new PriceMappingsRepository(this.database.pool).findEntries(shopId));
   }
 
   /**
@@ -33,7 +32,7 @@ export class PriceMappingsService {
     if ('problems' in parsed) throw new BadRequestException(parsed.problems);
     const cycles = aliasCycles(parsed.entries);
     if (cycles.length > 0) throw new BadRequestException(cycles);
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.transaction(async (manager) => {
       await new MaterialPricesRepository(manager).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
       await new PriceMappingsRepository(manager).replaceAll(shopId, parsed.entries);
     });

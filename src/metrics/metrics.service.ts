@@ -1,13 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { poolStatistics } from '../database/pool-statistics';
+import { DatabaseService } from '../database/database.service';
 
 /**
  * The server's Prometheus metrics (prom-client), in a registry of this instance: request durations by route and
@@ -46,7 +44,7 @@ export class MetricsService {
   });
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    database: DatabaseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     collectDefaultMetrics({ register: this.registry });
@@ -56,7 +54,7 @@ export class MetricsService {
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        const pool = poolStatistics(dataSource);
+        const pool = database.poolStatistics();
         this.set({ state: 'in_use' }, pool.inUse);
         this.set({ state: 'idle' }, pool.idle);
         this.set({ state: 'waiting' }, pool.waiting);

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
@@ -13,6 +11,7 @@ import { refuseGuestWrite } from '../common/guest-writes';
 import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
 import type { SqlClient } from '../database/sql-client';
@@ -35,7 +34,7 @@ export class PriceImportsService {
     private readonly seed: SeedService,
     private readonly rateLimits: RateLimitService,
     private readonly metrics: MetricsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -94,13 +93,13 @@ export class PriceImportsService {
   }
 
   async list(shopId: number, limit: number, offset: number): Promise<Page<PriceImportSummaryResponse>> {
-    const page = await new PriceImportsRepository(this.dataSource).page(shopId, limit, offset);
+    const page = await new PriceImportsRepository(this.database.pool).page(shopId, limit, offset);
     return { ...page, items: page.items.map(toSummary) };
   }
 
   /** One import of the caller's shop; another shop's import is a 404, as if it did not exist. */
   async findOne(shopId: number, id: number): Promise<PriceImportResponse> {
-    const row = isRowId(id) ? await new PriceImportsRepository(this.dataSource).findOne(shopId, id) : undefined;
+    const row = isRowId(id) ? await new PriceImportsRepository(this.database.pool).findOne(shopId, id) : undefined;
     if (!row) throw new NotFoundException(`No import ${id} in this shop`);
     return {
       id: row.id,

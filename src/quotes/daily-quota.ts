@@ -1,28 +1,21 @@
 import { PayloadTooLargeException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 
 import { RateLimitedException } from '../auth/rate-limit/rate-limited.exception';
+import type { RecentCreations } from './quotes.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Where the window of a daily quota starts: 24 hours ago. */
+export function dailyQuotaSince(): Date {
+  return new Date(Date.now() - DAY_MS);
+}
+
 /**
- * Refuses (429, with Retry-After until the oldest of them is a day old) when the shop created `limit` rows of
- * `table` in the last 24 hours. `table` has `user_id` and `created_at`; the caller holds the shop's row lock when
- * concurrent creations must not overshoot.
+ * Refuses (429, with Retry-After until the oldest of them is a day old) when the shop created `limit` rows in the
+ * last 24 hours: `recent` counts them (from dailyQuotaSince, up to `limit`). The caller holds the shop's row lock
+ * when concurrent creations must not overshoot.
  */
-export async function enforceDailyQuota(
-  manager: EntityManager,
-  table: 'quotes' | 'quote_sessions',
-  ownerId: number,
-  limit: number,
-  what: string,
-): Promise<void> {
-  const since = new Date(Date.now() - DAY_MS);
-  const [{ count, oldest }]: { count: number; oldest: Date | null }[] = await manager.query(
-    `SELECT count(*)::int AS count, min(created_at) AS oldest FROM (
-       SELECT created_at FROM ${table} WHERE user_id = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT $3) recent`,
-    [ownerId, since, limit],
-  );
+export function enforceDailyQuota({ count, oldest }: RecentCreations, limit: number, what: string): void {
   if (count < limit) return;
   const retryAfterSeconds = Math.max(1, Math.ceil((new Date(oldest!).getTime() + DAY_MS - Date.now()) / 1000));
   throw new RateLimitedException(retryAfterSeconds, `A shop may create ${limit} ${what} a day; try again later`);

@@ -1,38 +1,46 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { QuoteSession } from '../database/entities';
+import { DatabaseService, type Transaction } from '../database/database.service';
+import type { QuoteSession } from '../database/entities';
 import type { JobType } from '../reference-data';
-import { enforceDailyQuota } from './daily-quota';
+import { UsersRepository } from '../users/users.repository';
+import { dailyQuotaSince, enforceDailyQuota } from './daily-quota';
+import { QuotesRepository } from './quotes.repository';
 
 @Injectable()
 export class QuoteSessionsService {
   constructor(
-    @InjectRepository(QuoteSession) private readonly sessions: Repository<QuoteSession>,
+    private readonly database: DatabaseService,
+    private readonly quotes: QuotesRepository,
+    private readonly users: UsersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** POST /api/quote-sessions: a new session, within the shop's sessions a day. */
   async createWithinQuota(ownerId: number, jobType: JobType | null): Promise<QuoteSession> {
-    return this.sessions.manager.transaction(async (manager) => {
+    const limit = this.config.quotas.quoteSessionsPerDay;
+    return this.database.transaction(async (manager) => {
       // The shop's row lock makes concurrent creations count one after the other.
-      await manager.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [ownerId]);
-      await enforceDailyQuota(manager, 'quote_sessions', ownerId, this.config.quotas.quoteSessionsPerDay, 'quote sessions');
+      await this.users.lock(manager, ownerId);
+      enforceDailyQuota(
+        await this.quotes.recentCreations(manager, 'quote_sessions', ownerId, dailyQuotaSince(), limit),
+        limit,
+        'quote sessions',
+      );
       return this.create(ownerId, jobType, manager);
     });
   }
 
-  /** A new session in the intake stage. `manager` lets a caller's transaction (guest creation) include it. */
-  async create(ownerId: number, jobType: JobType | null = null, manager: EntityManager = this.sessions.manager): Promise<QuoteSession> {
-    return manager.save(manager.create(QuoteSession, { userId: ownerId, jobType }));
+  /** A new session in the intake stage, in the caller's transaction (guest creation includes one). */
+  create(ownerId: number, jobType: JobType | null, manager: Transaction): Promise<QuoteSession> {
+    return this.quotes.insertSession(manager, ownerId, jobType);
   }
 
   /** Another shop's session answers exactly like a missing one. */
-  async findOwned(ownerId: number, id: string, manager: EntityManager = this.sessions.manager): Promise<QuoteSession> {
-    const session = await manager.findOneBy(QuoteSession, { id, userId: ownerId });
+  async findOwned(ownerId: number, id: string, manager?: Transaction): Promise<QuoteSession> {
+    const session = await this.quotes.findSession(ownerId, id, manager);
     if (!session) throw new NotFoundException('Quote session not found');
     return session;
   }

@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 
-import { QuoteSession } from '../database/entities';
+import { UsersModule } from '../users/users.module';
 import { JobTypesController } from './job-types.controller';
 import { QuoteSessionsController } from './quote-sessions.controller';
 import { QuoteSessionsService } from './quote-sessions.service';
 import { QuotesController } from './quotes.controller';
+import { QuotesRepository } from './quotes.repository';
 import { QuotesService } from './quotes.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([QuoteSession])],
+  imports: [UsersModule],
   controllers: [JobTypesController, QuotesController, QuoteSessionsController],
-  providers: [QuotesService, QuoteSessionsService],
-  exports: [QuoteSessionsService],
+  providers: [QuotesRepository, QuotesService, QuoteSessionsService],
+  exports: [QuotesRepository, QuoteSessionsService],
 })
 export class QuotesModule {}

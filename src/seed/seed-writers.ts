@@ -1,4 +1,5 @@
 import type { SqlClient } from '../database/sql-client';
+import type { QuotesRepository } from '../quotes/quotes.repository';
 import type { LaborActual } from './canonical-records';
 import type { RecordPlace } from './readers';
 
@@ -29,6 +30,7 @@ export class ActualWriter {
   constructor(
     private readonly sql: SqlClient,
     private readonly shopId: number | null,
+    private readonly quotes: QuotesRepository,
   ) {}
 
   add(actual: LaborActual, place: RecordPlace): void {
@@ -58,11 +60,7 @@ export class ActualWriter {
   private async withoutForeignQuotes(): Promise<ActualCounts['rejected']> {
     const quoteIds = [...new Set([...this.byIdentity.values()].flatMap(({ actual }) => (actual.quoteId === null ? [] : [actual.quoteId])))];
     if (quoteIds.length === 0) return [];
-    const found: { id: number }[] = await this.sql.query(
-      'SELECT id FROM quotes WHERE id = ANY($1::integer[]) AND user_id IS NOT DISTINCT FROM $2::integer',
-      [quoteIds, this.shopId],
-    );
-    const known = new Set(found.map((row) => row.id));
+    const known = await this.quotes.idsInScope(this.sql, quoteIds, this.shopId);
     const rejected: ActualCounts['rejected'] = [];
     for (const [identity, { actual, place }] of this.byIdentity) {
       if (actual.quoteId === null || known.has(actual.quoteId)) continue;

@@ -1,17 +1,18 @@
 import { join, resolve } from 'node:path';
 
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
-import { DataSource } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseService } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import { aliasCycles, type MappingEntry, MappingLookup, parseMappingDocument } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
+import { QuotesRepository } from '../quotes/quotes.repository';
 import { normalizeEmail } from '../users/email';
+import { UsersRepository } from '../users/users.repository';
 import { PriceWriter } from './price-writer';
 import type { SeedProgress } from './progress-line';
 import { readRecord } from './readers';
@@ -79,7 +80,9 @@ export class SeedService {
   private readonly loadSlots: SemaphoreInterface;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseService,
+    private readonly users: UsersRepository,
+    private readonly quotes: QuotesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const slots = Math.max(1, Math.floor(config.database.poolMax / 2));
@@ -115,7 +118,7 @@ export class SeedService {
     const { report, shopId } = plan;
     // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
-    const runner = this.dataSource.createQueryRunner();
+    const runner = this.database.holdConnection();
     try {
       await runner.startTransaction();
       // One load per scope at a time: two would otherwise wait on each other's rows in opposite orders.
@@ -131,7 +134,7 @@ export class SeedService {
       const mappings = new MappingLookup(storedEntries);
       const writers: RunWriters = {
         prices: new PriceWriter(runner, shopId, mappings),
-        actuals: new ActualWriter(runner, shopId),
+        actuals: new ActualWriter(runner, shopId, this.quotes),
         mappings,
       };
       await writers.prices.applySupplierAliases();
@@ -182,12 +185,12 @@ export class SeedService {
   }
 
   private async findShop(email: string): Promise<number> {
-    const rows: { id: number }[] = await this.dataSource.query('SELECT id FROM users WHERE email = $1', [normalizeEmail(email)]);
-    if (rows.length === 0)
+    const shop = await this.users.findByEmail(normalizeEmail(email));
+    if (!shop)
       throw new SeedRunError(
         `No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`,
       );
-    return rows[0].id;
+    return shop.id;
   }
 
   private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<FileSummary> {

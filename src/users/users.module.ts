@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 
-import { User } from '../database/entities';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 /** Shop accounts: lookup, creation, the guest claim and the profile. Routes live in AuthModule (/api/auth/...). */
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [UsersRepository, UsersService],
+  exports: [UsersRepository, UsersService],
 })
 export class UsersModule {}
