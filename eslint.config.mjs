@@ -59,5 +59,10 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // CommonJS files (Jest's configuration, the ts-jest transformer it loads) take their modules with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );

@@ -5,5 +5,6 @@ export class ErrorResponse {
   @ApiProperty({ example: 404 }) statusCode: number;
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: 'No price for sq_tube_9x11ga' })
   message: string | string[];
-  @ApiProperty({ example: 'Not Found' }) error: string;
+  /** @example "Not Found" */
+  error: string;
 }

@@ -50,14 +50,13 @@ export class ChangeEmailDto {
   @MaxLength(EMAIL_MAX_LENGTH)
   new_email: string;
 
-  @ApiProperty()
   @IsString()
   @IsNotEmpty()
   password: string;
 }
 
 export class PasswordDto {
-  @ApiProperty({ description: 'The current password, to confirm' })
+  /** The current password, to confirm */
   @IsString()
   @IsNotEmpty()
   password: string;
@@ -65,10 +64,12 @@ export class PasswordDto {
 
 export class SessionResponse {
   @ApiProperty({ format: 'uuid', description: 'The refresh family: one signed-in device' }) id: string;
-  @ApiProperty({ format: 'date-time' }) created_at: Date;
-  @ApiProperty({ format: 'date-time', description: 'The last login or refresh of this session' }) last_used_at: Date;
-  @ApiProperty({ format: 'date-time' }) expires_at: Date;
-  @ApiProperty({ type: String, nullable: true }) user_agent: string | null;
-  @ApiProperty({ type: String, nullable: true }) ip: string | null;
-  @ApiProperty({ description: 'The session of the access token of this request' }) current: boolean;
+  created_at: Date;
+  /** The last login or refresh of this session */
+  last_used_at: Date;
+  expires_at: Date;
+  user_agent: string | null;
+  ip: string | null;
+  /** The session of the access token of this request */
+  current: boolean;
 }

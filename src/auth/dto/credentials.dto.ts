@@ -50,7 +50,7 @@ export class LoginDto {
   @IsNotEmpty()
   email: string;
 
-  @ApiProperty({ example: 'correct horse battery staple' })
+  /** @example "correct horse battery staple" */
   @IsString()
   @IsNotEmpty()
   password: string;
@@ -58,7 +58,7 @@ export class LoginDto {
 
 /** POST /api/auth/refresh and /logout. */
 export class RefreshTokenDto {
-  @ApiProperty({ description: 'The opaque refresh token of a token response' })
+  /** The opaque refresh token of a token response */
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)

@@ -1,14 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 import { PageQuery } from '../../common/page.query';
 import { MATERIAL_KEY_MAX_LENGTH } from '../../material-keys/material-key-check';
 
 export class ListMaterialPricesQuery extends PageQuery {
-  @ApiPropertyOptional({
-    example: 'sq_tube_2x11ga',
-    description: 'Only the prices of this material key; equivalent spellings are normalised',
-  })
+  /**
+   * Only the prices of this material key; equivalent spellings are normalised
+   * @example sq_tube_2x11ga
+   */
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -17,7 +16,10 @@ export class ListMaterialPricesQuery extends PageQuery {
 }
 
 export class MaterialTypeParams {
-  @ApiProperty({ example: 'sq_tube_2x11ga', description: 'A material key; equivalent spellings are normalised' })
+  /**
+   * A material key; equivalent spellings are normalised
+   * @example sq_tube_2x11ga
+   */
   @IsString()
   @MinLength(1)
   @MaxLength(MATERIAL_KEY_MAX_LENGTH)

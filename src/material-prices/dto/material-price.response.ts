@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-import { type MaterialPrice, type MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../../database/entities';
+import type { MaterialPrice, MaterialPriceHistory, PriceUnit } from '../../database/entities';
 
 export const PRICE_SCOPES = ['shop', 'baseline'] as const;
 export type PriceScope = (typeof PRICE_SCOPES)[number];
@@ -22,26 +22,23 @@ class PriceFields {
 }
 
 export class MaterialPriceResponse extends PriceFields {
-  @ApiProperty({
-    enum: PRICE_UNITS,
-    nullable: true,
-    description: 'The unit of the one price this row holds (null: a v1 row without a price)',
-  })
+  /** The unit of the one price this row holds (null: a v1 row without a price) */
   unit: PriceUnit | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
+  updated_at: Date | null;
 }
 
 export class MaterialPricePageResponse {
-  @ApiProperty({ type: [MaterialPriceResponse] }) items: MaterialPriceResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  items: MaterialPriceResponse[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 export class MaterialPriceObservationResponse extends PriceFields {
-  @ApiProperty({ type: String, nullable: true, description: "The supplier's own description of the material, or the key as typed" })
+  /** The supplier's own description of the material, or the key as typed */
   raw_description: string | null;
-  @ApiProperty({ format: 'date-time', description: 'When the observation was loaded' }) recorded_at: Date;
+  /** When the observation was loaded */
+  recorded_at: Date;
 }
 
 export function scopeOf(row: { shopId: number | null }): PriceScope {

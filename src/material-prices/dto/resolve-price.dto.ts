@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 import { PRICE_UNITS, type PriceUnit } from '../../database/entities';
@@ -8,13 +8,16 @@ import { MATERIAL_KEY_MAX_LENGTH } from '../../material-keys/material-key-check'
 export const RESOLVE_BATCH_MAX_KEYS = 500;
 
 export class ResolvePriceQuery {
-  @ApiProperty({ example: 'sq_tube_1.5x11ga', description: 'A material key; equivalent spellings (SQ_TUBE_1.50x11GA) are normalised' })
+  /**
+   * A material key; equivalent spellings (SQ_TUBE_1.50x11GA) are normalised
+   * @example sq_tube_1.5x11ga
+   */
   @IsString()
   @MinLength(1)
   @MaxLength(MATERIAL_KEY_MAX_LENGTH)
   material_type: string;
 
-  @ApiPropertyOptional({ enum: PRICE_UNITS, description: 'Only prices in this unit; absent: the unit of the winning price' })
+  /** Only prices in this unit; absent: the unit of the winning price */
   @IsOptional()
   @IsIn(PRICE_UNITS)
   unit?: PriceUnit;
@@ -30,7 +33,6 @@ export class ResolvePricesBody {
   @MaxLength(MATERIAL_KEY_MAX_LENGTH, { each: true })
   material_types: string[];
 
-  @ApiPropertyOptional({ enum: PRICE_UNITS })
   @IsOptional()
   @IsIn(PRICE_UNITS)
   unit?: PriceUnit;

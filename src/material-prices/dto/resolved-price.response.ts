@@ -8,7 +8,7 @@ export class PriceAlternativeResponse {
   @ApiProperty({ enum: PRICE_UNITS }) unit: PriceUnit;
   @ApiProperty({ example: 3.5 }) price: number;
   @ApiProperty({ type: String, format: 'date', nullable: true, example: '2023-08-23' }) price_date: string | null;
-  @ApiProperty({ enum: PRICE_SCOPES }) scope: PriceScope;
+  scope: PriceScope;
 }
 
 export class ResolvedPriceResponse {
@@ -25,20 +25,20 @@ export class ResolvedPriceResponse {
     description: 'Why this price was chosen',
   })
   rule: string;
-  @ApiProperty({
-    type: [PriceAlternativeResponse],
-    description: "The other current prices of the key (the caller's shop first), best first",
-  })
+  /** The other current prices of the key (the caller's shop first), best first */
   alternatives: PriceAlternativeResponse[];
 }
 
 export class UnresolvedPriceResponse {
-  @ApiProperty({ example: 'sq_tube_9x11ga' }) material_type: string;
-  @ApiProperty({ example: 'no price for sq_tube_9x11ga in this shop or the shared baseline' }) reason: string;
+  /** @example sq_tube_9x11ga */
+  material_type: string;
+  /** @example "no price for sq_tube_9x11ga in this shop or the shared baseline" */
+  reason: string;
 }
 
 export class ResolvedPricesResponse {
-  @ApiProperty({ type: [ResolvedPriceResponse], description: 'One price per key that has one, in the order asked' })
+  /** One price per key that has one, in the order asked */
   prices: ResolvedPriceResponse[];
-  @ApiProperty({ type: [UnresolvedPriceResponse], description: 'The keys without a price' }) missing: UnresolvedPriceResponse[];
+  /** The keys without a price */
+  missing: UnresolvedPriceResponse[];
 }

@@ -1,43 +1,56 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
-import { IMPORT_FILE_FORMATS, type ImportFileFormat, PRICE_UNITS, type PriceUnit } from '../../database/entities';
+import type { ImportFileFormat, PriceUnit } from '../../database/entities';
 
 const NULLABLE_STRING = { type: String, nullable: true } as const;
 
 export class ReportMappingsResponse {
-  @ApiProperty({ description: 'The mapping file applied first (mappings.json of the upload)' }) file: string;
-  @ApiProperty() entries: number;
+  /** The mapping file applied first (mappings.json of the upload) */
+  file: string;
+  entries: number;
 }
 
 export class ReportFileResponse {
-  @ApiProperty({ example: 'osorio_prices.csv' }) file: string;
-  @ApiProperty({ ...NULLABLE_STRING, description: 'Why the file could not be read at all' }) problem: string | null;
-  @ApiProperty() records: number;
-  @ApiProperty({ type: [String], example: ['material price'], description: 'The shapes its records were recognised as' }) shapes: string[];
-  @ApiProperty() accepted: number;
-  @ApiProperty() rejected: number;
-  @ApiProperty({ description: "Skipped by the owner's ignore list" }) ignored: number;
-  @ApiProperty({ description: 'Records identical to an earlier record of the file, stored once' }) exact_duplicates: number;
+  /** @example osorio_prices.csv */
+  file: string;
+  /** Why the file could not be read at all */
+  problem: string | null;
+  records: number;
+  /**
+   * The shapes its records were recognised as
+   * @example ['material price']
+   */
+  shapes: string[];
+  accepted: number;
+  rejected: number;
+  /** Skipped by the owner's ignore list */
+  ignored: number;
+  /** Records identical to an earlier record of the file, stored once */
+  exact_duplicates: number;
 }
 
 class MaterialPriceCountsResponse {
-  @ApiProperty({ description: 'Current prices set (new, or replaced by a better one)' }) loaded: number;
-  @ApiProperty({ description: 'Materials, suppliers and units whose stored current price stays' }) already_current: number;
-  @ApiProperty({ description: 'Observations the history did not hold yet' }) new_observations: number;
-  @ApiProperty({ description: 'Prices read' }) read: number;
-  @ApiProperty() ignored: number;
+  /** Current prices set (new, or replaced by a better one) */
+  loaded: number;
+  /** Materials, suppliers and units whose stored current price stays */
+  already_current: number;
+  /** Observations the history did not hold yet */
+  new_observations: number;
+  /** Prices read */
+  read: number;
+  ignored: number;
 }
 
 class LaborActualCountsResponse {
-  @ApiProperty() loaded: number;
-  @ApiProperty() already_current: number;
+  loaded: number;
+  already_current: number;
 }
 
 export class ReportCountsResponse {
-  @ApiProperty({ type: MaterialPriceCountsResponse }) material_prices: MaterialPriceCountsResponse;
-  @ApiProperty({ type: LaborActualCountsResponse }) labor_actuals: LaborActualCountsResponse;
-  @ApiProperty() rejected: number;
-  @ApiProperty() warnings: number;
+  material_prices: MaterialPriceCountsResponse;
+  labor_actuals: LaborActualCountsResponse;
+  rejected: number;
+  warnings: number;
 }
 
 export class ReportRejectResponse {
@@ -61,19 +74,16 @@ export class ReportRejectResponse {
 
 export class ReportWarningResponse {
   @ApiProperty({ enum: ['undated_current', 'same_day_conflict', 'unknown_key_family', 'supplier_look_alike', 'outlier'] }) kind: string;
-  @ApiProperty({ description: 'One line for the owner' }) message: string;
-  @ApiPropertyOptional() material_type?: string;
-  @ApiPropertyOptional({ ...NULLABLE_STRING }) supplier?: string | null;
-  @ApiPropertyOptional({ enum: PRICE_UNITS }) unit?: PriceUnit;
-  @ApiPropertyOptional() date?: string;
-  @ApiPropertyOptional({ type: [Number] }) prices?: number[];
-  @ApiPropertyOptional() median?: number;
-  @ApiPropertyOptional({ type: [String] }) records?: string[];
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'The supplier alias that would merge two look-alike names',
-  })
+  /** One line for the owner */
+  message: string;
+  material_type?: string;
+  supplier?: string | null;
+  unit?: PriceUnit;
+  date?: string;
+  prices?: number[];
+  median?: number;
+  records?: string[];
+  /** The supplier alias that would merge two look-alike names */
   alias?: Record<string, string>;
 }
 
@@ -83,11 +93,12 @@ class PriceStateResponse {
 }
 
 export class ReportChangeResponse {
-  @ApiProperty() material_type: string;
-  @ApiProperty({ ...NULLABLE_STRING }) supplier: string | null;
-  @ApiProperty({ enum: PRICE_UNITS }) unit: PriceUnit;
-  @ApiProperty({ type: PriceStateResponse, nullable: true, description: 'null: no current price before' }) old: PriceStateResponse | null;
-  @ApiProperty({ type: PriceStateResponse }) new: PriceStateResponse;
+  material_type: string;
+  supplier: string | null;
+  unit: PriceUnit;
+  /** null: no current price before */
+  old: PriceStateResponse | null;
+  new: PriceStateResponse;
 }
 
 /** The report of a load, in the shape the seeder's `--report FILE` writes. */
@@ -107,47 +118,51 @@ export class LoadReportResponse {
 }
 
 export class UploadedFileResponse {
-  @ApiProperty({ example: 'prices.csv' }) name: string;
-  @ApiProperty({ enum: IMPORT_FILE_FORMATS }) format: ImportFileFormat;
-  @ApiProperty({ description: 'Size as received' }) bytes: number;
-  @ApiProperty({
-    example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-    description: 'SHA-256 of the file as received, hex',
-  })
+  /** @example prices.csv */
+  name: string;
+  format: ImportFileFormat;
+  /** Size as received */
+  bytes: number;
+  /**
+   * SHA-256 of the file as received, hex
+   * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+   */
   sha256: string;
-  @ApiProperty({ description: 'Records read from the file' }) records: number;
+  /** Records read from the file */
+  records: number;
 }
 
 /** One import: what was uploaded, and the report it was answered with. */
 export class PriceImportResponse extends LoadReportResponse {
-  @ApiProperty() id: number;
-  @ApiProperty({ type: String, format: 'date-time' }) created_at: Date;
-  @ApiProperty({ type: [UploadedFileResponse] }) uploaded_files: UploadedFileResponse[];
+  id: number;
+  created_at: Date;
+  uploaded_files: UploadedFileResponse[];
 }
 
 export class PriceImportCountsResponse {
-  @ApiProperty({ description: 'Records read from every file' }) records: number;
-  @ApiProperty() prices_loaded: number;
-  @ApiProperty() prices_already_current: number;
-  @ApiProperty() new_observations: number;
-  @ApiProperty() actuals_loaded: number;
-  @ApiProperty() rejected: number;
-  @ApiProperty() ignored: number;
-  @ApiProperty() warnings: number;
+  /** Records read from every file */
+  records: number;
+  prices_loaded: number;
+  prices_already_current: number;
+  new_observations: number;
+  actuals_loaded: number;
+  rejected: number;
+  ignored: number;
+  warnings: number;
 }
 
 /** An import as the list shows it: its files and counts, without the report. */
 export class PriceImportSummaryResponse {
-  @ApiProperty() id: number;
-  @ApiProperty({ type: String, format: 'date-time' }) created_at: Date;
-  @ApiProperty() dry_run: boolean;
-  @ApiProperty({ type: [UploadedFileResponse] }) uploaded_files: UploadedFileResponse[];
-  @ApiProperty({ type: PriceImportCountsResponse }) counts: PriceImportCountsResponse;
+  id: number;
+  created_at: Date;
+  dry_run: boolean;
+  uploaded_files: UploadedFileResponse[];
+  counts: PriceImportCountsResponse;
 }
 
 export class PriceImportPageResponse {
-  @ApiProperty({ type: [PriceImportSummaryResponse] }) items: PriceImportSummaryResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  items: PriceImportSummaryResponse[];
+  total: number;
+  limit: number;
+  offset: number;
 }

@@ -1,10 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
 import { JOB_TYPES, type JobType } from '../../reference-data';
 
 export class CreateQuoteSessionDto {
-  @ApiPropertyOptional({ enum: JOB_TYPES })
   @IsOptional()
   @IsIn(JOB_TYPES)
   job_type?: JobType;

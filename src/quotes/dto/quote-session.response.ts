@@ -12,8 +12,8 @@ export class QuoteSessionResponse {
   @ApiProperty({ type: 'array', items: {} }) messages_json: unknown[];
   @ApiProperty({ type: [String] }) photo_urls: string[];
   @ApiProperty({ enum: QUOTE_SESSION_STATUSES }) status: string;
-  @ApiProperty({ format: 'date-time' }) created_at: Date;
-  @ApiProperty({ format: 'date-time' }) updated_at: Date;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export function toQuoteSessionResponse(session: QuoteSession): QuoteSessionResponse {

@@ -7,23 +7,24 @@ export class QuoteResponse {
   @ApiProperty() quote_number: string;
   @ApiProperty() user_id: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) session_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) job_type: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'draft' }) status: string | null;
-  @ApiProperty({ type: String, nullable: true }) project_description: string | null;
-  @ApiProperty({ type: String, nullable: true }) notes: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) inputs_json: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true }) outputs_json: Record<string, unknown>;
-  @ApiProperty() selected_markup_pct: number;
-  @ApiProperty({ type: String, nullable: true }) pdf_url: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) created_at: Date | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updated_at: Date | null;
+  job_type: string | null;
+  /** @example draft */
+  status: string | null;
+  project_description: string | null;
+  notes: string | null;
+  inputs_json: Record<string, unknown>;
+  outputs_json: Record<string, unknown>;
+  selected_markup_pct: number;
+  pdf_url: string | null;
+  created_at: Date | null;
+  updated_at: Date | null;
 }
 
 export class QuotePageResponse {
-  @ApiProperty({ type: [QuoteResponse] }) items: QuoteResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  items: QuoteResponse[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 /** Only quotes with an owner reach the API, so user_id is always set here. */
