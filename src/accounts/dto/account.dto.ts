@@ -9,7 +9,7 @@ import { EMAIL_MAX_LENGTH, normalizeEmailInput } from '../../users/email';
 const LINK_TOKEN_MAX_LENGTH = 128;
 
 export class LinkTokenDto {
-  @ApiProperty({ description: 'The token of the mailed link' })
+  /** The token of the mailed link */
   @IsString()
   @IsNotEmpty()
   @MaxLength(LINK_TOKEN_MAX_LENGTH)
@@ -32,7 +32,6 @@ export class ResetPasswordDto extends LinkTokenDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
   @IsString()
   @IsNotEmpty()
   current_password: string;

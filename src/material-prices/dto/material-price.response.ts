@@ -7,18 +7,25 @@ export type PriceScope = (typeof PRICE_SCOPES)[number];
 
 /** The fields a current price and a history observation share. */
 class PriceFields {
-  @ApiProperty() id: number;
-  @ApiProperty({ example: 'sq_tube_2x11ga' }) material_type: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Osorio', description: "The supplier's display name" }) supplier: string | null;
-  @ApiProperty({ type: Number, nullable: true, example: 3.45 }) price_per_foot: number | null;
-  @ApiProperty({ type: Number, nullable: true }) price_per_lb: number | null;
-  @ApiProperty({ type: Number, nullable: true }) price_per_sqft: number | null;
+  id: number;
+  /** @example sq_tube_2x11ga */
+  material_type: string;
+  /**
+   * The supplier's display name
+   * @example Osorio
+   */
+  supplier: string | null;
+  /** @example 3.45 */
+  price_per_foot: number | null;
+  price_per_lb: number | null;
+  price_per_sqft: number | null;
   @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The date the supplier quoted the price' })
   price_date: string | null;
-  @ApiProperty({ enum: PRICE_SCOPES, description: "'shop': the caller's own price; 'baseline': the shared price every shop sees" })
+  /** 'shop': the caller's own price; 'baseline': the shared price every shop sees */
   scope: PriceScope;
-  @ApiProperty({ type: String, nullable: true, description: 'Where the price was loaded from (file:record)' }) source: string | null;
-  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+  /** Where the price was loaded from (file:record) */
+  source: string | null;
+  notes: string | null;
 }
 
 export class MaterialPriceResponse extends PriceFields {

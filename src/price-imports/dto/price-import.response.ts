@@ -2,8 +2,6 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import type { ImportFileFormat, PriceUnit } from '../../database/entities';
 
-const NULLABLE_STRING = { type: String, nullable: true } as const;
-
 export class ReportMappingsResponse {
   /** The mapping file applied first (mappings.json of the upload) */
   file: string;
@@ -54,15 +52,19 @@ export class ReportCountsResponse {
 }
 
 export class ReportRejectResponse {
-  @ApiProperty() file: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'From 1; null for a problem of the whole file' }) record: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'The line of a CSV row or of a bill of materials, from 1' }) line:
-    number | null;
-  @ApiProperty({ ...NULLABLE_STRING, description: 'The field the description was read from' }) field: string | null;
-  @ApiProperty({ ...NULLABLE_STRING, description: "The supplier's description of the item" }) description: string | null;
-  @ApiProperty({ ...NULLABLE_STRING, example: '2.4942 per foot' }) price: string | null;
-  @ApiProperty({ ...NULLABLE_STRING }) date: string | null;
-  @ApiProperty() reason: string;
+  file: string;
+  /** From 1; null for a problem of the whole file */
+  record: number | null;
+  /** The line of a CSV row or of a bill of materials, from 1 */
+  line: number | null;
+  /** The field the description was read from */
+  field: string | null;
+  /** The supplier's description of the item */
+  description: string | null;
+  /** @example "2.4942 per foot" */
+  price: string | null;
+  date: string | null;
+  reason: string;
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
@@ -88,8 +90,8 @@ export class ReportWarningResponse {
 }
 
 class PriceStateResponse {
-  @ApiProperty() price: number;
-  @ApiProperty({ ...NULLABLE_STRING, format: 'date' }) price_date: string | null;
+  price: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date' }) price_date: string | null;
 }
 
 export class ReportChangeResponse {
@@ -103,18 +105,22 @@ export class ReportChangeResponse {
 
 /** The report of a load, in the shape the seeder's `--report FILE` writes. */
 export class LoadReportResponse {
-  @ApiProperty({ description: 'A preview: nothing was written' }) dry_run: boolean;
+  /** A preview: nothing was written */
+  dry_run: boolean;
   @ApiProperty({ enum: ['baseline', 'shop'] }) scope: string;
-  @ApiProperty({ ...NULLABLE_STRING, description: "The shop's email" }) shop: string | null;
-  @ApiProperty({ ...NULLABLE_STRING, description: 'The folder the seeder read; null for an upload' }) directory: string | null;
-  @ApiProperty({ type: ReportMappingsResponse, nullable: true }) mappings: ReportMappingsResponse | null;
-  @ApiProperty({ ...NULLABLE_STRING }) nothing_to_load: string | null;
-  @ApiProperty({ type: [String] }) ignored_files: string[];
-  @ApiProperty({ type: [ReportFileResponse] }) files: ReportFileResponse[];
-  @ApiProperty({ type: ReportCountsResponse }) counts: ReportCountsResponse;
-  @ApiProperty({ type: [ReportRejectResponse] }) rejects: ReportRejectResponse[];
-  @ApiProperty({ type: [ReportWarningResponse] }) warnings: ReportWarningResponse[];
-  @ApiProperty({ type: [ReportChangeResponse], description: 'Current prices set: old -> new' }) changes: ReportChangeResponse[];
+  /** The shop's email */
+  shop: string | null;
+  /** The folder the seeder read; null for an upload */
+  directory: string | null;
+  mappings: ReportMappingsResponse | null;
+  nothing_to_load: string | null;
+  ignored_files: string[];
+  files: ReportFileResponse[];
+  counts: ReportCountsResponse;
+  rejects: ReportRejectResponse[];
+  warnings: ReportWarningResponse[];
+  /** Current prices set: old -> new */
+  changes: ReportChangeResponse[];
 }
 
 export class UploadedFileResponse {

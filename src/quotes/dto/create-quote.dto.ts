@@ -1,11 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 import { JOB_TYPES, type JobType } from '../../reference-data';
 
 /** The owner and the quote number are never taken from the body: unknown fields such as user_id are a 400. */
 export class CreateQuoteDto {
-  @ApiProperty({ enum: JOB_TYPES })
   @IsIn(JOB_TYPES)
   job_type: JobType;
 
@@ -26,12 +25,10 @@ export class CreateQuoteDto {
   @IsUUID()
   session_id?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
   @IsObject()
   inputs_json?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
   @IsObject()
   outputs_json?: Record<string, unknown>;

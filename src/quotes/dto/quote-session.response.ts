@@ -5,12 +5,13 @@ import { QUOTE_SESSION_STATUSES } from '../../reference-data';
 
 export class QuoteSessionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() user_id: number;
-  @ApiProperty({ type: String, nullable: true }) job_type: string | null;
-  @ApiProperty({ example: 'intake' }) stage: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) params_json: Record<string, unknown>;
+  user_id: number;
+  job_type: string | null;
+  /** @example intake */
+  stage: string;
+  params_json: Record<string, unknown>;
   @ApiProperty({ type: 'array', items: {} }) messages_json: unknown[];
-  @ApiProperty({ type: [String] }) photo_urls: string[];
+  photo_urls: string[];
   @ApiProperty({ enum: QUOTE_SESSION_STATUSES }) status: string;
   created_at: Date;
   updated_at: Date;

@@ -3,9 +3,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Quote } from '../../database/entities';
 
 export class QuoteResponse {
-  @ApiProperty() id: number;
-  @ApiProperty() quote_number: string;
-  @ApiProperty() user_id: number;
+  id: number;
+  quote_number: string;
+  user_id: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) session_id: string | null;
   job_type: string | null;
   /** @example draft */
