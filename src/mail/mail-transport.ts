@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { Logger } from '@nestjs/common';
@@ -32,7 +32,9 @@ export function createMailTransport(config: AppConfig['mail'], logLinks: boolean
       const { message } = await files.sendMail({ from: config.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
       await mkdir(config.outboxDir, { recursive: true });
       const path = resolve(join(config.outboxDir, `${String(mail.id).padStart(6, '0')}.eml`));
-      await writeFile(path, message as Buffer);
+      // Whole or not at all: a reader watching the folder never opens a message half-written.
+      await writeFile(`${path}.partial`, message as Buffer);
+      await rename(`${path}.partial`, path);
       // DECISION: the link is logged only on the embedded database, a developer's machine (accounts.md asks for a
       // clickable link there); a server without SMTP_URL writes files and logs no token.
       const link = logLinks ? /https?:\/\/\S+/.exec(mail.text)?.[0] : undefined;
