@@ -219,7 +219,7 @@ describe('accounts and auth', () => {
   it('answers 401 to unknown and expired refresh tokens, and 400 to a refresh without a token', async () => {
     await http().post('/api/auth/refresh').send({ refresh_token: 'no-such-token' }).expect(401);
     const shop = await registerShop(app);
-    await db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [shop.user_id]);
+    await db.query(`UPDATE refresh_families SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [shop.user_id]);
     await http().post('/api/auth/refresh').send({ refresh_token: shop.refresh_token }).expect(401);
     await http().get('/api/auth/me').set(bearer(shop.access_token)).expect(401);
     await http().post('/api/auth/refresh').send({}).expect(400);
@@ -235,6 +235,30 @@ describe('accounts and auth', () => {
     await http().get('/api/auth/me').set(bearer(otherLogin.body.access_token)).expect(200);
     await http().post('/api/auth/logout').send({ refresh_token: 'never-issued' }).expect(204);
     await http().post('/api/auth/logout').send({}).expect(400);
+  });
+
+  it('keeps one row per refresh family, which the guard checks by primary key; revocations by hand in SQL count', async () => {
+    const shop = await registerShop(app);
+    const family = jwtClaims(shop.access_token).sid;
+    const rotated = await http().post('/api/auth/refresh').send({ refresh_token: shop.refresh_token }).expect(200);
+    const [row] = await db.query<{ user_id: number; tokens: number; live: boolean }>(
+      `SELECT f.user_id, (SELECT count(*)::int FROM auth_tokens t WHERE t.family_id = f.id) AS tokens,
+              f.revoked_at IS NULL AND f.expires_at > now() AS live
+         FROM refresh_families f WHERE f.id = $1`,
+      [family],
+    );
+    expect(row).toEqual({ user_id: shop.user_id, tokens: 2, live: true });
+
+    // A token revoked by hand ends its family (a trigger carries it to the family row).
+    await db.query('UPDATE auth_tokens SET revoked_at = now() WHERE family_id = $1', [family]);
+    await http().get('/api/auth/me').set(bearer(rotated.body.access_token)).expect(401);
+
+    // So does the family row revoked by hand: the access token and the refresh token both stop.
+    const other = await http().post('/api/auth/login').send({ email: shop.email, password: shop.password }).expect(200);
+    await http().get('/api/auth/me').set(bearer(other.body.access_token)).expect(200);
+    await db.query('UPDATE refresh_families SET revoked_at = now() WHERE id = $1', [jwtClaims(other.body.access_token).sid]);
+    await http().get('/api/auth/me').set(bearer(other.body.access_token)).expect(401);
+    await http().post('/api/auth/refresh').send({ refresh_token: other.body.refresh_token }).expect(401);
   });
 
   it('creates a guest: a provisional user under .invalid with a quote session of its own', async () => {

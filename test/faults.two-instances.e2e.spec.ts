@@ -47,7 +47,7 @@ describeWithRedis('two app instances on one database and one Redis', () => {
       await httpOf(instance.url).get('/api/auth/me').set(bearer(shop.access_token)).expect(401);
     }
     const [family] = await db.query<{ live: number }>(
-      'SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM auth_tokens WHERE user_id = $1',
+      'SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_families WHERE user_id = $1',
       [shop.user_id],
     );
     expect(family.live).toBe(0);

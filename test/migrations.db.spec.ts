@@ -27,6 +27,7 @@ const V2_TABLES = [
   'mail_outbox',
   'price_imports',
   'price_import_files',
+  'refresh_families',
 ];
 const MIGRATION_NAMES = [
   'V1Baseline1764201600000',
@@ -35,6 +36,7 @@ const MIGRATION_NAMES = [
   'KnownLoginIps1764201600003',
   'AccountLifecycle1764201600004',
   'PriceImports1764201600005',
+  'RefreshFamilies1764201600006',
 ];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {
@@ -296,6 +298,73 @@ describe('the suppliers migration on a v2 database with prices', () => {
       { material_type: 'pipe_2_sch40', supplier: null, price_per_foot: null, price_per_lb: null },
       { material_type: 'rect_tube_4x2x11ga', supplier: 'Wexler', price_per_foot: 3.76, price_per_lb: 3.42 },
       { material_type: 'sq_tube_2x11ga', supplier: 'OSORIO', price_per_foot: 3.4, price_per_lb: null },
+    ]);
+  });
+});
+
+describe('the refresh families migration on a database with sessions', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const LIVE = '00000000-0000-4000-8000-000000000001';
+  const REVOKED = '00000000-0000-4000-8000-000000000002';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const before = await openMigrator(db, MIGRATIONS.slice(0, -1));
+    await before.runMigrations();
+    await before.destroy();
+    // Two logins of one shop: one rotated once and live, one revoked by a logout.
+    await db.query(`
+      INSERT INTO users (id, email, password_hash) VALUES (7, 'sessions@example.com', 'not a hash');
+      INSERT INTO auth_tokens (id, user_id, token_hash, family_id, expires_at, created_at, superseded_at, replaced_by, revoked_at, user_agent, ip) VALUES
+        (1, 7, repeat('a', 64), '${LIVE}', '2030-01-01Z', '2026-01-01Z', '2026-01-02Z', 2, NULL, 'first', '10.0.0.1'),
+        (2, 7, repeat('b', 64), '${LIVE}', '2030-01-01Z', '2026-01-02Z', NULL, NULL, NULL, 'second', '10.0.0.2'),
+        (3, 7, repeat('c', 64), '${REVOKED}', '2030-02-01Z', '2026-01-03Z', NULL, NULL, '2026-01-04Z', 'third', NULL);`);
+    dataSource = await openMigrator(db);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('makes a family row of each family: its start, latest use and client, end and revocation', async () => {
+    expect(await dataSource.runMigrations()).toHaveLength(1);
+    const families = await db.query(
+      `SELECT id, user_id, created_at, last_used_at, expires_at, revoked_at, user_agent, ip FROM refresh_families ORDER BY id`,
+    );
+    expect(families).toEqual([
+      {
+        id: LIVE,
+        user_id: 7,
+        created_at: new Date('2026-01-01Z'),
+        last_used_at: new Date('2026-01-02Z'),
+        expires_at: new Date('2030-01-01Z'),
+        revoked_at: null,
+        user_agent: 'second',
+        ip: '10.0.0.2',
+      },
+      {
+        id: REVOKED,
+        user_id: 7,
+        created_at: new Date('2026-01-03Z'),
+        last_used_at: new Date('2026-01-03Z'),
+        expires_at: new Date('2030-02-01Z'),
+        revoked_at: new Date('2026-01-04Z'),
+        user_agent: 'third',
+        ip: null,
+      },
+    ]);
+  });
+
+  it('reverts with a revocation made on a family row kept on its tokens', async () => {
+    await db.query(`UPDATE refresh_families SET revoked_at = '2026-01-05Z' WHERE id = $1`, [LIVE]);
+    await dataSource.undoLastMigration();
+    expect(await tableNames(db)).not.toContain('refresh_families');
+    expect(await db.query('SELECT id, revoked_at FROM auth_tokens ORDER BY id')).toEqual([
+      { id: 1, revoked_at: new Date('2026-01-05Z') },
+      { id: 2, revoked_at: new Date('2026-01-05Z') },
+      { id: 3, revoked_at: new Date('2026-01-04Z') },
     ]);
   });
 });

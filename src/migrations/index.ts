@@ -4,6 +4,7 @@ import { SuppliersAndMappings1764201600002 } from './1764201600002-SuppliersAndM
 import { KnownLoginIps1764201600003 } from './1764201600003-KnownLoginIps';
 import { AccountLifecycle1764201600004 } from './1764201600004-AccountLifecycle';
 import { PriceImports1764201600005 } from './1764201600005-PriceImports';
+import { RefreshFamilies1764201600006 } from './1764201600006-RefreshFamilies';
 
 /** Every migration, oldest first. Listed rather than globbed so the same list works compiled and under Jest. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   KnownLoginIps1764201600003,
   AccountLifecycle1764201600004,
   PriceImports1764201600005,
+  RefreshFamilies1764201600006,
 ];

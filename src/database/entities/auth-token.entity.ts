@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+import { RefreshFamily } from './refresh-family.entity';
 import { User } from './user.entity';
 
 /**
@@ -25,6 +26,7 @@ export class AuthToken {
 
   @Column({ type: 'uuid' })
   @Index('IDX_auth_tokens_family_id')
+  @ForeignKey(() => RefreshFamily, { onDelete: 'CASCADE' })
   familyId: string;
 
   /** The family's absolute end: login time + JWT_REFRESH_EXPIRE_DAYS; rotation copies it, never extends it. */

@@ -13,6 +13,7 @@ import { ProcessRate } from './process-rate.entity';
 import { Quote } from './quote.entity';
 import { QuoteLineItem } from './quote-line-item.entity';
 import { QuoteSession } from './quote-session.entity';
+import { RefreshFamily } from './refresh-family.entity';
 import { Supplier } from './supplier.entity';
 import { User } from './user.entity';
 
@@ -31,6 +32,7 @@ export * from './process-rate.entity';
 export * from './quote.entity';
 export * from './quote-line-item.entity';
 export * from './quote-session.entity';
+export * from './refresh-family.entity';
 export * from './supplier.entity';
 export * from './user.entity';
 
@@ -52,6 +54,7 @@ export const ENTITIES = [
   Quote,
   QuoteLineItem,
   QuoteSession,
+  RefreshFamily,
   Supplier,
   User,
 ];
