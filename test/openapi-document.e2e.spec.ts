@@ -18,15 +18,19 @@ const REGENERATE =
   'If the API change is intended, regenerate the fixture deliberately and review its diff: ' +
   'UPDATE_OPENAPI_FIXTURE=1 node --experimental-vm-modules node_modules/jest/bin/jest.js test/openapi-document.e2e.spec.ts';
 
-// DECISION: the documents are compared as OpenAPI reads them: the order of an object's keys (a schema's properties)
-// and of a `required` list (a set of names) is not content, so every `required` list is sorted and the comparison
-// ignores key order. Swagger lists decorated properties before the ones the plugin describes; holding the recorded
-// order would keep decorators that say nothing the plugin cannot.
+// DECISION: the documents are compared as OpenAPI reads them: the order of an object's keys (a schema's properties),
+// of a `required` list (a set of names) and of an `enum` (a set of values) is not content, so those lists are sorted
+// and the comparison ignores key order. Swagger lists decorated properties before the ones the plugin describes, and
+// the plugin lists a union type's members in the compiler's order, which differs between `nest build` and Jest's
+// per-file compile; holding either order would keep decorators that say nothing the plugin cannot.
 function normalised(document: unknown): unknown {
   if (Array.isArray(document)) return document.map(normalised);
   if (document === null || typeof document !== 'object') return document;
   return Object.fromEntries(
-    Object.entries(document).map(([key, value]) => [key, key === 'required' && isNameList(value) ? [...value].sort() : normalised(value)]),
+    Object.entries(document).map(([key, value]) => [
+      key,
+      (key === 'required' || key === 'enum') && isNameList(value) ? [...value].sort() : normalised(value),
+    ]),
   );
 }
 
