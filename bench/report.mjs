@@ -25,7 +25,7 @@ const codes = (statusCodes) =>
     .join(', ');
 
 export function renderReport(results) {
-  const { machine, pgbench, hello, me, quotes, quotesOneShop, logins, seeder, imports, coldStart } = results;
+  const { machine, pgbench, hello, me, meWithHistory, quotes, quotesOneShop, logins, seeder, imports, coldStart } = results;
   const meRatio = me.requestsPerSecond / pgbench.tps;
   const loginRatio = logins.login.requestsPerSecond / logins.rawVerifiesPerSecond;
   const coldPostgres = median(coldStart.postgres);
@@ -56,10 +56,11 @@ export function renderReport(results) {
     '| | req/s | p50 | p99 | max | responses |',
     '|---|---|---|---|---|---|',
     `| GET /api/auth/me (Nest, JWT guard, user load) | ${number(me.requestsPerSecond)} | ${ms(me.p50)} | ${ms(me.p99)} | ${ms(me.max)} | ${codes(me.statusCodes)} |`,
+    `| GET /api/auth/me of a shop with ${number(meWithHistory.families)} ended logins, statistics taken before them | ${number(meWithHistory.requestsPerSecond)} | ${ms(meWithHistory.p50)} | ${ms(meWithHistory.p99)} | ${ms(meWithHistory.max)} | ${codes(meWithHistory.statusCodes)} |`,
     `| bare Fastify hello world (own process, no database) | ${number(hello.requestsPerSecond)} | ${ms(hello.p50)} | ${ms(hello.p99)} | ${ms(hello.max)} | ${codes(hello.statusCodes)} |`,
     `| \`pgbench -S\` (50 clients, -j 2, scale 10) | ${number(pgbench.tps)} tps | average ${ms(pgbench.latencyAverageMs)} | | | |`,
     '',
-    `/me is ${ratio(meRatio)} of pgbench -S and ${ratio(me.requestsPerSecond / hello.requestsPerSecond)} of the bare route.`,
+    `/me is ${ratio(meRatio)} of pgbench -S and ${ratio(me.requestsPerSecond / hello.requestsPerSecond)} of the bare route; with the long history it runs at ${ratio(meWithHistory.requestsPerSecond / me.requestsPerSecond)} of plain /me (the family is read by primary key).`,
     '',
     '## 2. Write path: POST /api/quotes',
     '',

@@ -19,6 +19,8 @@ const SEED_RECORDS = 100_000;
 const SEED_KEYS = 10_000;
 const SEED_FILES = 10;
 const COLD_STARTS = 3;
+// Ended logins of one shop for the guarded read with a long history (a shop that logs in daily for years).
+const HISTORY_FAMILIES = 5_000;
 // One import at the API's default limit of records per import, as one CSV spreadsheet.
 const IMPORT_RECORDS = 50_000;
 const IMPORT_KEYS = 5_000;
@@ -90,6 +92,31 @@ async function registerShops(server, count, prefix = 'bench') {
 /** GET /api/auth/me: JWT verification, the guard's user load, the profile mapper. */
 async function guardedRead(server, shop) {
   return summarize(await load({ url: `${server.url}/api/auth/me`, headers: { authorization: `Bearer ${shop.accessToken}` } }));
+}
+
+/**
+ * GET /api/auth/me for a shop with a long history (HISTORY_FAMILIES ended logins) on statistics taken before that
+ * history was written (autovacuum off on the two tables, so they stay stale): the guard must find the family by
+ * primary key whatever the history, so this figure should match plain /me.
+ */
+async function guardedReadWithHistory(server, databaseUrl, shop) {
+  await withClient(databaseUrl, async (client) => {
+    for (const table of ['refresh_families', 'auth_tokens']) {
+      await client.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+      await client.query(`ANALYZE ${table}`);
+    }
+    await client.query(
+      `WITH family AS (
+         INSERT INTO refresh_families (id, user_id, expires_at, revoked_at)
+         SELECT gen_random_uuid(), $1, now() + interval '30 days', now() FROM generate_series(1, $2)
+         RETURNING id, user_id, expires_at
+       )
+       INSERT INTO auth_tokens (user_id, token_hash, family_id, expires_at, revoked_at)
+       SELECT user_id, encode(sha256(convert_to(id::text, 'UTF8')), 'hex'), id, expires_at, now() FROM family`,
+      [shop.userId, HISTORY_FAMILIES],
+    );
+  });
+  return { families: HISTORY_FAMILIES, ...(await guardedRead(server, shop)) };
 }
 
 /**
@@ -369,6 +396,8 @@ async function main() {
     const shops = await registerShops(server, CONNECTIONS);
     log('GET /api/auth/me');
     results.me = await guardedRead(server, shops[0]);
+    log(`GET /api/auth/me of a shop with ${HISTORY_FAMILIES} ended logins, statistics stale`);
+    results.meWithHistory = await guardedReadWithHistory(server, appDatabase, shops[2]);
     log('POST /api/quotes, 50 shops');
     results.quotes = await writePath(server, appDatabase, shops, LOAD_SECONDS);
     log('POST /api/quotes, one shop');

@@ -240,14 +240,19 @@ describe('accounts and auth', () => {
   it('keeps one row per refresh family, which the guard checks by primary key; revocations by hand in SQL count', async () => {
     const shop = await registerShop(app);
     const family = jwtClaims(shop.access_token).sid;
-    const rotated = await http().post('/api/auth/refresh').send({ refresh_token: shop.refresh_token }).expect(200);
-    const [row] = await db.query<{ user_id: number; tokens: number; live: boolean }>(
+    const rotated = await http()
+      .post('/api/auth/refresh')
+      .set('User-Agent', 'the second device')
+      .send({ refresh_token: shop.refresh_token })
+      .expect(200);
+    const [row] = await db.query<{ user_id: number; tokens: number; live: boolean; used_later: boolean; user_agent: string }>(
       `SELECT f.user_id, (SELECT count(*)::int FROM auth_tokens t WHERE t.family_id = f.id) AS tokens,
-              f.revoked_at IS NULL AND f.expires_at > now() AS live
+              f.revoked_at IS NULL AND f.expires_at > now() AS live, f.last_used_at > f.created_at AS used_later, f.user_agent
          FROM refresh_families f WHERE f.id = $1`,
       [family],
     );
-    expect(row).toEqual({ user_id: shop.user_id, tokens: 2, live: true });
+    // The family records its latest use and client, for the sessions list.
+    expect(row).toEqual({ user_id: shop.user_id, tokens: 2, live: true, used_later: true, user_agent: 'the second device' });
 
     // A token revoked by hand ends its family (a trigger carries it to the family row).
     await db.query('UPDATE auth_tokens SET revoked_at = now() WHERE family_id = $1', [family]);

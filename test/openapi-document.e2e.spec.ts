@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
+import { startServer, stopServer } from './support/processes';
 import { closeTestApp, openTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';
 
@@ -64,5 +65,16 @@ describe('the OpenAPI document', () => {
 
   it('equals the recorded one: every route, schema and field', () => {
     explained(() => expect(normalised(served)).toStrictEqual(normalised(recorded)));
+  });
+
+  // The build applies the plugin itself (nest-cli.json); a build that lost it would serve fields without schemas.
+  it('is the one the built server serves too', async () => {
+    const server = await startServer(db.env({ MIGRATE_ON_START: 'false' }));
+    try {
+      const built: unknown = (await request(server.url).get('/api/docs/json').expect(200)).body;
+      explained(() => expect(normalised(built)).toStrictEqual(normalised(recorded)));
+    } finally {
+      await stopServer(server);
+    }
   });
 });

@@ -128,14 +128,16 @@ const PLACEHOLDER_WORDS = ['change', 'replace', 'placeholder', 'example', 'secre
 
 type Env = Record<string, string | undefined>;
 
-/** What an entry point uses beyond the database: the seeder and the migration CLI sign no token. */
+/** What an entry point uses beyond the database (the seeder and the migration CLI sign no token), and where it logs. */
 export interface ConfigUses {
   jwt: boolean;
+  /** LOG_FORMAT's default is readable lines when this stream is a terminal, JSON lines otherwise. */
+  logsTo: 'stdout' | 'stderr';
 }
 
-const SERVER_USES: ConfigUses = { jwt: true };
-/** The seeder and the TypeORM CLI: the database only; JWT_SECRET is neither needed nor checked. */
-export const DATABASE_TOOL_USES: ConfigUses = { jwt: false };
+const SERVER_USES: ConfigUses = { jwt: true, logsTo: 'stdout' };
+/** The seeder and the TypeORM CLI: the database only; JWT_SECRET is neither needed nor checked; stdout is theirs. */
+export const DATABASE_TOOL_USES: ConfigUses = { jwt: false, logsTo: 'stderr' };
 
 /**
  * Reads variables from `env`, with `.env` values filling only what the environment leaves unset.
@@ -151,7 +153,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
     port: reader.integer('PORT', 3000, 0, 65535),
     host: reader.string('HOST', '0.0.0.0'),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
-    logFormat: reader.oneOf('LOG_FORMAT', LOG_FORMATS, process.stdout.isTTY ? 'pretty' : 'json'),
+    logFormat: reader.oneOf('LOG_FORMAT', LOG_FORMATS, process[uses.logsTo].isTTY ? 'pretty' : 'json'),
     corsOrigins: reader.list('CORS_ORIGINS'),
     trustProxy: reader.trustProxy('TRUST_PROXY'),
     bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

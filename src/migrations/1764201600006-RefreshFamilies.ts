@@ -2,14 +2,17 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Refresh families as rows: one per login, which the guard and rotation check by primary key (before, liveness
- * was an EXISTS over the family's tokens, whose cost grew with the user's history). Existing families are built
- * from their tokens. A token revoked by hand (`UPDATE auth_tokens SET revoked_at = ...`) still ends its family:
- * a trigger carries the revocation to the family row.
+ * was an EXISTS over the family's tokens, whose plan degraded with the user's history on stale statistics).
+ * Existing families are built from their tokens. A token revoked by hand (`UPDATE auth_tokens SET revoked_at =
+ * ...`) still ends its family: a trigger carries the revocation to the family row. Servers of the previous
+ * version must be stopped first: their logins insert tokens without a family row.
  */
 export class RefreshFamilies1764201600006 implements MigrationInterface {
   name = 'RefreshFamilies1764201600006';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // No login or refresh may add a token between building the families and the foreign key that needs them.
+    await queryRunner.query(`LOCK TABLE "auth_tokens" IN SHARE ROW EXCLUSIVE MODE`);
     await queryRunner.query(
       `CREATE TABLE "refresh_families" ("id" uuid NOT NULL, "user_id" integer NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_used_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "user_agent" character varying(512), "ip" character varying(45), CONSTRAINT "PK_cb5c08eb602a0223251328ed350" PRIMARY KEY ("id"))`,
     );

@@ -20,8 +20,8 @@ export const EMAIL_TAKEN = 'This email is already registered';
 export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
-  findById(id: number, manager?: Transaction): Promise<User | null> {
-    return this.users.findById(id, manager);
+  findById(id: number): Promise<User | null> {
+    return this.users.findById(id);
   }
 
   findByEmail(email: string): Promise<User | null> {

@@ -24,7 +24,6 @@ export function uniqueEmail(prefix = 'shop'): string {
   return `${prefix}-${process.pid}-${emailCounter}-${randomBytes(4).toString('hex')}@example.com`.toLowerCase();
 }
 
-/** A new full account through POST /api/auth/register (expects 201). */
 /** An app in this process, or the URL of a spawned server. */
 export type Target = NestFastifyApplication | string;
 
@@ -33,6 +32,7 @@ export function httpOf(target: Target) {
   return request(typeof target === 'string' ? target : target.getHttpServer());
 }
 
+/** A new full account through POST /api/auth/register (expects 201). */
 export async function registerShop(
   app: Target,
   email: string = uniqueEmail(),

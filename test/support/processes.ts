@@ -67,9 +67,13 @@ export async function startServer(env: Record<string, string>, cwd = process.cwd
   return { url, child, exit };
 }
 
-/** Stops a server started by startServer (SIGTERM) and waits for it to exit; safe when it never started. */
+/**
+ * Stops a server started by startServer (SIGTERM) and waits for it to exit; one that ignores SIGTERM is killed
+ * after RUN_TIMEOUT_MS. Safe when it never started.
+ */
 export async function stopServer(server: Server | undefined): Promise<Finished | undefined> {
   if (!server) return undefined;
   server.child.kill('SIGTERM');
-  return server.exit;
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+  return server.exit.finally(() => clearTimeout(timer));
 }

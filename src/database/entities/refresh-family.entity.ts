@@ -27,7 +27,10 @@ export class RefreshFamily {
   @Column({ type: 'timestamptz' })
   expiresAt: Date;
 
-  /** Set by logout, reuse of a superseded token, reset, deletion, or by hand: the family's tokens stop at once. */
+  /**
+   * Set by logout, reuse of a superseded token, password reset or change, a guest's claim, ending a session from
+   * the sessions list, a token's own revoked_at (trigger), or by hand: the family's tokens stop at once.
+   */
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 
