@@ -140,8 +140,11 @@ export class AuthTokensRepository {
     // Fixed SQL and the driver's own hydration: building the query with the query builder on each request cost
     // more than the query itself.
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${this.users.columns} FROM refresh_families f JOIN users u ON u.id = f.user_id
-        WHERE f.id = $2 AND f.user_id = $1 AND f.revoked_at IS NULL AND f.expires_at > now()`,
+      // The family is a sub-select of its own, on its primary key alone: given the user's id too (directly or through
+      // a join), the planner may read the family through the user_id index and filter every ended login of the user.
+      `SELECT ${this.users.columns} FROM users u
+        WHERE u.id = $1
+          AND u.id = (SELECT f.user_id FROM refresh_families f WHERE f.id = $2 AND f.revoked_at IS NULL AND f.expires_at > now())`,
       [userId, familyId],
     );
     return rows.length === 0 ? null : this.users.toEntity(rows[0]);

@@ -1,0 +1,79 @@
+import { AbstractLogger, DataSource, type LogLevel, type LogMessage } from 'typeorm';
+
+import { AuthTokensRepository } from '../src/auth/auth-tokens.repository';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const ENDED_LOGINS = 5000;
+const LIVE_FAMILY = '11111111-1111-4111-8111-111111111111';
+
+/** Keeps the statements TypeORM runs, with their parameters, so that the test can EXPLAIN exactly those. */
+class StatementRecorder extends AbstractLogger {
+  readonly statements: { sql: string; parameters: unknown[] }[] = [];
+
+  protected writeLog(_level: LogLevel, message: LogMessage | LogMessage[]): void {
+    for (const { type, message: sql, parameters } of Array.isArray(message) ? message : [message]) {
+      if (type === 'query') this.statements.push({ sql: String(sql), parameters: (parameters as unknown[] | undefined) ?? [] });
+    }
+  }
+}
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+function nodesOf(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+}
+
+// The guard runs on every request: it must find the token's family by primary key whatever the user's history, also
+// when the planner's statistics were taken before that history (a shop that logged in daily for years, among shops
+// with a login each when the table was last analysed).
+describe("the guard's query on a user with a long history and stale statistics", () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const recorder = new StatementRecorder(['query']);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await new DataSource({ ...dataSourceOptions(db.config()), logger: recorder, logging: ['query'] }).initialize();
+    await dataSource.runMigrations();
+    await db.query(`
+      INSERT INTO users (id, email, password_hash) SELECT n, 'shop' || n || '@example.com', 'not a hash' FROM generate_series(1, 50) n;
+      INSERT INTO refresh_families (id, user_id, expires_at) SELECT gen_random_uuid(), n, now() + interval '30 days' FROM generate_series(1, 50) n;
+      ALTER TABLE refresh_families SET (autovacuum_enabled = false);
+      ANALYZE refresh_families;
+      INSERT INTO refresh_families (id, user_id, expires_at, revoked_at)
+        SELECT gen_random_uuid(), 1, now() + interval '30 days', now() FROM generate_series(1, ${ENDED_LOGINS});
+      INSERT INTO refresh_families (id, user_id, expires_at) VALUES ('${LIVE_FAMILY}', 1, now() + interval '30 days');`);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('reads the family through its primary key, no other row of the user', async () => {
+    recorder.statements.length = 0;
+    const user = await new AuthTokensRepository(dataSource).findUserOfLiveFamily(1, LIVE_FAMILY);
+    expect(user?.email).toBe('shop1@example.com');
+    expect(recorder.statements).toHaveLength(1);
+    const [{ sql, parameters }] = recorder.statements;
+
+    const [
+      {
+        'QUERY PLAN': [plan],
+      },
+    ] = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters);
+    const familyReads = nodesOf(plan.Plan).filter((node) => node['Relation Name'] === 'refresh_families');
+    const [primaryKey] = await db.query<{ name: string }>(
+      `SELECT conname AS name FROM pg_constraint WHERE conrelid = 'refresh_families'::regclass AND contype = 'p'`,
+    );
+    expect(familyReads.map((node) => ({ index: node['Index Name'], removed: node['Rows Removed by Filter'] ?? 0 }))).toEqual([
+      { index: primaryKey.name, removed: 0 },
+    ]);
+  });
+});
