@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { pollUntil } from './support/poll';
 import { childEnv, finished, runBuilt, startServer } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
@@ -128,12 +129,21 @@ describe('the server process', () => {
     }
   });
 
-  it('stops the server when the README start command (npm start) is stopped', async () => {
-    const dataDir = join(folder, 'npm-start');
+  it.each([
+    { how: 'SIGTERM to npm (a supervisor)', folderName: 'npm-start-sigterm', stop: (npm: ChildProcess) => npm.kill('SIGTERM') },
+    // A terminal's Ctrl-C signals the whole foreground group, and npm forwards the signal to the server once more.
+    {
+      how: 'Ctrl-C (SIGINT to the process group)',
+      folderName: 'npm-start-ctrl-c',
+      stop: (npm: ChildProcess) => process.kill(-npm.pid!, 'SIGINT'),
+    },
+  ])('stops the server cleanly when the README start command (npm start) is stopped by $how', async ({ folderName, stop }) => {
+    const dataDir = join(folder, folderName);
     // --ignore-scripts skips the build of prestart (dist/ is built): what runs is the start script itself.
     const npm = spawn('npm', ['start', '--ignore-scripts'], {
       cwd: process.cwd(),
       env: childEnv({ JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }),
+      detached: true,
     });
     const exit = finished(npm);
     const url = await new Promise<string>((resolveUrl, reject) => {
@@ -146,10 +156,12 @@ describe('the server process', () => {
       void exit.then((result) => reject(new Error(`npm start exited with ${result.code}: ${result.stderr}${result.stdout}`)));
     });
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
-    npm.kill('SIGTERM');
-    await exit;
+    stop(npm);
+    const { stdout } = await exit;
+    // The server's own exit is awaited too: npm may be gone before it.
+    await pollUntil(() => !existsSync(`${dataDir}.lock`));
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
-    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    expect(stdout).toContain('Stopped');
   });
 
   describe('on a database that is not migrated', () => {

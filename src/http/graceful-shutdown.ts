@@ -53,5 +53,8 @@ export function shutDownGracefully(app: NestFastifyApplication, options: Shutdow
     logger.log('Stopped');
     process.exit(0);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (received) => void shutDown(received));
+  // Every signal is taken, not only the first: a terminal's Ctrl-C reaches the server from the terminal and again from
+  // npm, which forwards it, and Node's default for a second SIGINT would end the process before the database closed.
+  // The deadline bounds the stop.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (received) => void shutDown(received));
 }
