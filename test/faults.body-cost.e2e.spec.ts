@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 
-import { startServer } from './support/processes';
+import { startServer, stopServer } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const SAMPLES = 200;
@@ -48,8 +48,7 @@ describe('the cost of hostile bodies to public routes', () => {
   });
 
   afterAll(async () => {
-    server?.child.kill('SIGTERM');
-    await server?.exit;
+    await stopServer(server);
     await db?.drop();
   });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { pollUntil } from './support/poll';
-import { childEnv, finished, runBuilt, startServer } from './support/processes';
+import { childEnv, finished, runBuilt, startServer, stopServer } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const CLIENTS = 10;
@@ -174,8 +174,7 @@ describe('the server process', () => {
     });
 
     afterAll(async () => {
-      server?.child.kill('SIGTERM');
-      await server?.exit;
+      await stopServer(server);
       await unmigrated?.drop();
     });
 
@@ -205,8 +204,7 @@ describe('the server process', () => {
       expect(((await register.json()) as { message: string }).message).toBe(report.message);
       expect((await fetch(`${server.url}/api/job-types`)).status).toBe(503);
 
-      server.child.kill('SIGTERM');
-      const { stdout, stderr } = await server.exit;
+      const { stdout, stderr } = await stopServer(server);
       expect(stdout + stderr).not.toContain(email);
       expect(stdout + stderr).not.toContain('a secret password');
     });
@@ -225,8 +223,7 @@ describe('the server process', () => {
         body: JSON.stringify({ email, password: 'a secret password' }),
       });
       expect(response.status).toBe(500);
-      server.child.kill('SIGTERM');
-      const { stdout, stderr } = await server.exit;
+      const { stdout, stderr } = await stopServer(server);
       expect(stderr + stdout).toContain('Query failed');
       expect(stderr + stdout).not.toContain(email);
       expect(stderr + stdout).not.toContain('$argon2');

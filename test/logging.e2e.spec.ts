@@ -1,4 +1,4 @@
-import { startServer } from './support/processes';
+import { startServer, stopServer } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const PASSWORD = 'a password nobody logs 123';
@@ -64,8 +64,7 @@ describe('logs of a running server', () => {
       token: refreshed.body.access_token,
       body: { refresh_token: refreshed.body.refresh_token },
     });
-    server.child.kill('SIGTERM');
-    const { stdout, stderr } = await server.exit;
+    const { stdout, stderr } = await stopServer(server);
 
     const lines = stdout.split('\n').filter((line) => line.trim() !== '');
     const parsed = lines.map((line) => JSON.parse(line) as LogLine);
@@ -96,8 +95,7 @@ describe('logs of a running server', () => {
   it('writes readable lines with LOG_FORMAT=pretty', async () => {
     const server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, LOG_FORMAT: 'pretty' });
     await call(server.url, 'GET', '/api/health/live', { requestId: 'pretty-1' });
-    server.child.kill('SIGTERM');
-    const { stdout } = await server.exit;
+    const { stdout } = await stopServer(server);
     const line = stdout.split('\n').find((candidate) => candidate.includes('pretty-1')) ?? '';
     expect(line).toMatch(/INFO.*request completed.*"pretty-1"/);
     expect(() => JSON.parse(line)).toThrow();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runBuilt, startServer } from './support/processes';
+import { runBuilt, startServer, stopServer } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-database';
 
 describe('starting the built server', () => {
@@ -38,8 +38,7 @@ describe('starting the built server', () => {
 
     // The lock went with the process: the folder opens again, already migrated.
     const again = await startServer({ JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir }, folder);
-    again.child.kill('SIGTERM');
-    expect((await again.exit).stdout).not.toMatch(/Migration .* has been executed/);
+    expect((await stopServer(again)).stdout).not.toMatch(/Migration .* has been executed/);
   });
 
   it('refuses to start without JWT_SECRET and names it', async () => {

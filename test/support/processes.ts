@@ -71,6 +71,8 @@ export async function startServer(env: Record<string, string>, cwd = process.cwd
  * Stops a server started by startServer (SIGTERM) and waits for it to exit; one that ignores SIGTERM is killed
  * after RUN_TIMEOUT_MS. Safe when it never started.
  */
+export function stopServer(server: Server): Promise<Finished>;
+export function stopServer(server: Server | undefined): Promise<Finished | undefined>;
 export async function stopServer(server: Server | undefined): Promise<Finished | undefined> {
   if (!server) return undefined;
   server.child.kill('SIGTERM');
