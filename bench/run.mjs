@@ -21,6 +21,8 @@ const SEED_FILES = 10;
 const COLD_STARTS = 3;
 // Ended logins of one shop for the guarded read with a long history (a shop that logs in daily for years).
 const HISTORY_FAMILIES = 5_000;
+// Sessions logged out one by one on one instance while another serves their access tokens.
+const REVOKED_SESSIONS = 200;
 // One import at the API's default limit of records per import, as one CSV spreadsheet.
 const IMPORT_RECORDS = 50_000;
 const IMPORT_KEYS = 5_000;
@@ -97,7 +99,7 @@ async function guardedRead(server, shop) {
 /**
  * GET /api/auth/me for a shop with a long history (HISTORY_FAMILIES ended logins) on statistics taken before that
  * history was written (autovacuum off on the two tables, so they stay stale): the guard must find the family by
- * primary key whatever the history, so this figure should match plain /me.
+ * primary key whatever the history, so this figure should match /me with the cache off.
  */
 async function guardedReadWithHistory(server, databaseUrl, shop) {
   await withClient(databaseUrl, async (client) => {
@@ -117,6 +119,51 @@ async function guardedReadWithHistory(server, databaseUrl, shop) {
     );
   });
   return { families: HISTORY_FAMILIES, ...(await guardedRead(server, shop)) };
+}
+
+/**
+ * GET /api/auth/me on a second instance while the first logs sessions out one after another. Readers ask with
+ * every session's access token in rotation; a 200 for a request sent after its session's logout had answered (the
+ * revocation committed) is a revoked session let through. Reported: how many, and the longest such delay.
+ */
+async function revocationsUnderLoad(first, second, shop) {
+  const sessions = [];
+  for (let index = 0; index < REVOKED_SESSIONS; index++) {
+    const tokens = await postJson(`${first.url}/api/auth/login`, { email: shop.email, password: PASSWORD });
+    sessions.push({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token, revokedAt: Infinity });
+  }
+  let revoking = true;
+  let requests = 0;
+  let letThrough = 0;
+  let worstDelayMs = 0;
+  const reader = async (offset) => {
+    for (let index = offset; revoking; index += CONNECTIONS) {
+      const session = sessions[index % sessions.length];
+      const sent = performance.now();
+      const response = await fetch(`${second.url}/api/auth/me`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+      await response.arrayBuffer();
+      requests++;
+      if (response.status === 200 && sent > session.revokedAt) {
+        letThrough++;
+        worstDelayMs = Math.max(worstDelayMs, sent - session.revokedAt);
+      }
+    }
+  };
+  const readers = Array.from({ length: CONNECTIONS }, (_, offset) => reader(offset));
+  const started = performance.now();
+  for (const session of sessions) {
+    const response = await fetch(`${first.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: session.refreshToken }),
+    });
+    if (response.status !== 204) throw new Error(`logout answered ${response.status}`);
+    session.revokedAt = performance.now();
+  }
+  revoking = false;
+  await Promise.all(readers);
+  const seconds = (performance.now() - started) / 1000;
+  return { sessions: REVOKED_SESSIONS, requests, requestsPerSecond: requests / seconds, letThrough, worstDelayMs };
 }
 
 /**
@@ -396,8 +443,22 @@ async function main() {
     const shops = await registerShops(server, CONNECTIONS);
     log('GET /api/auth/me');
     results.me = await guardedRead(server, shops[0]);
-    log(`GET /api/auth/me of a shop with ${HISTORY_FAMILIES} ended logins, statistics stale`);
-    results.meWithHistory = await guardedReadWithHistory(server, appDatabase, shops[2]);
+    log('GET /api/auth/me with the cache off, on a second instance');
+    const uncached = await startServer({ DATABASE_URL: appDatabase, AUTH_CACHE_SECONDS: '0' }, scratch);
+    try {
+      results.meUncached = await guardedRead(uncached, shops[0]);
+      log(`GET /api/auth/me of a shop with ${HISTORY_FAMILIES} ended logins, statistics stale, the cache off`);
+      results.meWithHistory = await guardedReadWithHistory(uncached, appDatabase, shops[2]);
+    } finally {
+      await uncached.stop();
+    }
+    log(`GET /api/auth/me on a second instance while the first logs ${REVOKED_SESSIONS} sessions out`);
+    const second = await startServer({ DATABASE_URL: appDatabase }, scratch);
+    try {
+      results.revocations = await revocationsUnderLoad(server, second, shops[3]);
+    } finally {
+      await second.stop();
+    }
     log('POST /api/quotes, 50 shops');
     results.quotes = await writePath(server, appDatabase, shops, LOAD_SECONDS);
     log('POST /api/quotes, one shop');

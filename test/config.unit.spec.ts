@@ -17,7 +17,13 @@ describe('configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({ JWT_SECRET: SECRET }, NO_DOTENV);
     expect(config.port).toBe(3000);
-    expect(config.jwt).toEqual({ secret: SECRET, accessExpireMinutes: 15, refreshExpireDays: 30, refreshGraceSeconds: 10 });
+    expect(config.jwt).toEqual({
+      secret: SECRET,
+      accessExpireMinutes: 15,
+      refreshExpireDays: 30,
+      refreshGraceSeconds: 10,
+      guardCacheSeconds: 30,
+    });
     expect(config.storage.r2Bucket).toBe('createstage-quotes');
     expect(config.geminiModel).toBe('gemini-2.0-flash');
     expect(config.database).toEqual({

@@ -19,6 +19,9 @@ describe('the database stalls: connections stay open, nothing comes back', () =>
       DATABASE_STATEMENT_TIMEOUT_MS: '1500',
       DATABASE_ACQUIRE_TIMEOUT_MS: '1500',
       DATABASE_POOL_MAX: '4',
+      // Every request here must reach the database: the guard's cache would answer /me from memory until it
+      // notices the stall itself (guard-cache.e2e covers that).
+      AUTH_CACHE_SECONDS: '0',
     });
     ({ proxy, app, url } = setUp);
   });

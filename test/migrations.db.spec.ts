@@ -8,6 +8,7 @@ import { MIGRATIONS } from '../src/migrations';
 import { V1_TABLES, V1Baseline1764201600000 } from '../src/migrations/1764201600000-V1Baseline';
 import { V2Foundation1764201600001 } from '../src/migrations/1764201600001-V2Foundation';
 import { SuppliersAndMappings1764201600002 } from '../src/migrations/1764201600002-SuppliersAndMappings';
+import { RefreshFamilies1764201600006 } from '../src/migrations/1764201600006-RefreshFamilies';
 import { runNode } from './support/processes';
 import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -37,6 +38,7 @@ const MIGRATION_NAMES = [
   'AccountLifecycle1764201600004',
   'PriceImports1764201600005',
   'RefreshFamilies1764201600006',
+  'RowChangeNotifications1764201600007',
 ];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {
@@ -307,10 +309,11 @@ describe('the refresh families migration on a database with sessions', () => {
   let dataSource: DataSource;
   const LIVE = '00000000-0000-4000-8000-000000000001';
   const REVOKED = '00000000-0000-4000-8000-000000000002';
+  const refreshFamilies = MIGRATIONS.indexOf(RefreshFamilies1764201600006);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const before = await openMigrator(db, MIGRATIONS.slice(0, -1));
+    const before = await openMigrator(db, MIGRATIONS.slice(0, refreshFamilies));
     await before.runMigrations();
     await before.destroy();
     // Two logins of one shop: one rotated once and live, one revoked by a logout.
@@ -320,7 +323,7 @@ describe('the refresh families migration on a database with sessions', () => {
         (1, 7, repeat('a', 64), '${LIVE}', '2030-01-01Z', '2026-01-01Z', '2026-01-02Z', 2, NULL, 'first', '10.0.0.1'),
         (2, 7, repeat('b', 64), '${LIVE}', '2030-01-01Z', '2026-01-02Z', NULL, NULL, NULL, 'second', '10.0.0.2'),
         (3, 7, repeat('c', 64), '${REVOKED}', '2030-02-01Z', '2026-01-03Z', NULL, NULL, '2026-01-04Z', 'third', NULL);`);
-    dataSource = await openMigrator(db);
+    dataSource = await openMigrator(db, MIGRATIONS.slice(0, refreshFamilies + 1));
   });
 
   afterAll(async () => {

@@ -149,7 +149,7 @@ describe('quotes and quote sessions', () => {
   });
 
   it("defaults the markup to the shop's markup_default", async () => {
-    await db.query('UPDATE users SET markup_default = 22 WHERE id = $1', [shopB.user_id]);
+    await http().put('/api/auth/profile').set(bearer(shopB.access_token)).send({ markup_default: 22 }).expect(200);
     const response = await createQuote(shopB).expect(201);
     expect(response.body.selected_markup_pct).toBe(22);
     const explicit = await createQuote(shopB, { job_type: 'swing_gate', selected_markup_pct: 0 }).expect(201);

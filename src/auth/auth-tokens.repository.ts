@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
+import { RowChangesService } from '../database/row-changes.service';
 import type { ClientInfo } from './refresh-tokens.service';
 
 /** A live refresh family: one signed-in device. */
@@ -16,6 +17,12 @@ export interface LiveFamily {
   ip: string | null;
 }
 
+/** The user of a live family, and when that family ends by itself. */
+export interface LiveSession {
+  user: User;
+  familyExpiresAt: Date;
+}
+
 /** The user and family of a refresh token. */
 export interface TokenFamily {
   userId: number;
@@ -25,13 +32,17 @@ export interface TokenFamily {
 /**
  * The SQL of `refresh_families` and `auth_tokens`: one family per login, and its refresh tokens, stored as SHA-256
  * (`token_hash`). A family is live while its row is not revoked and its absolute end (`expires_at`, copied to each
- * token) is ahead; revocations end the family row, and a token revoked by hand ends it too (a trigger).
+ * token) is ahead; revocations end the family row, and a token revoked by hand ends it too (a trigger). Each
+ * revocation is announced (RowChangesService) once it commits.
  */
 @Injectable()
 export class AuthTokensRepository {
   private readonly users: EntityRows<User>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rowChanges: RowChangesService,
+  ) {
     this.users = new EntityRows(dataSource, User, 'u');
   }
 
@@ -92,32 +103,40 @@ export class AuthTokensRepository {
        RETURNING id AS family_id, user_id`,
       [tokenHash, graceSeconds],
     );
+    this.revoked(revoked.map((row) => row.family_id));
     return revoked.length === 0 ? null : { userId: revoked[0].user_id, familyId: revoked[0].family_id };
   }
 
   /** Revokes the family of `tokenHash`, whatever state that token is in; an unknown token revokes nothing. */
   async revokeFamilyOfToken(tokenHash: string): Promise<void> {
-    await this.dataSource.query(
+    const [revoked]: { id: string }[][] = await this.dataSource.query(
       `UPDATE refresh_families SET revoked_at = now()
-        WHERE revoked_at IS NULL AND id = (SELECT family_id FROM auth_tokens WHERE token_hash = $1)`,
+        WHERE revoked_at IS NULL AND id = (SELECT family_id FROM auth_tokens WHERE token_hash = $1)
+       RETURNING id`,
       [tokenHash],
     );
+    this.revoked(revoked.map((row) => row.id));
   }
 
   /** Revokes every family of the user but `keepFamilyId`. */
   async revokeAllOf(userId: number, keepFamilyId: string | null, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
-      `UPDATE refresh_families SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2::uuid`,
+    const [revoked]: { id: string }[][] = await manager.query(
+      `UPDATE refresh_families SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2::uuid RETURNING id`,
       [userId, keepFamilyId],
+    );
+    this.revoked(
+      revoked.map((row) => row.id),
+      manager,
     );
   }
 
   /** Revokes one live family of the user; false when the user has no live family of that id. */
   async revokeLiveFamily(userId: number, familyId: string): Promise<boolean> {
-    const [revoked]: unknown[][] = await this.dataSource.query(
+    const [revoked]: { id: string }[][] = await this.dataSource.query(
       `UPDATE refresh_families SET revoked_at = now() WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
       [userId, familyId],
     );
+    this.revoked(revoked.map((row) => row.id));
     return revoked.length > 0;
   }
 
@@ -132,21 +151,27 @@ export class AuthTokensRepository {
   }
 
   /**
-   * The user, when `familyId` is a live family of theirs: one query over two primary keys, on every guarded
-   * request, whatever the user's history. A revoked or ended family, or a deleted user, gives null.
+   * The user and the family's end, when `familyId` is a live family of theirs: one query over two primary keys,
+   * whatever the user's history. A revoked or ended family, or a deleted user, gives null.
    * DECISION: kept with the families rather than the users: what it decides is whether a family is live.
    */
-  async findUserOfLiveFamily(userId: number, familyId: string): Promise<User | null> {
+  async findLiveSession(userId: number, familyId: string): Promise<LiveSession | null> {
     // Fixed SQL and the driver's own hydration: building the query with the query builder on each request cost
     // more than the query itself.
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      // The family is a sub-select of its own, on its primary key alone: given the user's id too (directly or through
-      // a join), the planner may read the family through the user_id index and filter every ended login of the user.
-      `SELECT ${this.users.columns} FROM users u
-        WHERE u.id = $1
-          AND u.id = (SELECT f.user_id FROM refresh_families f WHERE f.id = $2 AND f.revoked_at IS NULL AND f.expires_at > now())`,
+      // The family is read in a sub-query of its own, on its primary key alone (OFFSET 0 keeps the planner from
+      // merging it into the join): given the user's id too, the planner may read the family through the user_id
+      // index and filter every ended login of the user.
+      `SELECT ${this.users.columns}, f.expires_at AS family_expires_at
+         FROM (SELECT user_id, expires_at FROM refresh_families WHERE id = $2 AND revoked_at IS NULL AND expires_at > now() OFFSET 0) f
+         JOIN users u ON u.id = f.user_id
+        WHERE u.id = $1`,
       [userId, familyId],
     );
-    return rows.length === 0 ? null : this.users.toEntity(rows[0]);
+    return rows.length === 0 ? null : { user: this.users.toEntity(rows[0]), familyExpiresAt: rows[0].family_expires_at as Date };
+  }
+
+  private revoked(familyIds: string[], manager?: EntityManager): void {
+    this.rowChanges.announce('refresh_families', familyIds, manager);
   }
 }

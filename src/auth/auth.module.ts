@@ -8,6 +8,7 @@ import { AccessTokensService, jwtKeyProvider, jwtServiceProvider } from './acces
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthTokensRepository } from './auth-tokens.repository';
+import { GuardCache } from './guard-cache';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { KnownLoginIpsRepository } from './known-login-ips.repository';
@@ -28,6 +29,7 @@ import { LocalStrategy } from './strategies/local.strategy';
     AccessTokensService,
     AuthService,
     AuthTokensRepository,
+    GuardCache,
     JwtStrategy,
     KnownLoginIpsRepository,
     LocalStrategy,

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { Transaction } from '../database/database.service';
 import type { User } from '../database/entities';
 import { AuthTokensRepository, type LiveFamily } from './auth-tokens.repository';
+import { GuardCache } from './guard-cache';
 
 /** 256 bits from the CSPRNG, base64url: 43 characters. */
 const REFRESH_TOKEN_BYTES = 32;
@@ -36,7 +37,7 @@ export interface ClientInfo {
 /**
  * Refresh-token families. A login starts a family; each refresh supersedes the presented token with a new one of
  * the same family and the same absolute end; revoking a family also ends its access tokens, which the guard
- * checks on every request (findUserOfLiveFamily).
+ * checks on every request (findUserOfLiveFamily, through the GuardCache).
  */
 @Injectable()
 export class RefreshTokensService {
@@ -44,6 +45,7 @@ export class RefreshTokensService {
 
   constructor(
     private readonly authTokens: AuthTokensRepository,
+    private readonly guardCache: GuardCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -104,8 +106,17 @@ export class RefreshTokensService {
     return this.authTokens.listLiveFamilies(userId);
   }
 
-  /** The user of an access token whose family is live, in one query; null for a revoked family or a deleted user. */
-  findUserOfLiveFamily(userId: number, familyId: string): Promise<User | null> {
-    return this.authTokens.findUserOfLiveFamily(userId, familyId);
+  /**
+   * The user of an access token whose family is live; null for a revoked family or a deleted user. From memory
+   * when the guard's cache holds it, otherwise in one query whose answer the cache keeps.
+   */
+  async findUserOfLiveFamily(userId: number, familyId: string): Promise<User | null> {
+    const cached = this.guardCache.find(userId, familyId);
+    if (cached) return cached;
+    const ticket = this.guardCache.beginRead();
+    const session = await this.authTokens.findLiveSession(userId, familyId);
+    if (!session) return null;
+    this.guardCache.remember(ticket, familyId, session.user, session.familyExpiresAt);
+    return session.user;
   }
 }

@@ -37,6 +37,11 @@ export interface AppConfig {
     accessExpireMinutes: number;
     refreshExpireDays: number;
     refreshGraceSeconds: number;
+    /**
+     * How long the guard may answer from memory for a session it read from the database; 0 reads the database on
+     * every request. Changes end an entry at once (see GuardCache), so this only bounds what a lost change costs.
+     */
+    guardCacheSeconds: number;
   };
   database: {
     /** A PostgreSQL server; when absent the embedded PostgreSQL under `embeddedDir` is used. */
@@ -164,6 +169,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       accessExpireMinutes: reader.integer('JWT_ACCESS_EXPIRE_MINUTES', 15, 1, 24 * 60),
       refreshExpireDays: reader.integer('JWT_REFRESH_EXPIRE_DAYS', 30, 1, 365),
       refreshGraceSeconds: reader.integer('JWT_REFRESH_GRACE_SECONDS', 10, 0, 300),
+      guardCacheSeconds: reader.integer('AUTH_CACHE_SECONDS', 30, 0, 3600),
     },
     database: {
       url: databaseUrl,

@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../migrations';
+import { AfterCommitSubscriber } from './after-commit';
 import type { EmbeddedEndpoint } from './embedded-postgres';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -17,6 +18,7 @@ export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint
     type: 'postgres',
     ...(url ? { url } : { host: embedded!.host, port: embedded!.port, username: 'postgres', database: 'postgres' }),
     entities: ENTITIES,
+    subscribers: [AfterCommitSubscriber],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

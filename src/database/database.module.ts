@@ -1,43 +1,14 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseService } from './database.service';
-import { EmbeddedPostgres } from './embedded-postgres';
+import type { EmbeddedPostgres } from './embedded-postgres';
+import { EMBEDDED_POSTGRES, EmbeddedPostgresModule } from './embedded-postgres.module';
 import { MigrationStatusService } from './migration-status.service';
-
-/** The embedded server, or null when DATABASE_URL names a real PostgreSQL server. */
-export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
-
-@Module({
-  providers: [
-    {
-      provide: EMBEDDED_POSTGRES,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.database.url ? null : EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax),
-    },
-  ],
-  exports: [EMBEDDED_POSTGRES],
-})
-class EmbeddedPostgresModule implements OnApplicationShutdown {
-  constructor(
-    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
-    private readonly moduleRef: ModuleRef,
-  ) {}
-
-  /** Closes the pool before the server under it, whatever order Nest runs the shutdown hooks in. */
-  async onApplicationShutdown(): Promise<void> {
-    if (!this.embedded) return;
-    const dataSource = this.moduleRef.get(DataSource, { strict: false });
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await this.embedded.stop();
-  }
-}
+import { RowChangesService } from './row-changes.service';
 
 @Global()
 @Module({
@@ -54,7 +25,7 @@ class EmbeddedPostgresModule implements OnApplicationShutdown {
       }),
     }),
   ],
-  providers: [DatabaseService, MigrationStatusService],
-  exports: [DatabaseService, MigrationStatusService],
+  providers: [DatabaseService, MigrationStatusService, RowChangesService],
+  exports: [DatabaseService, MigrationStatusService, RowChangesService],
 })
 export class DatabaseModule {}

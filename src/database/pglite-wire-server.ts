@@ -8,6 +8,7 @@ const PROTOCOL_3_CODE = 196608;
 // Messages after which the server answers: Sync, simple Query, Flush, and the ends of a COPY FROM STDIN.
 const UNIT_ENDS = new Set(['S', 'Q', 'H', 'c', 'f']);
 const TERMINATE = 'X';
+const NOTIFICATION_RESPONSE = 'A'.charCodeAt(0);
 const ROLLBACK = simpleQuery('ROLLBACK');
 
 interface Connection {
@@ -16,6 +17,8 @@ interface Connection {
   started: boolean;
   /** Messages received since the last unit end. */
   pending: Buffer[];
+  /** Its start-up has been answered: from then on it may receive notifications at any moment. */
+  ready: boolean;
   closed: boolean;
 }
 
@@ -34,6 +37,11 @@ interface Unit {
  * only its own units run, so other connections wait for its COMMIT or ROLLBACK.
  * DECISION: this small server replaces @electric-sql/pglite-socket, whose message-by-message queue interleaves
  * concurrent connections' extended-protocol messages (seen as 401s and 500s under 50 concurrent requests).
+ *
+ * PGlite is one backend: a LISTEN by any connection makes it listen, and a notification comes out in the answer of
+ * whichever unit committed it. So every notification is also passed to every other connection, as a PostgreSQL
+ * server passes it to every listening session (a pg client that does not listen ignores it). A unit that fails
+ * inside PGlite ends its connection, as a backend that failed would; the others go on.
  */
 export class PgliteWireServer {
   private readonly server: Server;
@@ -69,7 +77,7 @@ export class PgliteWireServer {
 
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
-    const connection: Connection = { socket, buffer: Buffer.alloc(0), started: false, pending: [], closed: false };
+    const connection: Connection = { socket, buffer: Buffer.alloc(0), started: false, pending: [], ready: false, closed: false };
     this.connections.add(connection);
     socket.on('data', (data) => this.receive(connection, data));
     socket.on('error', () => socket.destroy());
@@ -148,21 +156,32 @@ export class PgliteWireServer {
   private async run({ connection, messages }: Unit): Promise<void> {
     if (connection.closed) return;
     this.runningConnection = connection;
+    const notifications = new NotificationScanner((notification) => this.passOn(notification, connection));
     try {
       await this.db.runExclusive(async () => {
         for (const message of messages) {
           await this.db.execProtocolRawStream(message, {
             onRawData: (data) => {
               if (!connection.closed) connection.socket.write(data);
+              notifications.scan(data);
             },
           });
         }
         if (connection.closed) await this.rollbackOpenTransaction();
       });
+      connection.ready = true;
+    } catch {
+      connection.socket.destroy();
     } finally {
       this.runningConnection = null;
     }
     this.transactionOwner = this.db.isInTransaction() ? connection : null;
+  }
+
+  private passOn(notification: Buffer, from: Connection): void {
+    for (const connection of this.connections) {
+      if (connection !== from && connection.ready && !connection.closed) connection.socket.write(notification);
+    }
   }
 
   /** A connection that goes away inside its transaction must not leave the database locked in it. */
@@ -181,6 +200,48 @@ export class PgliteWireServer {
 
   private async rollbackOpenTransaction(): Promise<void> {
     if (this.db.isInTransaction()) await this.db.execProtocolRawStream(ROLLBACK, { onRawData: () => undefined });
+  }
+}
+
+/**
+ * Finds the NotificationResponse messages in a stream of backend messages cut into chunks anywhere. Only the
+ * headers of other messages are read; their bodies are skipped.
+ */
+export class NotificationScanner {
+  /** The start of a message cut by the chunk's end: a partial header, or a partial notification. */
+  private carried: Buffer = Buffer.alloc(0);
+  /** Bytes of a message other than a notification still to skip. */
+  private skipping = 0;
+
+  constructor(private readonly found: (notification: Buffer) => void) {}
+
+  scan(chunk: Uint8Array): void {
+    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.skipping >= data.length) {
+      this.skipping -= data.length;
+      return;
+    }
+    data = data.subarray(this.skipping);
+    this.skipping = 0;
+    if (this.carried.length > 0) {
+      data = Buffer.concat([this.carried, data]);
+      this.carried = Buffer.alloc(0);
+    }
+    let offset = 0;
+    while (offset < data.length) {
+      if (data.length - offset < 5) break;
+      const end = offset + 1 + data.readInt32BE(offset + 1);
+      if (data[offset] === NOTIFICATION_RESPONSE) {
+        if (end > data.length) break;
+        this.found(Buffer.from(data.subarray(offset, end)));
+      } else if (end > data.length) {
+        this.skipping = end - data.length;
+        return;
+      }
+      offset = end;
+    }
+    // Copied: the chunk is a view of PGlite's memory, which the next answer overwrites.
+    this.carried = Buffer.from(data.subarray(offset));
   }
 }
 

@@ -6,10 +6,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
+import { RowChangesService } from '../database/row-changes.service';
 
 /**
  * The server's Prometheus metrics (prom-client), in a registry of this instance: request durations by route and
- * status, the connection pool, failed logins, rate-limit refusals, price imports, and the process's own.
+ * status, the connection pool, failed logins, rate-limit refusals, price imports, the guard's cache, and the
+ * process's own.
  */
 @Injectable()
 export class MetricsService {
@@ -43,11 +45,27 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly guardLookups = new Counter({
+    name: 'auth_guard_lookups_total',
+    help: 'Sessions the guard checked, by where the answer came from: memory (hit), the database (miss), or the database because the cache is off (off)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   constructor(
     database: DatabaseService,
+    rowChanges: RowChangesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'row_changes_live',
+      help: '1 while this instance hears row change notifications (and the guard may answer from memory), else 0',
+      registers: [this.registry],
+      collect() {
+        this.set(rowChanges.isLive ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'db_pool_connections',
       help: 'Database pool connections by state: in use, idle, and requests waiting for one',

@@ -5,6 +5,7 @@ import { KnownLoginIps1764201600003 } from './1764201600003-KnownLoginIps';
 import { AccountLifecycle1764201600004 } from './1764201600004-AccountLifecycle';
 import { PriceImports1764201600005 } from './1764201600005-PriceImports';
 import { RefreshFamilies1764201600006 } from './1764201600006-RefreshFamilies';
+import { RowChangeNotifications1764201600007 } from './1764201600007-RowChangeNotifications';
 
 /** Every migration, oldest first. Listed rather than globbed so the same list works compiled and under Jest. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AccountLifecycle1764201600004,
   PriceImports1764201600005,
   RefreshFamilies1764201600006,
+  RowChangeNotifications1764201600007,
 ];

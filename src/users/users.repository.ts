@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
 import { isUniqueViolation } from '../database/query-errors';
+import { RowChangesService } from '../database/row-changes.service';
 
 /** The profile fields an owner may change, each written only when present. */
 export type ProfileChanges = Partial<
@@ -35,12 +36,16 @@ export class EmailTakenError extends Error {
 /**
  * The SQL of `users`: shop accounts and guests, their addresses, passwords and profiles, and the shop's row,
  * whose lock orders a shop's concurrent writes and whose counter numbers its quotes. Emails arrive normalized.
+ * Every change of a row is announced (RowChangesService) once it commits, so what is kept of it in memory goes.
  */
 @Injectable()
 export class UsersRepository {
   private readonly users: EntityRows<User>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rowChanges: RowChangesService,
+  ) {
     this.users = new EntityRows(dataSource, User);
   }
 
@@ -78,6 +83,7 @@ export class UsersRepository {
         [id, email, passwordHash],
       )
       .catch(emailTakenIfUniqueViolation);
+    this.changed(id, manager);
     return this.first(rows);
   }
 
@@ -89,6 +95,7 @@ export class UsersRepository {
         [id, email],
       )
       .catch(emailTakenIfUniqueViolation);
+    this.changed(id, manager);
     return this.existing(this.first(rows), id);
   }
 
@@ -97,6 +104,7 @@ export class UsersRepository {
       `UPDATE users SET is_verified = true, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
       [id],
     );
+    this.changed(id, manager);
     return this.existing(this.first(rows), id);
   }
 
@@ -107,6 +115,7 @@ export class UsersRepository {
       passwordHash,
       addressProven,
     ]);
+    this.changed(id, manager);
   }
 
   /** Writes the fields present in `changes` (none: nothing is written) and returns the user as stored. */
@@ -118,6 +127,7 @@ export class UsersRepository {
       `UPDATE users SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
       [id, ...fields.map((field) => changes[field])],
     );
+    this.changed(id);
     return this.existing(this.first(rows), id);
   }
 
@@ -135,12 +145,18 @@ export class UsersRepository {
       `UPDATE users SET quote_seq = quote_seq + 1, updated_at = now() WHERE id = $1 RETURNING quote_seq`,
       [id],
     );
+    this.changed(id, manager);
     return sequence;
   }
 
   /** The account row; everything the shop owns but its quotes goes with it (ON DELETE CASCADE). */
   async delete(manager: EntityManager, id: number): Promise<void> {
     await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
+    this.changed(id, manager);
+  }
+
+  private changed(id: number, manager?: EntityManager): void {
+    this.rowChanges.announce('users', [id], manager);
   }
 
   private first(rows: Record<string, unknown>[]): User | null {

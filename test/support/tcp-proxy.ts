@@ -17,6 +17,11 @@ export interface TcpProxy {
   readonly accepted: number;
   /** Resets every open connection and refuses new ones, as a database that went away does. */
   cut(): Promise<void>;
+  /**
+   * Resets the open connections whose start-up message (user, database, application_name) contains `text`, as a
+   * server that terminated those sessions does; how many it reset. The others carry on.
+   */
+  cutConnectionsOf(text: string): number;
   /** Listens again on the same port; connections pass through once more. */
   restore(): Promise<void>;
   /**
@@ -39,6 +44,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const targetPort = Number(target.port || 5432);
   const open = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
+  const startups = new Map<Socket, string>();
   let accepted = 0;
   let stalled = false;
   let sentUpstream = 0;
@@ -64,11 +70,15 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       socket.on('close', () => {
         open.delete(socket);
         pairs.delete(pair);
+        startups.delete(socket);
       });
       // A reset on one side is passed on as a reset of the other, never thrown.
       socket.on('error', () => undefined);
     }
     client.on('data', (chunk: Buffer) => {
+      // The start-up message comes first; a few hundred bytes are enough to hold it.
+      const seen = startups.get(client) ?? '';
+      if (seen.length < 512) startups.set(client, seen + chunk.toString('latin1'));
       sentUpstream += chunk.length;
       if (pendingMark && sentUpstream >= pendingMark.at) {
         pendingMark.reached();
@@ -102,6 +112,11 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       return accepted;
     },
     cut: stopListening,
+    cutConnectionsOf(text) {
+      const matching = [...pairs].filter(([client]) => startups.get(client)?.includes(text));
+      for (const pair of matching) pair.forEach((socket) => socket.resetAndDestroy());
+      return matching.length;
+    },
     stall() {
       stalled = true;
       pairs.forEach(part);

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { User } from '../database/entities';
+import { type RowChange, RowChangesService, type RowChangeSubscriber } from '../database/row-changes.service';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** A live family as the guard read it: whose it is and when it ends by itself. */
+interface CachedFamily {
+  userId: number;
+  expiresAt: number;
+}
+
+/** What a read from the database may store, and whether it still may once it is back. */
+export interface ReadTicket {
+  generation: number;
+}
+
+// DECISION: bounded by count as well as by time, so that a flood of distinct sessions cannot grow the heap without
+// limit; 10,000 sessions take a few MB.
+const MAX_ENTRIES = 10_000;
+
+/**
+ * What the guard needs, kept in memory between requests: the users and the liveness of their refresh families.
+ * An entry is dropped the moment its row changes (RowChangesService: this server's writes once they commit, and
+ * the database's notifications of every other change), and after AUTH_CACHE_SECONDS whatever happens. While the
+ * feed of changes is not live nothing is answered from memory or stored.
+ *
+ * A read that began before a change and ends after it must not store what it read: every change moves the
+ * generation on, and a read stores only when the generation it began in is still current.
+ */
+@Injectable()
+export class GuardCache implements RowChangeSubscriber {
+  private readonly users: LRUCache<number, User> | null;
+  private readonly families: LRUCache<string, CachedFamily> | null;
+  private generation = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly rowChanges: RowChangesService,
+    private readonly metrics: MetricsService,
+  ) {
+    const ttl = config.jwt.guardCacheSeconds * 1000;
+    this.users = ttl > 0 ? new LRUCache({ max: MAX_ENTRIES, ttl }) : null;
+    this.families = ttl > 0 ? new LRUCache({ max: MAX_ENTRIES, ttl }) : null;
+    if (ttl > 0) rowChanges.subscribe(this);
+  }
+
+  /** The user of a live family of theirs, from memory; undefined when the database must answer. */
+  find(userId: number, familyId: string): User | undefined {
+    if (!this.users || !this.families || !this.rowChanges.isLive) {
+      this.metrics.guardLookups.inc({ result: 'off' });
+      return undefined;
+    }
+    const family = this.families.get(familyId);
+    const user = family && family.userId === userId && family.expiresAt > Date.now() ? this.users.get(userId) : undefined;
+    this.metrics.guardLookups.inc({ result: user ? 'hit' : 'miss' });
+    // A copy: whatever a request does to its user stays with that request.
+    return user && Object.assign(Object.create(Object.getPrototypeOf(user) as object) as User, user);
+  }
+
+  /** Taken before reading the database, handed back to `remember` with what was read. */
+  beginRead(): ReadTicket {
+    return { generation: this.generation };
+  }
+
+  remember(ticket: ReadTicket, familyId: string, user: User, familyExpiresAt: Date): void {
+    if (!this.users || !this.families || !this.rowChanges.isLive || ticket.generation !== this.generation) return;
+    this.users.set(user.id, user);
+    this.families.set(familyId, { userId: user.id, expiresAt: familyExpiresAt.getTime() });
+  }
+
+  rowChanged(change: RowChange | null): void {
+    this.generation++;
+    if (change === null || change.id === null) {
+      if (change === null || change.table === 'users') this.users?.clear();
+      if (change === null || change.table === 'refresh_families') this.families?.clear();
+    } else if (change.table === 'users') {
+      this.users?.delete(Number(change.id));
+    } else if (change.table === 'refresh_families') {
+      this.families?.delete(change.id);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+
+type Callback = () => void;
+
+const pending = new WeakMap<QueryRunner, Callback[]>();
+
+/**
+ * Runs `callback` once the transaction `manager` is in has committed, or now when it is in none (its statements
+ * committed by themselves). A rolled-back transaction drops its callbacks.
+ */
+export function afterCommit(manager: EntityManager | undefined, callback: Callback): void {
+  const runner = manager?.queryRunner;
+  if (!runner?.isTransactionActive) {
+    callback();
+    return;
+  }
+  const callbacks = pending.get(runner);
+  if (callbacks) callbacks.push(callback);
+  else pending.set(runner, [callback]);
+}
+
+/** Registered with the data source, so that every transaction's end settles its callbacks. */
+export class AfterCommitSubscriber implements EntitySubscriberInterface {
+  afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    // A released savepoint is not the end: the outer transaction may still roll back.
+    if (queryRunner.isTransactionActive) return;
+    const callbacks = pending.get(queryRunner) ?? [];
+    pending.delete(queryRunner);
+    for (const callback of callbacks) callback();
+  }
+
+  afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
+    if (!queryRunner.isTransactionActive) pending.delete(queryRunner);
+  }
+}

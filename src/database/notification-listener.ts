@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client, type ClientConfig, escapeIdentifier, type Notification } from 'pg';
+
+/** How the listener proves itself and how it comes back. */
+export interface ListenerTiming {
+  /** A probe not heard back within this is a dead connection. */
+  probeTimeoutMs: number;
+  /** How often a live connection is probed: a connection can die without telling (a stalled network). */
+  heartbeatMs: number;
+  /** The first delay before reconnecting, doubled after each failure up to `maxRetryMs`. */
+  firstRetryMs: number;
+  maxRetryMs: number;
+}
+
+// DECISION: a probe every 5 s bounds how long a silently dead connection goes unnoticed; a connection that is
+// reset or closed is noticed at once by its socket. Reconnecting starts fast (a restarted server) and backs off.
+export const DEFAULT_LISTENER_TIMING: ListenerTiming = { probeTimeoutMs: 2000, heartbeatMs: 5000, firstRetryMs: 100, maxRetryMs: 5000 };
+
+/** What the listener reports: each payload heard while live, and each change of liveness. */
+export interface ListenerEvents {
+  heard(payload: string): void;
+  liveChanged(live: boolean): void;
+}
+
+/** The connection's name in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'createstage-quote notifications';
+
+/**
+ * A connection of its own that LISTENs on one channel and says whether what it hears can be trusted. It is live
+ * only once a notification it sent itself came back through the server, and stops being live the moment its
+ * connection fails or a periodic probe goes unanswered; it then reconnects, with a growing delay.
+ */
+export class NotificationListener {
+  private client: Client | null = null;
+  private live = false;
+  private stopped = false;
+  private retryDelayMs: number;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  /** Probes sent and not yet heard back, by payload; the payloads are unique to this listener. */
+  private readonly probes = new Map<string, () => void>();
+  private readonly probePrefix = `probe:${randomUUID()}:`;
+  private probesSent = 0;
+
+  constructor(
+    private readonly connection: ClientConfig,
+    private readonly channel: string,
+    private readonly events: ListenerEvents,
+    private readonly timing: ListenerTiming = DEFAULT_LISTENER_TIMING,
+  ) {
+    this.retryDelayMs = timing.firstRetryMs;
+  }
+
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
+    this.setLive(false);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ ...this.connection, application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
+    this.client = client;
+    client.on('notification', (message) => this.hear(message));
+    client.on('error', () => this.lose(client));
+    client.on('end', () => this.lose(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${escapeIdentifier(this.channel)}`);
+      await this.probe(client);
+      if (client !== this.client) return;
+      this.retryDelayMs = this.timing.firstRetryMs;
+      this.heartbeat = setInterval(() => void this.probe(client).catch(() => this.lose(client)), this.timing.heartbeatMs).unref();
+      this.setLive(true);
+    } catch {
+      this.lose(client);
+    }
+  }
+
+  /** Resolves once a notification sent on this connection has come back on it. */
+  private async probe(client: Client): Promise<void> {
+    const payload = `${this.probePrefix}${++this.probesSent}`;
+    let timer: NodeJS.Timeout | undefined;
+    const heard = new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('The probe notification was not heard back')), this.timing.probeTimeoutMs);
+      this.probes.set(payload, resolve);
+    });
+    try {
+      await Promise.all([client.query('SELECT pg_notify($1, $2)', [this.channel, payload]), heard]);
+    } finally {
+      clearTimeout(timer);
+      this.probes.delete(payload);
+    }
+  }
+
+  private hear({ channel, payload }: Notification): void {
+    if (channel !== this.channel || payload === undefined) return;
+    const probe = this.probes.get(payload);
+    if (probe) probe();
+    // Other instances' probes are heard too, and mean nothing here.
+    else if (this.live && !payload.startsWith('probe:')) this.events.heard(payload);
+  }
+
+  /** The connection failed: nothing heard can be trusted until a new one proves itself. */
+  private lose(client: Client): void {
+    if (client !== this.client) return;
+    this.client = null;
+    clearInterval(this.heartbeat);
+    this.setLive(false);
+    void client.end().catch(() => undefined);
+    if (this.stopped) return;
+    this.retry = setTimeout(() => void this.connect(), this.retryDelayMs).unref();
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.timing.maxRetryMs);
+  }
+
+  private setLive(live: boolean): void {
+    if (this.live === live) return;
+    this.live = live;
+    this.events.liveChanged(live);
+  }
+}

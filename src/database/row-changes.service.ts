@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { afterCommit } from './after-commit';
+import type { Transaction } from './database.service';
+import type { EmbeddedPostgres } from './embedded-postgres';
+import { EMBEDDED_POSTGRES } from './embedded-postgres.module';
+import { MigrationStatusService } from './migration-status.service';
+import { NotificationListener } from './notification-listener';
+
+/** The channel the row_changes triggers (migration RowChangeNotifications) notify on. */
+export const ROW_CHANGES_CHANNEL = 'row_changes';
+
+/** A changed row: its table and id, or every row of the table (`id` null, after a TRUNCATE). */
+export interface RowChange {
+  table: string;
+  id: string | null;
+}
+
+export interface RowChangeSubscriber {
+  /**
+   * A row changed, or, given null, anything may have changed: the feed stopped or started being live, and what
+   * was heard before is no proof of what was not.
+   */
+  rowChanged(change: RowChange | null): void;
+}
+
+/**
+ * Which rows changed, whoever changed them: this server's own writes, announced the moment they commit, and every
+ * change the database announces (triggers notifying ROW_CHANGES_CHANNEL), heard on a connection of its own. The
+ * feed is live while that connection is proven (NotificationListener); a subscriber must not trust anything it
+ * kept from the database while it is not.
+ */
+@Injectable()
+export class RowChangesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RowChangesService.name);
+  private readonly subscribers: RowChangeSubscriber[] = [];
+  private listener: NotificationListener | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
+    private readonly migrationStatus: MigrationStatusService,
+  ) {}
+
+  get isLive(): boolean {
+    return this.listener?.isLive ?? false;
+  }
+
+  /** Subscribers register while the application is created; the feed listens only when one did. */
+  subscribe(subscriber: RowChangeSubscriber): void {
+    this.subscribers.push(subscriber);
+  }
+
+  /** This server changed a row: subscribers hear it once `transaction` commits, or now outside one. */
+  announce(table: string, ids: readonly (string | number)[], transaction?: Transaction): void {
+    if (ids.length === 0 || this.subscribers.length === 0) return;
+    afterCommit(transaction, () => {
+      for (const id of ids) this.publish({ table, id: String(id) });
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.subscribers.length === 0) return;
+    // The triggers come with a migration: before it, the database announces nothing and the feed stays off.
+    const pending = await this.migrationStatus.pending();
+    if (pending.length > 0) {
+      this.logger.warn('Row change notifications are off until the database is migrated; sessions are read from it on every request');
+      return;
+    }
+    const { url } = this.config.database;
+    const connection = url
+      ? { connectionString: url }
+      : { host: this.embedded!.endpoint.host, port: this.embedded!.endpoint.port, user: 'postgres', database: 'postgres' };
+    this.listener = new NotificationListener(connection, ROW_CHANGES_CHANNEL, {
+      heard: (payload) => this.publish(parseRowChange(payload)),
+      liveChanged: (live) => {
+        this.logger[live ? 'log' : 'warn'](live ? 'Listening for row changes' : 'Not listening for row changes; reconnecting');
+        this.publish(null);
+      },
+    });
+    this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+  }
+
+  private publish(change: RowChange | null): void {
+    for (const subscriber of this.subscribers) subscriber.rowChanged(change);
+  }
+}
+
+/** `table:id`, `table:*`; anything else is taken as a change of anything. */
+export function parseRowChange(payload: string): RowChange | null {
+  const separator = payload.indexOf(':');
+  if (separator <= 0) return null;
+  const id = payload.slice(separator + 1);
+  return { table: payload.slice(0, separator), id: id === '*' ? null : id };
+}
