@@ -2,6 +2,7 @@ import { AbstractLogger, DataSource, type LogLevel, type LogMessage } from 'type
 
 import { AuthTokensRepository } from '../src/auth/auth-tokens.repository';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { HotQueries } from '../src/database/hot-queries';
 import { MigrationStatusService } from '../src/database/migration-status.service';
 import { RowChangesService } from '../src/database/row-changes.service';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -59,9 +60,11 @@ describe("the guard's query on a user with a long history and stale statistics",
   });
 
   it('reads the family through its primary key, no other row of the user', async () => {
-    recorder.statements.length = 0;
     const rowChanges = new RowChangesService(db.config(), null, new MigrationStatusService(dataSource));
-    const session = await new AuthTokensRepository(dataSource, rowChanges).findLiveSession(1, LIVE_FAMILY);
+    const hotQueries = new HotQueries(dataSource, db.config());
+    await hotQueries.onModuleInit();
+    recorder.statements.length = 0;
+    const session = await new AuthTokensRepository(dataSource, rowChanges, hotQueries).findLiveSession(1, LIVE_FAMILY);
     expect(session?.user.email).toBe('shop1@example.com');
     expect(recorder.statements).toHaveLength(1);
     const [{ sql, parameters }] = recorder.statements;

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
+import { HotQueries } from '../database/hot-queries';
 import { RowChangesService } from '../database/row-changes.service';
 import type { ClientInfo } from './refresh-tokens.service';
 
@@ -42,6 +43,7 @@ export class AuthTokensRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rowChanges: RowChangesService,
+    private readonly hotQueries: HotQueries,
   ) {
     this.users = new EntityRows(dataSource, User, 'u');
   }
@@ -158,7 +160,8 @@ export class AuthTokensRepository {
   async findLiveSession(userId: number, familyId: string): Promise<LiveSession | null> {
     // Fixed SQL and the driver's own hydration: building the query with the query builder on each request cost
     // more than the query itself.
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await this.hotQueries.query<Record<string, unknown>>(
+      'guard_live_session',
       // The family is read in a sub-query of its own, on its primary key alone (OFFSET 0 keeps the planner from
       // merging it into the join): given the user's id too, the planner may read the family through the user_id
       // index and filter every ended login of the user.

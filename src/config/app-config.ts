@@ -53,6 +53,8 @@ export interface AppConfig {
     statementTimeoutMs: number;
     /** How long a request waits for a pooled connection before 503. */
     acquireTimeoutMs: number;
+    /** The hot queries are prepared once per connection (never on the embedded database, see HotQueries). */
+    preparedStatements: boolean;
   };
   redisUrl?: string;
   /** Bearer token of GET /api/metrics; without it there is no metrics route. */
@@ -180,6 +182,9 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       migrateOnStart: reader.boolean('MIGRATE_ON_START', databaseUrl === undefined),
       statementTimeoutMs: reader.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
       acquireTimeoutMs: reader.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
+      // A pooler in transaction mode (PgBouncer) hands each statement to any server session: named statements
+      // must be off behind one.
+      preparedStatements: reader.boolean('DATABASE_PREPARED_STATEMENTS', true),
     },
     redisUrl: reader.optionalString('REDIS_URL'),
     metricsToken: reader.optionalSecret('METRICS_TOKEN', METRICS_TOKEN_MIN_LENGTH),

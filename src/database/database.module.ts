@@ -7,6 +7,7 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseService } from './database.service';
 import type { EmbeddedPostgres } from './embedded-postgres';
 import { EMBEDDED_POSTGRES, EmbeddedPostgresModule } from './embedded-postgres.module';
+import { HotQueries } from './hot-queries';
 import { MigrationStatusService } from './migration-status.service';
 import { RowChangesService } from './row-changes.service';
 
@@ -25,7 +26,7 @@ import { RowChangesService } from './row-changes.service';
       }),
     }),
   ],
-  providers: [DatabaseService, MigrationStatusService, RowChangesService],
-  exports: [DatabaseService, MigrationStatusService, RowChangesService],
+  providers: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
+  exports: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
 })
 export class DatabaseModule {}

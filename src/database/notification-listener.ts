@@ -64,7 +64,8 @@ export class NotificationListener {
     this.stopped = true;
     clearTimeout(this.retry);
     clearInterval(this.heartbeat);
-    this.setLive(false);
+    // Stopping is no failure to report: nothing listens for these events any more.
+    this.live = false;
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);

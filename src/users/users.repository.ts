@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
+import { HotQueries } from '../database/hot-queries';
 import { isUniqueViolation } from '../database/query-errors';
 import { RowChangesService } from '../database/row-changes.service';
 
@@ -45,6 +46,7 @@ export class UsersRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rowChanges: RowChangesService,
+    private readonly hotQueries: HotQueries,
   ) {
     this.users = new EntityRows(dataSource, User);
   }
@@ -54,7 +56,7 @@ export class UsersRepository {
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return this.first(await this.dataSource.query(`SELECT ${this.users.columns} FROM users WHERE email = $1`, [email]));
+    return this.first(await this.hotQueries.query('user_by_email', `SELECT ${this.users.columns} FROM users WHERE email = $1`, [email]));
   }
 
   /**

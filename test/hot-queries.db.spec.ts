@@ -1,0 +1,54 @@
+import { DataSource } from 'typeorm';
+
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { HotQueries } from '../src/database/hot-queries';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+// One connection, so that the statements prepared on it are the ones pg_prepared_statements shows.
+describe('the hot queries', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let onPglite: boolean;
+
+  const preparedNames = async () =>
+    (await dataSource.query<{ name: string }[]>('SELECT name FROM pg_prepared_statements ORDER BY name')).map((row) => row.name);
+
+  async function hotQueries(env: Record<string, string> = {}): Promise<HotQueries> {
+    const queries = new HotQueries(dataSource, db.config({ DATABASE_POOL_MAX: '1', ...env }));
+    await queries.onModuleInit();
+    return queries;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await new DataSource(dataSourceOptions(db.config({ DATABASE_POOL_MAX: '1' }))).initialize();
+    const [{ version }] = await dataSource.query<{ version: string }[]>('SELECT version()');
+    onPglite = version.includes('PGlite');
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('are prepared once on a PostgreSQL server, never on the embedded database, and answer the same', async () => {
+    const queries = await hotQueries();
+    expect(await queries.query('hot_sum', 'SELECT $1::int + 1 AS sum', [41])).toEqual([{ sum: 42 }]);
+    expect(await queries.query('hot_sum', 'SELECT $1::int + 1 AS sum', [1])).toEqual([{ sum: 2 }]);
+    expect(await preparedNames()).toEqual(onPglite ? [] : ['hot_sum']);
+  });
+
+  it('are not prepared when DATABASE_PREPARED_STATEMENTS=false', async () => {
+    const queries = await hotQueries({ DATABASE_PREPARED_STATEMENTS: 'false' });
+    expect(await queries.query('hot_product', 'SELECT $1::int * 2 AS product', [21])).toEqual([{ product: 42 }]);
+    expect(await preparedNames()).not.toContain('hot_product');
+  });
+
+  it('fail as any other statement does', async () => {
+    const queries = await hotQueries();
+    await expect(queries.query('hot_broken', 'SELECT * FROM no_such_table', [])).rejects.toMatchObject({
+      name: 'QueryFailedError',
+      driverError: expect.objectContaining({ code: '42P01' }),
+    });
+  });
+});
