@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseService } from './database.service';
+import { findEmbeddedImage } from './embedded-image';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { MigrationStatusService } from './migration-status.service';
 
@@ -18,8 +19,10 @@ export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
     {
       provide: EMBEDDED_POSTGRES,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.database.url ? null : EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax),
+      useFactory: async (config: AppConfig) =>
+        config.database.url
+          ? null
+          : EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax, await findEmbeddedImage()),
     },
   ],
   exports: [EMBEDDED_POSTGRES],
