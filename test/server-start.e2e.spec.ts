@@ -1,9 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Client } from 'pg';
+
+import { EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { MIGRATIONS } from '../src/migrations';
 import { runBuilt, startServer, stopServer } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-database';
+
+/** Where `npm run build` puts the migrated database a new embedded folder starts from. */
+const BUILT_IMAGE = 'dist/database/embedded-image/pgdata';
+
+/** PostgreSQL's system identifier (the first field of pg_control): initdb draws a new one, a copy keeps it. */
+function systemIdentifier(dataDir: string): string {
+  return readFileSync(join(dataDir, 'global', 'pg_control'))
+    .subarray(0, 8)
+    .toString('hex');
+}
 
 describe('starting the built server', () => {
   let folder: string;
@@ -39,6 +53,29 @@ describe('starting the built server', () => {
     // The lock went with the process: the folder opens again, already migrated.
     const again = await startServer({ JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir }, folder);
     expect((await stopServer(again)).stdout).not.toMatch(/Migration .* has been executed/);
+  });
+
+  it("starts a fresh folder as a copy of the build's migrated image, every migration of this code applied", async () => {
+    if (!existsSync(BUILT_IMAGE)) throw new Error(`${BUILT_IMAGE} is missing: build with \`npm run build\` (nest build, then the image)`);
+    const dataDir = join(folder, 'from-image', 'pglite');
+    const server = await startServer({ JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir }, folder);
+    try {
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    } finally {
+      expect((await stopServer(server)).code).toBe(0);
+    }
+    expect(systemIdentifier(dataDir)).toBe(systemIdentifier(BUILT_IMAGE));
+
+    const embedded = await EmbeddedPostgres.start(dataDir, 1);
+    const client = new Client({ host: embedded.endpoint.host, port: embedded.endpoint.port, user: 'postgres', database: 'postgres' });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id');
+      expect(rows.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
+    } finally {
+      await client.end();
+      await embedded.stop();
+    }
   });
 
   it('refuses to start without JWT_SECRET and names it', async () => {

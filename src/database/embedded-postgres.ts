@@ -1,8 +1,23 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 import { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 
+import type { EmbeddedImage } from './embedded-image';
 import { PgliteWireServer } from './pglite-wire-server';
 
 /** Where a PostgreSQL client reaches the embedded server. */
@@ -13,6 +28,13 @@ export interface EmbeddedEndpoint {
 
 /** PGlite's name for a database that lives in memory only (tests, benchmarks). */
 export const IN_MEMORY = 'memory://';
+
+/**
+ * PGlite's start parameters plus ours. PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside
+ * PGlite's WebAssembly memory at every start: it was a third of the idle process, for a database that holds a
+ * trial shop's few MB. 16 MB keeps them all in memory with room.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /**
  * PostgreSQL embedded in this process (PGlite) behind a loopback socket, so the app talks to it with the same
@@ -28,14 +50,14 @@ export class EmbeddedPostgres {
 
   /**
    * `maxConnections` must equal the client pool's `max`: the socket server refuses connections beyond it, and
-   * PGlite runs one statement at a time anyway.
+   * PGlite runs one statement at a time anyway. A new folder (absent or empty) starts as a copy of `image` when
+   * one is given, instead of being created by initdb.
    */
-  static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+  static async start(dataDir: string, maxConnections: number, image?: EmbeddedImage): Promise<EmbeddedPostgres> {
     const inMemory = dataDir === IN_MEMORY;
     const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
     try {
-      const db = new PGlite(inMemory ? IN_MEMORY : resolve(dataDir));
-      await db.waitReady;
+      const db = await openDatabase(inMemory ? IN_MEMORY : resolve(dataDir), image);
       const server = new PgliteWireServer(db, maxConnections);
       const port = await server.listen('127.0.0.1');
       return new EmbeddedPostgres(db, server, releaseLock, { host: '127.0.0.1', port });
@@ -53,6 +75,51 @@ export class EmbeddedPostgres {
       this.releaseLock();
     }
   }
+}
+
+async function openDatabase(dataDir: string, image: EmbeddedImage | undefined): Promise<PGlite> {
+  if (!image || dataDir === IN_MEMORY || !isAbsentOrEmpty(dataDir)) return open(dataDir);
+  try {
+    copyImage(image.folder, dataDir);
+    return await open(dataDir);
+  } catch (error) {
+    // The image only saves time: without it the database is created as it always was.
+    new Logger('EmbeddedPostgres').warn(
+      `The embedded database image ${image.folder} could not be used (${error instanceof Error ? error.message : String(error)}); creating the database instead`,
+    );
+    rmSync(dataDir, { recursive: true, force: true });
+    return open(dataDir);
+  }
+}
+
+function isAbsentOrEmpty(folder: string): boolean {
+  return !existsSync(folder) || readdirSync(folder).length === 0;
+}
+
+/** Copied beside and renamed into place, so an interrupted copy is never taken for a database. */
+function copyImage(image: string, dataDir: string): void {
+  const copying = `${dataDir}.copying`;
+  rmSync(copying, { recursive: true, force: true });
+  cpSync(image, copying, { recursive: true });
+  if (existsSync(dataDir)) rmdirSync(dataDir);
+  renameSync(copying, dataDir);
+}
+
+async function open(dataDir: string): Promise<PGlite> {
+  // DECISION: PGlite's WebAssembly runs on V8's baseline compiler only (Liftoff). By default V8 also recompiles
+  // PostgreSQL's hot functions with TurboFan on background threads, which kept about 60 MB of code and compiler
+  // memory for the life of the process and took CPU from the start-up; the embedded database's statements measured
+  // no slower without it (they are dominated by the protocol round trips). The flag is process-wide and read when a
+  // module compiles, so it is set before PGlite's; the app compiles no other WebAssembly of weight.
+  setFlagsFromString('--liftoff-only');
+  const db = new PGlite(dataDir, { startParams: START_PARAMS });
+  try {
+    await db.waitReady;
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return db;
 }
 
 export class DataDirInUseError extends Error {

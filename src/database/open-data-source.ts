@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 
 import { type AppConfig, DATABASE_TOOL_USES, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { findEmbeddedImage } from './embedded-image';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** A DataSource that also stops the embedded server under it when it is destroyed. */
@@ -25,6 +26,6 @@ class EmbeddedDataSource extends DataSource {
 /** A DataSource outside Nest (TypeORM CLI, scripts), on the configured server or the embedded default. */
 export async function openDataSource(config: AppConfig = loadConfig(undefined, undefined, DATABASE_TOOL_USES)): Promise<DataSource> {
   if (config.database.url) return new DataSource(dataSourceOptions(config));
-  const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax);
+  const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax, await findEmbeddedImage());
   return new EmbeddedDataSource(dataSourceOptions(config, embedded.endpoint), embedded);
 }
