@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { findEmbeddedImage } from './embedded-image';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** Beside the pool, the connection that listens for row changes (RowChangesService). */
@@ -17,10 +18,14 @@ export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
     {
       provide: EMBEDDED_POSTGRES,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
+      useFactory: async (config: AppConfig) =>
         config.database.url
           ? null
-          : EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax + NOTIFICATION_CONNECTIONS),
+          : EmbeddedPostgres.start(
+              config.database.embeddedDir,
+              config.database.poolMax + NOTIFICATION_CONNECTIONS,
+              await findEmbeddedImage(),
+            ),
     },
   ],
   exports: [EMBEDDED_POSTGRES],
