@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-import { PGlite } from '@electric-sql/pglite';
+// The ESM declarations, as import() below loads PGlite.
+import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 
 import { PgliteWireServer } from './pglite-wire-server';
 
@@ -34,6 +35,8 @@ export class EmbeddedPostgres {
     const inMemory = dataDir === IN_MEMORY;
     const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
     try {
+      // Loaded here, not with the module: a server on DATABASE_URL never needs it.
+      const { PGlite } = await import('@electric-sql/pglite');
       const db = new PGlite(inMemory ? IN_MEMORY : resolve(dataDir));
       await db.waitReady;
       const server = new PgliteWireServer(db, maxConnections);
