@@ -1,3 +1,5 @@
+// First of all: it holds the young generation small while the modules load.
+import './young-generation';
 import 'reflect-metadata';
 
 import { createServer } from 'node:net';
@@ -7,6 +9,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfigOrReport } from './config/app-config';
 import { shutDownGracefully } from './http/graceful-shutdown';
+import { releaseYoungGeneration } from './young-generation';
 
 const SHUTDOWN = { deadlineMs: 10_000, drainMs: 5_000 };
 
@@ -24,6 +27,7 @@ async function bootstrap(): Promise<void> {
     await app.close();
     throw error;
   }
+  releaseYoungGeneration();
   new Logger('Bootstrap').log(
     `Listening on ${await app.getUrl()} (database: ${config.database.url ? 'PostgreSQL server' : `embedded, ${config.database.embeddedDir}`})`,
   );

@@ -234,11 +234,10 @@ describe('the server process', () => {
   });
 });
 
-// The README's start command is `npm start`: a build (the code, then the embedded database image), then the built
-// server in place of npm's shell.
+// The README's start command is `npm start`: a build (the code, then the embedded database image) unless dist/ is
+// built from these sources, then the built server in place of npm's shell.
 test('the start script runs the built server without a resident CLI', () => {
   const { scripts } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
-  expect(scripts.prestart).toBe('npm run build');
-  expect(scripts.build).toBe('nest build && node scripts/build-embedded-image.mjs');
+  expect(scripts.prestart).toBe('node scripts/build.mjs --if-stale');
   expect(scripts.start).toBe('exec node dist/main.js');
 });

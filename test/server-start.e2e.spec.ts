@@ -10,7 +10,7 @@ import { runBuilt, startServer, stopServer } from './support/processes';
 import { TEST_JWT_SECRET } from './support/test-database';
 
 /** Where `npm run build` puts the migrated database a new embedded folder starts from. */
-const BUILT_IMAGE = 'dist/database/embedded-image/pgdata';
+const BUILT_IMAGE = 'dist/embedded-image/pgdata';
 
 /** PostgreSQL's system identifier (the first field of pg_control): initdb draws a new one, a copy keeps it. */
 function systemIdentifier(dataDir: string): string {

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { DataSource } from 'typeorm';
 
@@ -12,7 +12,7 @@ import { EmbeddedPostgres } from './embedded-postgres';
  * A migrated embedded database, ready to be copied into a new folder: creating one with initdb and migrating it
  * took most of a first start's seconds and memory.
  *
- * DECISION: the build makes the image (`npm run build` runs scripts/build-embedded-image.mjs after `nest build`,
+ * DECISION: the build makes the image (scripts/build.mjs runs scripts/build-embedded-image.mjs after the bundles,
  * and `npm start` builds first), rather than the first start making and caching it: the first start on a fresh
  * clone is the one a new user waits for, and the build already runs there. The image is generated into dist/,
  * never committed, and made again only when the compiled migrations or PGlite change. An image older than the
@@ -30,27 +30,40 @@ export interface EmbeddedImage {
   migrations: readonly string[];
 }
 
-/**
- * The folder the build writes the image to, beside this module in dist/: its `index.js` names the data folder and
- * the migrations. A module, so that it is found from this module's place whatever the working folder (the sources
- * here are CommonJS when built and ESM under Jest, so neither `__dirname` nor `import.meta` serves both).
- */
+/** The build's image: `dist/embedded-image/`, a data folder `pgdata/` and `image.json` (its key and migrations). */
 export const IMAGE_FOLDER = 'embedded-image';
-const IMAGE_MODULE = `./${IMAGE_FOLDER}/index.js`;
+export const IMAGE_MANIFEST = 'image.json';
 
-/** The build's image, when there is one this code can start from. */
-export async function findEmbeddedImage(): Promise<EmbeddedImage | undefined> {
-  let image: { folder?: unknown; migrations?: unknown } | undefined;
+/**
+ * The build's image, when there is one this code can start from.
+ * DECISION: looked for beside the entry script that runs (dist/main.js, dist/seed.js; dist/compiled/main.js under
+ * `nest start`, whose parent holds it), not beside this module: the same code runs bundled into one file, compiled
+ * file by file and as ESM under Jest, and only the entry script's place is the same idea in all three.
+ */
+export function findEmbeddedImage(entryScript: string | undefined = process.argv[1]): EmbeddedImage | undefined {
+  if (entryScript === undefined) return undefined;
+  const entryFolder = dirname(resolve(entryScript));
+  for (const dist of [entryFolder, dirname(entryFolder)]) {
+    const image = readImage(join(dist, IMAGE_FOLDER));
+    if (image) return image;
+  }
+  return undefined;
+}
+
+function readImage(folder: string): EmbeddedImage | undefined {
+  let manifest: { migrations?: unknown };
   try {
-    image = ((await import(IMAGE_MODULE)) as { default?: typeof image }).default;
+    manifest = JSON.parse(readFileSync(join(folder, IMAGE_MANIFEST), 'utf8')) as { migrations?: unknown };
   } catch {
     return undefined;
   }
-  const { folder, migrations } = image ?? {};
-  if (typeof folder !== 'string' || !Array.isArray(migrations) || !existsSync(join(folder, 'PG_VERSION'))) return undefined;
+  const { migrations } = manifest;
+  const data = join(folder, 'pgdata');
+  if (!Array.isArray(migrations) || !existsSync(join(data, 'PG_VERSION'))) return undefined;
   const known = new Set<unknown>(MIGRATIONS.map((migration) => migration.name));
+  // An image made by a newer checkout holds a migration this code does not know: not one to start from.
   return migrations.every((name) => typeof name === 'string' && known.has(name))
-    ? { folder, migrations: migrations as string[] }
+    ? { folder: data, migrations: migrations as string[] }
     : undefined;
 }
 

@@ -18,14 +18,10 @@ export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
     {
       provide: EMBEDDED_POSTGRES,
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) =>
+      useFactory: (config: AppConfig) =>
         config.database.url
           ? null
-          : EmbeddedPostgres.start(
-              config.database.embeddedDir,
-              config.database.poolMax + NOTIFICATION_CONNECTIONS,
-              await findEmbeddedImage(),
-            ),
+          : EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax + NOTIFICATION_CONNECTIONS, findEmbeddedImage()),
     },
   ],
   exports: [EMBEDDED_POSTGRES],

@@ -14,7 +14,8 @@ import {
 import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
-import { PGlite } from '@electric-sql/pglite';
+// The ESM declarations, as import() below loads PGlite.
+import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { Logger } from '@nestjs/common';
 
 import type { EmbeddedImage } from './embedded-image';
@@ -30,11 +31,11 @@ export interface EmbeddedEndpoint {
 export const IN_MEMORY = 'memory://';
 
 /**
- * PGlite's start parameters plus ours. PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside
+ * Added to PGlite's start parameters. PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside
  * PGlite's WebAssembly memory at every start: it was a third of the idle process, for a database that holds a
  * trial shop's few MB. 16 MB keeps them all in memory with room.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+const EXTRA_START_PARAMS = ['-c', 'shared_buffers=16MB'];
 
 /**
  * PostgreSQL embedded in this process (PGlite) behind a loopback socket, so the app talks to it with the same
@@ -112,7 +113,9 @@ async function open(dataDir: string): Promise<PGlite> {
   // no slower without it (they are dominated by the protocol round trips). The flag is process-wide and read when a
   // module compiles, so it is set before PGlite's; the app compiles no other WebAssembly of weight.
   setFlagsFromString('--liftoff-only');
-  const db = new PGlite(dataDir, { startParams: START_PARAMS });
+  // Loaded here, not with the module: a server on DATABASE_URL never needs it.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...EXTRA_START_PARAMS] });
   try {
     await db.waitReady;
   } catch (error) {

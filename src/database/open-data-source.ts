@@ -26,6 +26,6 @@ class EmbeddedDataSource extends DataSource {
 /** A DataSource outside Nest (TypeORM CLI, scripts), on the configured server or the embedded default. */
 export async function openDataSource(config: AppConfig = loadConfig(undefined, undefined, DATABASE_TOOL_USES)): Promise<DataSource> {
   if (config.database.url) return new DataSource(dataSourceOptions(config));
-  const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax, await findEmbeddedImage());
+  const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax, findEmbeddedImage());
   return new EmbeddedDataSource(dataSourceOptions(config, embedded.endpoint), embedded);
 }

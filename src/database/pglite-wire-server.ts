@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
-import type { PGlite } from '@electric-sql/pglite';
+// The ESM declarations: embedded-postgres.ts loads PGlite with import().
+import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 
 const SSL_REQUEST_CODE = 80877103;
 const CANCEL_REQUEST_CODE = 80877102;
