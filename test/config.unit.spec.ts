@@ -33,6 +33,7 @@ describe('configuration', () => {
       migrateOnStart: true,
       statementTimeoutMs: 5000,
       acquireTimeoutMs: 5000,
+      preparedStatements: true,
     });
     expect(config.rateLimits.loginFailuresPerAccountIp).toEqual({ count: 10, windowSeconds: 900 });
     expect(config.rateLimits.loginFailuresPerAccount).toEqual({ count: 100, windowSeconds: 900 });

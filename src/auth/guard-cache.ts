@@ -57,8 +57,7 @@ export class GuardCache implements RowChangeSubscriber {
     const family = this.families.get(familyId);
     const user = family && family.userId === userId && family.expiresAt > Date.now() ? this.users.get(userId) : undefined;
     this.metrics.guardLookups.inc({ result: user ? 'hit' : 'miss' });
-    // A copy: whatever a request does to its user stays with that request.
-    return user && Object.assign(Object.create(Object.getPrototypeOf(user) as object) as User, user);
+    return user && copyOf(user);
   }
 
   /** Taken before reading the database, handed back to `remember` with what was read. */
@@ -68,7 +67,7 @@ export class GuardCache implements RowChangeSubscriber {
 
   remember(ticket: ReadTicket, familyId: string, user: User, familyExpiresAt: Date): void {
     if (!this.users || !this.families || !this.rowChanges.isLive || ticket.generation !== this.generation) return;
-    this.users.set(user.id, user);
+    this.users.set(user.id, copyOf(user));
     this.families.set(familyId, { userId: user.id, expiresAt: familyExpiresAt.getTime() });
   }
 
@@ -83,4 +82,9 @@ export class GuardCache implements RowChangeSubscriber {
       this.families?.delete(change.id);
     }
   }
+}
+
+/** A copy kept or handed out: whatever a request does to its user stays with that request. */
+function copyOf(user: User): User {
+  return Object.assign(Object.create(Object.getPrototypeOf(user) as object) as User, user);
 }

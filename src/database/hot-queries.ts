@@ -39,6 +39,7 @@ export class HotQueries implements OnModuleInit {
     try {
       return (await pool.query({ name, text: sql, values: parameters })).rows as T[];
     } catch (error) {
+      this.dataSource.logger.logQueryError(error as Error, sql, parameters);
       throw new QueryFailedError(sql, parameters, error as Error);
     }
   }

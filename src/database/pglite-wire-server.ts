@@ -163,7 +163,9 @@ export class PgliteWireServer {
         for (const message of messages) {
           await this.db.execProtocolRawStream(message, {
             onRawData: (data) => {
-              if (!connection.closed) connection.socket.write(data);
+              // Copied: the chunk is a view of PGlite's memory, which the next answer overwrites, and a socket that
+              // cannot send at once keeps what it was given, not a copy.
+              if (!connection.closed) connection.socket.write(Buffer.from(data));
               notifications.scan(data);
             },
           });

@@ -9,6 +9,9 @@ import { EMBEDDED_POSTGRES } from './embedded-postgres.module';
 import { MigrationStatusService } from './migration-status.service';
 import { NotificationListener } from './notification-listener';
 
+/** How often a server started before its migrations asks whether they ran (MigrationStatusService's own pace). */
+const MIGRATION_RECHECK_MS = 5000;
+
 /** The channel the row_changes triggers (migration RowChangeNotifications) notify on. */
 export const ROW_CHANGES_CHANNEL = 'row_changes';
 
@@ -37,6 +40,8 @@ export class RowChangesService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(RowChangesService.name);
   private readonly subscribers: RowChangeSubscriber[] = [];
   private listener: NotificationListener | null = null;
+  private waitingForMigrations: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,10 +68,19 @@ export class RowChangesService implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.subscribers.length === 0) return;
-    // The triggers come with a migration: before it, the database announces nothing and the feed stays off.
-    const pending = await this.migrationStatus.pending();
+    await this.listenOnceMigrated();
+  }
+
+  /**
+   * The triggers come with a migration: before it the database announces nothing, so the feed stays off (and the
+   * guard reads every session) until an operator has migrated, asked again as often as the server asks itself.
+   */
+  private async listenOnceMigrated(): Promise<void> {
+    if (this.stopped) return;
+    const pending = await this.migrationStatus.pending().catch(() => ['(the database did not answer)']);
     if (pending.length > 0) {
-      this.logger.warn('Row change notifications are off until the database is migrated; sessions are read from it on every request');
+      if (!this.waitingForMigrations) this.logger.warn('Row change notifications are off until the database is migrated');
+      this.waitingForMigrations = setTimeout(() => void this.listenOnceMigrated(), MIGRATION_RECHECK_MS).unref();
       return;
     }
     const { url } = this.config.database;
@@ -84,6 +98,8 @@ export class RowChangesService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.waitingForMigrations);
     await this.listener?.stop();
   }
 
