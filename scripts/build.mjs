@@ -42,7 +42,6 @@ const INPUTS = [
  */
 const EXTERNAL = [
   'argon2',
-  '@electric-sql/pglite',
   'swagger-ui-dist',
   '@nestjs/microservices',
   '@nestjs/websockets',
@@ -50,8 +49,11 @@ const EXTERNAL = [
   '@fastify/view',
   'class-transformer/storage',
 ];
-/** Loaded on demand with import(); the bundle takes them with require() (a code-cached script has no ESM loader). */
-const LAZY_EXTERNAL = ['@electric-sql/pglite'];
+/**
+ * Loaded with import() where they are needed (the embedded database, LOG_FORMAT=pretty, REDIS_URL), and left out of
+ * the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no ESM loader).
+ */
+const LAZY_EXTERNAL = ['@electric-sql/pglite', 'pino-pretty', 'ioredis'];
 
 const ifStale = process.argv.includes('--if-stale');
 const fingerprint = fingerprintOf(INPUTS);
@@ -75,28 +77,33 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // DECISION: minified (10 MB of source becomes 4.4 MB, which V8 holds whole while the process runs: about 5 MB less
-  // resident memory), but with every function and class keeping its name: class names are the OpenAPI document's schema
-  // names and TypeORM's and Nest's, and a stack trace still reads by function and class. The linked source map gives
-  // the TypeScript line (node --enable-source-maps). No property is renamed.
-  minify: true,
+  // DECISION: whitespace, comments and syntax minified (10 MB of source becomes 6.2 MB, which V8 holds whole while the
+  // process runs); names as written, and keepNames for what bundling renames (a class of one package whose name another
+  // took, which happens inside typeorm): class names are the OpenAPI document's schema names, TypeORM's error names
+  // (which DatabaseUnavailableFilter reads) and Nest's. Minified names would save another 2 MB, but then keepNames
+  // would rename every function at run time, closures that requests create included: GET /api/auth/me took about 15%
+  // more CPU. The linked source map gives the TypeScript line (node --enable-source-maps).
+  minifyWhitespace: true,
+  minifySyntax: true,
   keepNames: true,
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  external: EXTERNAL,
+  external: [...EXTERNAL, ...LAZY_EXTERNAL],
   // What an ESM package reads from import.meta.url: the bundle's own location (node_modules resolve from there too).
   define: { 'import.meta.url': '__bundle_url' },
   // DECISION: the bundle is the module wrapper function itself, which dist/<entry>.js compiles as read: Node's
-  // wrapping of a 10 MB source would copy it, and the copy would stay on the heap until a full collection.
+  // wrapping of a 10 MB source would copy it, and the copy would stay on the heap until a full collection. Strict as
+  // esbuild's own first line would make it (its "use strict" is no directive once code comes before it).
   banner: {
-    js: `// Not a program: dist/<entry>.js runs this function (scripts/launch.cjs).\n(function (exports, require, module, __filename, __dirname) {\nvar __bundle_url = require('node:url').pathToFileURL(__filename).href;`,
+    js: `// Not a program: dist/<entry>.js runs this function (scripts/launch.cjs).\n(function (exports, require, module, __filename, __dirname) {\n'use strict';\nvar __bundle_url = require('node:url').pathToFileURL(__filename).href;`,
   },
   footer: { js: '})' },
   plugins: [dependencySources(), lazyExternals(LAZY_EXTERNAL)],
 });
 copyFileSync(join(ROOT, 'scripts/launch.cjs'), join(BUNDLE, 'launch.cjs'));
 for (const entry of ENTRIES) {
+  unwrapSelfNamedFunctions(join(BUNDLE, `${entry}.js`));
   const hash = createHash('sha256')
     .update(readFileSync(join(BUNDLE, `${entry}.js`)))
     .digest('hex')
@@ -110,6 +117,79 @@ for (const entry of ENTRIES) {
 const image = spawnSync(process.execPath, [join(ROOT, 'scripts/build-embedded-image.mjs')], { cwd: ROOT, stdio: 'inherit' });
 if (image.status !== 0) process.exit(image.status ?? 1);
 writeFileSync(FINGERPRINT_FILE, `${fingerprint}\n`);
+
+/**
+ * keepNames names functions at run time with `__name(fn, "name")`, closures that requests create included (a
+ * defineProperty each: ~6% of the CPU of GET /api/auth/me). Where the function is anonymous and stands where
+ * JavaScript itself names it after the same key or variable (`key: () => …`, `const name = () => …`, `name = …`), as
+ * names are not minified, the call is taken out and the function keeps its place, followed by spaces; so does the
+ * name of a declared function given its own name. Same names, same length (so the source map holds), nothing done at
+ * run time. The TypeScript parser finds those calls.
+ */
+function unwrapSelfNamedFunctions(bundle) {
+  const ts = createRequire(import.meta.url)('typescript');
+  const source = readFileSync(bundle, 'utf8');
+  const file = ts.createSourceFile(bundle, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const anonymous = (node) =>
+    ts.isArrowFunction(node) || ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name === undefined);
+  const inferredName = (call) => {
+    const parent = call.parent;
+    if (
+      ts.isPropertyAssignment(parent) &&
+      parent.initializer === call &&
+      (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))
+    ) {
+      return parent.name.text;
+    }
+    if (ts.isVariableDeclaration(parent) && parent.initializer === call && ts.isIdentifier(parent.name)) return parent.name.text;
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === call &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(parent.left)
+    ) {
+      return parent.left.text;
+    }
+    return undefined;
+  };
+  const edits = [];
+  const visit = (node) => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === '__name' &&
+      node.arguments.length === 2 &&
+      anonymous(node.arguments[0]) &&
+      ts.isStringLiteral(node.arguments[1]) &&
+      node.arguments[1].text === inferredName(node)
+    ) {
+      edits.push({ start: node.getStart(file), end: node.end, from: node.arguments[0].getStart(file), to: node.arguments[0].end });
+    } else if (
+      // `__name(next, "next")` after `function next() {}` names the function what it is named already (a no-op, on
+      // every call of the function around it): it becomes `next`, the value the call gave.
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === '__name' &&
+      node.arguments.length === 2 &&
+      ts.isIdentifier(node.arguments[0]) &&
+      ts.isStringLiteral(node.arguments[1]) &&
+      node.arguments[0].text === node.arguments[1].text
+    ) {
+      edits.push({ start: node.getStart(file), end: node.end, from: node.arguments[0].getStart(file), to: node.arguments[0].end });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  // Every edit keeps the length, so positions hold; inner calls (later starts) go first, so an outer one moves the
+  // function as already edited. The bundle is ASCII (see dependencySources), one byte per character.
+  const text = Buffer.from(source, 'latin1');
+  if (text.length !== Buffer.byteLength(source)) throw new Error(`${relative(ROOT, bundle)} is not ASCII`);
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    text.copy(text, edit.start, edit.from, edit.to);
+    text.fill(' ', edit.start + (edit.to - edit.from), edit.end);
+  }
+  writeFileSync(bundle, text);
+}
 
 function isUpToDate(expected) {
   const outputs = [

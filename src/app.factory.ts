@@ -19,7 +19,7 @@ const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
 /** Builds the HTTP application exactly as the server runs it; tests call it with their own configuration. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const { trustProxy } = config;
-  const logger = createLogger(config);
+  const logger = await createLogger(config);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new AccessLog(),

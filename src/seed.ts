@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   // DECISION: stdout is the report (for the shop owner, or --report for a program); stderr is the log, through the
   // server's logger (JSON lines, or readable ones on a terminal): the run started, finished with its counts and
   // duration, or could not run. Nest's own logs stay off: every failure reaches the catch below and is logged once.
-  const logger = createLogger(config, process.stderr);
+  const logger = await createLogger(config, process.stderr);
   const startedAt = performance.now();
 
   let context;

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createLogger, requestIdOf } from '../src/logging/logger';
 
 /** A logger writing JSON lines into an array, as a collector would read them. */
-function capturedLogger() {
+async function capturedLogger() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -11,12 +11,12 @@ function capturedLogger() {
       done();
     },
   });
-  return { logger: createLogger({ logLevel: 'log', logFormat: 'json' }, destination), lines };
+  return { logger: await createLogger({ logLevel: 'log', logFormat: 'json' }, destination), lines };
 }
 
 describe('the logger', () => {
-  it('redacts credentials at the top of a line and one level down, and keeps everything else', () => {
-    const { logger, lines } = capturedLogger();
+  it('redacts credentials at the top of a line and one level down, and keeps everything else', async () => {
+    const { logger, lines } = await capturedLogger();
     logger.info(
       {
         authorization: 'Bearer abc',
@@ -40,10 +40,10 @@ describe('the logger', () => {
     });
   });
 
-  it('maps LOG_LEVEL onto pino: log is info, verbose is trace', () => {
-    expect(createLogger({ logLevel: 'log', logFormat: 'json' }).level).toBe('info');
-    expect(createLogger({ logLevel: 'verbose', logFormat: 'json' }).level).toBe('trace');
-    expect(createLogger({ logLevel: 'error', logFormat: 'json' }).level).toBe('error');
+  it('maps LOG_LEVEL onto pino: log is info, verbose is trace', async () => {
+    expect((await createLogger({ logLevel: 'log', logFormat: 'json' })).level).toBe('info');
+    expect((await createLogger({ logLevel: 'verbose', logFormat: 'json' })).level).toBe('trace');
+    expect((await createLogger({ logLevel: 'error', logFormat: 'json' })).level).toBe('error');
   });
 
   it.each([

@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import pretty from 'pino-pretty';
 
 import type { LogFormat, LogLevel } from '../config/app-config';
 
@@ -18,10 +17,10 @@ const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]);
  * The process's one pino logger, which Fastify and Nest both write through: JSON lines for a collector, or readable
  * lines for a person at a terminal.
  */
-export function createLogger(
+export async function createLogger(
   settings: { logLevel: LogLevel; logFormat: LogFormat },
   destination: DestinationStream = process.stdout,
-): Logger {
+): Promise<Logger> {
   const options: LoggerOptions = {
     level: PINO_LEVELS[settings.logLevel],
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -29,7 +28,8 @@ export function createLogger(
     base: { pid: process.pid },
   };
   if (settings.logFormat === 'json') return pino(options, destination);
-  // pino-pretty colours only where colour is supported and NO_COLOR is unset.
+  // pino-pretty colours only where colour is supported and NO_COLOR is unset. Loaded only for this format.
+  const { default: pretty } = await import('pino-pretty');
   return pino(options, pretty({ destination, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 import type { RateLimit } from '../../config/app-config';
 import { MemoryRateLimiter } from './memory-rate-limiter';
@@ -38,7 +38,8 @@ const REDIS_RETRY_MS = 5000;
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);
-  private readonly redis: RedisWithHit;
+  /** ioredis is loaded with the first limiter that needs it: a server without REDIS_URL never loads it. */
+  private readonly redis: Promise<RedisWithHit>;
   private readonly fallback = new MemoryRateLimiter();
   private redisDown = false;
   /** While Redis is down, requests do not wait on it: it is asked again after this moment. */
@@ -48,9 +49,12 @@ export class RedisRateLimiter implements RateLimiter {
     url: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 }) as RedisWithHit;
-    this.redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    this.redis = import('ioredis').then(({ Redis }) => {
+      const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 }) as RedisWithHit;
+      redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+      redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+      return redis;
+    });
   }
 
   // DECISION: when Redis cannot answer, this instance's memory counts instead: brute-force protection stays on,
@@ -60,7 +64,7 @@ export class RedisRateLimiter implements RateLimiter {
     const id = randomUUID();
     const windowMs = limit.windowSeconds * 1000;
     try {
-      const [allowed, oldest, now] = await this.redis.rateLimitHit(this.prefix + key, windowMs, limit.count, id);
+      const [allowed, oldest, now] = await (await this.redis).rateLimitHit(this.prefix + key, windowMs, limit.count, id);
       this.noteRedis(true);
       return allowed === 1 ? { allowed: true, id } : { allowed: false, retryAfterSeconds: retryAfterSeconds(oldest, windowMs, now) };
     } catch (error) {
@@ -72,7 +76,7 @@ export class RedisRateLimiter implements RateLimiter {
   /** Whether Redis answers a PING now. */
   async status(): Promise<'up' | 'down'> {
     try {
-      await this.redis.ping();
+      await (await this.redis).ping();
       return 'up';
     } catch {
       return 'down';
@@ -93,7 +97,7 @@ export class RedisRateLimiter implements RateLimiter {
     await this.fallback.undo(key, id);
     if (Date.now() < this.askRedisAfter) return;
     try {
-      await this.redis.zrem(this.prefix + key, id);
+      await (await this.redis).zrem(this.prefix + key, id);
     } catch (error) {
       this.logger.error(`Could not take back a rate-limit event, Redis failed: ${(error as Error).message}`);
     }
@@ -101,6 +105,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async close(): Promise<void> {
     await this.fallback.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const redis = await this.redis;
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
