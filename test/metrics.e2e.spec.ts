@@ -2,10 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
 import { bearer, registerShop } from './support/auth';
+import { METRICS_TOKEN } from './support/guard-cache';
 import { closeTestApp, openTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';
-
-const METRICS_TOKEN = 'a-metrics-token-of-the-operator';
 
 /** The value of one sample of the exposition (`name{labels} value`), 0 when it is not there yet. */
 function sample(text: string, name: string, labels = ''): number {
