@@ -1,4 +1,3 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +7,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { answerNotMigrated } from './database/migration-status.service';
 import { hardenHttp } from './http/http-hardening';
+import { RequestValidationPipe } from './http/request-validation.pipe';
 import { AccessLog, createLogger, requestIdOf } from './logging/logger';
 import { recordRequestDurations } from './metrics/request-durations';
 
@@ -40,14 +40,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   recordRequestDurations(app);
   answerNotMigrated(app);
   app.setGlobalPrefix('api');
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      transformOptions: { enableImplicitConversion: false },
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS, exposedHeaders: EXPOSED_HEADERS });
 
   // DECISION: the document is built on its first request (SwaggerModule.setup takes a factory, as Nest's OpenAPI page

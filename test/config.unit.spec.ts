@@ -43,6 +43,7 @@ describe('configuration', () => {
     expect(config.bodyLimitBytes).toBe(1048576);
     expect(config.publicBodyLimitBytes).toBe(16384);
     expect(config.jsonMaxDepth).toBe(32);
+    expect(config.jsonMaxMembers).toBe(5000);
     expect(config.trustProxy).toBe(false);
     expect(config.metricsToken).toBeUndefined();
     expect(config.imports).toEqual({ maxFiles: 10, maxFileBytes: 5 * 1024 * 1024, maxRecords: 50_000 });

@@ -12,15 +12,25 @@ export function isStorableText(text: string): boolean {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
+const COLON = 58;
 const OPENERS = new Set([123, 91]); // { [
 const CLOSERS = new Set([125, 93]); // } ]
 
+export interface JsonShapeLimits {
+  /** Arrays and objects nested in one another. */
+  maxDepth: number;
+  /** Object members in the whole text (array items are not counted). */
+  maxMembers?: number;
+}
+
 /**
- * Is `text` nested deeper than `maxDepth` arrays and objects? Counted in one pass over the characters, strings
- * skipped, before any parser recurses into it.
+ * The first limit `text` goes past, if any: counted in one pass over the characters, strings skipped, before any
+ * parser recurses into it or builds its objects. Every colon outside a string is one object member.
  */
-export function jsonNestedDeeperThan(text: string, maxDepth: number): boolean {
+export function jsonShapeBeyond(text: string, limits: JsonShapeLimits): 'depth' | 'members' | undefined {
+  const maxMembers = limits.maxMembers ?? Infinity;
   let depth = 0;
+  let members = 0;
   let inString = false;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -28,11 +38,13 @@ export function jsonNestedDeeperThan(text: string, maxDepth: number): boolean {
       if (code === BACKSLASH) index++;
       else if (code === QUOTE) inString = false;
     } else if (code === QUOTE) inString = true;
-    else if (OPENERS.has(code)) {
-      if (++depth > maxDepth) return true;
+    else if (code === COLON) {
+      if (++members > maxMembers) return 'members';
+    } else if (OPENERS.has(code)) {
+      if (++depth > limits.maxDepth) return 'depth';
     } else if (CLOSERS.has(code)) depth--;
   }
-  return false;
+  return undefined;
 }
 
 /** `text` with what PostgreSQL text cannot hold (NUL, lone surrogates) replaced by U+FFFD, for storing a copy of it. */

@@ -31,6 +31,8 @@ export interface AppConfig {
   publicBodyLimitBytes: number;
   /** JSON nested deeper than this is a 400 before anything else reads it. */
   jsonMaxDepth: number;
+  /** A JSON body with more object members than this (at any depth, in all) is a 400 before anything else reads it. */
+  jsonMaxMembers: number;
   jwt: {
     /** Empty for the entry points that sign no token (DATABASE_TOOL_USES). */
     secret: string;
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
     bodyLimitBytes: reader.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     publicBodyLimitBytes: reader.integer('PUBLIC_BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     jsonMaxDepth: reader.integer('JSON_MAX_DEPTH', 32, 2, 1000),
+    jsonMaxMembers: reader.integer('JSON_MAX_MEMBERS', 5000, 10, 100_000),
     jwt: {
       secret: uses.jwt ? reader.jwtSecret('JWT_SECRET') : '',
       accessExpireMinutes: reader.integer('JWT_ACCESS_EXPIRE_MINUTES', 15, 1, 24 * 60),

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 
-import { jsonNestedDeeperThan } from '../common/json-values';
+import { jsonShapeBeyond } from '../common/json-values';
 import type { AppConfig } from '../config/app-config';
 import { bodyProblems, unstorableTextIn } from './json-body';
 
@@ -20,8 +20,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * What the server does to every request before a controller sees it: security headers, JSON bodies only (form
  * and text posts are 415; multipart files only where a route takes them, within the import limits), the small
- * body limit of public routes, nesting and text the database cannot hold
- * refused with a 400 naming the field, in bodies, query strings and path parameters alike.
+ * body limit of public routes, nesting and object members past their limits, names every object inherits and text the
+ * database cannot hold refused with a 400 naming the field, in bodies, query strings and path parameters alike.
  */
 export async function hardenHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -58,7 +58,10 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
   app.useBodyParser('application/x-www-form-urlencoded', {}, () => {
     throw new UnsupportedMediaTypeException('Send the body as application/json');
   });
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  // DECISION: `__proto__` and `constructor` keys are left to bodyProblems, which refuses every name an object inherits
+  // at any depth, naming its path, before anything else sees the body; Fastify's 'error' would call the body invalid JSON.
+  const parseJson = fastify.getDefaultJsonParser('ignore', 'ignore');
+  const limits = { maxDepth: config.jsonMaxDepth, maxMembers: config.jsonMaxMembers };
   app.useBodyParser('application/json', {}, (request, body, done) => {
     let text: string;
     try {
@@ -66,8 +69,15 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     } catch {
       return done(new BadRequestException('The body is not UTF-8 text'), undefined);
     }
-    if (jsonNestedDeeperThan(text, config.jsonMaxDepth)) {
+    const beyond = jsonShapeBeyond(text, limits);
+    if (beyond === 'depth') {
       return done(new BadRequestException(`The JSON body is nested deeper than ${config.jsonMaxDepth} levels`), undefined);
+    }
+    if (beyond === 'members') {
+      return done(
+        new BadRequestException(`The JSON body has more than ${config.jsonMaxMembers} object members (JSON_MAX_MEMBERS)`),
+        undefined,
+      );
     }
     void parseJson(request as FastifyRequest, text, (error, parsed) => {
       if (error) return done(error, undefined);

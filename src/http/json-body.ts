@@ -1,40 +1,45 @@
 import { isRecord, isStorableText } from '../common/json-values';
 
-/** Names every object inherits (constructor, toString, ...): as a field name they are unknown fields, not members. */
-const OBJECT_MEMBER_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+// DECISION: `prototype` is refused with the names every object inherits (constructor, toString, ...): Nest's
+// ValidationPipe deletes it at any depth (as it does constructor and __proto__), and class-transformer skips the
+// others, so each would be dropped without a word. None is a field of any body.
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /**
  * What a parsed body holds that no field may: text the database cannot store (NUL, lone surrogates), in a value
- * or a field name, named by its path; and a top-level field named like an Object member, which the validators
- * would not see as unknown.
+ * or a field name, and a field named like an Object member, at any depth; each named by its path.
  */
 export function bodyProblems(body: unknown): string[] {
   const problems: string[] = [];
-  if (isRecord(body)) {
-    for (const name of Object.keys(body)) if (OBJECT_MEMBER_NAMES.has(name)) problems.push(`property ${name} should not exist`);
-  }
-  collectUnstorableText(body, '', problems);
+  collectProblems(body, '', problems, { kind: 'field', inheritedNames: true });
   return problems;
 }
 
-/** The same check for a query string or path parameters (flat, or arrays of values). */
+/** The text check for a query string or path parameters (flat, or arrays of values). */
 export function unstorableTextIn(values: unknown, kind: 'query parameter' | 'path parameter'): string[] {
   const problems: string[] = [];
-  collectUnstorableText(values, '', problems, kind);
+  collectProblems(values, '', problems, { kind, inheritedNames: false });
   return problems;
 }
 
-function collectUnstorableText(value: unknown, path: string, problems: string[], kind = 'field'): void {
-  const unstorable = (where: string) => problems.push(`${kind} ${where} holds a NUL character or broken Unicode`);
+interface Checks {
+  kind: string;
+  /** Refuse the names of INHERITED_NAMES. */
+  inheritedNames: boolean;
+}
+
+function collectProblems(value: unknown, path: string, problems: string[], checks: Checks): void {
+  const unstorable = (where: string) => problems.push(`${checks.kind} ${where} holds a NUL character or broken Unicode`);
   if (typeof value === 'string') {
     if (!isStorableText(value)) unstorable(path || '(the body)');
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => collectUnstorableText(item, `${path}[${index}]`, problems, kind));
+    value.forEach((item, index) => collectProblems(item, `${path}[${index}]`, problems, checks));
   } else if (isRecord(value)) {
     for (const [name, item] of Object.entries(value)) {
       const itemPath = path === '' ? name : `${path}.${name}`;
       if (!isStorableText(name)) unstorable(`name ${JSON.stringify(itemPath)}`);
-      else collectUnstorableText(item, itemPath, problems, kind);
+      else if (checks.inheritedNames && INHERITED_NAMES.has(name)) problems.push(`property ${itemPath} should not exist`);
+      else collectProblems(item, itemPath, problems, checks);
     }
   }
 }

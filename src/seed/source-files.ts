@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { jsonNestedDeeperThan } from '../common/json-values';
+import { jsonShapeBeyond } from '../common/json-values';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
 import { MAPPINGS_FILE_NAME } from './seed-options';
@@ -87,7 +87,7 @@ export async function readJsonFile(path: string): Promise<{ value: unknown } | {
   }
   const json = text.replace(/^\uFEFF/, '');
   // Parsing is fine with any depth; reading the records after it recurses, and no export nests this deep.
-  if (jsonNestedDeeperThan(json, JSON_FILE_MAX_DEPTH))
+  if (jsonShapeBeyond(json, { maxDepth: JSON_FILE_MAX_DEPTH }))
     return { problem: `is nested deeper than ${JSON_FILE_MAX_DEPTH} levels, which no export is` };
   return parseJson(json);
 }
