@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { clearTimeout } from 'node:timers';
 
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -133,4 +136,62 @@ export async function postJson(url, body, headers = {}) {
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Resident and peak resident memory of a process, in MB, from /proc (Linux); undefined once it has exited. */
+export function memoryOf(pid) {
+  let status;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** Sets a process's peak resident memory (VmHWM) back to its present RSS, so the peak of what follows can be read. */
+export function resetPeakMemory(pid) {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/**
+ * One HTTP request that never throws: resolves with the status code as text, or `closed` (the server cut the
+ * connection), `timeout`, or the socket error's code; the answer is counted, not kept, so an answer of hundreds of
+ * megabytes costs nothing here.
+ */
+export function send(url, { method = 'GET', headers = {}, body, agent, timeoutMs }) {
+  return new Promise((resolveSend) => {
+    const started = performance.now();
+    let bytes = 0;
+    let settled = false;
+    const settle = (status) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveSend({ status: String(status), bytes, seconds: (performance.now() - started) / 1000 });
+    };
+    const sent = httpRequest(
+      url,
+      { method, agent, headers: body ? { 'content-length': body.length, ...headers } : headers },
+      (response) => {
+        response.on('data', (chunk) => (bytes += chunk.length));
+        response.on('end', () => settle(response.statusCode));
+        response.on('error', () => settle('closed'));
+        response.on('close', () => settle(response.complete ? response.statusCode : 'closed'));
+      },
+    );
+    sent.on('error', (error) => settle(['ECONNRESET', 'EPIPE'].includes(error.code) ? 'closed' : (error.code ?? 'error')));
+    const timer = setTimeout(() => {
+      settle('timeout');
+      sent.destroy();
+    }, timeoutMs);
+    sent.end(body);
+  });
 }

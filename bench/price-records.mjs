@@ -39,6 +39,12 @@ export function generatePriceRecords(recordCount, keyCount) {
   return shuffle(records);
 }
 
+/** `records` as one CSV spreadsheet with the canonical header. */
+export function priceCsv(records) {
+  const lines = records.map((record) => [record.material_type, record.price_per_foot, record.supplier, record.date].join(','));
+  return `material_type,price_per_foot,supplier,date\n${lines.join('\n')}\n`;
+}
+
 /** Writes `records` into `fileCount` files of nearly equal size; returns the file paths. */
 export function writePriceFiles(dir, records, fileCount) {
   mkdirSync(dir, { recursive: true });

@@ -2,6 +2,7 @@
 // file (the analysis of the figures, written by people) is kept when the figures are regenerated.
 import { existsSync, readFileSync } from 'node:fs';
 
+import { ATTACK_WINDOW_SECONDS, PROBE_RATE, PROBE_SOCKETS } from './attacks.mjs';
 import { median } from './lib.mjs';
 
 export const GENERATED_END = '<!-- end of the figures written by `npm run bench`; the analysis below is kept across runs -->';
@@ -18,10 +19,13 @@ const GOALS = {
   idleRssPostgresMb: 120,
   idleRssEmbeddedMb: 300,
   revokedLetThrough: 0,
+  attackMeP99Ratio: 5,
+  attackPeakRssRatio: 2,
 };
 
 const number = (value, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (value) => `${number(value, value < 10 ? 1 : 0)} ms`;
+const size = (bytes) => (bytes < 1e6 ? `${number(bytes / 1e3, 1)} kB` : `${number(bytes / 1e6, 1)} MB`);
 const ratio = (value) => `${number(value, 2)}×`;
 const verdict = (met) => (met ? 'met' : '**missed**');
 const codes = (statusCodes) =>
@@ -59,6 +63,7 @@ export function renderReport(results) {
     `| cold start on PostgreSQL | ${ms(coldPostgres)} (median of ${coldStart.postgres.length}) | — | — | ≤ ${number(GOALS.coldStartMs)} ms | ${verdict(coldPostgres <= GOALS.coldStartMs)} |`,
     ...embeddedStartGoals(coldStart),
     ...idleMemoryGoals(results.idleMemory),
+    ...attackGoals(results.attacks),
     '',
     '## 1. Guarded read: GET /api/auth/me',
     '',
@@ -110,6 +115,7 @@ export function renderReport(results) {
     `| embedded default, existing folder | ${ms(median(coldStart.embeddedExisting))} | ${coldStart.embeddedExisting.map(ms).join(', ')} |`,
     '',
     ...idleMemorySection(results.idleMemory),
+    ...attackSection(results.attacks, '7. '),
     GENERATED_END,
   ];
   return `${lines.join('\n')}\n${keptAnalysis()}`;
@@ -143,6 +149,80 @@ function idleMemorySection(idle) {
     `| embedded default | ${number(idle.embeddedMb)} MB |`,
     '',
   ];
+}
+
+/** The figures of `node bench/run.mjs --only attacks`: its goals and its section, printed, BENCHMARKS.md left alone. */
+export function renderAttackReport(results) {
+  const { machine } = results;
+  return [
+    `# Work bounds under attack: \`node bench/run.mjs --only attacks\` on ${machine.date}, ${number(results.totalSeconds)} s`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.memory} RAM; Node.js ${machine.node}`,
+    '',
+    '| goal | measured | reference | ratio | target | |',
+    '|---|---|---|---|---|---|',
+    ...attackGoals(results.attacks),
+    '',
+    ...attackSection(results.attacks, ''),
+  ].join('\n');
+}
+
+function attackGoals(attacks) {
+  if (!attacks) return [];
+  const rows = attacks.map(
+    (attack) =>
+      `| another shop's /me p99 during the attack: ${attack.label} | ${ms(attack.underAttack.p99)} | quiet p99 ${ms(attack.quiet.p99)} | ${ratio(attack.ratio)} | ≤ ${GOALS.attackMeP99Ratio}× | ${verdict(attack.ratio <= GOALS.attackMeP99Ratio)} |`,
+  );
+  for (const attack of attacks.filter((candidate) => candidate.worstUpload)) {
+    const rssRatio = attack.peakRssMb / attack.idleRssMb;
+    rows.push(
+      `| peak RSS during the worst upload (${attack.label}) | ${number(attack.peakRssMb)} MB | idle ${number(attack.idleRssMb)} MB | ${ratio(rssRatio)} | ≤ ${GOALS.attackPeakRssRatio}× | ${verdict(rssRatio <= GOALS.attackPeakRssRatio)} |`,
+    );
+  }
+  return rows;
+}
+
+function attackSection(attacks, numbering) {
+  if (!attacks) return [];
+  return [
+    `## ${numbering}Work bounds under attack: another shop's GET /api/auth/me while one account attacks`,
+    '',
+    `Each shape runs on a server of its own (on PostgreSQL unless it says otherwise; the defaults, registrations unlimited). A worker thread asks GET /api/auth/me of another registered shop ${PROBE_RATE} times a second (at most ${PROBE_SOCKETS} at once), first for a quiet window of ${ATTACK_WINDOW_SECONDS} s, then from the attack's first request to its last answer; the attackers repeat their shape for at least ${ATTACK_WINDOW_SECONDS} s. A /me request is timed from the moment it was due, so a stall counts for every request due during it. Goal: /me p99 under attack ≤ ${GOALS.attackMeP99Ratio}× the quiet p99 of the same run.`,
+    '',
+    '| attack shape | /me quiet p50 / p99 | /me under attack p50 / p99 / max | p99 ratio | | attack window | attack requests and answers | slowest attack request | largest answer | server RSS idle → peak | machine load (1 min) at the start |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...attacks.map(
+      (attack) =>
+        `| ${attack.title} | ${ms(attack.quiet.p50)} / ${ms(attack.quiet.p99)} | ${ms(attack.underAttack.p50)} / ${ms(attack.underAttack.p99)} / ${ms(attack.underAttack.max)} | ${ratio(attack.ratio)} | ${verdict(attack.ratio <= GOALS.attackMeP99Ratio)} | ${number(attack.underAttack.seconds, 1)} s | ${number(attack.attacks.requests)}: ${codes(attack.attacks.statusCodes)} | ${number(attack.attacks.slowestSeconds, 2)} s | ${size(attack.attacks.largestAnswerBytes)} | ${number(attack.idleRssMb)} → ${number(attack.peakRssMb)} MB | ${number(attack.loadAverage, 1)} |`,
+    ),
+    '',
+    ...attacks.flatMap(attackNotes),
+    '',
+  ];
+}
+
+/** What a shape's row cannot say: answers /me gave other than 200, the setup, the routes, the shop's import. */
+function attackNotes(attack) {
+  const notes = [];
+  for (const [window, probe] of [
+    ['quiet', attack.quiet],
+    ['under attack', attack.underAttack],
+  ]) {
+    if (Object.keys(probe.statusCodes).some((code) => code !== '200')) notes.push(`/me ${window} answered ${codes(probe.statusCodes)}`);
+  }
+  if (attack.setup) notes.push(attack.setup);
+  if (attack.byRoute)
+    notes.push(
+      `${number(attack.bodyMb, 2)} MB bodies; ${Object.entries(attack.byRoute)
+        .map(([route, outcomes]) => `${route} ${codes(outcomes.statusCodes)}`)
+        .join('; ')}`,
+    );
+  if (attack.shopImport)
+    notes.push(
+      `the registered shop's one-line import answered ${attack.shopImport.status} after ${number(attack.shopImport.seconds, 1)} s`,
+    );
+  if (attack.serverExited) notes.push('**the server exited during the attack**');
+  return notes.length === 0 ? [] : [`- ${attack.label}: ${notes.join('; ')}.`];
 }
 
 function writeRow(label, run) {

@@ -2,15 +2,30 @@
 // the same run, and writes BENCHMARKS.md. Needs a PostgreSQL server (BENCH_DATABASE_URL, else DATABASE_URL, else
 // the local default below) and the built server (dist/). Every load is bounded in time; the whole run takes a few
 // minutes. Throwaway databases and folders are removed at the end.
+// `node bench/run.mjs --only attacks` runs only the attack shapes (bench/attacks.mjs), `--only attacks=NAME,NAME`
+// some of them, and prints their figures instead of writing BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { childEnv, JWT_SECRET, load, postJson, PROJECT_ROOT, run, SEED_ENTRY, startServer, summarize, withClient } from './lib.mjs';
-import { generatePriceRecords, writePriceFiles } from './price-records.mjs';
-import { renderReport } from './report.mjs';
+import { ATTACK_NAMES, runAttacks } from './attacks.mjs';
+import {
+  childEnv,
+  JWT_SECRET,
+  load,
+  memoryOf,
+  postJson,
+  PROJECT_ROOT,
+  run,
+  SEED_ENTRY,
+  startServer,
+  summarize,
+  withClient,
+} from './lib.mjs';
+import { generatePriceRecords, priceCsv, writePriceFiles } from './price-records.mjs';
+import { renderAttackReport, renderReport } from './report.mjs';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOAD_SECONDS = 10;
@@ -316,20 +331,13 @@ async function seeder(databaseUrl) {
   };
 }
 
-/** Resident and peak resident memory of a process, in MB, from /proc (Linux). */
-function memoryOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)[1]);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
 /**
  * 50,000 records as one CSV file: uploaded to POST /api/material-prices/imports (request to answer, the server's
  * memory around it), loaded by the CLI seeder from the same file, and as COPY of the same rows, in this run.
  */
 async function importThroughApi(databaseUrl) {
   const records = generatePriceRecords(IMPORT_RECORDS, IMPORT_KEYS);
-  const csv = `material_type,price_per_foot,supplier,date\n${records.map((record) => [record.material_type, record.price_per_foot, record.supplier, record.date].join(',')).join('\n')}\n`;
+  const csv = priceCsv(records);
   const dir = join(scratch, 'import');
   mkdirSync(dir);
   writeFileSync(join(dir, 'prices.csv'), csv);
@@ -416,9 +424,32 @@ async function coldStarts(databaseUrl) {
   return { postgres, embeddedFresh, embeddedExisting };
 }
 
+/** The attack shapes `--only attacks[=NAME,NAME]` asks for, or undefined for the whole run. */
+function onlyAttacks(args) {
+  const at = args.indexOf('--only');
+  if (at === -1) return undefined;
+  const [what, list] = (args[at + 1] ?? '').split('=');
+  const names = list ? list.split(',') : ATTACK_NAMES;
+  const unknown = names.filter((name) => !ATTACK_NAMES.includes(name));
+  if (what !== 'attacks' || unknown.length > 0)
+    throw new Error(`usage: node bench/run.mjs [--only attacks[=NAME,NAME]]; attack shapes: ${ATTACK_NAMES.join(', ')}`);
+  return names;
+}
+
+async function attacks(names) {
+  return runAttacks({ names, databaseUrl: await createDatabase('attacks'), scratch, runId, log });
+}
+
 async function main() {
   if (!existsSync(resolve(PROJECT_ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npx nest build` first');
   const started = performance.now();
+  const attackNames = onlyAttacks(process.argv.slice(2));
+  if (attackNames) {
+    const results = { machine: await machine(), attacks: await attacks(attackNames) };
+    results.totalSeconds = (performance.now() - started) / 1000;
+    console.log(renderAttackReport(results));
+    return;
+  }
   const results = { machine: await machine(), connections: CONNECTIONS, loadSeconds: LOAD_SECONDS };
   log(`machine: ${results.machine.cpu}, ${results.machine.memory}`);
 
@@ -482,6 +513,7 @@ async function main() {
   results.coldStart = await coldStarts(appDatabase);
   log('idle memory');
   results.idleMemory = await idleMemory(appDatabase);
+  results.attacks = await attacks(ATTACK_NAMES);
   results.totalSeconds = (performance.now() - started) / 1000;
 
   const report = renderReport(results);
