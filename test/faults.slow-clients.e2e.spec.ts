@@ -139,13 +139,16 @@ describe('slow and stalled clients', () => {
       expect(login.message).toMatch(/within 1 s \(REQUEST_TIMEOUT_MS\)/);
     });
 
-    it('closes a connection whose headers never end', async () => {
-      const request = new HandWrittenRequest(server.url, 'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\n');
+    it('closes a connection whose headers never end, and one that sends nothing', async () => {
+      const requests = [
+        new HandWrittenRequest(server.url, 'POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\n'),
+        new HandWrittenRequest(server.url, ''),
+      ];
       try {
-        await pollUntil(() => request.closed, CUT_POLL.attempts, CUT_POLL.intervalMs);
-        expect([408, undefined]).toContain(request.status);
+        await pollUntil(() => requests.every((request) => request.closed), CUT_POLL.attempts, CUT_POLL.intervalMs);
+        for (const request of requests) expect([408, undefined]).toContain(request.status);
       } finally {
-        request.end();
+        requests.forEach((request) => request.end());
       }
     });
 

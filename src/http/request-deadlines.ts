@@ -36,7 +36,8 @@ export function serverTimeouts(limits: ConnectionLimits): { keepAliveTimeout: nu
  * every BODY_RATE_WINDOW_MS, so a trickle is cut long before the deadline. A cut request is answered 408 with
  * `Connection: close` when no answer was started, else its connection is closed; either way the connection ends,
  * so whatever reads the body (an upload writing its temporary files) fails at once and cleans up.
- * DECISION: Node and Fastify offer one request timeout per server and no body rate, so this is a hook of our own.
+ * DECISION: Node offers one request timeout per server and no body rate, and Fastify's per-route `handlerTimeout`
+ * bounds the handler's work too (a long import) and answers 503, so this is a hook of our own.
  * It counts the bytes the socket read (adding a reader to the request stream would take its data from the parser
  * that reads it later), and a window in which the server held the body back, unread or with its event loop busy,
  * does not count against the client.
@@ -59,7 +60,9 @@ function watchBody(request: FastifyRequest, reply: FastifyReply, limits: Connect
   const { raw } = request;
   const { socket } = raw;
   const upload = Boolean((request.routeOptions.config as unknown as Record<string, unknown>)[FILE_UPLOAD_ROUTE]);
-  const [timeoutMs, timeoutSetting] = upload ? [limits.uploadTimeoutMs, 'UPLOAD_TIMEOUT_MS'] : [limits.requestTimeoutMs, 'REQUEST_TIMEOUT_MS'];
+  const [timeoutMs, timeoutSetting] = upload
+    ? [limits.uploadTimeoutMs, 'UPLOAD_TIMEOUT_MS']
+    : [limits.requestTimeoutMs, 'REQUEST_TIMEOUT_MS'];
   const tickMs = limits.bodyRateWindowMs / TICKS_PER_WINDOW;
   const bytesPerWindow = (limits.bodyMinBytesPerSecond * limits.bodyRateWindowMs) / 1000;
 

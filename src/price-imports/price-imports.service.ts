@@ -37,7 +37,8 @@ export class PriceImportsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const removed = await removeFoldersOfEndedServers();
-    if (removed.length > 0) new Logger(PriceImportsService.name).log(`Removed the upload folders of servers that were killed: ${removed.join(', ')}`);
+    if (removed.length > 0)
+      new Logger(PriceImportsService.name).log(`Removed the upload folders of servers that were killed: ${removed.join(', ')}`);
   }
 
   async import(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
