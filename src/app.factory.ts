@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { answerNotMigrated } from './database/migration-status.service';
 import { hardenHttp } from './http/http-hardening';
+import { boundRequestBodies, serverTimeouts } from './http/request-deadlines';
 import { RequestValidationPipe } from './http/request-validation.pipe';
 import { AccessLog, createLogger, requestIdOf } from './logging/logger';
 import { recordRequestDurations } from './metrics/request-durations';
@@ -25,6 +26,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logController: new AccessLog(),
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
+    ...serverTimeouts(config.connections),
     // N trusted hops: the client is the address N entries from the right of X-Forwarded-For.
     trustProxy: trustProxy === false ? false : (_address: string, hop: number) => hop < trustProxy,
   });
@@ -37,6 +39,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       reply.header('X-Request-Id', request.id);
     });
   await hardenHttp(app, config);
+  boundRequestBodies(app, config.connections);
   recordRequestDurations(app);
   answerNotMigrated(app);
   app.setGlobalPrefix('api');

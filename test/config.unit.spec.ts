@@ -44,6 +44,14 @@ describe('configuration', () => {
     expect(config.publicBodyLimitBytes).toBe(16384);
     expect(config.jsonMaxDepth).toBe(32);
     expect(config.jsonMaxMembers).toBe(5000);
+    expect(config.connections).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      uploadTimeoutMs: 120_000,
+      bodyMinBytesPerSecond: 1024,
+      bodyRateWindowMs: 10_000,
+      keepAliveTimeoutMs: 72_000,
+    });
     expect(config.trustProxy).toBe(false);
     expect(config.metricsToken).toBeUndefined();
     expect(config.imports).toEqual({ maxFiles: 10, maxFileBytes: 5 * 1024 * 1024, maxRecords: 50_000 });

@@ -33,6 +33,20 @@ export interface AppConfig {
   jsonMaxDepth: number;
   /** A JSON body with more object members than this (at any depth, in all) is a 400 before anything else reads it. */
   jsonMaxMembers: number;
+  /** How long, and how slowly, a client may send a request (src/http/request-deadlines.ts). */
+  connections: {
+    /** The request line and headers, from the connection's first byte or the request's. */
+    headersTimeoutMs: number;
+    /** The whole body of a request, from its headers on. */
+    requestTimeoutMs: number;
+    /** The same for the routes that take files. */
+    uploadTimeoutMs: number;
+    /** A body must arrive at least this fast, measured over every `bodyRateWindowMs` (the first one is the grace period). */
+    bodyMinBytesPerSecond: number;
+    bodyRateWindowMs: number;
+    /** How long a connection may sit idle between requests. */
+    keepAliveTimeoutMs: number;
+  };
   jwt: {
     /** Empty for the entry points that sign no token (DATABASE_TOOL_USES). */
     secret: string;
@@ -169,6 +183,19 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
     publicBodyLimitBytes: reader.integer('PUBLIC_BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
     jsonMaxDepth: reader.integer('JSON_MAX_DEPTH', 32, 2, 1000),
     jsonMaxMembers: reader.integer('JSON_MAX_MEMBERS', 5000, 10, 100_000),
+    connections: {
+      headersTimeoutMs: reader.integer('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: reader.integer('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      uploadTimeoutMs: reader.integer('UPLOAD_TIMEOUT_MS', 120_000, 100, 3_600_000),
+      // DECISION: 1 KiB/s over every 10 s: far below any real link (a 5 MiB upload at that pace would outlast
+      // UPLOAD_TIMEOUT_MS anyway), far above a trickle of a byte now and then; 10 s is the grace period of a body's
+      // start and lets a short stall of a real network pass.
+      bodyMinBytesPerSecond: reader.integer('BODY_MIN_BYTES_PER_SECOND', 1024, 1, 1024 * 1024 * 1024),
+      bodyRateWindowMs: reader.integer('BODY_RATE_WINDOW_MS', 10_000, 100, 600_000),
+      // DECISION: Fastify's 72 s stays the default: longer than the idle timeout of the usual proxies and load
+      // balancers (60 s), so none of them sends a request on a connection the server is closing.
+      keepAliveTimeoutMs: reader.integer('KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000),
+    },
     jwt: {
       secret: uses.jwt ? reader.jwtSecret('JWT_SECRET') : '',
       accessExpireMinutes: reader.integer('JWT_ACCESS_EXPIRE_MINUTES', 15, 1, 24 * 60),

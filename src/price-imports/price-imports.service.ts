@@ -1,8 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
@@ -22,6 +18,7 @@ import { SeedRunError } from '../seed/seed-run.error';
 import type { SourceFormat } from '../seed/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
+import { createUploadFolder, removeFoldersOfEndedServers, removeUploadFolder } from './upload-folders';
 import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
 
 /**
@@ -29,7 +26,7 @@ import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
  * grammar, mappings, price rules and report) into that shop's scope, and each import is kept with its report.
  */
 @Injectable()
-export class PriceImportsService {
+export class PriceImportsService implements OnApplicationBootstrap {
   constructor(
     private readonly seed: SeedService,
     private readonly rateLimits: RateLimitService,
@@ -37,6 +34,12 @@ export class PriceImportsService {
     private readonly database: DatabaseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const removed = await removeFoldersOfEndedServers();
+    if (removed.length > 0)
+      new Logger(PriceImportsService.name).log(`Removed the upload folders of servers that were killed: ${removed.join(', ')}`);
+  }
 
   async import(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
     const outcome = { kind: dryRun ? 'preview' : 'load', status: '201' };
@@ -60,7 +63,7 @@ export class PriceImportsService {
       `shop:${user.id}`,
       `This shop has made ${priceImportsPerShop.count} imports in the last ${describeWindow(priceImportsPerShop.windowSeconds)}, the most allowed; try again later`,
     );
-    const folder = await mkdtemp(join(tmpdir(), 'price-import-'));
+    const folder = await createUploadFolder();
     try {
       const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
       const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
@@ -88,7 +91,7 @@ export class PriceImportsService {
       if (error instanceof SeedRunError) throw new BadRequestException(error.message.split('\n').map((line) => line.trim()));
       throw error;
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      await removeUploadFolder(folder);
     }
   }
 

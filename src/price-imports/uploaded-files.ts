@@ -41,6 +41,8 @@ const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u206
  */
 export async function receiveUploadedFiles(request: FastifyRequest, folder: string, limits: UploadLimits): Promise<UploadedFile[]> {
   if (!request.isMultipart()) throw new UnsupportedMediaTypeException('Send the files as multipart/form-data (curl -F "file=@prices.csv")');
+  // The connection closed (or was cut) before the handler got here: a reader starting now would wait for ever.
+  if (request.raw.destroyed) throw new BadRequestException('The upload ended before it was read: send it again');
   const received: UploadedFile[] = [];
   const problems: string[] = [];
   const unsupported: string[] = [];
