@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { parseDate } from '../src/seed/dates';
 import { ProgressLine } from '../src/seed/progress-line';
 import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
-import { emptyReport, exitCodeOf, formatReport, reportAsJson } from '../src/seed/seed-report';
+import {
+  addChange,
+  addReject,
+  addWarning,
+  emptyReport,
+  exitCodeOf,
+  formatReport,
+  OTHER_REASONS,
+  REPORT_JSON_MAX_BYTES,
+  reportAsJson,
+} from '../src/seed/seed-report';
 import { readSourceFile, type SourceFormat } from '../src/seed/source-files';
 
 describe('seed dates', () => {
@@ -271,6 +281,98 @@ describe('seed report', () => {
     expect(lines).toContain('Would load 0 labor actuals, 0 already current');
     expect(lines).toContain('Ignored 1 price the mappings say to skip');
     expect(lines.some((line) => line.startsWith('Loaded'))).toBe(false);
+  });
+
+  describe('bounds', () => {
+    const reject = (record: number, reason: string, offer: ReturnType<typeof offerOf> | null = null) => ({
+      file: 'many.csv',
+      record,
+      line: record + 1,
+      reason,
+      offer,
+    });
+    const offerOf = offer;
+
+    it('lists the first 500 rejects and 500 warnings, counts the rest by reason or kind, and keeps every total exact', () => {
+      const report = emptyReport(load);
+      for (let record = 1; record <= 700; record++)
+        addReject(report, reject(record, `price_per_foot must be more than 0 (got -${record})`));
+      for (let record = 701; record <= 1200; record++)
+        addReject(report, reject(record, `price_per_foot must be a number (got the text "abc${record}")`));
+      for (let index = 0; index < 600; index++)
+        addWarning(report, {
+          kind: 'unknown_key_family',
+          material_type: `widget_${index}`,
+          message: `widget_${index} is of no known shape family`,
+        });
+
+      expect(report.rejects).toHaveLength(500);
+      expect(report.warnings).toHaveLength(500);
+      expect(exitCodeOf(report)).toBe(2);
+      const lines = formatReport(report);
+      expect(lines).toContain('Rejected 1200 records, the first 500 listed (500 items):');
+      expect(lines).toContain('  500 more records: price_per_foot must be a number (got the text "…")');
+      expect(lines).toContain('  200 more records: price_per_foot must be more than # (got -#)');
+      expect(lines).toContain('Warnings (600):');
+      expect(lines).toContain('  100 more warnings: unknown_key_family');
+      expect(lines.slice(-2)).toEqual(['Rejected 1200 records', 'Warnings: 600']);
+      expect(lines.length).toBeLessThan(1020);
+
+      const json = reportAsJson(report);
+      expect(json.counts).toMatchObject({ rejected: 1200, warnings: 600 });
+      expect(json.rejects).toHaveLength(500);
+      expect(json.rejects_omitted).toEqual([
+        { reason: 'price_per_foot must be a number (got the text "…")', count: 500 },
+        { reason: 'price_per_foot must be more than # (got -#)', count: 200 },
+      ]);
+      expect(json.warnings_omitted).toEqual([{ kind: 'unknown_key_family', count: 100 }]);
+    });
+
+    it(`counts rejects of more than 100 different reasons past the list under ${OTHER_REASONS}`, () => {
+      const report = emptyReport(load);
+      const word = (index: number) => [...index.toString(26)].map((digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
+      for (let record = 1; record <= 650; record++) addReject(report, reject(record, `no known format has the field ${word(record)}`));
+
+      const omitted = reportAsJson(report).rejects_omitted;
+      expect(omitted).toHaveLength(101);
+      expect(omitted[0]).toEqual({ reason: OTHER_REASONS, count: 50 });
+      expect(omitted.reduce((total, { count }) => total + count, 0)).toBe(150);
+    });
+
+    it('cuts what a reject quotes and keeps its JSON under the byte bound, counting what no longer fits', () => {
+      const report = emptyReport(load);
+      const description = '\u0001'.repeat(512);
+      for (let record = 1; record <= 500; record++)
+        addReject(report, reject(record, `it names no shape`, offerOf(description, '3.45 per foot', '\u0002'.repeat(5000))));
+      for (let index = 0; index < 2500; index++)
+        addChange(report, {
+          material_type: `widget_${index}`,
+          supplier: '\u0003'.repeat(128),
+          unit: 'foot',
+          old: null,
+          new: { price: 3.45, price_date: '2025-01-01' },
+        });
+
+      const json = reportAsJson(report);
+      expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThanOrEqual(REPORT_JSON_MAX_BYTES);
+      expect(json.counts.rejected).toBe(500);
+      expect(json.rejects.length).toBeGreaterThan(0);
+      expect(json.rejects.length + json.rejects_omitted.reduce((total, { count }) => total + count, 0)).toBe(500);
+      expect(json.rejects_omitted).toEqual([{ reason: 'it names no shape', count: 500 - json.rejects.length }]);
+      expect(json.changes.length + json.changes_omitted).toBe(2500);
+      expect(json.rejects[0]).toMatchObject({
+        description: `${'\u2401'.repeat(80)}… (432 more characters)`,
+        date: `${'\u2402'.repeat(80)}… (4,920 more characters)`,
+        fixes: [{ materials: { [description]: 'MATERIAL_KEY' } }, { ignore: [description] }],
+      });
+      // A description longer than a mapping may hold has no fix.
+      const tooLong = emptyReport(load);
+      addReject(tooLong, reject(1, 'it names no shape', offerOf('x'.repeat(513), '3.45 per foot', null)));
+      expect(reportAsJson(tooLong).rejects[0].fixes).toEqual([]);
+      expect(formatReport(tooLong)).toContainEqual(
+        expect.stringMatching(/ \(433 more characters\) — many\.csv:1 .*: it names no shape\. Fix the record$/),
+      );
+    });
   });
 
   it('says when there was nothing to load and exits 0', () => {

@@ -167,7 +167,7 @@ describe('seed record recognition', () => {
     [['a'], 'the record is a list, not an object'],
     [null, 'the record is null, not an object'],
     [{ type: 'hardware_item', name: 'hinge' }, 'unknown record type "hardware_item" (known: material_price, labor_actual)'],
-    [{ colour: 'red' }, 'no known format has the fields colour'],
+    [{ colour: 'red' }, 'no known format has the fields "colour"'],
   ])('rejects %j', (record, problem) => {
     expect(readRecord(record, at('f.json', 5))).toEqual({
       shape: null,

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
+import { listQuoted, quoteInput } from '../common/quoted-input';
 import { type Dimension, formatInches, type Measurements, profileOf, type Shape } from './material-key';
 
 export type KeyCheck = { kind: 'known'; key: string } | { kind: 'unknown-family'; key: string } | { kind: 'malformed'; problem: string };
@@ -119,8 +120,8 @@ const malformed = (problem: string): KeyCheck => ({ kind: 'malformed', problem }
 function charactersProblem(key: string): string {
   const rule = 'a key may hold only letters, digits, "_", "." and "-", and starts with a letter or a digit';
   const others = [...new Set([...key].filter((character) => !/[a-z0-9_.-]/.test(character)))];
-  if (others.length === 0) return `${rule}: this one starts with ${JSON.stringify(key[0])}`;
-  return `${rule}: this one holds ${others.map((character) => (character === ' ' ? 'a space' : JSON.stringify(character))).join(', ')}`;
+  if (others.length === 0) return `${rule}: this one starts with ${quoteInput(key[0])}`;
+  return `${rule}: this one holds ${listQuoted(others, 10, (character) => (character === ' ' ? 'a space' : quoteInput(character)))}`;
 }
 
 function measure(shape: Shape, rest: string): Measurements | { problem: string } {

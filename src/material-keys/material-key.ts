@@ -1,3 +1,5 @@
+import { quoteInput } from '../common/quoted-input';
+
 /**
  * The material-key grammar of seeding.md: turns a supplier's description ("Tubing - Square 1-1/2\" x 1-1/2\" x
  * 11ga") into a profile key (`sq_tube_1.5x11ga`). A description that does not name a shape with all its
@@ -181,7 +183,7 @@ function measure(text: string): Measurements | { problem: string } {
       result.dimensions.push({ gauge: Number(match[1]) });
     } else if ((match = FRACTION_WITH_GAUGE_SUFFIX.exec(token)) || (match = INCHES.exec(token))) {
       const inches = inchesOf(match[1]);
-      if (!(inches > 0)) return { problem: `"${token}" is not a dimension` };
+      if (!(inches > 0)) return { problem: `${quoteInput(token)} is not a dimension` };
       result.dimensions.push({ inches });
     } else if ((match = WEIGHT.exec(token))) {
       result.weightLbPerFoot = Number(match[1]);

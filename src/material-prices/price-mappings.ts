@@ -17,7 +17,7 @@ export function descriptionKey(description: string): string {
 }
 
 const SECTIONS = ['suppliers', 'materials', 'ignore'] as const;
-const MATCH_TEXT_MAX_LENGTH = 512;
+export const MATCH_TEXT_MAX_LENGTH = 512;
 
 /**
  * Validates a whole mapping document, as mappings.json carries it, into entries:

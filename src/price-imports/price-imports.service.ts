@@ -13,7 +13,7 @@ import { isRowId } from '../database/postgres-limits';
 import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { readMappings, SeedService } from '../seed/seed.service';
-import { emptyReport, reportAsJson, type SeedReport } from '../seed/seed-report';
+import { emptyReport, rejectCount, reportAsJson, type SeedReport, warningCount } from '../seed/seed-report';
 import { SeedRunError } from '../seed/seed-run.error';
 import type { SourceFormat } from '../seed/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
@@ -120,9 +120,9 @@ function countsOf(report: SeedReport): ImportCounts {
     prices_already_current: report.prices.alreadyCurrent,
     new_observations: report.prices.newObservations,
     actuals_loaded: report.actuals.loaded,
-    rejected: report.rejects.length,
+    rejected: rejectCount(report),
     ignored: report.prices.ignored,
-    warnings: report.warnings.length,
+    warnings: warningCount(report),
   };
 }
 

@@ -1,4 +1,5 @@
 import { isRecord, type RawRecord } from '../common/json-values';
+import { quoteInput } from '../common/quoted-input';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierNameProblem } from '../material-prices/supplier-name';
 import { JOB_TYPES, LABOR_PROCESSES } from '../reference-data';
@@ -125,7 +126,7 @@ export function validateLaborActual(record: RawRecord, source: string): Validate
   if (!fields.has('invoice') && !fields.has('quote_id')) fields.problem('needs an invoice or a quote_id');
   const jobType = fields.text('job_type');
   if (jobType !== null && !(JOB_TYPES as readonly string[]).includes(jobType)) {
-    fields.problem(`job_type ${JSON.stringify(jobType)} is not one of ${JOB_TYPES.join(', ')}`);
+    fields.problem(`job_type ${quoteInput(jobType)} is not one of ${JOB_TYPES.join(', ')}`);
   }
   const actual: LaborActual = {
     invoiceNumber,
@@ -155,7 +156,7 @@ function hoursByProcess(value: unknown, fields: FieldReader): Record<string, num
   const processFields = new FieldReader(value);
   for (const process of Object.keys(value)) {
     if (!(LABOR_PROCESSES as readonly string[]).includes(process)) {
-      fields.problem(`actual_hours_by_process: ${JSON.stringify(process)} is not one of ${LABOR_PROCESSES.join(', ')}`);
+      fields.problem(`actual_hours_by_process: ${quoteInput(process)} is not one of ${LABOR_PROCESSES.join(', ')}`);
       continue;
     }
     const processHours = processFields.nonNegativeNumber(process);

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 
 import { type Info, parse } from 'csv-parse';
 
+import { cutText, listQuoted, quoteInput } from '../common/quoted-input';
 import { MATERIAL_PRICE_TYPE, PRICE_FIELDS } from './canonical-records';
 import { parseDate } from './dates';
 import { type SourceFileContent, SourceFileError, type SourceRecord } from './source-records';
@@ -12,6 +13,8 @@ export const CSV_COLUMNS = ['material_type', ...PRICE_FIELDS, 'supplier', 'date'
 
 /** How much of a file is read to find its header line and separator. */
 const HEADER_PROBE_BYTES = 64 * 1024;
+/** csv-parse quotes the field it stopped in, whatever its length; its message is cut after this many characters. */
+const PARSER_MESSAGE_MAX_LENGTH = 300;
 
 /**
  * The records of a CSV file with a header row of canonical fields, streamed: the file is never held whole. Read
@@ -51,7 +54,7 @@ export async function readCsvFile(path: string): Promise<SourceFileContent> {
     header = await rows.next();
   } catch (error) {
     close();
-    return { problem: `is not valid CSV: ${(error as Error).message}` };
+    return { problem: `is not valid CSV: ${cutText((error as Error).message, PARSER_MESSAGE_MAX_LENGTH)}` };
   }
   const columns = header.done ? [] : header.value.record.map(columnName);
   const problem = header.done ? null : headerProblem(columns, header.value.record);
@@ -75,7 +78,7 @@ async function* csvRecords(
         row = await rows.next();
       } catch (error) {
         throw new SourceFileError(
-          `is not valid CSV from line ${(error as { lines?: number }).lines ?? '?'} on: ${(error as Error).message}`,
+          `is not valid CSV from line ${(error as { lines?: number }).lines ?? '?'} on: ${cutText((error as Error).message, PARSER_MESSAGE_MAX_LENGTH)}`,
         );
       }
       if (row.done) return;
@@ -97,11 +100,11 @@ function columnName(cell: string): string {
 function headerProblem(columns: string[], cells: string[]): string | null {
   const known = columns.filter((column) => (CSV_COLUMNS as readonly string[]).includes(column));
   const expected = `the first row must name the columns (${CSV_COLUMNS.join(', ')})`;
-  if (known.length === 0) return `has no header row: ${expected}; it reads ${cells.map((cell) => JSON.stringify(cell)).join(', ')}`;
+  if (known.length === 0) return `has no header row: ${expected}; it reads ${listQuoted(cells)}`;
   const unknown = columns.filter((column) => !(CSV_COLUMNS as readonly string[]).includes(column));
-  if (unknown.length > 0) return `has unknown columns ${unknown.map((column) => JSON.stringify(column)).join(', ')}: ${expected}`;
+  if (unknown.length > 0) return `has unknown columns ${listQuoted(unknown)}: ${expected}`;
   const repeated = columns.filter((column, index) => columns.indexOf(column) !== index);
-  if (repeated.length > 0) return `names the column ${JSON.stringify(repeated[0])} twice`;
+  if (repeated.length > 0) return `names the column ${quoteInput(repeated[0])} twice`;
   if (!columns.includes('material_type')) return `has no material_type column: ${expected}`;
   return null;
 }

@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
+import { quoteInput } from '../common/quoted-input';
+
 /**
  * Calendar dates as the seeder meets them: ISO `YYYY-MM-DD` (the canonical format), `M/D/YYYY` (supplier
  * exports) and `Jun 18, 2024` (invoices). Every form becomes an ISO date, and only real calendar dates pass.
@@ -47,9 +49,9 @@ function parseUncached(text: string, formats: readonly DateFormat[]): ParsedDate
     const ymd = match && parts(match);
     if (!ymd) continue;
     const iso = isoIfReal(...ymd);
-    return iso ? { iso } : { problem: `"${trimmed}" is not a real date` };
+    return iso ? { iso } : { problem: `${quoteInput(trimmed)} is not a real date` };
   }
-  return { problem: `"${trimmed}" is not a date in the form ${formats.map((format) => EXAMPLES[format]).join(' or ')}` };
+  return { problem: `${quoteInput(trimmed)} is not a date in the form ${formats.map((format) => EXAMPLES[format]).join(' or ')}` };
 }
 
 /** The ISO text of year-month-day, or null when no such day exists (2024-02-30, month 13). */

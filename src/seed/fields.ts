@@ -1,13 +1,14 @@
 import { isStorableText, type RawRecord } from '../common/json-values';
+import { quoteInput } from '../common/quoted-input';
 import { POSTGRES_INT_MAX } from '../database/postgres-limits';
 import { type DateFormat, parseDate } from './dates';
 
 /** Free text longer than this (a note, a description) rejects its record: no export has a reason to hold more. */
 export const FREE_TEXT_MAX_LENGTH = 2000;
 
-/** How a report names a value that has the wrong type: `the text "3.45"`, `a list`, `null`. */
+/** How a report names a value that has the wrong type: `the text "3.45"` (cut as quoteInput cuts it), `a list`, `null`. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the text ${quoteInput(value)}`;
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
@@ -83,7 +84,7 @@ export class FieldReader {
   /** Canonical records are strict, so that a misspelt field (`price_per_ft`) is a problem, not a silent loss. */
   onlyFields(allowed: readonly string[]): void {
     for (const name of Object.keys(this.record)) {
-      if (!allowed.includes(name)) this.problems.push(`unknown field ${JSON.stringify(name)}`);
+      if (!allowed.includes(name)) this.problems.push(`unknown field ${quoteInput(name)}`);
     }
   }
 

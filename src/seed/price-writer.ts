@@ -1,3 +1,4 @@
+import { quoteInput } from '../common/quoted-input';
 import { PRICE_UNITS, type PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
 import {
@@ -36,7 +37,7 @@ function identityOf(...values: (string | number | null)[]): string {
 
 /** An outlier is more than this many times above or below the median of the other suppliers' current prices. */
 const OUTLIER_FACTOR = 3;
-/** How many records a warning lists before it counts the rest. */
+/** How many records, or prices, a warning lists before it counts the rest. */
 const RECORDS_LISTED = 5;
 
 const PRICE_FIELD_OF_UNIT = { foot: 'pricePerFoot', lb: 'pricePerLb', sqft: 'pricePerSqft' } as const;
@@ -134,12 +135,13 @@ export class PriceWriter {
       const decidesCurrent = wins || before.priceDate === candidate.priceDate;
       if (candidate.priceDate !== null && sameDay.size > 1 && decidesCurrent) {
         const prices = [...sameDay].sort((a, b) => b - a);
+        const listed = prices.slice(0, RECORDS_LISTED);
         warnings.push({
           kind: 'same_day_conflict',
           ...where,
           date: candidate.priceDate,
-          prices,
-          message: `${describeItem(where)} has ${prices.length} prices on ${candidate.priceDate}: ${prices.join(', ')}; the highest, ${prices[0]}, is current`,
+          prices: listed,
+          message: `${describeItem(where)} has ${prices.length} prices on ${candidate.priceDate}: ${listRecords(listed.map(String), prices.length)}; the highest, ${prices[0]}, is current`,
         });
       }
       if (!wins) continue;
@@ -240,7 +242,7 @@ export class PriceWriter {
           kind: 'supplier_look_alike',
           supplier: from.name,
           alias: { [from.name]: to.name },
-          message: `suppliers "${from.name}" and "${to.name}" look alike; if they are one supplier, add to the mappings: "suppliers": { ${JSON.stringify(from.name)}: ${JSON.stringify(to.name)} }`,
+          message: `suppliers ${quoteInput(from.name)} and ${quoteInput(to.name)} look alike; if they are one supplier, add to the mappings: "suppliers": { ${JSON.stringify(from.name)}: ${JSON.stringify(to.name)} }`,
         });
       }
     }

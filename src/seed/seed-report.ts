@@ -1,6 +1,24 @@
+import { cutText, QUOTED_INPUT } from '../common/quoted-input';
 import type { PriceUnit } from '../database/entities';
-import { descriptionKey } from '../material-prices/price-mappings';
+import { descriptionKey, MATCH_TEXT_MAX_LENGTH } from '../material-prices/price-mappings';
 import { describePlace, type PriceOffer } from './readers';
+
+/** A report lists this many rejects, and as many warnings, in full; the rest are counted. */
+const REPORT_LISTED_MAX = 500;
+/** A report lists this many current prices it set; the rest are counted. */
+const REPORT_CHANGES_LISTED_MAX = 2000;
+/** The longest reason, warning message or file problem a report holds, in characters. */
+const REPORT_TEXT_MAX_LENGTH = 1000;
+/** How many reasons the rejects left out of the list are counted under; the rest under OTHER_REASONS. */
+const OMITTED_REASONS_MAX = 100;
+export const OTHER_REASONS = '(other reasons)';
+/**
+ * The most bytes the JSON of a report (reportAsJson) takes. DECISION: 768 KiB, so that what holds a report stays
+ * under 1 MiB: an import's answer adds its id and uploaded files, and PostgreSQL's text of the stored jsonb a space
+ * after every ":" and ",". The lists above keep a report well under it; the guard in reportAsJson holds it whatever
+ * the records held.
+ */
+export const REPORT_JSON_MAX_BYTES = 768 * 1024;
 
 /** What happened to one file of the run. */
 export interface FileSummary {
@@ -30,7 +48,14 @@ export interface Reject {
   offer: PriceOffer | null;
 }
 
-export type PriceWarningKind = 'undated_current' | 'same_day_conflict' | 'unknown_key_family' | 'supplier_look_alike' | 'outlier';
+export const PRICE_WARNING_KINDS = [
+  'undated_current',
+  'same_day_conflict',
+  'unknown_key_family',
+  'supplier_look_alike',
+  'outlier',
+] as const;
+export type PriceWarningKind = (typeof PRICE_WARNING_KINDS)[number];
 
 /** Reported, not rejected: something the owner should look at. */
 export interface PriceWarning {
@@ -76,9 +101,20 @@ export interface SeedReport {
   files: FileSummary[];
   prices: { loaded: number; alreadyCurrent: number; newObservations: number; entries: number; ignored: number };
   actuals: { loaded: number; alreadyCurrent: number };
+  /** The first REPORT_LISTED_MAX rejects (added with addReject); `omitted` counts the others. */
   rejects: Reject[];
+  /** The first REPORT_LISTED_MAX warnings (added with addWarning). */
   warnings: PriceWarning[];
+  /** The first REPORT_CHANGES_LISTED_MAX current prices set (added with addChange). */
   changes: PriceChange[];
+  omitted: OmittedEntries;
+}
+
+/** What the lists of a report leave out, counted: rejects per reason (see reasonKey), warnings per kind. */
+export interface OmittedEntries {
+  rejects: Map<string, number>;
+  warnings: Map<PriceWarningKind, number>;
+  changes: number;
 }
 
 export function emptyReport(load: LoadDescription): SeedReport {
@@ -93,18 +129,100 @@ export function emptyReport(load: LoadDescription): SeedReport {
     rejects: [],
     warnings: [],
     changes: [],
+    omitted: { rejects: new Map(), warnings: new Map(), changes: 0 },
   };
+}
+
+/**
+ * Adds a reject: listed while the report lists fewer than REPORT_LISTED_MAX, with its texts cut (the reason to
+ * REPORT_TEXT_MAX_LENGTH characters, the date as written to QUOTED_INPUT_MAX_LENGTH); else only counted under its
+ * reason, so that a load's memory does not grow with its rejects.
+ */
+export function addReject(report: SeedReport, reject: Reject): void {
+  if (report.rejects.length >= REPORT_LISTED_MAX) {
+    countReason(report.omitted.rejects, reasonKey(reject.reason));
+    return;
+  }
+  const { offer } = reject;
+  report.rejects.push({
+    ...reject,
+    reason: cutText(reject.reason, REPORT_TEXT_MAX_LENGTH),
+    // The description stays whole (the readers hold it to FREE_TEXT_MAX_LENGTH): a mapping that fixes it needs all of it.
+    offer: offer && {
+      ...offer,
+      stated: offer.stated === null ? null : cutText(offer.stated, REPORT_TEXT_MAX_LENGTH),
+      date: offer.date === null ? null : cutText(offer.date),
+    },
+  });
+}
+
+/** Adds a warning: listed (its message cut to REPORT_TEXT_MAX_LENGTH) up to REPORT_LISTED_MAX, then counted by kind. */
+export function addWarning(report: SeedReport, warning: PriceWarning): void {
+  if (report.warnings.length < REPORT_LISTED_MAX)
+    report.warnings.push({ ...warning, message: cutText(warning.message, REPORT_TEXT_MAX_LENGTH) });
+  else increment(report.omitted.warnings, warning.kind);
+}
+
+/** Adds a current price the load set: listed up to REPORT_CHANGES_LISTED_MAX, then counted. */
+export function addChange(report: SeedReport, change: PriceChange): void {
+  if (report.changes.length < REPORT_CHANGES_LISTED_MAX) report.changes.push(change);
+  else report.omitted.changes += 1;
+}
+
+/** Every reject of the load, listed or not. */
+export function rejectCount(report: SeedReport): number {
+  return report.rejects.length + sum(report.omitted.rejects.values());
+}
+
+/** Every warning of the load, listed or not. */
+export function warningCount(report: SeedReport): number {
+  return report.warnings.length + sum(report.omitted.warnings.values());
+}
+
+/**
+ * What rejects of one kind have in common, so that they are counted together: the reason with its values left out,
+ * a quoted text (see quoteInput) as `"…"` and a number as `#`.
+ */
+function reasonKey(reason: string): string {
+  return cutText(reason, REPORT_TEXT_MAX_LENGTH)
+    .replace(QUOTED_INPUT, '"…"')
+    .replace(/\d+(?:\.\d+)?/g, '#');
+}
+
+/**
+ * DECISION: past OMITTED_REASONS_MAX different reasons, rejects are counted under OTHER_REASONS, so that what a
+ * report keeps of the rejects it does not list stays bounded even when every reason differs.
+ */
+function countReason(counts: Map<string, number>, key: string): void {
+  increment(counts, counts.has(key) || counts.size < OMITTED_REASONS_MAX ? key : OTHER_REASONS);
+}
+
+function increment<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function sum(counts: Iterable<number>): number {
+  let total = 0;
+  for (const count of counts) total += count;
+  return total;
+}
+
+/** Largest count first, then in text order. */
+function byCount<K extends string>(counts: ReadonlyMap<K, number>): [K, number][] {
+  return [...counts].sort(([a, countA], [b, countB]) => countB - countA || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** 0 when every record was accepted, 2 when some were rejected; 1 (could not run) never comes from a report. */
 export function exitCodeOf(report: SeedReport): 0 | 2 {
-  return report.rejects.length > 0 ? 2 : 0;
+  return rejectCount(report) > 0 ? 2 : 0;
 }
 
 /** What the owner pastes into the mappings to fix rejects of one description: a key for it, or skipping it. */
 export const MATERIAL_KEY_PLACEHOLDER = 'MATERIAL_KEY';
 
+/** No fix for a description longer than a mapping may hold: the mapping document would refuse it. */
 function fixesFor(offer: PriceOffer): ({ materials: Record<string, string> } | { ignore: string[] })[] {
+  if (offer.description.trim().length > MATCH_TEXT_MAX_LENGTH) return [];
   const skip = { ignore: [offer.description] };
   return offer.mappable ? [{ materials: { [offer.description]: MATERIAL_KEY_PLACEHOLDER } }, skip] : [skip];
 }
@@ -121,6 +239,7 @@ function whereRead(reject: Reject): string {
  */
 export function formatReport(report: SeedReport): string[] {
   const { load, prices, actuals, rejects, warnings } = report;
+  const [rejected, warned] = [rejectCount(report), warningCount(report)];
   const scope = load.shopEmail === null ? 'the shared baseline' : `the prices of shop ${load.shopEmail}`;
   const lines = [`${load.dryRun ? 'Dry run: nothing is written. ' : ''}Loading ${load.directory ?? 'the uploaded files'} into ${scope}`];
   if (report.mappings)
@@ -129,14 +248,17 @@ export function formatReport(report: SeedReport): string[] {
   for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json and .csv files are read`);
   for (const file of report.files) lines.push(describeFile(file));
 
-  if (rejects.length > 0) {
+  if (rejected > 0) {
     const items = groupRejects(rejects);
-    lines.push(`Rejected ${plural(rejects.length, 'record')} (${plural(items.length, 'item')}):`);
+    const listed = rejected > rejects.length ? `, the first ${rejects.length} listed` : '';
+    lines.push(`Rejected ${plural(rejected, 'record')}${listed} (${plural(items.length, 'item')}):`);
     for (const item of items) lines.push(`  ${item}`);
+    for (const [reason, count] of byCount(report.omitted.rejects)) lines.push(`  ${plural(count, 'more record')}: ${reason}`);
   }
-  if (warnings.length > 0) {
-    lines.push(`Warnings (${warnings.length}):`);
+  if (warned > 0) {
+    lines.push(`Warnings (${warned}):`);
     for (const warning of warnings) lines.push(`  ${warning.message}`);
+    for (const [kind, count] of byCount(report.omitted.warnings)) lines.push(`  ${plural(count, 'more warning')}: ${kind}`);
   }
 
   const verb = load.dryRun ? 'Would load' : 'Loaded';
@@ -146,8 +268,8 @@ export function formatReport(report: SeedReport): string[] {
   lines.push(`${verb} ${prices.loaded} material prices, ${prices.alreadyCurrent} already current`);
   lines.push(`${verb} ${actuals.loaded} labor actuals, ${actuals.alreadyCurrent} already current`);
   if (prices.ignored > 0) lines.push(`Ignored ${plural(prices.ignored, 'price')} the mappings say to skip`);
-  lines.push(`Rejected ${plural(rejects.length, 'record')}`);
-  lines.push(`Warnings: ${warnings.length}`);
+  lines.push(`Rejected ${plural(rejected, 'record')}`);
+  lines.push(`Warnings: ${warned}`);
   return lines;
 }
 
@@ -169,13 +291,17 @@ function groupRejects(rejects: readonly Reject[]): string[] {
     else byDescription.set(key, [reject]);
   }
   const grouped = [...byDescription.values()].map((group) => {
-    const description = group[0].offer!.description;
+    const description = cutText(group[0].offer!.description);
     const records = group.map(
       (reject) => `${whereRead(reject)} (${[reject.offer!.stated, reject.offer!.date ?? 'no date'].filter(Boolean).join(', ')})`,
     );
     const reasons = [...new Set(group.map((reject) => reject.reason))].join('; ');
     const fixes = fixesFor(group[0].offer!).map(asMappingLine);
-    return `${description} — ${records.join(', ')}: ${reasons}. ${fixes.length > 1 ? 'Fix in the mappings' : 'Fix the record, or skip it in the mappings'}: ${fixes.join(' or ')}`;
+    const advice =
+      fixes.length === 0
+        ? 'Fix the record'
+        : `${fixes.length > 1 ? 'Fix in the mappings' : 'Fix the record, or skip it in the mappings'}: ${fixes.join(' or ')}`;
+    return `${description} — ${records.join(', ')}: ${reasons}. ${advice}`;
   });
   return [...grouped, ...lines];
 }
@@ -191,9 +317,12 @@ function asMappingLine(fix: object): string {
   return `${JSON.stringify(section)}: ${inner}`;
 }
 
-/** The whole report as `--report FILE` writes it (and the import API answers it): counts, rejects, warnings, changes. */
+/**
+ * The whole report as `--report FILE` writes it (and the import API answers and keeps it): counts, then the listed
+ * rejects, warnings and changes, each followed by what its list leaves out. The counts are always every entry's.
+ */
 export function reportAsJson(report: SeedReport) {
-  return {
+  const head = {
     dry_run: report.load.dryRun,
     scope: report.load.shopEmail === null ? 'baseline' : 'shop',
     shop: report.load.shopEmail,
@@ -203,7 +332,7 @@ export function reportAsJson(report: SeedReport) {
     ignored_files: report.ignoredFiles,
     files: report.files.map((file) => ({
       file: file.file,
-      problem: file.problem,
+      problem: file.problem === null ? null : cutText(file.problem, REPORT_TEXT_MAX_LENGTH),
       records: file.records,
       shapes: file.shapes,
       accepted: file.accepted,
@@ -220,22 +349,66 @@ export function reportAsJson(report: SeedReport) {
         ignored: report.prices.ignored,
       },
       labor_actuals: { loaded: report.actuals.loaded, already_current: report.actuals.alreadyCurrent },
-      rejected: report.rejects.length,
-      warnings: report.warnings.length,
+      rejected: rejectCount(report),
+      warnings: warningCount(report),
     },
-    rejects: report.rejects.map((reject) => ({
-      file: reject.file,
-      record: reject.record,
-      line: reject.line,
-      field: reject.offer?.field ?? null,
-      description: reject.offer?.description ?? null,
-      price: reject.offer?.stated ?? null,
-      date: reject.offer?.date ?? null,
-      reason: reject.reason,
-      fixes: reject.offer ? fixesFor(reject.offer) : [],
-    })),
-    warnings: report.warnings,
-    changes: report.changes,
+  };
+  const lists = { rejects: report.rejects.map(rejectAsJson), warnings: report.warnings, changes: report.changes };
+  const omitted = { rejects: new Map(report.omitted.rejects), warnings: new Map(report.omitted.warnings), changes: report.omitted.changes };
+  for (;;) {
+    const json = {
+      ...head,
+      rejects: lists.rejects,
+      rejects_omitted: byCount(omitted.rejects).map(([reason, count]) => ({ reason, count })),
+      warnings: lists.warnings,
+      warnings_omitted: byCount(omitted.warnings).map(([kind, count]) => ({ kind, count })),
+      changes: lists.changes,
+      changes_omitted: omitted.changes,
+    };
+    const excess = Buffer.byteLength(JSON.stringify(json)) - REPORT_JSON_MAX_BYTES;
+    if (excess <= 0) return json;
+    // DECISION: over REPORT_JSON_MAX_BYTES (long descriptions, supplier names full of escaped characters), each list
+    // gives up a share of the excess in proportion to the bytes it takes, from its end, and counts what it no longer
+    // lists; nothing else is cut. Lists that are already empty leave only what the limits of a load bound (its files).
+    const itemBytes = {
+      rejects: lists.rejects.map(jsonBytes),
+      warnings: lists.warnings.map(jsonBytes),
+      changes: lists.changes.map(jsonBytes),
+    };
+    const listBytes = sum(Object.values(itemBytes).flat());
+    if (listBytes === 0) return json;
+    const kept = (bytes: number[]) => {
+      let count = bytes.length;
+      const share = Math.ceil((excess * sum(bytes)) / listBytes);
+      for (let freed = 0; count > 0 && freed < share;) freed += bytes[--count];
+      return count;
+    };
+    const [rejects, warnings, changes] = [kept(itemBytes.rejects), kept(itemBytes.warnings), kept(itemBytes.changes)];
+    for (const reject of lists.rejects.slice(rejects)) countReason(omitted.rejects, reasonKey(reject.reason));
+    for (const { kind } of lists.warnings.slice(warnings)) increment(omitted.warnings, kind);
+    omitted.changes += lists.changes.length - changes;
+    lists.rejects = lists.rejects.slice(0, rejects);
+    lists.warnings = lists.warnings.slice(0, warnings);
+    lists.changes = lists.changes.slice(0, changes);
+  }
+}
+
+/** The bytes `value` takes in a JSON list: its text and a comma. */
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value)) + 1;
+}
+
+function rejectAsJson(reject: Reject) {
+  return {
+    file: reject.file,
+    record: reject.record,
+    line: reject.line,
+    field: reject.offer?.field ?? null,
+    description: reject.offer ? cutText(reject.offer.description) : null,
+    price: reject.offer?.stated ?? null,
+    date: reject.offer?.date ?? null,
+    reason: reject.reason,
+    fixes: reject.offer ? fixesFor(reject.offer) : [],
   };
 }
 

@@ -17,7 +17,7 @@ import { PriceWriter } from './price-writer';
 import type { SeedProgress } from './progress-line';
 import { readRecord } from './readers';
 import type { SeedOptions } from './seed-options';
-import { emptyReport, type FileSummary, type SeedReport } from './seed-report';
+import { addChange, addReject, addWarning, emptyReport, type FileSummary, type SeedReport } from './seed-report';
 import { SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
 import { formatOfFileName, listSourceFiles, readJsonFile, readSourceFile, type SourceFormat } from './source-files';
@@ -151,12 +151,12 @@ export class SeedService {
         alreadyCurrent: prices.alreadyCurrent,
         newObservations: prices.newObservations,
       };
-      report.changes = prices.changes;
-      report.warnings = prices.warnings;
+      for (const change of prices.changes) addChange(report, change);
+      for (const warning of prices.warnings) addWarning(report, warning);
       const actuals = await writers.actuals.finish();
       report.actuals = { loaded: actuals.loaded, alreadyCurrent: actuals.alreadyCurrent };
       for (const { place, reason } of actuals.rejected) {
-        report.rejects.push({ file: place.file, record: place.record, line: place.line ?? null, reason, offer: null });
+        addReject(report, { file: place.file, record: place.record, line: place.line ?? null, reason, offer: null });
         const summary = report.files.find((candidate) => candidate.file === place.file)!;
         summary.accepted -= 1;
         summary.rejected += 1;
@@ -207,7 +207,7 @@ export class SeedService {
     };
     const fileProblem = (problem: string): FileSummary => {
       if (state.limits) throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
-      report.rejects.push({ file: file.name, record: null, line: null, reason: problem, offer: null });
+      addReject(report, { file: file.name, record: null, line: null, reason: problem, offer: null });
       return { ...summary, problem, rejected: summary.rejected + 1 };
     };
     progress(0);
@@ -232,7 +232,7 @@ export class SeedService {
         if (reading.shape !== null) shapes.add(reading.shape);
         for (const item of reading.items) {
           if ('problem' in item) {
-            report.rejects.push({
+            addReject(report, {
               file: file.name,
               record: item.place.record,
               line: item.place.line ?? null,

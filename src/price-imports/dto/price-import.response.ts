@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 import type { ImportFileFormat, PriceUnit } from '../../database/entities';
+import { PRICE_WARNING_KINDS } from '../../seed/seed-report';
 
 export class ReportMappingsResponse {
   /** The mapping file applied first (mappings.json of the upload) */
@@ -59,11 +60,13 @@ export class ReportRejectResponse {
   line: number | null;
   /** The field the description was read from */
   field: string | null;
-  /** The supplier's description of the item */
+  /** The supplier's description of the item; past 80 characters cut, saying how many more it has (fixes hold it whole) */
   description: string | null;
   /** @example "2.4942 per foot" */
   price: string | null;
+  /** The date as the record gave it, cut like the description */
   date: string | null;
+  /** Why the record was not loaded; a value it quotes is cut after 80 characters, control characters shown as symbols (␁) */
   reason: string;
   @ApiProperty({
     type: 'array',
@@ -75,7 +78,7 @@ export class ReportRejectResponse {
 }
 
 export class ReportWarningResponse {
-  @ApiProperty({ enum: ['undated_current', 'same_day_conflict', 'unknown_key_family', 'supplier_look_alike', 'outlier'] }) kind: string;
+  @ApiProperty({ enum: PRICE_WARNING_KINDS }) kind: string;
   /** One line for the owner */
   message: string;
   material_type?: string;
@@ -87,6 +90,17 @@ export class ReportWarningResponse {
   records?: string[];
   /** The supplier alias that would merge two look-alike names */
   alias?: Record<string, string>;
+}
+
+export class OmittedRejectsResponse {
+  /** The reason with its values left out: a quoted text as "…", a number as # */
+  reason: string;
+  count: number;
+}
+
+export class OmittedWarningsResponse {
+  @ApiProperty({ enum: PRICE_WARNING_KINDS }) kind: string;
+  count: number;
 }
 
 class PriceStateResponse {
@@ -117,10 +131,18 @@ export class LoadReportResponse {
   ignored_files: string[];
   files: ReportFileResponse[];
   counts: ReportCountsResponse;
+  /** The first 500 rejects (counts.rejected counts them all) */
   rejects: ReportRejectResponse[];
+  /** The rejects not listed, counted by reason, most first */
+  rejects_omitted: OmittedRejectsResponse[];
+  /** The first 500 warnings */
   warnings: ReportWarningResponse[];
-  /** Current prices set: old -> new */
+  /** The warnings not listed, counted by kind */
+  warnings_omitted: OmittedWarningsResponse[];
+  /** Current prices set, old -> new: the first 2,000 */
   changes: ReportChangeResponse[];
+  /** Current prices set that are not listed */
+  changes_omitted: number;
 }
 
 export class UploadedFileResponse {

@@ -1,4 +1,5 @@
 import { isRecord } from '../../common/json-values';
+import { listQuoted, quoteInput } from '../../common/quoted-input';
 import { LABOR_ACTUAL_TYPE, MATERIAL_PRICE_TYPE } from '../canonical-records';
 import { describeValue } from '../fields';
 import { billOfMaterialsReader } from './bill-of-materials.reader';
@@ -43,10 +44,13 @@ export function readRecord(record: unknown, context: ReadContext): RecordReading
   let reader: RecordReader | undefined;
   if ('type' in record) {
     reader = typeof record.type === 'string' ? TYPED_READERS[record.type] : undefined;
-    if (!reader) return rejected(`unknown record type ${JSON.stringify(record.type)} (known: ${Object.keys(TYPED_READERS).join(', ')})`);
+    if (!reader) {
+      const type = typeof record.type === 'string' ? quoteInput(record.type) : describeValue(record.type);
+      return rejected(`unknown record type ${type} (known: ${Object.keys(TYPED_READERS).join(', ')})`);
+    }
   } else {
     reader = SHAPE_READERS.find((candidate) => candidate.recognizes(record));
-    if (!reader) return rejected(`no known format has the fields ${Object.keys(record).join(', ') || '(none)'}`);
+    if (!reader) return rejected(`no known format has the fields ${listQuoted(Object.keys(record)) || '(none)'}`);
   }
   return { shape: reader.shape, items: reader.read(record, context) };
 }

@@ -1,3 +1,4 @@
+import { quoteInput } from '../../common/quoted-input';
 import { parseLengthFeet } from '../../material-keys/material-key';
 import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
 import { FieldReader } from '../fields';
@@ -20,7 +21,7 @@ export const stickPriceListReader: RecordReader = {
     const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH });
     const date = fields.date('date', SUPPLIER_DATE_FORMATS);
     const stickLengthFeet = size === null ? null : parseLengthFeet(size);
-    if (size !== null && stickLengthFeet === null) fields.problem(`size ${JSON.stringify(size)} is not a stick length like 24' 0"`);
+    if (size !== null && stickLengthFeet === null) fields.problem(`size ${quoteInput(size)} is not a stick length like 24' 0"`);
     if (!fields.has('price_per_foot') && !fields.has('price_per_piece')) fields.problem('no price_per_foot and no price_per_piece');
     if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [

@@ -1,3 +1,4 @@
+import { quoteInput } from '../../common/quoted-input';
 import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
 import { FieldReader } from '../fields';
 import { hasFields, problemItem, type RecordReader } from './record-reader';
@@ -52,7 +53,7 @@ export const supplierLineItemReader: RecordReader = {
     const document = fields.text('file');
     const unit = unitText === null ? undefined : UNIT_NAMES[unitText.toLowerCase().replace(/\.$/, '')];
     if (unitText !== null && unit === undefined)
-      fields.problem(`unit ${JSON.stringify(unitText)} is not one of ${Object.keys(UNIT_NAMES).join(', ')}`);
+      fields.problem(`unit ${quoteInput(unitText)} is not one of ${Object.keys(UNIT_NAMES).join(', ')}`);
     if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     return [
       supplierPriceItem(
