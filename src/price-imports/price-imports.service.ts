@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
@@ -18,7 +18,7 @@ import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { readMappings, SeedService } from '../seed/seed.service';
 import { emptyReport, reportAsJson, type SeedReport } from '../seed/seed-report';
-import { SeedRunError } from '../seed/seed-run.error';
+import { SeedLimitError, SeedRunError } from '../seed/seed-run.error';
 import type { SourceFormat } from '../seed/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
@@ -85,7 +85,10 @@ export class PriceImportsService {
       });
       return answer!;
     } catch (error) {
-      if (error instanceof SeedRunError) throw new BadRequestException(error.message.split('\n').map((line) => line.trim()));
+      if (error instanceof SeedRunError) {
+        const lines = error.message.split('\n').map((line) => line.trim());
+        throw error instanceof SeedLimitError ? new PayloadTooLargeException(lines) : new BadRequestException(lines);
+      }
       throw error;
     } finally {
       await rm(folder, { recursive: true, force: true });
