@@ -1,4 +1,4 @@
-import { flattenSupplierAliases, MappingLookup, type MappingEntry, mergeMappingEntries } from '../src/material-prices/price-mappings';
+import { flattenSupplierAliases, type MappingEntry, MappingLookup, mergeMappingEntries } from '../src/material-prices/price-mappings';
 
 /** An alias map that counts how often an alias is looked up: the work of following chains. */
 class CountingAliases extends Map<string, string> {
