@@ -15,6 +15,7 @@ const MAX_FILE_BYTES = 64 * 1024;
 const MAX_FILES = 7;
 const MAX_RECORDS = 400;
 const IMPORTS_PER_HOUR = 12;
+const MAX_MAPPINGS = 30;
 
 /** A price list as a spreadsheet program exports it: a byte order mark, CRLF, quoted commas, a blank row. */
 const SPREADSHEET_CSV = [
@@ -100,6 +101,8 @@ describe('price imports through the API', () => {
       IMPORT_MAX_FILES: String(MAX_FILES),
       IMPORT_MAX_RECORDS: String(MAX_RECORDS),
       RATE_LIMIT_PRICE_IMPORTS_SHOP: `${IMPORTS_PER_HOUR}/1h`,
+      MAPPINGS_MAX_ENTRIES: String(MAX_MAPPINGS),
+      RATE_LIMIT_REGISTER_IP: '100/1h',
     }));
     workdir = await mkdtemp(join(systemTmp ?? '/tmp', 'price-imports-'));
     const names = (await readdir(REAL_EXPORTS)).sort();
@@ -274,6 +277,37 @@ describe('price imports through the API', () => {
       .get('/api/material-prices/mappings')
       .set(bearer(shop.access_token))
       .expect(200, { suppliers: {}, materials: {}, ignore: [unread.description] });
+  });
+
+  it('refuses mappings that would hold more than MAPPINGS_MAX_ENTRIES in a section (413 naming the count and the cap), and keeps those stored', async () => {
+    const shop = await registerShop(app);
+    const aliases = (first: number, count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, index) => [`Yard ${first + index}`, 'Osorio']));
+    const tooMany = await http()
+      .put('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .send({ ignore: Array.from({ length: MAX_MAPPINGS + 1 }, (_, index) => `Scrap ${index}`) })
+      .expect(413);
+    expect(tooMany.body.message).toEqual([`ignore would hold 31 entries, more than the ${MAX_MAPPINGS} MAPPINGS_MAX_ENTRIES allows`]);
+    await http()
+      .put('/api/material-prices/mappings')
+      .set(bearer(shop.access_token))
+      .send({ suppliers: aliases(0, 20) })
+      .expect(200);
+
+    // 20 aliases more in an uploaded mappings.json: 40 with the stored ones.
+    const mappings: Upload = { name: 'mappings.json', content: JSON.stringify({ suppliers: aliases(20, 20) }) };
+    const prices: Upload = { name: 'p.csv', content: 'material_type,price_per_foot,supplier\nsq_tube_2x11ga,3.45,Yard 25\n' };
+    for (const query of ['?dry_run=true', '']) {
+      const refused = await upload(shop, [mappings, prices], query).expect(413);
+      expect(refused.body.message).toEqual([
+        'The mappings mappings.json cannot be used; nothing was loaded:',
+        `suppliers would hold 40 entries, more than the ${MAX_MAPPINGS} MAPPINGS_MAX_ENTRIES allows`,
+      ]);
+    }
+    const stored = await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200);
+    expect(stored.body).toEqual({ suppliers: aliases(0, 20), materials: {}, ignore: [] });
+    expect(await shopRows(shop.user_id)).toMatchObject({ current: [], history: [], suppliers: [] });
   });
 
   it("never shows one shop's imports, reports, mappings or prices to another (404)", async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { exitCodeOf, formatReport, reportAsJson } from '../src/seed/seed-report';
 import { SeedRunError } from '../src/seed/seed-run.error';
 import { runBuilt } from './support/processes';
-import { createShop, openSeeder, price, printed, REAL_EXPORTS, type SeederHarness } from './support/seeder';
+import { createShop, NOTHING_SEEDED, openSeeder, price, printed, REAL_EXPORTS, type SeederHarness } from './support/seeder';
 import { TEST_JWT_SECRET } from './support/test-database';
 
 /** The owner's mappings the issue describes: the bill of materials' supplier is Osorio; two descriptions mapped. */
@@ -180,6 +180,52 @@ describe('prices a quote can trust (seeder)', () => {
       { material_type: 'angle_2x2x0.125', supplier: 'Osorio', n: 1 },
       { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', n: 2 },
       { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', n: 2 },
+    ]);
+  });
+
+  it('merges several aliased suppliers at once, and stores a chain two runs make as aliases of its end', async () => {
+    await harness.run(
+      await harness.folder({
+        'prices.json': [
+          price('sq_tube_2x11ga', 3.0, '2024-01-01', 'Osorio'),
+          price('sq_tube_2x11ga', 3.5, '2024-05-01', 'Osorio Metals'),
+          price('sq_tube_2x11ga', 3.2, '2024-05-01', 'OMS'),
+          price('flat_bar_2x0.25', 1.2, '2024-01-03', 'Osorio Metals'),
+          price('flat_bar_2x0.25', 1.5, '2024-03-03', 'OMS'),
+          price('angle_2x2x0.125', 2.0, '2024-02-02', 'Osorio Metals'),
+          price('angle_2x2x0.125', 2.0, '2024-02-02', 'OMS'),
+        ],
+      }),
+    );
+    await harness.run(await harness.folder({ 'mappings.json': { suppliers: { 'Osorio Metals': 'Osorio', OMS: 'Osorio' } } }));
+    expect(await harness.db.query(`SELECT name FROM suppliers`)).toEqual([{ name: 'Osorio' }]);
+    expect(await currentPrices()).toEqual([
+      { material_type: 'angle_2x2x0.125', supplier: 'Osorio', unit: 'foot', price: 2, price_date: '2024-02-02' },
+      { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', unit: 'foot', price: 1.5, price_date: '2024-03-03' },
+      { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', unit: 'foot', price: 3.5, price_date: '2024-05-01' },
+    ]);
+    // The two equal observations of angle_2x2x0.125, from two merged suppliers, are one observation of Osorio.
+    expect(
+      await harness.db.query(`SELECT material_type, supplier, count(*)::int AS n FROM material_price_history GROUP BY 1, 2 ORDER BY 1`),
+    ).toEqual([
+      { material_type: 'angle_2x2x0.125', supplier: 'Osorio', n: 1 },
+      { material_type: 'flat_bar_2x0.25', supplier: 'Osorio', n: 2 },
+      { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', n: 3 },
+    ]);
+
+    await harness.run(
+      await harness.folder({
+        'mappings.json': { suppliers: { 'O.M.S. Steel': 'OMS' } },
+        'more.json': [price('sheet_11ga', 4.85, '2024-06-01', 'O.M.S. Steel')],
+      }),
+    );
+    expect(await harness.db.query(`SELECT match_text, target FROM price_mappings ORDER BY match_key`)).toEqual([
+      { match_text: 'O.M.S. Steel', target: 'Osorio' },
+      { match_text: 'OMS', target: 'Osorio' },
+      { match_text: 'Osorio Metals', target: 'Osorio' },
+    ]);
+    expect(await currentPrices('material_type = $1', ['sheet_11ga'])).toEqual([
+      { material_type: 'sheet_11ga', supplier: 'Osorio', unit: 'foot', price: 4.85, price_date: '2024-06-01' },
     ]);
   });
 
@@ -434,6 +480,18 @@ describe('prices a quote can trust (seeder)', () => {
       const result = await seed(['--dir', 'data/no-such-folder']);
       expect(result.stderr).toContain('The seeder could not run: The folder data/no-such-folder does not exist');
       expect(result.code).toBe(1);
+    });
+
+    it('exits 1 naming the mappings file and the cap when a section would hold more than MAPPINGS_MAX_ENTRIES', async () => {
+      const directory = await harness.folder({
+        'mappings.json': { suppliers: { 'Osorio Metals': 'Osorio', OMS: 'Osorio', 'O.M.S. Steel': 'Osorio' } },
+        'a.json': [price('sq_tube_2x11ga', 3, '2024-01-01', 'OMS')],
+      });
+      const result = await seed(['--dir', directory], { MAPPINGS_MAX_ENTRIES: '2' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`The seeder could not run: The mappings ${join(directory, 'mappings.json')} cannot be used`);
+      expect(result.stderr).toContain('suppliers would hold 3 entries, more than the 2 MAPPINGS_MAX_ENTRIES allows');
+      expect(await harness.tables()).toEqual(NOTHING_SEEDED);
     });
 
     it("loads a shop's prices with the shop's own mappings", async () => {

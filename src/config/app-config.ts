@@ -119,6 +119,8 @@ export interface AppConfig {
     staleDays: number;
     /** How long a load (an import, a seeder run) waits for another load of the same scope to finish. */
     loadWaitMs: number;
+    /** Entries of each section (suppliers, materials, ignore) of one scope's mappings, as a document merges into them. */
+    mappingsMaxEntries: number;
   };
   /** Limits of one price import through the API. */
   imports: {
@@ -249,6 +251,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
     prices: {
       staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),
       loadWaitMs: reader.integer('PRICE_LOAD_WAIT_MS', 60_000, 0, 3_600_000),
+      mappingsMaxEntries: reader.integer('MAPPINGS_MAX_ENTRIES', 5000, 1, 1_000_000),
     },
     imports: {
       maxFiles: reader.integer('IMPORT_MAX_FILES', 10, 1, 1000),

@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
 
 import { CurrentUser } from '../common/current-user.decorator';
@@ -85,6 +86,10 @@ export class MaterialPricesController {
     description: 'Every invalid entry, named (a target that is not a valid key, an alias cycle, an unknown section)',
   })
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'A guest account: claim it first' })
+  @ApiPayloadTooLargeResponse({
+    type: ErrorResponse,
+    description: 'A section with more entries than MAPPINGS_MAX_ENTRIES (the count and the cap named)',
+  })
   @ApiConflictResponse({ type: ErrorResponse, description: "An import of the shop's prices ran on for longer than PRICE_LOAD_WAIT_MS" })
   replaceMappings(@CurrentUser() user: User, @Body() body: MappingDocumentBody): Promise<MappingDocumentResponse> {
     return this.priceMappings.replace(user, body);

@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, PayloadTooLargeException } from '@nestjs/common';
 
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { AppConfig } from '../config/app-config';
@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { MaterialPricesRepository } from './material-prices.repository';
-import { aliasCycles, type MappingDocument, mappingDocumentOf, parseMappingDocument } from './price-mappings';
+import { type MappingDocument, mappingDocumentOf, mergeMappingEntries, parseMappingDocument } from './price-mappings';
 import { PriceMappingsRepository } from './price-mappings.repository';
 
 /** A shop owner's mapping document through the API: the same stored entries the seeder and imports read. */
@@ -22,19 +22,21 @@ export class PriceMappingsService {
   }
 
   /**
-   * Replaces the shop's whole mapping document; every invalid entry is named in one 400. The change waits for a
-   * running load of the shop, so a load reads one document from start to end.
+   * Replaces the shop's whole mapping document; every invalid entry is named in one 400, a section over
+   * MAPPINGS_MAX_ENTRIES is a 413. The change waits for a running load of the shop, so a load reads one document
+   * from start to end.
    */
   async replace(user: User, document: unknown): Promise<MappingDocument> {
     refuseGuestWrite(user, 'change price mappings');
     const shopId = user.id;
     const parsed = parseMappingDocument(document);
     if ('problems' in parsed) throw new BadRequestException(parsed.problems);
-    const cycles = aliasCycles(parsed.entries);
-    if (cycles.length > 0) throw new BadRequestException(cycles);
+    const merged = mergeMappingEntries([], parsed.entries, this.config.prices.mappingsMaxEntries);
+    if ('refused' in merged)
+      throw merged.refused === 'too_many' ? new PayloadTooLargeException(merged.problems) : new BadRequestException(merged.problems);
     await this.database.transaction(async (manager) => {
       await new MaterialPricesRepository(manager).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
-      await new PriceMappingsRepository(manager).replaceAll(shopId, parsed.entries);
+      await new PriceMappingsRepository(manager).replaceAll(shopId, merged.entries);
     });
     return this.documentOf(shopId);
   }

@@ -25,6 +25,9 @@ export const MATCH_TEXT_MAX_LENGTH = 512;
  *    "ignore": [ "Tubing - Round 4\" OD x sch 40" ] }`. Every problem names its entry, so the owner can fix the file:
  * a material target must be a valid key (stored in its normal spelling); a description cannot be both mapped and
  * ignored; a supplier alias cannot point at a name that is itself aliased.
+ * DECISION: one document stays without chains even though a merge now flattens them (mergeMappingEntries): what an
+ * owner writes in one file is what GET /mappings shows back, and "A": "B", "B": "C" in one file is more often a slip
+ * than a wish; chains across documents come from history (a later file aliasing an earlier target) and are re-pointed.
  */
 export function parseMappingDocument(value: unknown): { entries: MappingEntry[] } | { problems: string[] } {
   if (!isRecord(value)) return { problems: ['the mappings must be an object with "suppliers", "materials" and "ignore"'] };
@@ -36,7 +39,7 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
   const entries: MappingEntry[] = [];
   const seen = new Map<string, string>();
   const add = (entry: MappingEntry, label: string) => {
-    const identity = `${entry.kind === 'supplier' ? 'supplier' : 'description'}:${entry.matchKey}`;
+    const identity = identityOf(entry);
     const earlier = seen.get(identity);
     if (earlier !== undefined) return problems.push(`${label}: the same text as ${earlier}`);
     seen.set(identity, label);
@@ -107,24 +110,124 @@ export function mappingDocumentOf(entries: readonly MappingEntry[]): MappingDocu
   return document;
 }
 
+/** What an entry matches: a supplier name, or a description (mapped or ignored, never both). */
+function identityOf(entry: MappingEntry): string {
+  return `${entry.kind === 'supplier' ? 'supplier' : 'description'}:${entry.matchKey}`;
+}
+
+const SECTION_OF_KIND: Record<PriceMappingKind, (typeof SECTIONS)[number]> = {
+  supplier: 'suppliers',
+  material: 'materials',
+  ignore: 'ignore',
+};
+/** Circles named in one refusal, and keys named of each circle; the rest are counted. */
+const CIRCLES_NAMED = 20;
+const CIRCLE_KEYS_NAMED = 4;
+
+/** A merge of a document into the stored entries: the whole result and what to write, or why it cannot be stored. */
+export type MergedMappings = { entries: MappingEntry[]; changed: MappingEntry[] } | { refused: 'too_many' | 'circles'; problems: string[] };
+
 /**
- * Aliases that lead back to where they started (A to B, B to A): one document cannot hold them, but a document's
- * entries merged into the stored ones can.
+ * The `incoming` document over a scope's `stored` entries: an entry for the same text replaces the stored one, the
+ * others stay; then every supplier alias is re-pointed at the end of its chain, so stored aliases never point at
+ * another alias and a lookup is one step. `changed` is what to write: the incoming entries and the stored aliases
+ * re-pointed. Refused when a section would hold more than `maxEntries` entries, or when aliases lead in a circle.
+ * DECISION: the cap is checked when a document comes in, not on what is stored alone, so lowering
+ * MAPPINGS_MAX_ENTRIES never stops the imports of a shop that sends no mappings.
  */
-export function aliasCycles(entries: readonly MappingEntry[]): string[] {
-  const aliases = new Map(entries.filter((entry) => entry.kind === 'supplier').map((entry) => [entry.matchKey, entry.target!]));
-  const cycles: string[] = [];
-  for (const [start, target] of aliases) {
-    const visited = new Set([start]);
-    for (let key = supplierKey(target); aliases.has(key); key = supplierKey(aliases.get(key)!)) {
-      if (visited.has(key)) {
-        cycles.push(`the supplier aliases of "${start}" lead back to "${key}"`);
+export function mergeMappingEntries(
+  stored: readonly MappingEntry[],
+  incoming: readonly MappingEntry[],
+  maxEntries: number,
+): MergedMappings {
+  const merged = new Map<string, MappingEntry>();
+  for (const entry of [...stored, ...incoming]) merged.set(identityOf(entry), entry);
+  if (incoming.length > 0) {
+    const counts = new Map<string, number>();
+    for (const entry of merged.values()) counts.set(SECTION_OF_KIND[entry.kind], (counts.get(SECTION_OF_KIND[entry.kind]) ?? 0) + 1);
+    const problems = [...counts]
+      .filter(([, count]) => count > maxEntries)
+      .map(
+        ([section, count]) =>
+          `${section} would hold ${count.toLocaleString('en-US')} entries, more than the ${maxEntries.toLocaleString('en-US')} MAPPINGS_MAX_ENTRIES allows`,
+      );
+    if (problems.length > 0) return { refused: 'too_many', problems };
+  }
+
+  const aliases = new Map<string, string>();
+  for (const entry of merged.values()) if (entry.kind === 'supplier') aliases.set(entry.matchKey, entry.target!);
+  const { finalNames, circles } = flattenSupplierAliases(aliases);
+  if (circles.length > 0) return { refused: 'circles', problems: describeCircles(circles) };
+
+  const changed = new Set(incoming.map(identityOf));
+  const entries = [...merged.values()].map((entry) => {
+    const finalName = entry.kind === 'supplier' ? finalNames.get(entry.matchKey)! : entry.target;
+    if (finalName === entry.target) return entry;
+    changed.add(identityOf(entry));
+    return { ...entry, target: finalName };
+  });
+  return { entries, changed: entries.filter((entry) => changed.has(identityOf(entry))) };
+}
+
+/** Supplier aliases followed to the end of their chains. */
+export interface FlattenedAliases {
+  /** Every aliased key -> the name its chain ends at; null for a key whose chain runs into a circle. */
+  finalNames: Map<string, string | null>;
+  /** Each circle once, as its keys in the order the aliases lead. */
+  circles: string[][];
+}
+
+/**
+ * Follows every alias (aliased key -> target name) to the end of its chain in one pass: a walk stops at the first
+ * key already resolved and gives its end to every key it passed, so each alias is looked up about once however the
+ * chains run (at most twice the number of aliases in all). A name aliased to its own key ("OSORIO": "Osorio", a
+ * spelling) ends a chain with that spelling. A walk that meets a key of its own path has found a circle.
+ */
+export function flattenSupplierAliases(aliases: ReadonlyMap<string, string>): FlattenedAliases {
+  const finalNames = new Map<string, string | null>();
+  const circles: string[][] = [];
+  for (const [start, startTarget] of aliases) {
+    if (finalNames.has(start)) continue;
+    const path = new Map<string, number>();
+    let key = start;
+    let target = startTarget;
+    let finalName: string | null = target;
+    for (;;) {
+      path.set(key, path.size);
+      const next = supplierKey(target);
+      if (next === key) break;
+      const known = finalNames.get(next);
+      if (known !== undefined) {
+        finalName = known;
         break;
       }
-      visited.add(key);
+      const seenAt = path.get(next);
+      if (seenAt !== undefined) {
+        circles.push([...path.keys()].slice(seenAt));
+        finalName = null;
+        break;
+      }
+      const nextTarget = aliases.get(next);
+      if (nextTarget === undefined) break;
+      key = next;
+      target = nextTarget;
+      finalName = target;
     }
+    for (const walked of path.keys()) finalNames.set(walked, finalName);
   }
-  return cycles;
+  return { finalNames, circles };
+}
+
+function describeCircles(circles: readonly string[][]): string[] {
+  const named = circles.slice(0, CIRCLES_NAMED).map((circle) => {
+    const [first] = circle;
+    const steps = circle.slice(0, CIRCLE_KEYS_NAMED).map((key) => JSON.stringify(key));
+    if (circle.length > CIRCLE_KEYS_NAMED) steps.push(`${(circle.length - CIRCLE_KEYS_NAMED).toLocaleString('en-US')} more`);
+    return `the supplier aliases of ${JSON.stringify(first)} lead back to ${JSON.stringify(first)}: ${[...steps, JSON.stringify(first)].join(' -> ')}`;
+  });
+  if (circles.length > CIRCLES_NAMED)
+    named.push(`and ${(circles.length - CIRCLES_NAMED).toLocaleString('en-US')} more circles of supplier aliases`);
+  return named;
 }
 
 function objectSection(document: Record<string, unknown>, name: 'suppliers' | 'materials', problems: string[]): [string, unknown][] {
@@ -165,7 +268,7 @@ export interface MaterialMappingLookup {
   materialFor(description: string): { materialType: string } | 'ignore' | undefined;
 }
 
-/** What one scope's mappings say about incoming descriptions and supplier names. */
+/** What one scope's mappings (entries as mergeMappingEntries leaves them) say about incoming descriptions and supplier names. */
 export class MappingLookup implements MaterialMappingLookup {
   private readonly materials = new Map<string, { materialType: string } | 'ignore'>();
   private readonly aliases = new Map<string, string>();
@@ -181,18 +284,12 @@ export class MappingLookup implements MaterialMappingLookup {
     return this.materials.get(descriptionKey(description));
   }
 
-  /** The supplier name the aliases lead `name` to (stored entries may chain), else `name` itself. */
+  /** The supplier `name` is by the aliases (merged entries point at the end of their chain), else `name` itself. */
   supplierName(name: string): string {
-    const visited = new Set<string>();
-    let current = name;
-    for (let key = supplierKey(current); this.aliases.has(key) && !visited.has(key); key = supplierKey(current)) {
-      visited.add(key);
-      current = this.aliases.get(key)!;
-    }
-    return current;
+    return this.aliases.get(supplierKey(name)) ?? name;
   }
 
-  /** The aliases, as (the aliased key, the target name). */
+  /** The aliases, as (the aliased key, the final name). */
   supplierAliases(): [string, string][] {
     return [...this.aliases];
   }

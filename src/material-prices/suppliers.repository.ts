@@ -44,41 +44,50 @@ export class SuppliersRepository {
   }
 
   /**
-   * Merges supplier `from` into `into` of the same scope (an owner's alias): its observations move over (one already there is kept
-   * once), and of two current prices of one material and unit the price rules keep one; `from` is then deleted.
+   * Merges each `from` supplier into its `into` supplier of the same scope (an owner's alias), all in a fixed number of
+   * statements: the observations move over (one the target, or another supplier merged into it, already holds is
+   * kept once), and of the current prices of one material and unit the price rules keep one (equal in date and
+   * price: the target's, else the one stored first); the `from` suppliers are then deleted. A target is never itself
+   * merged here (stored aliases point at the end of their chain).
    */
-  async merge(from: SupplierRecord, into: SupplierRecord): Promise<void> {
+  async merge(merges: readonly { from: SupplierRecord; into: SupplierRecord }[]): Promise<void> {
+    if (merges.length === 0) return;
+    const pairs = JSON.stringify(merges.map(({ from, into }) => ({ from_id: from.id, into_id: into.id, into_name: into.name })));
+    // Every supplier of a merge (the targets too) with the target it ends up in.
+    const merging = `pairs AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(from_id integer, into_id integer, into_name varchar)),
+      merging AS (SELECT from_id AS supplier_id, into_id FROM pairs UNION SELECT into_id, into_id FROM pairs)`;
     await this.sql.query(
-      `DELETE FROM material_price_history moved USING material_price_history kept
-        WHERE moved.supplier_id = $1 AND kept.supplier_id = $2 AND kept.shop_id IS NOT DISTINCT FROM moved.shop_id
-          AND (kept.material_type, kept.price_date, kept.price_per_foot, kept.price_per_lb, kept.price_per_sqft)
-              IS NOT DISTINCT FROM (moved.material_type, moved.price_date, moved.price_per_foot, moved.price_per_lb, moved.price_per_sqft)`,
-      [from.id, into.id],
+      `WITH ${merging},
+       copies AS (
+         SELECT h.id, row_number() OVER (
+                  PARTITION BY m.into_id, h.shop_id, h.material_type, h.price_date, h.price_per_foot, h.price_per_lb, h.price_per_sqft
+                  ORDER BY h.supplier_id = m.into_id DESC, h.id) AS copy
+           FROM material_price_history h JOIN merging m ON m.supplier_id = h.supplier_id)
+       DELETE FROM material_price_history h USING copies WHERE h.id = copies.id AND copies.copy > 1`,
+      [pairs],
     );
-    await this.sql.query(`UPDATE material_price_history SET supplier_id = $2, supplier = $3 WHERE supplier_id = $1`, [
-      from.id,
-      into.id,
-      into.name,
+    await this.sql.query(
+      `UPDATE material_price_history h SET supplier_id = p.into_id, supplier = p.into_name
+         FROM jsonb_to_recordset($1::jsonb) AS p(from_id integer, into_id integer, into_name varchar) WHERE h.supplier_id = p.from_id`,
+      [pairs],
+    );
+    await this.sql.query(
+      `WITH ${merging},
+       ranked AS (
+         SELECT c.id, row_number() OVER (
+                  PARTITION BY m.into_id, c.shop_id, c.material_type, c.unit
+                  ORDER BY ${CURRENT_PRICE_RANK('c')} DESC, c.supplier_id = m.into_id DESC, c.id) AS place
+           FROM material_prices c JOIN merging m ON m.supplier_id = c.supplier_id)
+       DELETE FROM material_prices c USING ranked WHERE c.id = ranked.id AND ranked.place > 1`,
+      [pairs],
+    );
+    await this.sql.query(
+      `UPDATE material_prices c SET supplier_id = p.into_id, supplier = p.into_name
+         FROM jsonb_to_recordset($1::jsonb) AS p(from_id integer, into_id integer, into_name varchar) WHERE c.supplier_id = p.from_id`,
+      [pairs],
+    );
+    await this.sql.query(`DELETE FROM suppliers WHERE id IN (SELECT from_id FROM jsonb_to_recordset($1::jsonb) AS p(from_id integer))`, [
+      pairs,
     ]);
-    await this.sql.query(
-      `DELETE FROM material_prices loser USING material_prices winner
-        WHERE ((loser.supplier_id = $1 AND winner.supplier_id = $2) OR (loser.supplier_id = $2 AND winner.supplier_id = $1))
-          AND loser.shop_id IS NOT DISTINCT FROM winner.shop_id AND loser.material_type = winner.material_type AND loser.unit = winner.unit
-          AND ${CURRENT_PRICE_RANK('winner')} > ${CURRENT_PRICE_RANK('loser')}`,
-      [from.id, into.id],
-    );
-    // Equal in date and price: the target's row stays.
-    await this.sql.query(
-      `DELETE FROM material_prices moved USING material_prices kept
-        WHERE moved.supplier_id = $1 AND kept.supplier_id = $2 AND kept.shop_id IS NOT DISTINCT FROM moved.shop_id
-          AND kept.material_type = moved.material_type AND kept.unit = moved.unit`,
-      [from.id, into.id],
-    );
-    await this.sql.query(`UPDATE material_prices SET supplier_id = $2, supplier = $3 WHERE supplier_id = $1`, [
-      from.id,
-      into.id,
-      into.name,
-    ]);
-    await this.sql.query(`DELETE FROM suppliers WHERE id = $1`, [from.id]);
   }
 }

@@ -67,7 +67,8 @@ export class PriceImportsController {
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'A guest account loading prices: claim it first (a preview is allowed)' })
   @ApiPayloadTooLargeResponse({
     type: ErrorResponse,
-    description: 'A file over IMPORT_MAX_FILE_BYTES, or more files than IMPORT_MAX_FILES',
+    description:
+      "A file over IMPORT_MAX_FILE_BYTES, more files than IMPORT_MAX_FILES, or a mappings.json that would make a section of the shop's mappings hold more than MAPPINGS_MAX_ENTRIES",
   })
   @ApiUnsupportedMediaTypeResponse({
     type: ErrorResponse,

@@ -1,4 +1,12 @@
-import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  PayloadTooLargeException,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
@@ -14,7 +22,7 @@ import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { readMappings, SeedService } from '../seed/seed.service';
 import { emptyReport, rejectCount, reportAsJson, type SeedReport, warningCount } from '../seed/seed-report';
-import { SeedRunError } from '../seed/seed-run.error';
+import { SeedLimitError, SeedRunError } from '../seed/seed-run.error';
 import type { SourceFormat } from '../seed/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
@@ -88,7 +96,10 @@ export class PriceImportsService implements OnApplicationBootstrap {
       });
       return answer!;
     } catch (error) {
-      if (error instanceof SeedRunError) throw new BadRequestException(error.message.split('\n').map((line) => line.trim()));
+      if (error instanceof SeedRunError) {
+        const lines = error.message.split('\n').map((line) => line.trim());
+        throw error instanceof SeedLimitError ? new PayloadTooLargeException(lines) : new BadRequestException(lines);
+      }
       throw error;
     } finally {
       await removeUploadFolder(folder);

@@ -81,9 +81,7 @@ export class PriceWriter {
 
   /** Applies the scope's supplier aliases to what is stored (an alias merges the aliased supplier into its target). */
   async applySupplierAliases(): Promise<void> {
-    for (const [aliasedKey, targetName] of this.mappings.supplierAliases()) {
-      await this.suppliers.mergeInto(aliasedKey, this.mappings.supplierName(targetName));
-    }
+    await this.suppliers.mergeAliased(this.mappings.supplierAliases());
   }
 
   async add(observation: PriceObservation): Promise<void> {
@@ -345,15 +343,19 @@ class RunSuppliers {
     }
   }
 
-  /** Moves the supplier stored under `aliasedKey` (if any) into the supplier named `targetName`. */
-  async mergeInto(aliasedKey: string, targetName: string): Promise<void> {
-    const targetKey = supplierKey(targetName);
-    if (targetKey === aliasedKey) return;
-    const [aliased] = await this.repository.findByKeys(this.shopId, [aliasedKey]);
-    if (!aliased) return;
-    this.count(targetName);
-    await this.ensure([targetName]);
-    await this.repository.merge(aliased, this.recordOf(targetKey));
+  /**
+   * Moves each supplier stored under an aliased key into the supplier its alias names (created when missing, and
+   * counted once as a spelling of it), in a fixed number of statements whatever the number of aliases.
+   */
+  async mergeAliased(aliases: readonly [aliasedKey: string, targetName: string][]): Promise<void> {
+    const targetOf = new Map(aliases.filter(([aliasedKey, targetName]) => supplierKey(targetName) !== aliasedKey));
+    if (targetOf.size === 0) return;
+    const aliased = await this.repository.findByKeys(this.shopId, [...targetOf.keys()]);
+    if (aliased.length === 0) return;
+    const targets = aliased.map((supplier) => targetOf.get(supplier.nameKey)!);
+    for (const targetName of targets) this.count(targetName);
+    await this.ensure(targets);
+    await this.repository.merge(aliased.map((from, index) => ({ from, into: this.recordOf(supplierKey(targets[index])) })));
   }
 
   private preferredSpelling(key: string): string {

@@ -8,7 +8,13 @@ import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
-import { aliasCycles, type MappingEntry, MappingLookup, parseMappingDocument } from '../material-prices/price-mappings';
+import {
+  type MappingEntry,
+  MappingLookup,
+  type MergedMappings,
+  mergeMappingEntries,
+  parseMappingDocument,
+} from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { normalizeEmail } from '../users/email';
@@ -18,7 +24,7 @@ import type { SeedProgress } from './progress-line';
 import { readRecord } from './readers';
 import type { SeedOptions } from './seed-options';
 import { addChange, addReject, addWarning, emptyReport, type FileSummary, type SeedReport } from './seed-report';
-import { SeedRunError } from './seed-run.error';
+import { SeedLimitError, SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
 import { formatOfFileName, listSourceFiles, readJsonFile, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
@@ -124,14 +130,16 @@ export class SeedService {
       // One load per scope at a time: two would otherwise wait on each other's rows in opposite orders.
       await new MaterialPricesRepository(runner).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
       const mappingsRepository = new PriceMappingsRepository(runner);
-      await mappingsRepository.merge(shopId, plan.mappingEntries);
       // DECISION: a scope's load reads that scope's mappings only (a shop's run not the baseline's), so what a
       // run does follows from its own scope's data and can be tested on its own.
-      const storedEntries = await mappingsRepository.findEntries(shopId);
-      const cycles = aliasCycles(storedEntries);
-      if (cycles.length > 0)
-        throw new SeedRunError(`The mappings cannot be used; nothing was loaded:\n${cycles.map((cycle) => `  ${cycle}`).join('\n')}`);
-      const mappings = new MappingLookup(storedEntries);
+      const merged = mergeMappingEntries(
+        await mappingsRepository.findEntries(shopId),
+        plan.mappingEntries,
+        this.config.prices.mappingsMaxEntries,
+      );
+      if ('refused' in merged) throw mappingsRefusal(merged, report.mappings?.file);
+      await mappingsRepository.merge(shopId, merged.changed);
+      const mappings = new MappingLookup(merged.entries);
       const writers: RunWriters = {
         prices: new PriceWriter(runner, shopId, mappings),
         actuals: new ActualWriter(runner, shopId, this.quotes),
@@ -275,4 +283,10 @@ export async function readMappings(path: string, name = path): Promise<MappingEn
       `The mappings ${name} cannot be used; nothing was loaded:\n${parsed.problems.map((problem) => `  ${problem}`).join('\n')}`,
     );
   return parsed.entries;
+}
+
+/** Why merged mappings cannot be used, naming the file they came from (exit 1; a 413 or a 400 for an import). */
+function mappingsRefusal(merged: Extract<MergedMappings, { refused: string }>, file: string | undefined): SeedRunError {
+  const message = `The mappings${file === undefined ? '' : ` ${file}`} cannot be used; nothing was loaded:\n${merged.problems.map((problem) => `  ${problem}`).join('\n')}`;
+  return merged.refused === 'too_many' ? new SeedLimitError(message) : new SeedRunError(message);
 }
