@@ -48,6 +48,7 @@ describe('configuration', () => {
     expect(config.imports).toEqual({ maxFiles: 10, maxFileBytes: 5 * 1024 * 1024, maxRecords: 50_000 });
     expect(config.rateLimits.priceImportsPerShop).toEqual({ count: 30, windowSeconds: 3600 });
     expect(config.prices.loadWaitMs).toBe(60_000);
+    expect(config.prices.readThreads).toBe(1);
   });
 
   it('takes a metrics token only when it could be a secret, and a log format by name', () => {

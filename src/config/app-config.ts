@@ -103,6 +103,8 @@ export interface AppConfig {
     staleDays: number;
     /** How long a load (an import, a seeder run) waits for another load of the same scope to finish. */
     loadWaitMs: number;
+    /** Worker threads that read price files (parsing, record shapes, material keys, mappings) beside the event loop. */
+    readThreads: number;
   };
   /** Limits of one price import through the API. */
   imports: {
@@ -219,6 +221,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
     prices: {
       staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),
       loadWaitMs: reader.integer('PRICE_LOAD_WAIT_MS', 60_000, 0, 3_600_000),
+      readThreads: reader.integer('PRICE_READ_THREADS', 1, 1, 16),
     },
     imports: {
       maxFiles: reader.integer('IMPORT_MAX_FILES', 10, 1, 1000),
