@@ -1,6 +1,7 @@
 // The build (`npm run build`; `npm start` runs it with --if-stale):
 //   1. `nest build`: TypeScript with the @nestjs/swagger plugin (nest-cli.json), into dist/compiled/;
-//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js;
+//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js, and the price
+//      file reader's worker into dist/bundle/source-reader.js (worker threads load it by its path);
 //   3. dist/<entry>.js, which runs that bundle through a V8 code cache (scripts/launch.cjs);
 //   4. the migrated embedded database image, dist/embedded-image/ (scripts/build-embedded-image.mjs).
 // With --if-stale it does nothing when dist/ was built from the same sources, configuration and lock file.
@@ -22,6 +23,8 @@ const DIST = join(ROOT, 'dist');
 const COMPILED = join(DIST, 'compiled');
 const BUNDLE = join(DIST, 'bundle');
 const ENTRIES = ['main', 'seed'];
+/** Worker scripts, by bundle name: a module each, which piscina loads in a worker thread (not through launch.cjs). */
+const WORKERS = { 'source-reader': 'seed/source-reader.worker.js' };
 const FINGERPRINT_FILE = join(DIST, '.build-fingerprint');
 /** What the build reads besides node_modules, which package-lock.json stands for. */
 const INPUTS = [
@@ -37,12 +40,13 @@ const INPUTS = [
 
 /**
  * Left out of the bundles and loaded from node_modules at run time: a native addon (argon2), packages that find
- * files beside their own code (PGlite's WebAssembly, the OpenAPI UI's assets), and the optional packages of Nest and
- * class-transformer that this app does not install (only loaded on paths it does not take).
+ * files beside their own code (PGlite's WebAssembly, the OpenAPI UI's assets, piscina's worker script), and the
+ * optional packages of Nest and class-transformer that this app does not install (only loaded on paths it does not take).
  */
 const EXTERNAL = [
   'argon2',
   'swagger-ui-dist',
+  'piscina',
   '@nestjs/microservices',
   '@nestjs/websockets',
   '@nestjs/platform-express',
@@ -70,8 +74,7 @@ const nest = spawnSync(process.execPath, [createRequire(import.meta.url).resolve
 if (nest.status !== 0) process.exit(nest.status ?? 1);
 
 rmSync(BUNDLE, { recursive: true, force: true });
-await build({
-  entryPoints: Object.fromEntries(ENTRIES.map((entry) => [entry, join(COMPILED, `${entry}.js`)])),
+const bundleOptions = {
   outdir: BUNDLE,
   bundle: true,
   platform: 'node',
@@ -90,6 +93,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   external: [...EXTERNAL, ...LAZY_EXTERNAL],
+  plugins: [dependencySources(), lazyExternals(LAZY_EXTERNAL)],
+};
+await build({
+  ...bundleOptions,
+  entryPoints: Object.fromEntries(ENTRIES.map((entry) => [entry, join(COMPILED, `${entry}.js`)])),
   // What an ESM package reads from import.meta.url: the bundle's own location (node_modules resolve from there too).
   define: { 'import.meta.url': '__bundle_url' },
   // DECISION: the bundle is the module wrapper function itself, which dist/<entry>.js compiles as read: Node's
@@ -99,7 +107,10 @@ await build({
     js: `// Not a program: dist/<entry>.js runs this function (scripts/launch.cjs).\n(function (exports, require, module, __filename, __dirname) {\n'use strict';\nvar __bundle_url = require('node:url').pathToFileURL(__filename).href;`,
   },
   footer: { js: '})' },
-  plugins: [dependencySources(), lazyExternals(LAZY_EXTERNAL)],
+});
+await build({
+  ...bundleOptions,
+  entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, compiled]) => [name, join(COMPILED, compiled)])),
 });
 copyFileSync(join(ROOT, 'scripts/launch.cjs'), join(BUNDLE, 'launch.cjs'));
 for (const entry of ENTRIES) {
@@ -196,6 +207,7 @@ function isUpToDate(expected) {
     FINGERPRINT_FILE,
     join(BUNDLE, 'launch.cjs'),
     join(DIST, 'embedded-image', 'image.json'),
+    ...Object.keys(WORKERS).map((name) => join(BUNDLE, `${name}.js`)),
     ...ENTRIES.flatMap((entry) => [join(DIST, `${entry}.js`), join(BUNDLE, `${entry}.js`)]),
   ];
   return outputs.every((file) => existsSync(file)) && readFileSync(FINGERPRINT_FILE, 'utf8').trim() === expected;

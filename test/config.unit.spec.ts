@@ -58,6 +58,7 @@ describe('configuration', () => {
     expect(config.rateLimits.priceImportsPerShop).toEqual({ count: 30, windowSeconds: 3600 });
     expect(config.prices.loadWaitMs).toBe(60_000);
     expect(config.prices.mappingsMaxEntries).toBe(5000);
+    expect(config.prices.readThreads).toBe(1);
   });
 
   it('takes a metrics token only when it could be a secret, and a log format by name', () => {

@@ -121,6 +121,8 @@ export interface AppConfig {
     loadWaitMs: number;
     /** Entries of each section (suppliers, materials, ignore) of one scope's mappings, as a document merges into them. */
     mappingsMaxEntries: number;
+    /** Worker threads that read price files (parsing, record shapes, material keys, mappings) beside the event loop. */
+    readThreads: number;
   };
   /** Limits of one price import through the API. */
   imports: {
@@ -252,6 +254,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),
       loadWaitMs: reader.integer('PRICE_LOAD_WAIT_MS', 60_000, 0, 3_600_000),
       mappingsMaxEntries: reader.integer('MAPPINGS_MAX_ENTRIES', 5000, 1, 1_000_000),
+      readThreads: reader.integer('PRICE_READ_THREADS', 1, 1, 16),
     },
     imports: {
       maxFiles: reader.integer('IMPORT_MAX_FILES', 10, 1, 1000),

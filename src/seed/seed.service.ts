@@ -21,12 +21,12 @@ import { normalizeEmail } from '../users/email';
 import { UsersRepository } from '../users/users.repository';
 import { PriceWriter } from './price-writer';
 import type { SeedProgress } from './progress-line';
-import { readRecord } from './readers';
 import type { SeedOptions } from './seed-options';
 import { addChange, addReject, addWarning, emptyReport, type FileSummary, type SeedReport } from './seed-report';
 import { SeedLimitError, SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
-import { formatOfFileName, listSourceFiles, readJsonFile, readSourceFile, type SourceFormat } from './source-files';
+import { formatOfFileName, listSourceFiles, readJsonFile, type SourceFormat } from './source-files';
+import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
 /** How often, in records, a long file reports progress. */
@@ -60,12 +60,13 @@ export interface LoadPlan {
 interface RunWriters {
   prices: PriceWriter;
   actuals: ActualWriter;
-  mappings: MappingLookup;
 }
 
 /** What the files of one load have given so far, against its limits. */
 interface LoadState {
   writers: RunWriters;
+  /** The scope's mapping entries, which the readers look descriptions up in. */
+  mappingEntries: readonly MappingEntry[];
   report: SeedReport;
   records: number;
   limits?: LoadPlan['limits'];
@@ -89,6 +90,7 @@ export class SeedService {
     private readonly database: DatabaseService,
     private readonly users: UsersRepository,
     private readonly quotes: QuotesRepository,
+    private readonly reader: SourceReaderPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const slots = Math.max(1, Math.floor(config.database.poolMax / 2));
@@ -143,10 +145,9 @@ export class SeedService {
       const writers: RunWriters = {
         prices: new PriceWriter(runner, shopId, mappings),
         actuals: new ActualWriter(runner, shopId, this.quotes),
-        mappings,
       };
       await writers.prices.applySupplierAliases();
-      const state: LoadState = { writers, report, records: 0, limits: plan.limits };
+      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits };
       for (const [index, file] of plan.files.entries()) {
         const progress = (records: number) =>
           plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
@@ -219,12 +220,9 @@ export class SeedService {
       return { ...summary, problem, rejected: summary.rejected + 1 };
     };
     progress(0);
-    const content = await readSourceFile(file.path, file.format);
-    if ('problem' in content) return fileProblem(content.problem);
-    const seen = new Set<string>();
     const shapes = new Set<string>();
     try {
-      for await (const { value: record, line } of content.records) {
+      for await (const reading of this.reader.read(file, state.mappingEntries)) {
         summary.records += 1;
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {
@@ -232,11 +230,7 @@ export class SeedService {
             `The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`,
           );
         }
-        const fingerprint = JSON.stringify(record);
-        if (seen.has(fingerprint)) summary.exactDuplicates += 1;
-        else seen.add(fingerprint);
-        const place = { file: file.name, record: summary.records, ...(line === undefined ? {} : { line }) };
-        const reading = readRecord(record, { place, mappings: writers.mappings });
+        if (reading.duplicate) summary.exactDuplicates += 1;
         if (reading.shape !== null) shapes.add(reading.shape);
         for (const item of reading.items) {
           if ('problem' in item) {

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Piscina } from 'piscina';
+
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { MappingEntry } from '../material-prices/price-mappings';
+import type { FileRecordReading, ReaderMessage, ReaderRequest, ReadTask } from './source-reader.worker';
+import { SourceFileError } from './source-records';
+
+/** The worker's script: bundled beside the entry scripts (scripts/build.mjs), or compiled beside its source (nest build). */
+const BUNDLED_SCRIPT = join('bundle', 'source-reader.js');
+const COMPILED_SCRIPT = join('seed', 'source-reader.worker.js');
+/** Readings one thread interleaves: each spends most of its time waiting for the writes it feeds. */
+const READINGS_PER_THREAD = 16;
+/** A thread with nothing to read ends after this long; the pool starts one again when a file comes. */
+const IDLE_THREAD_MS = 30_000;
+
+type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
+
+/**
+ * Reads price files in worker threads (piscina), so parsing a file and reading its records (shapes, material keys,
+ * checks, mapping look-ups) never holds the event loop: it only hands each batch of readings to the writers. The
+ * threads (PRICE_READ_THREADS) start with the first file and end when idle or when the app closes.
+ */
+@Injectable()
+export class SourceReaderPool implements OnModuleDestroy {
+  private pool: Piscina<ReadTask, void> | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /**
+   * The records of `file` as read, in order, taken from the worker batch by batch: it reads a few batches ahead of
+   * the caller and no further. A file that cannot be read, at once or part-way, throws SourceFileError where its
+   * records end; stopping early stops the worker.
+   */
+  async *read(file: ReadTask['file'], mappingEntries: readonly MappingEntry[]): AsyncGenerator<FileRecordReading> {
+    const pool = this.poolOf();
+    const { port1: port, port2: workerPort } = new MessageChannel();
+    const task: ReadTask = {
+      file: { name: file.name, path: file.path, format: file.format },
+      // Supplier aliases are the writers' business; the readers look descriptions up.
+      mappingEntries: mappingEntries.filter((entry) => entry.kind !== 'supplier'),
+      port: workerPort,
+    };
+    const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }));
+    try {
+      for (let message = await inbox.next(); !('done' in message); message = await inbox.next()) {
+        if ('problem' in message) throw new SourceFileError(message.problem);
+        yield* message.readings;
+        port.postMessage('more' satisfies ReaderRequest);
+        // A turn of the event loop between batches, also when the worker is ahead: requests are answered meanwhile.
+        await eventLoopTurn();
+      }
+    } finally {
+      port.close();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+
+  private poolOf(): Piscina<ReadTask, void> {
+    const threads = this.config.prices.readThreads;
+    this.pool ??= new Piscina<ReadTask, void>({
+      filename: findSourceReaderScript(),
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: IDLE_THREAD_MS,
+      concurrentTasksPerWorker: READINGS_PER_THREAD,
+      loadBalancer: idleThenNewThenLeastBusy(threads),
+    });
+    return this.pool;
+  }
+}
+
+/**
+ * The worker's script.
+ * DECISION: looked for beside the entry script that runs, as the embedded database image is (dist/main.js and
+ * dist/seed.js: the bundle's dist/bundle/source-reader.js; dist/compiled/seed.js under `nest start`: the compiled
+ * dist/compiled/seed/source-reader.worker.js), then in dist/bundle/ of the working folder: Jest runs the app's
+ * TypeScript in its own process from the project folder, and a worker thread cannot run TypeScript, so the tests
+ * read with the build that `npm test` makes first.
+ */
+export function findSourceReaderScript(entryScript: string | undefined = process.argv[1], workingFolder = process.cwd()): string {
+  const entryFolder = entryScript === undefined ? undefined : dirname(resolve(entryScript));
+  const candidates = [
+    ...(entryFolder === undefined ? [] : [join(entryFolder, BUNDLED_SCRIPT), join(entryFolder, COMPILED_SCRIPT)]),
+    join(workingFolder, 'dist', BUNDLED_SCRIPT),
+  ];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new Error(`The price file reader is not built (looked for ${candidates.join(', ')}): run "npm run build"`);
+  return found;
+}
+
+/**
+ * DECISION: a new reading goes to an idle thread, else to a new thread while the pool may grow, else to the least
+ * busy one (piscina's own balancer fills a busy thread before it starts another, which would leave PRICE_READ_THREADS
+ * unused while readings wait for their writes).
+ */
+function idleThenNewThenLeastBusy(maxThreads: number): LoadBalancer {
+  return (_task, workers) => {
+    const idle = workers.find((worker) => worker.currentUsage === 0);
+    if (idle !== undefined || workers.length < maxThreads) return idle ?? null;
+    const leastBusy = workers.reduce((least, worker) => (worker.currentUsage < least.currentUsage ? worker : least), workers[0]);
+    return leastBusy !== undefined && leastBusy.currentUsage < READINGS_PER_THREAD ? leastBusy : null;
+  };
+}
+
+/** The worker's messages in order; a failed task (the worker threw or died) fails the wait for the next one. */
+class Inbox {
+  private readonly queued: ReaderMessage[] = [];
+  private failure: { error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(port: MessagePort, task: Promise<void>) {
+    port.on('message', (message: ReaderMessage) => {
+      this.queued.push(message);
+      this.wake?.();
+    });
+    task.catch((error: unknown) => {
+      this.failure = { error };
+      this.wake?.();
+    });
+  }
+
+  async next(): Promise<ReaderMessage> {
+    while (this.queued.length === 0) {
+      if (this.failure) throw this.failure.error;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    return this.queued.shift()!;
+  }
+}

@@ -1,0 +1,112 @@
+import type { MessagePort } from 'node:worker_threads';
+
+import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
+import { readRecord, type RecordReading } from './readers';
+import { readSourceFile, type SourceFormat } from './source-files';
+import { SourceFileError } from './source-records';
+
+/**
+ * The worker thread's half of reading a price file (SourceReaderPool runs it; scripts/build.mjs bundles it as
+ * dist/bundle/source-reader.js): parses the file, reads each record through the reader of its shape (material keys,
+ * checks, the owner's description mappings) and posts the readings in batches, so the event loop only hands them to
+ * the writers.
+ */
+
+/** Records per message. */
+const BATCH_RECORDS = 1000;
+/** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
+const READ_AHEAD_BATCHES = 2;
+
+export interface ReadTask {
+  file: { name: string; path: string; format: SourceFormat };
+  /** What the readers look up: the scope's material and ignore mappings. */
+  mappingEntries: MappingEntry[];
+  port: MessagePort;
+}
+
+/** One record as read (its items carry their places), and whether an earlier record of its file was identical. */
+export interface FileRecordReading extends RecordReading {
+  duplicate: boolean;
+}
+
+/**
+ * Worker to main thread: a batch of readings; the end of the file; or why the file cannot be read (at once, or
+ * part-way after the batches before it: a SourceFileError, whose message completes "<file> …").
+ */
+export type ReaderMessage = { readings: FileRecordReading[] } | { done: true } | { problem: string };
+
+/** Main thread to worker: take one batch more. Closing its port stops the reading. */
+export type ReaderRequest = 'more';
+
+export default async function readSourceInBatches({ file, mappingEntries, port }: ReadTask): Promise<void> {
+  const allowance = new Allowance(port, READ_AHEAD_BATCHES);
+  const post = (message: ReaderMessage) => port.postMessage(message);
+  try {
+    const content = await readSourceFile(file.path, file.format);
+    if ('problem' in content) return post({ problem: content.problem });
+    const mappings = new MappingLookup(mappingEntries);
+    const seen = new Set<string>();
+    let batch: FileRecordReading[] = [];
+    let records = 0;
+    let end: ReaderMessage = { done: true };
+    try {
+      for await (const { value: record, line } of content.records) {
+        records += 1;
+        const fingerprint = JSON.stringify(record);
+        const duplicate = seen.has(fingerprint);
+        if (!duplicate) seen.add(fingerprint);
+        const place = { file: file.name, record: records, ...(line === undefined ? {} : { line }) };
+        batch.push({ ...readRecord(record, { place, mappings }), duplicate });
+        if (batch.length < BATCH_RECORDS) continue;
+        if (!(await allowance.take())) return;
+        post({ readings: batch });
+        batch = [];
+      }
+    } catch (error) {
+      if (!(error instanceof SourceFileError)) throw error;
+      end = { problem: error.message };
+    }
+    if (batch.length > 0) {
+      if (!(await allowance.take())) return;
+      post({ readings: batch });
+    }
+    post(end);
+  } finally {
+    allowance.end();
+  }
+}
+
+/** How many more batches the main thread takes: READ_AHEAD_BATCHES at first, one per "more"; none once it closed the port. */
+class Allowance {
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private readonly onMore = () => {
+    this.batches += 1;
+    this.wake?.();
+  };
+  private readonly onClose = () => {
+    this.closed = true;
+    this.wake?.();
+  };
+
+  constructor(
+    private readonly port: MessagePort,
+    private batches: number,
+  ) {
+    port.on('message', this.onMore);
+    port.on('close', this.onClose);
+  }
+
+  /** Waits until one more batch may be posted; false when the main thread stopped reading. */
+  async take(): Promise<boolean> {
+    while (this.batches === 0 && !this.closed) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.closed) return false;
+    this.batches -= 1;
+    return true;
+  }
+
+  end(): void {
+    this.port.off('message', this.onMore);
+    this.port.off('close', this.onClose);
+  }
+}
