@@ -1,6 +1,8 @@
 // The build (`npm run build`; `npm start` runs it with --if-stale):
 //   1. `nest build`: TypeScript with the @nestjs/swagger plugin (nest-cli.json), into dist/compiled/;
-//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js;
+//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js, and the
+//      embedded database's worker thread into dist/bundle/embedded-postgres.worker.js (src/database/embedded-postgres.ts
+//      looks for it beside the bundle that starts it);
 //   3. dist/<entry>.js, which runs that bundle through a V8 code cache (scripts/launch.cjs);
 //   4. the migrated embedded database image, dist/embedded-image/ (scripts/build-embedded-image.mjs).
 // With --if-stale it does nothing when dist/ was built from the same sources, configuration and lock file.
@@ -22,6 +24,7 @@ const DIST = join(ROOT, 'dist');
 const COMPILED = join(DIST, 'compiled');
 const BUNDLE = join(DIST, 'bundle');
 const ENTRIES = ['main', 'seed'];
+const EMBEDDED_WORKER = 'embedded-postgres.worker';
 const FINGERPRINT_FILE = join(DIST, '.build-fingerprint');
 /** What the build reads besides node_modules, which package-lock.json stands for. */
 const INPUTS = [
@@ -50,8 +53,9 @@ const EXTERNAL = [
   'class-transformer/storage',
 ];
 /**
- * Loaded with import() where they are needed (the embedded database, LOG_FORMAT=pretty, REDIS_URL), and left out of
- * the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no ESM loader).
+ * Loaded with import() where they are needed (the embedded database's worker, LOG_FORMAT=pretty, REDIS_URL), and left
+ * out of the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no
+ * ESM loader).
  */
 const LAZY_EXTERNAL = ['@electric-sql/pglite', 'pino-pretty', 'ioredis'];
 
@@ -70,13 +74,12 @@ const nest = spawnSync(process.execPath, [createRequire(import.meta.url).resolve
 if (nest.status !== 0) process.exit(nest.status ?? 1);
 
 rmSync(BUNDLE, { recursive: true, force: true });
-await build({
-  entryPoints: Object.fromEntries(ENTRIES.map((entry) => [entry, join(COMPILED, `${entry}.js`)])),
-  outdir: BUNDLE,
+const bundleOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  outdir: BUNDLE,
   // DECISION: whitespace, comments and syntax minified (10 MB of source becomes 6.2 MB, which V8 holds whole while the
   // process runs); names as written, and keepNames for what bundling renames (a class of one package whose name another
   // took, which happens inside typeorm): class names are the OpenAPI document's schema names, TypeORM's error names
@@ -90,6 +93,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   external: [...EXTERNAL, ...LAZY_EXTERNAL],
+  plugins: [dependencySources(), lazyExternals(LAZY_EXTERNAL)],
+};
+await build({
+  ...bundleOptions,
+  entryPoints: Object.fromEntries(ENTRIES.map((entry) => [entry, join(COMPILED, `${entry}.js`)])),
   // What an ESM package reads from import.meta.url: the bundle's own location (node_modules resolve from there too).
   define: { 'import.meta.url': '__bundle_url' },
   // DECISION: the bundle is the module wrapper function itself, which dist/<entry>.js compiles as read: Node's
@@ -99,8 +107,9 @@ await build({
     js: `// Not a program: dist/<entry>.js runs this function (scripts/launch.cjs).\n(function (exports, require, module, __filename, __dirname) {\n'use strict';\nvar __bundle_url = require('node:url').pathToFileURL(__filename).href;`,
   },
   footer: { js: '})' },
-  plugins: [dependencySources(), lazyExternals(LAZY_EXTERNAL)],
 });
+// The worker thread's script, run by Node as it is (a few kB of our own: PGlite stays in node_modules).
+await build({ ...bundleOptions, entryPoints: { [EMBEDDED_WORKER]: join(COMPILED, 'database', `${EMBEDDED_WORKER}.js`) } });
 copyFileSync(join(ROOT, 'scripts/launch.cjs'), join(BUNDLE, 'launch.cjs'));
 for (const entry of ENTRIES) {
   unwrapSelfNamedFunctions(join(BUNDLE, `${entry}.js`));
@@ -196,6 +205,7 @@ function isUpToDate(expected) {
     FINGERPRINT_FILE,
     join(BUNDLE, 'launch.cjs'),
     join(DIST, 'embedded-image', 'image.json'),
+    join(BUNDLE, `${EMBEDDED_WORKER}.js`),
     ...ENTRIES.flatMap((entry) => [join(DIST, `${entry}.js`), join(BUNDLE, `${entry}.js`)]),
   ];
   return outputs.every((file) => existsSync(file)) && readFileSync(FINGERPRINT_FILE, 'utf8').trim() === expected;
