@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client, Query } from 'pg';
 
@@ -7,6 +11,7 @@ import { EMBEDDED_POSTGRES } from '../src/database/embedded-postgres.module';
 import { bearer, httpOf, registerShop } from './support/auth';
 import { cacheHits, listening, METRICS_TOKEN, warmUp } from './support/guard-cache';
 import { pollUntil } from './support/poll';
+import { runNode } from './support/processes';
 import { startTestApp } from './support/test-app';
 import { TEST_JWT_SECRET } from './support/test-database';
 
@@ -80,5 +85,47 @@ describe('the embedded database in its own thread', () => {
     // listener's probes waited behind the statement.
     expect(rounds.filter((round) => round.live !== 200 || round.me !== 200 || !round.listening)).toEqual([]);
     expect((await cacheHits(app)) - hitsBefore).toBe(rounds.length);
+  });
+});
+
+describe('a process that exits while its embedded database runs a statement', () => {
+  let folder: string;
+
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'cs-thread-'));
+  });
+
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  // As when the shutdown's deadline passes during a long statement: the process exits without stopping the database.
+  it("ends the database's thread with it, lets go of the folder, and keeps what was committed", async () => {
+    const dataDir = join(folder, 'pglite');
+    const script = join(folder, 'exit-during-a-statement.cjs');
+    writeFileSync(
+      script,
+      `const { EmbeddedPostgres } = require(${JSON.stringify(resolve('dist/compiled/database/embedded-postgres.js'))});
+const { Client, Query } = require(${JSON.stringify(resolve('node_modules/pg'))});
+(async () => {
+  const embedded = await EmbeddedPostgres.start(${JSON.stringify(dataDir)}, 1);
+  const client = new Client({ ...embedded.endpoint, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  await client.query('CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)');
+  const query = client.query(new Query("SELECT repeat('x', 100000) AS started; SELECT pg_sleep(600)"));
+  query.once('row', () => process.exit(3));
+})();
+`,
+    );
+    expect((await runNode(script, [], {})).code).toBe(3);
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+
+    const embedded = await EmbeddedPostgres.start(dataDir, 1);
+    const client = new Client({ ...embedded.endpoint, user: 'postgres', database: 'postgres' });
+    try {
+      await client.connect();
+      expect((await client.query('SELECT id FROM kept')).rows).toEqual([{ id: 1 }]);
+    } finally {
+      await client.end();
+      await embedded.stop();
+    }
   });
 });

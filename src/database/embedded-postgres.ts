@@ -166,11 +166,16 @@ function lockDataDir(dataDir: string): () => void {
       writeSync(fd, String(process.pid));
       closeSync(fd);
       let released = false;
-      return () => {
+      const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release);
         rmSync(lockPath, { force: true });
       };
+      // A process that exits without stopping the database (the shutdown's deadline passed during a long
+      // statement) ends the database's thread with it, and lets go of the folder too.
+      process.once('exit', release);
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockPath, 'utf8'));
