@@ -33,8 +33,12 @@ const EXTRA_START_PARAMS = ['-c', 'shared_buffers=16MB'];
 const port = parentPort!;
 const report = (message: EmbeddedWorkerReport) => port.postMessage(message);
 
-// A failure here ends the worker with an error, which EmbeddedPostgres reports (or start() rejects with).
-void serve(workerData as EmbeddedWorkerData);
+const data = workerData as EmbeddedWorkerData;
+// A failure ends the worker with an error, which EmbeddedPostgres reports (or start() rejects with). PGlite fails with
+// Emscripten's file system errors, which are plain objects: made an Error, the message says what failed.
+void serve(data).catch((error: unknown) => {
+  throw error instanceof Error ? error : new Error(`The embedded database could not open ${data.dataDir}: ${JSON.stringify(error)}`);
+});
 
 async function serve({ dataDir, maxConnections, host, image }: EmbeddedWorkerData): Promise<void> {
   const db = await openDatabase(dataDir, image);

@@ -106,8 +106,10 @@ export class NotificationListener {
       await this.probe(client);
       if (client !== this.client) return;
       this.retryDelayMs = this.timing.firstRetryMs;
-      // A probe still waiting for its answer is not doubled: its own deadline decides.
-      const beat = () => this.probes.size === 0 && void this.probe(client).catch(() => this.lose(client));
+      const beat = () => {
+        // A probe still waiting for its answer is not doubled: its own deadline decides.
+        if (this.probes.size === 0) void this.probe(client).catch(() => this.lose(client));
+      };
       this.heartbeat = setInterval(beat, this.timing.heartbeatMs).unref();
       this.setLive(true);
     } catch {
