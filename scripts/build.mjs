@@ -1,7 +1,7 @@
 // The build (`npm run build`; `npm start` runs it with --if-stale):
 //   1. `nest build`: TypeScript with the @nestjs/swagger plugin (nest-cli.json), into dist/compiled/;
-//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js, and the price
-//      file reader's worker into dist/bundle/source-reader.js (worker threads load it by its path);
+//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js, and the worker
+//      threads' scripts (the price file reader, the embedded database) into dist/bundle/<worker>.js, loaded by their path;
 //   3. dist/<entry>.js, which runs that bundle through a V8 code cache (scripts/launch.cjs);
 //   4. the migrated embedded database image, dist/embedded-image/ (scripts/build-embedded-image.mjs).
 // With --if-stale it does nothing when dist/ was built from the same sources, configuration and lock file.
@@ -23,8 +23,11 @@ const DIST = join(ROOT, 'dist');
 const COMPILED = join(DIST, 'compiled');
 const BUNDLE = join(DIST, 'bundle');
 const ENTRIES = ['main', 'seed'];
-/** Worker scripts, by bundle name: a module each, which piscina loads in a worker thread (not through launch.cjs). */
-const WORKERS = { 'source-reader': 'seed/source-reader.worker.js' };
+/** Worker scripts, by bundle name: a module each, run in a worker thread as it is (not through launch.cjs). */
+const WORKERS = {
+  'source-reader': 'seed/source-reader.worker.js',
+  'embedded-postgres.worker': 'database/embedded-postgres.worker.js',
+};
 const FINGERPRINT_FILE = join(DIST, '.build-fingerprint');
 /** What the build reads besides node_modules, which package-lock.json stands for. */
 const INPUTS = [
@@ -54,8 +57,9 @@ const EXTERNAL = [
   'class-transformer/storage',
 ];
 /**
- * Loaded with import() where they are needed (the embedded database, LOG_FORMAT=pretty, REDIS_URL), and left out of
- * the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no ESM loader).
+ * Loaded with import() where they are needed (the embedded database's worker, LOG_FORMAT=pretty, REDIS_URL), and left
+ * out of the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no
+ * ESM loader).
  */
 const LAZY_EXTERNAL = ['@electric-sql/pglite', 'pino-pretty', 'ioredis'];
 

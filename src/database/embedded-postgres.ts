@@ -1,25 +1,11 @@
-import {
-  closeSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
-// The ESM declarations, as import() below loads PGlite.
-import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { Logger } from '@nestjs/common';
 
 import type { EmbeddedImage } from './embedded-image';
-import { PgliteWireServer } from './pglite-wire-server';
+import type { EmbeddedWorkerData, EmbeddedWorkerReport } from './embedded-postgres.worker';
 
 /** Where a PostgreSQL client reaches the embedded server. */
 export interface EmbeddedEndpoint {
@@ -30,24 +16,33 @@ export interface EmbeddedEndpoint {
 /** PGlite's name for a database that lives in memory only (tests, benchmarks). */
 export const IN_MEMORY = 'memory://';
 
-/**
- * Added to PGlite's start parameters. PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside
- * PGlite's WebAssembly memory at every start: it was a third of the idle process, for a database that holds a
- * trial shop's few MB. 16 MB keeps them all in memory with room.
- */
-const EXTRA_START_PARAMS = ['-c', 'shared_buffers=16MB'];
+const HOST = '127.0.0.1';
 
 /**
  * PostgreSQL embedded in this process (PGlite) behind a loopback socket, so the app talks to it with the same
- * `pg` driver and SQL as to a real server.
+ * `pg` driver and SQL as to a real server. PGlite and its wire server run in a worker thread
+ * (`embedded-postgres.worker.ts`): a statement there runs for as long as it needs without holding this thread's
+ * event loop, which goes on answering what it can answer from memory.
+ * DECISION: one long-lived `worker_threads` Worker rather than a pool (piscina): there is one database, started once
+ * and stopped once, and the app reaches it through its socket, not through calls to the worker.
  */
 export class EmbeddedPostgres {
+  private readonly logger = new Logger(EmbeddedPostgres.name);
+  private readonly exited: Promise<void>;
+  private stopping = false;
+  private failure: Error | undefined;
+
   private constructor(
-    private readonly db: PGlite,
-    private readonly server: PgliteWireServer,
+    private readonly worker: Worker,
     private readonly releaseLock: () => void,
     readonly endpoint: EmbeddedEndpoint,
-  ) {}
+  ) {
+    this.exited = new Promise((resolveExit) => worker.once('exit', () => resolveExit()));
+    worker.on('error', (error) => {
+      if (this.stopping) this.failure = error;
+      else this.logger.error(`The embedded database stopped: ${error.message}`);
+    });
+  }
 
   /**
    * `maxConnections` must equal the client pool's `max`: the socket server refuses connections beyond it, and
@@ -58,71 +53,97 @@ export class EmbeddedPostgres {
     const inMemory = dataDir === IN_MEMORY;
     const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
     try {
-      const db = await openDatabase(inMemory ? IN_MEMORY : resolve(dataDir), image);
-      const server = new PgliteWireServer(db, maxConnections);
-      const port = await server.listen('127.0.0.1');
-      return new EmbeddedPostgres(db, server, releaseLock, { host: '127.0.0.1', port });
+      const worker = startWorker({
+        dataDir: inMemory ? IN_MEMORY : resolve(dataDir),
+        maxConnections,
+        host: HOST,
+        image: inMemory ? undefined : image,
+      });
+      const port = await whenListening(worker, new Logger(EmbeddedPostgres.name));
+      return new EmbeddedPostgres(worker, releaseLock, { host: HOST, port });
     } catch (error) {
       releaseLock();
       throw error;
     }
   }
 
+  /** Closes the database (its data written to the folder) and ends its thread; then the folder's lock goes. */
   async stop(): Promise<void> {
     try {
-      await this.server.close();
-      await this.db.close();
+      if (!this.stopping) {
+        this.stopping = true;
+        this.worker.postMessage('close');
+      }
+      await this.exited;
+      if (this.failure) throw this.failure;
     } finally {
       this.releaseLock();
     }
   }
 }
 
-async function openDatabase(dataDir: string, image: EmbeddedImage | undefined): Promise<PGlite> {
-  if (!image || dataDir === IN_MEMORY || !isAbsentOrEmpty(dataDir)) return open(dataDir);
+/**
+ * The worker's script, beside this module's own file (see workerScript), run as it is, or as TypeScript compiled
+ * as it loads by ts-node, which the TypeORM CLI runs this module under too.
+ */
+function startWorker(data: EmbeddedWorkerData): Worker {
+  // DECISION: the thread's young generation is held to 4 MB. Its JavaScript makes a few small objects per message
+  // (PGlite's memory and the buffers it copies are outside V8's heap), yet by default V8 grows the young generation
+  // under load and keeps it: measured over 3,000 statements, the process stayed about 25 MB smaller with the limit,
+  // and the statements took as long.
+  const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+  const script = workerScript();
+  if (extname(script) !== '.ts') return new Worker(script, options);
+  const source = JSON.stringify(script);
+  const folder = JSON.stringify(dirname(script));
+  return new Worker(
+    `require(require.resolve('ts-node', { paths: [${folder}] })).register({ transpileOnly: true, projectSearchDir: ${folder} });
+require(${source});`,
+    { ...options, eval: true },
+  );
+}
+
+/**
+ * DECISION: the worker's script is found beside the file this module's code was loaded from, as its own stack
+ * frame names it: dist/compiled/database/ (`nest start`, the build of the image), dist/bundle/ beside the bundle
+ * (dist/main.js, dist/seed.js, whose build writes the worker's own bundle there), or src/database/ (the TypeORM CLI
+ * under ts-node, and Jest, where the worker then compiles the TypeScript it runs). It is the one place that is right
+ * in all of them (code under src/ cannot name its own file: no __filename in Jest's ESM, no import.meta in the
+ * CommonJS build), and tests run the worker of the sources they test, never a build that may be older.
+ */
+function workerScript(): string {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only put back as it was, never called here
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_error, callSites) => callSites;
   try {
-    copyImage(image.folder, dataDir);
-    return await open(dataDir);
-  } catch (error) {
-    // The image only saves time: without it the database is created as it always was.
-    new Logger('EmbeddedPostgres').warn(
-      `The embedded database image ${image.folder} could not be used (${error instanceof Error ? error.message : String(error)}); creating the database instead`,
-    );
-    rmSync(dataDir, { recursive: true, force: true });
-    return open(dataDir);
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder);
+    const ownFile = (holder.stack as NodeJS.CallSite[])[0].getFileName();
+    if (!ownFile) throw new Error('The embedded database cannot find its worker: this module has no file name');
+    return join(dirname(ownFile), `embedded-postgres.worker${extname(ownFile)}`);
+  } finally {
+    Error.prepareStackTrace = prepare;
   }
 }
 
-function isAbsentOrEmpty(folder: string): boolean {
-  return !existsSync(folder) || readdirSync(folder).length === 0;
-}
-
-/** Copied beside and renamed into place, so an interrupted copy is never taken for a database. */
-function copyImage(image: string, dataDir: string): void {
-  const copying = `${dataDir}.copying`;
-  rmSync(copying, { recursive: true, force: true });
-  cpSync(image, copying, { recursive: true });
-  if (existsSync(dataDir)) rmdirSync(dataDir);
-  renameSync(copying, dataDir);
-}
-
-async function open(dataDir: string): Promise<PGlite> {
-  // DECISION: PGlite's WebAssembly runs on V8's baseline compiler only (Liftoff). By default V8 also recompiles
-  // PostgreSQL's hot functions with TurboFan on background threads, which kept about 60 MB of code and compiler
-  // memory for the life of the process and took CPU from the start-up; the embedded database's statements measured
-  // no slower without it (they are dominated by the protocol round trips). The flag is process-wide and read when a
-  // module compiles, so it is set before PGlite's; the app compiles no other WebAssembly of weight.
-  setFlagsFromString('--liftoff-only');
-  // Loaded here, not with the module: a server on DATABASE_URL never needs it.
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...EXTRA_START_PARAMS] });
-  try {
-    await db.waitReady;
-  } catch (error) {
-    await db.close().catch(() => undefined);
-    throw error;
-  }
-  return db;
+/** The port the worker listens on, once it does; its warnings are logged, and its failure to start thrown. */
+function whenListening(worker: Worker, logger: Logger): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    let failure: Error | undefined;
+    const onMessage = (report: EmbeddedWorkerReport) => {
+      if ('warning' in report) {
+        logger.warn(report.warning);
+        return;
+      }
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      resolvePort(report.listening);
+    };
+    const onError = (error: Error) => (failure = error);
+    // Rejected once the thread has ended, so a folder's lock is released only after PGlite let go of it.
+    const onExit = (code: number) =>
+      reject(failure ?? new Error(`The embedded database's thread ended (exit code ${code}) before it listened`));
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
 }
 
 export class DataDirInUseError extends Error {
@@ -150,11 +171,16 @@ function lockDataDir(dataDir: string): () => void {
       writeSync(fd, String(process.pid));
       closeSync(fd);
       let released = false;
-      return () => {
+      const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release);
         rmSync(lockPath, { force: true });
       };
+      // A process that exits without stopping the database (the shutdown's deadline passed during a long
+      // statement) ends the database's thread with it, and lets go of the folder too.
+      process.once('exit', release);
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockPath, 'utf8'));

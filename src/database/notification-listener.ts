@@ -19,6 +19,13 @@ export interface ListenerTiming {
 // backs off.
 export const DEFAULT_LISTENER_TIMING: ListenerTiming = { probeTimeoutMs: 1000, heartbeatMs: 1000, firstRetryMs: 100, maxRetryMs: 5000 };
 
+// DECISION: on the embedded database a probe may wait a minute. Its server is this process's own thread, reached over
+// loopback: if that thread fails, the socket says so at once. A probe that waits there waits behind a long statement
+// or an open transaction (PGlite runs one at a time), and nothing can commit meanwhile that the listener would not
+// hear before its probe comes back; so the guard's cache goes on answering from memory through an import instead of
+// sending every request to wait behind it.
+export const EMBEDDED_LISTENER_TIMING: ListenerTiming = { ...DEFAULT_LISTENER_TIMING, probeTimeoutMs: 60_000 };
+
 /** What the listener reports: each payload heard while live, and each change of liveness. */
 export interface ListenerEvents {
   heard(payload: string): void;
@@ -99,7 +106,11 @@ export class NotificationListener {
       await this.probe(client);
       if (client !== this.client) return;
       this.retryDelayMs = this.timing.firstRetryMs;
-      this.heartbeat = setInterval(() => void this.probe(client).catch(() => this.lose(client)), this.timing.heartbeatMs).unref();
+      const beat = () => {
+        // A probe still waiting for its answer is not doubled: its own deadline decides.
+        if (this.probes.size === 0) void this.probe(client).catch(() => this.lose(client));
+      };
+      this.heartbeat = setInterval(beat, this.timing.heartbeatMs).unref();
       this.setLive(true);
     } catch {
       this.lose(client);

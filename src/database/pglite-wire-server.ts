@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
-// The ESM declarations: embedded-postgres.ts loads PGlite with import().
+// The ESM declarations: embedded-postgres.worker.ts loads PGlite with import().
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 
 const SSL_REQUEST_CODE = 80877103;

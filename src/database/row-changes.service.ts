@@ -7,7 +7,7 @@ import type { Transaction } from './database.service';
 import type { EmbeddedPostgres } from './embedded-postgres';
 import { EMBEDDED_POSTGRES } from './embedded-postgres.module';
 import { MigrationStatusService } from './migration-status.service';
-import { NotificationListener } from './notification-listener';
+import { DEFAULT_LISTENER_TIMING, EMBEDDED_LISTENER_TIMING, NotificationListener } from './notification-listener';
 
 /** How often a server started before its migrations asks whether they ran (MigrationStatusService's own pace). */
 const MIGRATION_RECHECK_MS = 5000;
@@ -87,13 +87,18 @@ export class RowChangesService implements OnApplicationBootstrap, OnApplicationS
     const connection = url
       ? { connectionString: url }
       : { host: this.embedded!.endpoint.host, port: this.embedded!.endpoint.port, user: 'postgres', database: 'postgres' };
-    this.listener = new NotificationListener(connection, ROW_CHANGES_CHANNEL, {
-      heard: (payload) => this.publish(parseRowChange(payload)),
-      liveChanged: (live) => {
-        this.logger[live ? 'log' : 'warn'](live ? 'Listening for row changes' : 'Not listening for row changes; reconnecting');
-        this.publish(null);
+    this.listener = new NotificationListener(
+      connection,
+      ROW_CHANGES_CHANNEL,
+      {
+        heard: (payload) => this.publish(parseRowChange(payload)),
+        liveChanged: (live) => {
+          this.logger[live ? 'log' : 'warn'](live ? 'Listening for row changes' : 'Not listening for row changes; reconnecting');
+          this.publish(null);
+        },
       },
-    });
+      url ? DEFAULT_LISTENER_TIMING : EMBEDDED_LISTENER_TIMING,
+    );
     this.listener.start();
   }
 
