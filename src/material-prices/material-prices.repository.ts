@@ -53,7 +53,13 @@ const PRICE_FIELDS = `id, material_type AS "materialType", supplier, supplier_id
   price_per_foot AS "pricePerFoot", price_per_lb AS "pricePerLb", price_per_sqft AS "pricePerSqft", source, notes, shop_id AS "shopId"`;
 
 /** Another load of the same scope held it for longer than a load waits: a 409 for an import, exit 1 for the seeder. */
-export class ScopeBusyError extends ConflictException {}
+export class ScopeBusyError extends ConflictException {
+  constructor(shopId: number | null, waitMs: number) {
+    super(
+      `Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`,
+    );
+  }
+}
 
 /** The SQL of `material_prices` (current prices) and `material_price_history` (observations). */
 export class MaterialPricesRepository {
@@ -73,11 +79,7 @@ export class MaterialPricesRepository {
         [PRICE_LOAD_LOCK, shopId ?? 0],
       );
       if (locked) return;
-      if (Date.now() >= deadline) {
-        throw new ScopeBusyError(
-          `Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`,
-        );
-      }
+      if (Date.now() >= deadline) throw new ScopeBusyError(shopId, waitMs);
       await sleep(LOCK_POLL_MS);
     }
   }
