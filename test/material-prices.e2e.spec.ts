@@ -169,8 +169,9 @@ describe('/api/material-prices', () => {
 
     it("lists the history of a material newest first, undated observations last, with the supplier's own words", async () => {
       const response = await http().get('/api/material-prices/sq_tube_1.5x11ga/history').set(bearer(shopB.access_token)).expect(200);
+      expect(response.body).toMatchObject({ total: 8, limit: 50, offset: 0 });
       expect(
-        response.body.map((observation: Record<string, unknown>) => [
+        response.body.items.map((observation: Record<string, unknown>) => [
           observation.price_date,
           observation.price_per_foot,
           observation.supplier,
@@ -185,22 +186,54 @@ describe('/api/material-prices', () => {
         ['2023-11-03', 4.2792, 'Osorio'],
         [null, 1.5504, 'Osorio'],
       ]);
-      expect(Object.keys(response.body[0]).sort()).toEqual([...PRICE_FIELDS, 'raw_description', 'recorded_at'].sort());
-      expect(response.body[0].raw_description).toMatch(/^Tubing - Square 1-1\/2" x 1-1\/2" x 11 ?ga$/i);
+      expect(Object.keys(response.body.items[0]).sort()).toEqual([...PRICE_FIELDS, 'raw_description', 'recorded_at'].sort());
+      expect(response.body.items[0].raw_description).toMatch(/^Tubing - Square 1-1\/2" x 1-1\/2" x 11 ?ga$/i);
 
       const own = await http().get('/api/material-prices/SQ_TUBE_1.5X11GA/history').set(bearer(shopA.access_token)).expect(200);
-      expect(own.body[0]).toMatchObject({
+      expect(own.body.items[0]).toMatchObject({
         price_date: '2025-03-01',
         price_per_foot: 1.25,
         scope: 'shop',
         raw_description: 'sq_tube_1.5x11ga',
       });
-      expect(own.body).toHaveLength(9);
+      expect(own.body.items).toHaveLength(9);
+    });
+
+    it('pages a long history: 50 newest by default with the total, up to 500 a page with limit and offset', async () => {
+      const shop = await registerShop(app);
+      const OBSERVATIONS = 120;
+      // One observation a day from 2024-01-01, each from its own supplier: newest first is highest index first.
+      const dateOf = (index: number) => new Date(Date.UTC(2024, 0, 1 + index)).toISOString().slice(0, 10);
+      const rows = Array.from({ length: OBSERVATIONS }, (_, index) => `flat_bar_11x0.875,${10 + index},Supplier ${index},${dateOf(index)}`);
+      await http()
+        .post('/api/material-prices/imports')
+        .set(bearer(shop.access_token))
+        .attach('file', Buffer.from(`material_type,price_per_foot,supplier,date\n${rows.join('\n')}\n`), 'history.csv')
+        .expect(201);
+      const history = (query: Record<string, number> = {}) =>
+        http().get('/api/material-prices/flat_bar_11x0.875/history').query(query).set(bearer(shop.access_token));
+      const datesOf = (body: { items: { price_date: string }[] }) => body.items.map((observation) => observation.price_date);
+      const newestFirst = (from: number, count: number) => Array.from({ length: count }, (_, index) => dateOf(from - index));
+
+      const first = await history().expect(200);
+      expect(first.body).toMatchObject({ total: OBSERVATIONS, limit: 50, offset: 0 });
+      expect(datesOf(first.body)).toEqual(newestFirst(OBSERVATIONS - 1, 50));
+
+      const second = await history({ limit: 50, offset: 50 }).expect(200);
+      expect(datesOf(second.body)).toEqual(newestFirst(OBSERVATIONS - 51, 50));
+      const widest = await history({ limit: 500, offset: 100 }).expect(200);
+      expect(widest.body).toMatchObject({ total: OBSERVATIONS, limit: 500, offset: 100 });
+      expect(datesOf(widest.body)).toEqual(newestFirst(OBSERVATIONS - 101, 20));
+
+      for (const query of [{ limit: 501 }, { limit: 0 }, { offset: -1 }] as Record<string, number>[]) {
+        const refused = await history(query).expect(400);
+        expect(JSON.stringify(refused.body.message)).toMatch(/limit|offset/);
+      }
     });
 
     it('answers an empty history for a material nobody priced, and 400 for an unknown query field or a key that cannot be one', async () => {
       const response = await http().get('/api/material-prices/unobtainium_bar_1/history').set(bearer(shopA.access_token)).expect(200);
-      expect(response.body).toEqual([]);
+      expect(response.body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
       await http().get('/api/material-prices').query({ supplier: 'Osorio' }).set(bearer(shopA.access_token)).expect(400);
       await http().get('/api/material-prices').query({ material_type: 'sq_tube\u0000' }).set(bearer(shopA.access_token)).expect(400);
       await http().get('/api/material-prices/sq_tube%002x11ga/history').set(bearer(shopA.access_token)).expect(400);

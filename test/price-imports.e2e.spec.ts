@@ -337,7 +337,7 @@ describe('price imports through the API', () => {
     const prices = await http().get('/api/material-prices?material_type=sq_tube_3x11ga').set(bearer(other.access_token)).expect(200);
     expect(prices.body.items).toEqual([]);
     const history = await http().get('/api/material-prices/sq_tube_3x11ga/history').set(bearer(other.access_token)).expect(200);
-    expect(history.body).toEqual([]);
+    expect(history.body.items).toEqual([]);
     await http().get('/api/material-prices/resolve?material_type=sq_tube_3x11ga').set(bearer(other.access_token)).expect(404);
 
     const own = await http().get('/api/material-prices?material_type=sq_tube_3x11ga').set(bearer(owner.access_token)).expect(200);

@@ -1,8 +1,10 @@
+import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../migrations';
 import { AfterCommitSubscriber } from './after-commit';
+import { BrokenConnectionSubscriber } from './broken-connections';
 import type { EmbeddedEndpoint } from './embedded-postgres';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -16,9 +18,11 @@ export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint
   if (!url && !embedded) throw new Error('No DATABASE_URL and no embedded PostgreSQL endpoint');
   return {
     type: 'postgres',
+    // The pg this code imports, so that its DatabaseError is the one the driver throws (the bundle holds one pg).
+    driver: pg,
     ...(url ? { url } : { host: embedded!.host, port: embedded!.port, username: 'postgres', database: 'postgres' }),
     entities: ENTITIES,
-    subscribers: [AfterCommitSubscriber],
+    subscribers: [AfterCommitSubscriber, BrokenConnectionSubscriber],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

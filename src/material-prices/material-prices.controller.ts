@@ -14,9 +14,9 @@ import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
 import type { User } from '../database/entities';
 import { MappingDocumentBody, MappingDocumentResponse } from './dto/mapping-document.dto';
-import { ListMaterialPricesQuery, MaterialTypeParams } from './dto/material-price.query';
+import { ListMaterialPricesQuery, MaterialTypeParams, PriceHistoryQuery } from './dto/material-price.query';
 import {
-  MaterialPriceObservationResponse,
+  MaterialPriceObservationPageResponse,
   MaterialPricePageResponse,
   toMaterialPriceObservationResponse,
   toMaterialPriceResponse,
@@ -96,13 +96,21 @@ export class MaterialPricesController {
   }
 
   @Get(':material_type/history')
-  @ApiOperation({ summary: 'Every observation of one material the caller may see, newest first' })
+  @ApiOperation({ summary: 'The observations of one material the caller may see, newest first, a page at a time' })
   @ApiOkResponse({
-    type: [MaterialPriceObservationResponse],
-    description: 'Every observation the caller may see, newest first; empty for an unknown material',
+    type: MaterialPriceObservationPageResponse,
+    description: 'A page of the observations the caller may see, newest first; empty for an unknown material',
   })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'A material key that is empty or too long' })
-  async history(@CurrentUser() user: User, @Param() params: MaterialTypeParams): Promise<MaterialPriceObservationResponse[]> {
-    return (await this.materialPrices.listHistory(user.id, params.material_type)).map(toMaterialPriceObservationResponse);
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'A material key that is empty or too long, or a limit or offset out of range',
+  })
+  async history(
+    @CurrentUser() user: User,
+    @Param() params: MaterialTypeParams,
+    @Query() query: PriceHistoryQuery,
+  ): Promise<MaterialPriceObservationPageResponse> {
+    const page = await this.materialPrices.listHistory(user.id, params.material_type, query);
+    return { ...page, items: page.items.map(toMaterialPriceObservationResponse) };
   }
 }

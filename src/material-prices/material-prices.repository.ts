@@ -53,7 +53,13 @@ const PRICE_FIELDS = `id, material_type AS "materialType", supplier, supplier_id
   price_per_foot AS "pricePerFoot", price_per_lb AS "pricePerLb", price_per_sqft AS "pricePerSqft", source, notes, shop_id AS "shopId"`;
 
 /** Another load of the same scope held it for longer than a load waits: a 409 for an import, exit 1 for the seeder. */
-export class ScopeBusyError extends ConflictException {}
+export class ScopeBusyError extends ConflictException {
+  constructor(shopId: number | null, waitMs: number) {
+    super(
+      `Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`,
+    );
+  }
+}
 
 /** The SQL of `material_prices` (current prices) and `material_price_history` (observations). */
 export class MaterialPricesRepository {
@@ -73,11 +79,7 @@ export class MaterialPricesRepository {
         [PRICE_LOAD_LOCK, shopId ?? 0],
       );
       if (locked) return;
-      if (Date.now() >= deadline) {
-        throw new ScopeBusyError(
-          `Another load of ${shopId === null ? 'the shared baseline' : "this shop's prices"} is still running after ${waitMs / 1000} s; try again once it has finished`,
-        );
-      }
+      if (Date.now() >= deadline) throw new ScopeBusyError(shopId, waitMs);
       await sleep(LOCK_POLL_MS);
     }
   }
@@ -116,14 +118,24 @@ export class MaterialPricesRepository {
     return { items, total, limit, offset };
   }
 
-  /** Every observation of one material a shop may see (its own and the baseline's), newest price date first, undated last. */
-  historyVisibleTo(shopId: number, materialType: string): Promise<MaterialPriceHistory[]> {
-    return this.sql.query(
-      `SELECT ${PRICE_FIELDS}, raw_description AS "rawDescription", recorded_at AS "recordedAt" FROM material_price_history
-        WHERE (shop_id IS NULL OR shop_id = $1) AND material_type = $2
-        ORDER BY price_date DESC NULLS LAST, id DESC`,
-      [shopId, materialType],
-    );
+  /**
+   * The observations of one material a shop may see (its own and the baseline's), a page at a time: newest price date
+   * first, undated last, then newest loaded first.
+   */
+  async historyPageVisibleTo(shopId: number, materialType: string, limit: number, offset: number): Promise<Page<MaterialPriceHistory>> {
+    const visible = `(shop_id IS NULL OR shop_id = $1) AND material_type = $2`;
+    const [items, [{ total }]] = await Promise.all([
+      this.sql.query<MaterialPriceHistory[]>(
+        `SELECT ${PRICE_FIELDS}, raw_description AS "rawDescription", recorded_at AS "recordedAt" FROM material_price_history
+          WHERE ${visible} ORDER BY price_date DESC NULLS LAST, id DESC LIMIT $3 OFFSET $4`,
+        [shopId, materialType, limit, offset],
+      ),
+      this.sql.query<{ total: number }[]>(`SELECT count(*)::integer AS total FROM material_price_history WHERE ${visible}`, [
+        shopId,
+        materialType,
+      ]),
+    ]);
+    return { items, total, limit, offset };
   }
 
   /** The current prices of `materialTypes` in the given scopes (a shop and/or the baseline, NULL), every supplier and unit. */

@@ -28,9 +28,9 @@ export class MaterialPricesService {
     return this.prices.pageVisibleTo(shopId, materialType, query.limit, query.offset);
   }
 
-  /** Every observation of one material the shop may see, newest price date first (undated ones last). */
-  listHistory(shopId: number, typedKey: string): Promise<MaterialPriceHistory[]> {
-    return this.prices.historyVisibleTo(shopId, normalKey(typedKey));
+  /** The observations of one material the shop may see, a page at a time, newest price date first (undated ones last). */
+  listHistory(shopId: number, typedKey: string, page: { limit: number; offset: number }): Promise<Page<MaterialPriceHistory>> {
+    return this.prices.historyPageVisibleTo(shopId, normalKey(typedKey), page.limit, page.offset);
   }
 
   /** What one material costs now for this shop (prices.md, "Resolution"); 404 with the reason when nothing prices it. */

@@ -80,7 +80,8 @@ export class PriceImportsController {
   })
   @ApiServiceUnavailableResponse({
     type: ErrorResponse,
-    description: 'The database is unavailable, or other imports kept every load slot of the server busy for PRICE_LOAD_WAIT_MS',
+    description:
+      "The database is unavailable, or other shops' imports kept every load slot of the server busy for PRICE_LOAD_WAIT_MS (guests' previews share one slot)",
   })
   @ApiTooManyRequestsResponse({
     type: ErrorResponse,

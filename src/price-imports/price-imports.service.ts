@@ -87,6 +87,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
         files: priceFiles.map((file) => ({ name: file.name, path: file.path, format: file.format })),
         mappingEntries,
         limits: { maxRecords: this.config.imports.maxRecords },
+        guest: user.isProvisional,
         afterLoad: async (sql: SqlClient, loaded: SeedReport) => {
           const files = filesOf(priceFiles, loaded);
           const reportJson = reportAsJson(loaded);

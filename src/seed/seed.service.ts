@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
+import { Inject, Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -19,6 +18,7 @@ import { PriceMappingsRepository } from '../material-prices/price-mappings.repos
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { normalizeEmail } from '../users/email';
 import { UsersRepository } from '../users/users.repository';
+import { LoadSlots } from './load-slots';
 import { PriceWriter } from './price-writer';
 import type { SeedProgress } from './progress-line';
 import type { SeedOptions } from './seed-options';
@@ -52,6 +52,8 @@ export interface LoadPlan {
    * all (the seeder reports such a file and loads the others).
    */
   limits?: { maxRecords: number };
+  /** A guest's preview: it waits for the one load slot all guests share. */
+  guest?: boolean;
   /** Writes with the load (an import's own record): in its transaction before the commit; after a dry run's rollback. */
   afterLoad?: (sql: SqlClient, report: SeedReport) => Promise<void>;
   onProgress?: (progress: SeedProgress) => void;
@@ -80,11 +82,8 @@ interface LoadState {
  */
 @Injectable()
 export class SeedService {
-  /**
-   * Loads running at once in this process. A load holds a pooled connection from start to end, also while it waits
-   * for another load of its scope; half of the pool at most, so the rest of the API keeps its connections.
-   */
-  private readonly loadSlots: SemaphoreInterface;
+  /** Loads running at once in this process: half of the pool at most, so the rest of the API keeps its connections. */
+  private readonly loadSlots: LoadSlots;
 
   constructor(
     private readonly database: DatabaseService,
@@ -93,11 +92,7 @@ export class SeedService {
     private readonly reader: SourceReaderPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    const slots = Math.max(1, Math.floor(config.database.poolMax / 2));
-    const busy = new ServiceUnavailableException(
-      `${slots} price loads kept this server busy for ${config.prices.loadWaitMs / 1000} s; try again shortly`,
-    );
-    this.loadSlots = withTimeout(new Semaphore(slots), config.prices.loadWaitMs, busy);
+    this.loadSlots = new LoadSlots(Math.max(1, Math.floor(config.database.poolMax / 2)), config.prices.loadWaitMs);
   }
 
   async run(options: SeedOptions, onProgress: (progress: SeedProgress) => void = () => undefined): Promise<SeedReport> {
@@ -119,7 +114,7 @@ export class SeedService {
   }
 
   async load(plan: LoadPlan): Promise<SeedReport> {
-    return this.loadSlots.runExclusive(() => this.loadNow(plan));
+    return this.loadSlots.run({ shopId: plan.shopId, guest: plan.guest ?? false }, () => this.loadNow(plan));
   }
 
   private async loadNow(plan: LoadPlan): Promise<SeedReport> {

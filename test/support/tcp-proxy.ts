@@ -29,6 +29,11 @@ export interface TcpProxy {
    * network that drops packets silently. `resume` passes them on again.
    */
   stall(): void;
+  /**
+   * Reads every byte in both directions and throws it away, on every connection, open and new, without closing any:
+   * a network that loses packets, replies included, instead of delaying them. What was lost stays lost after `resume`.
+   */
+  drop(): void;
   resume(): void;
   /**
    * Resolves the moment `bytes` more have gone from the clients to the database: a point in the middle of a long
@@ -46,7 +51,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   const startups = new Map<Socket, string>();
   let accepted = 0;
-  let stalled = false;
+  let mode: 'pass' | 'stall' | 'drop' = 'pass';
   let sentUpstream = 0;
   let pendingMark: { at: number; reached: () => void } | null = null;
   const join = ([client, upstream]: [Socket, Socket]) => {
@@ -58,6 +63,11 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     upstream.unpipe(client);
     client.pause();
     upstream.pause();
+  };
+  const discard = (pair: [Socket, Socket]) => {
+    part(pair);
+    // Flowing with no destination: what arrives is read and lost.
+    pair.forEach((socket) => socket.resume());
   };
 
   const relay = (client: Socket) => {
@@ -79,13 +89,15 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       // The start-up message comes first; a few hundred bytes are enough to hold it.
       const seen = startups.get(client) ?? '';
       if (seen.length < 512) startups.set(client, seen + chunk.toString('latin1'));
+      if (mode === 'drop') return;
       sentUpstream += chunk.length;
       if (pendingMark && sentUpstream >= pendingMark.at) {
         pendingMark.reached();
         pendingMark = null;
       }
     });
-    if (stalled) part(pair);
+    if (mode === 'stall') part(pair);
+    else if (mode === 'drop') discard(pair);
     else join(pair);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
@@ -118,11 +130,16 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       return matching.length;
     },
     stall() {
-      stalled = true;
+      mode = 'stall';
       pairs.forEach(part);
     },
+    drop() {
+      mode = 'drop';
+      pairs.forEach(discard);
+    },
     resume() {
-      stalled = false;
+      if (mode === 'pass') return;
+      mode = 'pass';
       pairs.forEach(join);
     },
     afterSending(bytes) {

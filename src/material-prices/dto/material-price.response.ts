@@ -48,6 +48,13 @@ export class MaterialPriceObservationResponse extends PriceFields {
   recorded_at: Date;
 }
 
+export class MaterialPriceObservationPageResponse {
+  items: MaterialPriceObservationResponse[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
 export function scopeOf(row: { shopId: number | null }): PriceScope {
   return row.shopId === null ? 'baseline' : 'shop';
 }
