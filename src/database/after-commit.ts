@@ -1,4 +1,11 @@
-import type { EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import {
+  type EntityManager,
+  type EntitySubscriberInterface,
+  EventSubscriber,
+  type QueryRunner,
+  type TransactionCommitEvent,
+  type TransactionRollbackEvent,
+} from 'typeorm';
 
 type Callback = () => void;
 
@@ -20,6 +27,7 @@ export function afterCommit(manager: EntityManager | undefined, callback: Callba
 }
 
 /** Registered with the data source, so that every transaction's end settles its callbacks. */
+@EventSubscriber()
 export class AfterCommitSubscriber implements EntitySubscriberInterface {
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
     // A released savepoint is not the end: the outer transaction may still roll back.
