@@ -61,6 +61,20 @@ describe('the work a body may cost, behind a token too', () => {
       await postJson('/api/quotes', guest.access_token, items).expect(201);
     });
 
+    it('lets PUT /api/material-prices/mappings take a document as full as MAPPINGS_MAX_ENTRIES allows, and no fuller', async () => {
+      const section = (count: number, prefix: string, target: string) =>
+        `{${Array.from({ length: count }, (_, index) => `"${prefix} ${index}":"${target}"`).join(',')}}`;
+      const full = `"suppliers":${section(5000, 'Supplier', 'Main Supplier')},"materials":${section(5000, 'Bar', 'flat_bar_4x0.5')},"ignore":[]`;
+      const put = (text: string) =>
+        http().put('/api/material-prices/mappings').set(bearer(shop.access_token)).set('Content-Type', 'application/json').send(text);
+      const stored = await put(`{${full}}`).expect(200);
+      expect(Object.keys(stored.body.suppliers)).toHaveLength(5000);
+      // Two members more than the fullest document: refused by the count, before anything reads it.
+      const over = await put(`{${full},"extra":{"a":1}}`).expect(400);
+      expect(over.body.message).toBe('The JSON body has more than 10003 object members (2 × MAPPINGS_MAX_ENTRIES for a mapping document)');
+      await put('{}').expect(200);
+    });
+
     it('applies to public routes too', async () => {
       const response = await http().post('/api/auth/login').set('Content-Type', 'application/json').send(objectOfKeys(5001)).expect(400);
       expect(response.body.message).toBe(TOO_MANY_MEMBERS);

@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiSecurity } from '@nestjs/swagger';
 
-import { FILE_UPLOAD_ROUTE, PUBLIC_BODY_ROUTE } from '../http/http-hardening';
+import { FILE_UPLOAD_ROUTE, MAPPING_DOCUMENT_ROUTE, PUBLIC_BODY_ROUTE } from '../http/http-hardening';
 
 export const IS_PUBLIC = 'isPublic';
 
@@ -20,3 +20,6 @@ export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), Public
 
 /** The route takes files as multipart/form-data (every other route answers 415 to them). */
 export const AcceptsFiles = () => RouteConfig({ [FILE_UPLOAD_ROUTE]: true });
+
+/** The route takes a shop's whole mapping document, as many object members as its sections may hold. */
+export const TakesMappingDocument = () => RouteConfig({ [MAPPING_DOCUMENT_ROUTE]: true });

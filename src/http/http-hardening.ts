@@ -12,6 +12,8 @@ import { bodyProblems, unstorableTextIn } from './json-body';
 export const PUBLIC_BODY_ROUTE = 'publicBody';
 /** Route config of the routes that take files (multipart/form-data); every other route refuses them with 415. */
 export const FILE_UPLOAD_ROUTE = 'fileUpload';
+/** Route config of the route that takes a shop's whole mapping document: its member limit is what the document may hold. */
+export const MAPPING_DOCUMENT_ROUTE = 'mappingDocument';
 /** Form fields an upload may carry beside its files, and their size: uploads send files. */
 const UPLOAD_FIELDS = { count: 20, bytes: 1024 };
 
@@ -61,7 +63,13 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
   // DECISION: `__proto__` and `constructor` keys are left to bodyProblems, which refuses every name an object inherits
   // at any depth, naming its path, before anything else sees the body; Fastify's 'error' would call the body invalid JSON.
   const parseJson = fastify.getDefaultJsonParser('ignore', 'ignore');
-  const limits = { maxDepth: config.jsonMaxDepth, maxMembers: config.jsonMaxMembers };
+  const bodyMembers = { limit: config.jsonMaxMembers, setting: 'JSON_MAX_MEMBERS' };
+  // DECISION: a mapping document may hold MAPPINGS_MAX_ENTRIES entries in each of its sections (two of them objects,
+  // plus the three section names), so its route takes that many members when it is more than JSON_MAX_MEMBERS.
+  const documentMembers = {
+    limit: Math.max(config.jsonMaxMembers, 2 * config.prices.mappingsMaxEntries + 3),
+    setting: '2 × MAPPINGS_MAX_ENTRIES for a mapping document',
+  };
   app.useBodyParser('application/json', {}, (request, body, done) => {
     let text: string;
     try {
@@ -69,15 +77,14 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
     } catch {
       return done(new BadRequestException('The body is not UTF-8 text'), undefined);
     }
-    const beyond = jsonShapeBeyond(text, limits);
+    const routeConfig = (request as FastifyRequest).routeOptions.config as unknown as Record<string, unknown>;
+    const members = routeConfig[MAPPING_DOCUMENT_ROUTE] ? documentMembers : bodyMembers;
+    const beyond = jsonShapeBeyond(text, { maxDepth: config.jsonMaxDepth, maxMembers: members.limit });
     if (beyond === 'depth') {
       return done(new BadRequestException(`The JSON body is nested deeper than ${config.jsonMaxDepth} levels`), undefined);
     }
     if (beyond === 'members') {
-      return done(
-        new BadRequestException(`The JSON body has more than ${config.jsonMaxMembers} object members (JSON_MAX_MEMBERS)`),
-        undefined,
-      );
+      return done(new BadRequestException(`The JSON body has more than ${members.limit} object members (${members.setting})`), undefined);
     }
     void parseJson(request as FastifyRequest, text, (error, parsed) => {
       if (error) return done(error, undefined);

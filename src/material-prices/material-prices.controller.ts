@@ -12,6 +12,7 @@ import {
 import { CurrentUser } from '../common/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
+import { TakesMappingDocument } from '../common/public.decorator';
 import type { User } from '../database/entities';
 import { MappingDocumentBody, MappingDocumentResponse } from './dto/mapping-document.dto';
 import { ListMaterialPricesQuery, MaterialTypeParams, PriceHistoryQuery } from './dto/material-price.query';
@@ -79,6 +80,7 @@ export class MaterialPricesController {
   }
 
   @Put('mappings')
+  @TakesMappingDocument()
   @ApiOperation({ summary: "Replace the caller's shop's whole mapping document; the next import reads it" })
   @ApiOkResponse({ type: MappingDocumentResponse, description: 'The document as stored (material keys in their normal spelling)' })
   @ApiBadRequestResponse({
