@@ -305,6 +305,16 @@ describe('price imports through the API', () => {
         `suppliers would hold 40 entries, more than the ${MAX_MAPPINGS} MAPPINGS_MAX_ENTRIES allows`,
       ]);
     }
+    // A file whose section alone is over the cap is refused by its count, before any of its entries is checked.
+    const oversized: Upload = {
+      name: 'mappings.json',
+      content: JSON.stringify({ suppliers: { ...aliases(100, MAX_MAPPINGS), 'Not checked': 42 } }),
+    };
+    const counted = await upload(shop, [oversized, prices], '?dry_run=true').expect(413);
+    expect(counted.body.message).toEqual([
+      'The mappings mappings.json cannot be used; nothing was loaded:',
+      `suppliers would hold 31 entries, more than the ${MAX_MAPPINGS} MAPPINGS_MAX_ENTRIES allows`,
+    ]);
     const stored = await http().get('/api/material-prices/mappings').set(bearer(shop.access_token)).expect(200);
     expect(stored.body).toEqual({ suppliers: aliases(0, 20), materials: {}, ignore: [] });
     expect(await shopRows(shop.user_id)).toMatchObject({ current: [], history: [], suppliers: [] });

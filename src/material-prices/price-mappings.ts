@@ -124,6 +124,23 @@ const SECTION_OF_KIND: Record<PriceMappingKind, (typeof SECTIONS)[number]> = {
 const CIRCLES_NAMED = 20;
 const CIRCLE_KEYS_NAMED = 4;
 
+function tooMany(section: string, count: number, maxEntries: number): string {
+  return `${section} would hold ${count.toLocaleString('en-US')} entries, more than the ${maxEntries.toLocaleString('en-US')} MAPPINGS_MAX_ENTRIES allows`;
+}
+
+/**
+ * The sections of a document, as it was read, that hold more than `maxEntries` entries by themselves: counted before
+ * any entry is checked, since a merge can only hold more.
+ */
+export function oversizedSections(document: unknown, maxEntries: number): string[] {
+  if (!isRecord(document)) return [];
+  return SECTIONS.flatMap((section) => {
+    const value = document[section];
+    const count = Array.isArray(value) ? value.length : isRecord(value) ? Object.keys(value).length : 0;
+    return count > maxEntries ? [tooMany(section, count, maxEntries)] : [];
+  });
+}
+
 /** A merge of a document into the stored entries: the whole result and what to write, or why it cannot be stored. */
 export type MergedMappings = { entries: MappingEntry[]; changed: MappingEntry[] } | { refused: 'too_many' | 'circles'; problems: string[] };
 
@@ -145,12 +162,7 @@ export function mergeMappingEntries(
   if (incoming.length > 0) {
     const counts = new Map<string, number>();
     for (const entry of merged.values()) counts.set(SECTION_OF_KIND[entry.kind], (counts.get(SECTION_OF_KIND[entry.kind]) ?? 0) + 1);
-    const problems = [...counts]
-      .filter(([, count]) => count > maxEntries)
-      .map(
-        ([section, count]) =>
-          `${section} would hold ${count.toLocaleString('en-US')} entries, more than the ${maxEntries.toLocaleString('en-US')} MAPPINGS_MAX_ENTRIES allows`,
-      );
+    const problems = [...counts].filter(([, count]) => count > maxEntries).map(([section, count]) => tooMany(section, count, maxEntries));
     if (problems.length > 0) return { refused: 'too_many', problems };
   }
 

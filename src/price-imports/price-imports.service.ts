@@ -76,7 +76,9 @@ export class PriceImportsService implements OnApplicationBootstrap {
       const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
       const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
       const mappingsFile = uploaded.find((file) => file.format === 'mappings');
-      const mappingEntries = mappingsFile ? await readMappings(mappingsFile.path, mappingsFile.name) : [];
+      const mappingEntries = mappingsFile
+        ? await readMappings(mappingsFile.path, this.config.prices.mappingsMaxEntries, mappingsFile.name)
+        : [];
       if (mappingsFile) report.mappings = { file: mappingsFile.name, entries: mappingEntries.length };
       const priceFiles = uploaded.filter((file): file is UploadedFile & { format: SourceFormat } => file.format !== 'mappings');
       // What the import answers is what it keeps: built once, when the load is done, and written with it.

@@ -12,6 +12,7 @@ import {
   MappingLookup,
   type MergedMappings,
   mergeMappingEntries,
+  oversizedSections,
   parseMappingDocument,
 } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
@@ -104,7 +105,7 @@ export class SeedService {
     const folder = found.exists ? found : { files: [], ignored: [], mappingsFile: null };
     report.ignoredFiles = folder.ignored;
     const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
-    const mappingEntries = mappingsPath === null ? [] : await readMappings(mappingsPath);
+    const mappingEntries = mappingsPath === null ? [] : await readMappings(mappingsPath, this.config.prices.mappingsMaxEntries);
     if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
     if (folder.files.length === 0)
       report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
@@ -263,9 +264,11 @@ export class SeedService {
  * The entries of a mapping file (named `name` in messages); a file that cannot be read or holds an invalid entry
  * stops the run (exit 1, or a 400 for an import).
  */
-export async function readMappings(path: string, name = path): Promise<MappingEntry[]> {
+export async function readMappings(path: string, maxEntries: number, name = path): Promise<MappingEntry[]> {
   const content = await readJsonFile(path);
   if ('problem' in content) throw new SeedRunError(`The mappings ${name} ${content.problem}`);
+  const oversized = oversizedSections(content.value, maxEntries);
+  if (oversized.length > 0) throw mappingsRefusal({ refused: 'too_many', problems: oversized }, name);
   const parsed = parseMappingDocument(content.value);
   if ('problems' in parsed)
     throw new SeedRunError(
