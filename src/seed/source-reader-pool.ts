@@ -13,6 +13,8 @@ import type { FileRecordReading, ReaderMessage, ReaderRequest, ReadTask } from '
 import { SourceFileError } from './source-records';
 
 /** The worker's script: bundled beside the entry scripts (scripts/build.mjs), or compiled beside its source (nest build). */
+/** The longest stretch of the caller's work on the readings between two turns of the event loop. */
+const SLICE_MS = 5;
 const BUNDLED_SCRIPT = join('bundle', 'source-reader.js');
 const COMPILED_SCRIPT = join('seed', 'source-reader.worker.js');
 /** Readings one thread interleaves: each spends most of its time waiting for the writes it feeds. */
@@ -49,12 +51,19 @@ export class SourceReaderPool implements OnModuleDestroy {
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }));
     try {
+      let sliceStart = performance.now();
       for (let message = await inbox.next(); !('done' in message); message = await inbox.next()) {
         if ('problem' in message) throw new SourceFileError(message.problem);
-        yield* message.readings;
+        for (const reading of message.readings) {
+          yield reading;
+          // What the caller does with the readings runs on the event loop: a turn at least every SLICE_MS of it, so
+          // other requests are answered meanwhile, also when the worker is ahead.
+          if (performance.now() - sliceStart > SLICE_MS) {
+            await eventLoopTurn();
+            sliceStart = performance.now();
+          }
+        }
         port.postMessage('more' satisfies ReaderRequest);
-        // A turn of the event loop between batches, also when the worker is ahead: requests are answered meanwhile.
-        await eventLoopTurn();
       }
     } finally {
       port.close();
