@@ -43,13 +43,12 @@ const INPUTS = [
 
 /**
  * Left out of the bundles and loaded from node_modules at run time: a native addon (argon2), packages that find
- * files beside their own code (PGlite's WebAssembly, the OpenAPI UI's assets, piscina's worker script), and the
+ * files beside their own code (PGlite's WebAssembly, the OpenAPI UI's assets), and the
  * optional packages of Nest and class-transformer that this app does not install (only loaded on paths it does not take).
  */
 const EXTERNAL = [
   'argon2',
   'swagger-ui-dist',
-  'piscina',
   '@nestjs/microservices',
   '@nestjs/websockets',
   '@nestjs/platform-express',
@@ -57,11 +56,12 @@ const EXTERNAL = [
   'class-transformer/storage',
 ];
 /**
- * Loaded with import() where they are needed (the embedded database's worker, LOG_FORMAT=pretty, REDIS_URL), and left
+ * Loaded with import() where they are needed (the embedded database's worker, LOG_FORMAT=pretty, REDIS_URL, the first
+ * price file read; piscina also finds its worker script beside its own code), and left
  * out of the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no
  * ESM loader).
  */
-const LAZY_EXTERNAL = ['@electric-sql/pglite', 'pino-pretty', 'ioredis'];
+const LAZY_EXTERNAL = ['@electric-sql/pglite', 'pino-pretty', 'ioredis', 'piscina'];
 
 const ifStale = process.argv.includes('--if-stale');
 const fingerprint = fingerprintOf(INPUTS);

@@ -4,7 +4,7 @@ import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -41,7 +41,7 @@ export class SourceReaderPool implements OnModuleDestroy {
    * records end; stopping early stops the worker.
    */
   async *read(file: ReadTask['file'], mappingEntries: readonly MappingEntry[]): AsyncGenerator<FileRecordReading> {
-    const pool = this.poolOf();
+    const pool = await this.poolOf();
     const { port1: port, port2: workerPort } = new MessageChannel();
     const task: ReadTask = {
       file: { name: file.name, path: file.path, format: file.format },
@@ -76,7 +76,10 @@ export class SourceReaderPool implements OnModuleDestroy {
     await pool?.destroy();
   }
 
-  private poolOf(): Piscina<ReadTask, void> {
+  private async poolOf(): Promise<Piscina<ReadTask, void>> {
+    if (this.pool) return this.pool;
+    // Loaded with the first file read: most starts of the server read none.
+    const { Piscina } = await import('piscina');
     const threads = this.config.prices.readThreads;
     this.pool ??= new Piscina<ReadTask, void>({
       filename: findSourceReaderScript(),
