@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
 
+import { isProcessRunning } from '../common/process-running';
 import type { EmbeddedImage } from './embedded-image';
 import type { EmbeddedWorkerData, EmbeddedWorkerReport } from './embedded-postgres.worker';
 
@@ -184,19 +185,9 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockPath, 'utf8'));
-      if (isRunning(owner) && owner !== process.pid) throw new DataDirInUseError(dataDir, owner);
+      if (isProcessRunning(owner) && owner !== process.pid) throw new DataDirInUseError(dataDir, owner);
       rmSync(lockPath, { force: true });
     }
   }
   throw new Error(`Could not lock the embedded database folder ${dataDir}`);
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -3,6 +3,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { isProcessRunning } from '../common/process-running';
+
 /**
  * The temporary folders uploads are written to: `price-import-<host>-<pid>-<random>` in the system's temporary
  * folder, removed when their request is done, by whatever ends this process, and at the next start when a kill
@@ -50,12 +52,5 @@ export async function removeFoldersOfEndedServers(): Promise<string[]> {
 }
 
 function ownedByLivingServer(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process lives, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== process.pid && isProcessRunning(pid);
 }
