@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -36,7 +36,7 @@ export interface RowChangeSubscriber {
  * kept from the database while it is not.
  */
 @Injectable()
-export class RowChangesService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RowChangesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RowChangesService.name);
   private readonly subscribers: RowChangeSubscriber[] = [];
   private listener: NotificationListener | null = null;
@@ -102,7 +102,8 @@ export class RowChangesService implements OnApplicationBootstrap, OnApplicationS
     this.listener.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any shutdown hook closes the database: its going away is then no lost connection to report. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.waitingForMigrations);
     await this.listener?.stop();
