@@ -9,9 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const compiled = join(root, 'dist', 'compiled');
-if (!existsSync(join(compiled, 'database/embedded-image.js'))) throw new Error('dist/compiled/ is not built: run `npm run build`');
+const maker = join(compiled, 'database/make-embedded-image.js');
+if (!existsSync(maker)) throw new Error('dist/compiled/ is not built: run `npm run build`');
 
-const { IMAGE_FOLDER, IMAGE_MANIFEST, makeEmbeddedImage } = require(join(compiled, 'database/embedded-image.js'));
+const { IMAGE_FOLDER, IMAGE_MANIFEST } = require(join(compiled, 'database/embedded-image.js'));
+const { makeEmbeddedImage } = require(maker);
 const folder = join(root, 'dist', IMAGE_FOLDER);
 
 const pglitePackage = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
@@ -19,7 +21,7 @@ const pglitePackage = join(dirname(require.resolve('@electric-sql/pglite')), '..
 const hash = createHash('sha256')
   .update(`pglite ${JSON.parse(readFileSync(pglitePackage, 'utf8')).version}\n`)
   .update(readFileSync(import.meta.filename))
-  .update(readFileSync(join(compiled, 'database/embedded-image.js')));
+  .update(readFileSync(maker));
 const migrationsFolder = join(compiled, 'migrations');
 for (const name of readdirSync(migrationsFolder)
   .filter((file) => file.endsWith('.js'))

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import type { EmbeddedPostgres } from './database/embedded-postgres';
 import { answerNotMigrated } from './database/migration-status.service';
 import { hardenHttp } from './http/http-hardening';
 import { boundRequestBodies, serverTimeouts } from './http/request-deadlines';
@@ -17,8 +18,11 @@ const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Response headers a browser client may read besides the simple ones. */
 const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
 
-/** Builds the HTTP application exactly as the server runs it; tests call it with their own configuration. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the HTTP application exactly as the server runs it; tests call it with their own configuration.
+ * `embedded`: the embedded database main.ts started while this module loaded; without it, the app starts its own.
+ */
+export async function createApp(config: AppConfig, embedded?: Promise<EmbeddedPostgres | null>): Promise<NestFastifyApplication> {
   const { trustProxy } = config;
   const logger = await createLogger(config);
   const adapter = new FastifyAdapter({
@@ -30,7 +34,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // N trusted hops: the client is the address N entries from the right of X-Forwarded-For.
     trustProxy: trustProxy === false ? false : (_address: string, hop: number) => hop < trustProxy,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, embedded), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app
     .getHttpAdapter()

@@ -10,6 +10,7 @@ import { DatabaseUnavailableFilter } from './common/database-unavailable.filter'
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import type { EmbeddedPostgres } from './database/embedded-postgres';
 import { HealthModule } from './health/health.module';
 import { MaterialPricesModule } from './material-prices/material-prices.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -18,8 +19,11 @@ import { QuotesModule } from './quotes/quotes.module';
 
 @Module({})
 export class AppModule {
-  /** The app on the validated configuration, logging through `logger` (the one Fastify writes through too). */
-  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
+  /**
+   * The app on the validated configuration, logging through `logger` (the one Fastify writes through too);
+   * `embedded`: the embedded database already started (see DatabaseModule).
+   */
+  static forRoot(config: AppConfig, logger: PinoLogger, embedded?: Promise<EmbeddedPostgres | null>): DynamicModule {
     return {
       module: AppModule,
       // Nest's own logs go through the logger Fastify was given. forRoutes: [] binds no per-request middleware: the
@@ -28,7 +32,7 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         ConfigModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot(embedded),
         MetricsModule,
         HealthModule,
         AuthModule,

@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 
 import { Logger } from '@nestjs/common';
 
-import { createApp } from './app.factory';
 import { loadConfigOrReport } from './config/app-config';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { shutDownGracefully } from './http/graceful-shutdown';
 import { releaseYoungGeneration } from './young-generation';
 
@@ -18,7 +18,12 @@ async function bootstrap(): Promise<void> {
   if (!config) process.exit(1);
   // Before the database starts (seconds on the embedded one): a taken port is one line and exit 1 at once.
   await assertPortFree(config.port, config.host);
-  const app = await createApp(config);
+  // DECISION: the embedded database's thread starts before the app's modules load (app.factory is imported only
+  // now), so the two starts overlap instead of following each other. Its failure is reported where the app awaits it.
+  const embedded = startEmbeddedPostgres(config);
+  embedded.catch(() => undefined);
+  const { createApp } = await import('./app.factory.js');
+  const app = await createApp(config, embedded);
   shutDownGracefully(app, SHUTDOWN);
   try {
     await app.listen(config.port, config.host);

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { AppConfig } from '../config/app-config';
@@ -12,21 +12,29 @@ import { MigrationStatusService } from './migration-status.service';
 import { RowChangesService } from './row-changes.service';
 
 @Global()
-@Module({
-  imports: [
-    EmbeddedPostgresModule,
-    TypeOrmModule.forRootAsync({
-      imports: [EmbeddedPostgresModule],
-      inject: [APP_CONFIG, EMBEDDED_POSTGRES],
-      useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) => ({
-        ...dataSourceOptions(config, embedded?.endpoint),
-        migrationsRun: config.database.migrateOnStart,
-        // A database that is away at start-up is an error to report, not to wait out.
-        retryAttempts: 0,
-      }),
-    }),
-  ],
-  providers: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
-  exports: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  /** `embedded`: the embedded server main.ts has started already; without it, the module starts what the config asks. */
+  static forRoot(embedded?: Promise<EmbeddedPostgres | null>): DynamicModule {
+    // One module object for both imports: two would start two servers.
+    const embeddedModule = EmbeddedPostgresModule.forRoot(embedded);
+    return {
+      module: DatabaseModule,
+      imports: [
+        embeddedModule,
+        TypeOrmModule.forRootAsync({
+          imports: [embeddedModule],
+          inject: [APP_CONFIG, EMBEDDED_POSTGRES],
+          useFactory: (config: AppConfig, server: EmbeddedPostgres | null) => ({
+            ...dataSourceOptions(config, server?.endpoint),
+            migrationsRun: config.database.migrateOnStart,
+            // A database that is away at start-up is an error to report, not to wait out.
+            retryAttempts: 0,
+          }),
+        }),
+      ],
+      providers: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
+      exports: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
+    };
+  }
+}

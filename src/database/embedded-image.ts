@@ -1,12 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { DataSource } from 'typeorm';
-
-import { DATABASE_TOOL_USES, loadConfig } from '../config/app-config';
 import { MIGRATIONS } from '../migrations';
-import { dataSourceOptions } from './data-source-options';
-import { EmbeddedPostgres } from './embedded-postgres';
 
 /**
  * A migrated embedded database, ready to be copied into a new folder: creating one with initdb and migrating it
@@ -65,20 +60,4 @@ function readImage(folder: string): EmbeddedImage | undefined {
   return migrations.every((name) => typeof name === 'string' && known.has(name))
     ? { folder: data, migrations: migrations as string[] }
     : undefined;
-}
-
-/** Creates a database in `folder` (new), applies every migration of this code and stops it; answers the migrations. */
-export async function makeEmbeddedImage(folder: string): Promise<string[]> {
-  const embedded = await EmbeddedPostgres.start(folder, 1);
-  // Built from no environment and no .env: the image holds what the migrations make, nothing of a developer's settings.
-  const dataSource = new DataSource(dataSourceOptions(loadConfig({}, '', DATABASE_TOOL_USES), embedded.endpoint));
-  try {
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations ORDER BY id');
-    return applied.map((row) => row.name);
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await embedded.stop();
-  }
 }

@@ -1,32 +1,25 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { findEmbeddedImage } from './embedded-image';
-import { EmbeddedPostgres } from './embedded-postgres';
-
-/** Beside the pool, the connection that listens for row changes (RowChangesService). */
-const NOTIFICATION_CONNECTIONS = 1;
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 /** The embedded server, or null when DATABASE_URL names a real PostgreSQL server. */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
-@Module({
-  providers: [
-    {
-      provide: EMBEDDED_POSTGRES,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.database.url
-          ? null
-          : EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax + NOTIFICATION_CONNECTIONS, findEmbeddedImage()),
-    },
-  ],
-  exports: [EMBEDDED_POSTGRES],
-})
+@Module({})
 export class EmbeddedPostgresModule implements OnApplicationShutdown {
+  /** `started`: the server main.ts started before it loaded the app, so that the two starts overlap. */
+  static forRoot(started?: Promise<EmbeddedPostgres | null>): DynamicModule {
+    return {
+      module: EmbeddedPostgresModule,
+      providers: [{ provide: EMBEDDED_POSTGRES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => started ?? startEmbeddedPostgres(config) }],
+      exports: [EMBEDDED_POSTGRES],
+    };
+  }
+
   constructor(
     @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
     private readonly moduleRef: ModuleRef,

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 
 import { isProcessRunning } from '../common/process-running';
-import type { EmbeddedImage } from './embedded-image';
+import type { AppConfig } from '../config/app-config';
+import { type EmbeddedImage, findEmbeddedImage } from './embedded-image';
 import type { EmbeddedWorkerData, EmbeddedWorkerReport } from './embedded-postgres.worker';
 
 /** Where a PostgreSQL client reaches the embedded server. */
@@ -18,6 +19,18 @@ export interface EmbeddedEndpoint {
 export const IN_MEMORY = 'memory://';
 
 const HOST = '127.0.0.1';
+
+/** Beside the pool, the connection that listens for row changes (RowChangesService). */
+const NOTIFICATION_CONNECTIONS = 1;
+
+/**
+ * Starts the embedded server the configuration asks for: none (null) when it names a DATABASE_URL.
+ * Light to import (no TypeORM, no Nest core), so main.ts can start it before the app's modules load.
+ */
+export function startEmbeddedPostgres(config: AppConfig): Promise<EmbeddedPostgres | null> {
+  if (config.database.url) return Promise.resolve(null);
+  return EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax + NOTIFICATION_CONNECTIONS, findEmbeddedImage());
+}
 
 /**
  * PostgreSQL embedded in this process (PGlite) behind a loopback socket, so the app talks to it with the same

@@ -15,6 +15,6 @@ import { SourceReaderPool } from './source-reader-pool';
 export class SeedModule {
   /** The seeder command on the app's own configuration and database wiring; `config` is given by tests. */
   static forRoot(config?: AppConfig): DynamicModule {
-    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule] };
+    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()] };
   }
 }
