@@ -86,16 +86,17 @@ export class MaterialPricesRepository {
 
   /** Inserts the observations the history does not hold yet (UQ_material_price_history_observation); returns how many. */
   async insertHistory(shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
-    const inserted: unknown[] = await this.sql.query(
-      `INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description)
+    const [{ inserted }] = await this.sql.query<{ inserted: number }[]>(
+      `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description)
        SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description
          FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, price_date date, price_per_foot float8,
            price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text)
        ON CONFLICT (shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft) DO NOTHING
-       RETURNING id`,
+       RETURNING 1)
+       SELECT count(*)::integer AS inserted FROM inserted`,
       [shopId, JSON.stringify(rows)],
     );
-    return inserted.length;
+    return inserted;
   }
 
   /**
@@ -156,8 +157,8 @@ export class MaterialPricesRepository {
    * same time cannot put an older price back); returns how many were written.
    */
   async upsertCurrent(shopId: number | null, rows: readonly CurrentPriceRow[], now: Date): Promise<number> {
-    const written: unknown[] = await this.sql.query(
-      `INSERT INTO material_prices AS existing (shop_id, material_type, supplier_id, supplier, unit, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, updated_at)
+    const [{ written }] = await this.sql.query<{ written: number }[]>(
+      `WITH written AS (INSERT INTO material_prices AS existing (shop_id, material_type, supplier_id, supplier, unit, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, updated_at)
        SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.unit, o.price_date,
               CASE WHEN o.unit = 'foot' THEN o.price END, CASE WHEN o.unit = 'lb' THEN o.price END, CASE WHEN o.unit = 'sqft' THEN o.price END,
               o.source, o.notes, $3::timestamp
@@ -167,9 +168,10 @@ export class MaterialPricesRepository {
          supplier = EXCLUDED.supplier, price_date = EXCLUDED.price_date, price_per_foot = EXCLUDED.price_per_foot, price_per_lb = EXCLUDED.price_per_lb,
          price_per_sqft = EXCLUDED.price_per_sqft, source = EXCLUDED.source, notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
          WHERE ${CURRENT_PRICE_RANK('EXCLUDED')} > ${CURRENT_PRICE_RANK('existing')}
-       RETURNING existing.id`,
+       RETURNING 1)
+       SELECT count(*)::integer AS written FROM written`,
       [shopId, JSON.stringify(rows), now],
     );
-    return written.length;
+    return written;
   }
 }
