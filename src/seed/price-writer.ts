@@ -1,3 +1,4 @@
+import { EventLoopSlices } from '../common/event-loop-slices';
 import { quoteInput } from '../common/quoted-input';
 import { PRICE_UNITS, type PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
@@ -121,7 +122,9 @@ export class PriceWriter {
     const changes: PriceChange[] = [];
     const warnings: PriceWarning[] = [];
     const rows: CurrentPriceRow[] = [];
+    const slices = new EventLoopSlices();
     for (const candidate of this.best.values()) {
+      await slices.turnIfDue();
       const supplier = candidate.supplierKey === null ? null : this.suppliers.recordOf(candidate.supplierKey);
       const identity = currentKey(candidate.materialType, supplier?.id ?? null, candidate.unit);
       const before = stored.get(identity);

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
+import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { MappingEntry } from '../material-prices/price-mappings';
@@ -13,8 +13,6 @@ import type { FileRecordReading, ReaderMessage, ReaderRequest, ReadTask } from '
 import { SourceFileError } from './source-records';
 
 /** The worker's script: bundled beside the entry scripts (scripts/build.mjs), or compiled beside its source (nest build). */
-/** The longest stretch of the caller's work on the readings between two turns of the event loop. */
-const SLICE_MS = 5;
 const BUNDLED_SCRIPT = join('bundle', 'source-reader.js');
 const COMPILED_SCRIPT = join('seed', 'source-reader.worker.js');
 /** Readings one thread interleaves: each spends most of its time waiting for the writes it feeds. */
@@ -51,17 +49,13 @@ export class SourceReaderPool implements OnModuleDestroy {
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }));
     try {
-      let sliceStart = performance.now();
+      const slices = new EventLoopSlices();
       for (let message = await inbox.next(); !('done' in message); message = await inbox.next()) {
         if ('problem' in message) throw new SourceFileError(message.problem);
         for (const reading of message.readings) {
           yield reading;
-          // What the caller does with the readings runs on the event loop: a turn at least every SLICE_MS of it, so
-          // other requests are answered meanwhile, also when the worker is ahead.
-          if (performance.now() - sliceStart > SLICE_MS) {
-            await eventLoopTurn();
-            sliceStart = performance.now();
-          }
+          // What the caller does with the readings runs on the event loop, also when the worker is ahead.
+          await slices.turnIfDue();
         }
         port.postMessage('more' satisfies ReaderRequest);
       }

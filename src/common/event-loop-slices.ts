@@ -1,0 +1,18 @@
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
+
+/** The longest stretch of a long loop's work between two turns of the event loop. */
+const SLICE_MS = 5;
+
+/**
+ * Gives the event loop a turn at least every SLICE_MS of a long loop's work (reading thousands of records, deciding
+ * thousands of prices), so other requests are answered meanwhile: `await slices.turnIfDue()` once per item.
+ */
+export class EventLoopSlices {
+  private sliceStart = performance.now();
+
+  async turnIfDue(): Promise<void> {
+    if (performance.now() - this.sliceStart <= SLICE_MS) return;
+    await eventLoopTurn();
+    this.sliceStart = performance.now();
+  }
+}
