@@ -20,7 +20,7 @@ import type { User } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
 import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
-import { readMappings, SeedService } from '../seed/seed.service';
+import { SeedService } from '../seed/seed.service';
 import { emptyReport, rejectCount, reportAsJson, type SeedReport, warningCount } from '../seed/seed-report';
 import { SeedLimitError, SeedRunError } from '../seed/seed-run.error';
 import type { SourceFormat } from '../seed/source-files';
@@ -76,9 +76,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
       const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
       const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
       const mappingsFile = uploaded.find((file) => file.format === 'mappings');
-      const mappingEntries = mappingsFile
-        ? await readMappings(mappingsFile.path, this.config.prices.mappingsMaxEntries, mappingsFile.name)
-        : [];
+      const mappingEntries = mappingsFile ? await this.seed.readMappings(mappingsFile.path, mappingsFile.name) : [];
       if (mappingsFile) report.mappings = { file: mappingsFile.name, entries: mappingEntries.length };
       const priceFiles = uploaded.filter((file): file is UploadedFile & { format: SourceFormat } => file.format !== 'mappings');
       // What the import answers is what it keeps: built once, when the load is done, and written with it.

@@ -7,14 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
-import {
-  type MappingEntry,
-  MappingLookup,
-  type MergedMappings,
-  mergeMappingEntries,
-  oversizedSections,
-  parseMappingDocument,
-} from '../material-prices/price-mappings';
+import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { normalizeEmail } from '../users/email';
@@ -26,7 +19,7 @@ import type { SeedOptions } from './seed-options';
 import { addChange, addReject, addWarning, emptyReport, type FileSummary, type SeedReport } from './seed-report';
 import { SeedLimitError, SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
-import { formatOfFileName, listSourceFiles, readJsonFile, type SourceFormat } from './source-files';
+import { formatOfFileName, listSourceFiles, type SourceFormat } from './source-files';
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
@@ -105,13 +98,24 @@ export class SeedService {
     const folder = found.exists ? found : { files: [], ignored: [], mappingsFile: null };
     report.ignoredFiles = folder.ignored;
     const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
-    const mappingEntries = mappingsPath === null ? [] : await readMappings(mappingsPath, this.config.prices.mappingsMaxEntries);
+    const mappingEntries = mappingsPath === null ? [] : await this.readMappings(mappingsPath);
     if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
     if (folder.files.length === 0)
       report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
     if (folder.files.length === 0 && mappingsPath === null) return report;
     const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
     return this.load({ report, shopId, files, mappingEntries, onProgress });
+  }
+
+  /**
+   * The entries of a mappings file (named `name` in messages); a file that cannot be read or holds an invalid entry
+   * stops the run (exit 1, or a 400 for an import; a section over MAPPINGS_MAX_ENTRIES: a 413).
+   */
+  async readMappings(path: string, name = path): Promise<MappingEntry[]> {
+    const reading = await this.reader.readMappingsFile({ path, maxEntries: this.config.prices.mappingsMaxEntries });
+    if ('unreadable' in reading) throw new SeedRunError(`The mappings ${name} ${reading.unreadable}`);
+    if ('refused' in reading) throw mappingsRefusal(reading, name);
+    return reading.entries;
   }
 
   async load(plan: LoadPlan): Promise<SeedReport> {
@@ -130,11 +134,11 @@ export class SeedService {
       const mappingsRepository = new PriceMappingsRepository(runner);
       // DECISION: a scope's load reads that scope's mappings only (a shop's run not the baseline's), so what a
       // run does follows from its own scope's data and can be tested on its own.
-      const merged = mergeMappingEntries(
-        await mappingsRepository.findEntries(shopId),
-        plan.mappingEntries,
-        this.config.prices.mappingsMaxEntries,
-      );
+      const merged = await this.reader.mergeMappings({
+        stored: await mappingsRepository.findEntries(shopId),
+        incoming: plan.mappingEntries,
+        maxEntries: this.config.prices.mappingsMaxEntries,
+      });
       if ('refused' in merged) throw mappingsRefusal(merged, report.mappings?.file);
       await mappingsRepository.merge(shopId, merged.changed);
       const mappings = new MappingLookup(merged.entries);
@@ -260,25 +264,8 @@ export class SeedService {
   }
 }
 
-/**
- * The entries of a mapping file (named `name` in messages); a file that cannot be read or holds an invalid entry
- * stops the run (exit 1, or a 400 for an import).
- */
-export async function readMappings(path: string, maxEntries: number, name = path): Promise<MappingEntry[]> {
-  const content = await readJsonFile(path);
-  if ('problem' in content) throw new SeedRunError(`The mappings ${name} ${content.problem}`);
-  const oversized = oversizedSections(content.value, maxEntries);
-  if (oversized.length > 0) throw mappingsRefusal({ refused: 'too_many', problems: oversized }, name);
-  const parsed = parseMappingDocument(content.value);
-  if ('problems' in parsed)
-    throw new SeedRunError(
-      `The mappings ${name} cannot be used; nothing was loaded:\n${parsed.problems.map((problem) => `  ${problem}`).join('\n')}`,
-    );
-  return parsed.entries;
-}
-
-/** Why merged mappings cannot be used, naming the file they came from (exit 1; a 413 or a 400 for an import). */
-function mappingsRefusal(merged: Extract<MergedMappings, { refused: string }>, file: string | undefined): SeedRunError {
-  const message = `The mappings${file === undefined ? '' : ` ${file}`} cannot be used; nothing was loaded:\n${merged.problems.map((problem) => `  ${problem}`).join('\n')}`;
-  return merged.refused === 'too_many' ? new SeedLimitError(message) : new SeedRunError(message);
+/** Why mappings cannot be used, naming the file they came from (exit 1; a 413 or a 400 for an import). */
+function mappingsRefusal({ refused, problems }: { refused: string; problems: string[] }, file: string | undefined): SeedRunError {
+  const message = `The mappings${file === undefined ? '' : ` ${file}`} cannot be used; nothing was loaded:\n${problems.map((problem) => `  ${problem}`).join('\n')}`;
+  return refused === 'too_many' ? new SeedLimitError(message) : new SeedRunError(message);
 }

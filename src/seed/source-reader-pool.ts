@@ -8,8 +8,16 @@ import type { Piscina } from 'piscina';
 import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import type { MappingEntry } from '../material-prices/price-mappings';
-import type { FileRecordReading, ReaderMessage, ReaderRequest, ReadTask } from './source-reader.worker';
+import type { MappingEntry, MergedMappings } from '../material-prices/price-mappings';
+import type {
+  FileRecordReading,
+  MappingsFileReading,
+  MappingsFileTask,
+  MergeMappingsTask,
+  ReaderMessage,
+  ReaderRequest,
+  ReadTask,
+} from './source-reader.worker';
 import { SourceFileError } from './source-records';
 
 /** The worker's script: bundled beside the entry scripts (scripts/build.mjs), or compiled beside its source (nest build). */
@@ -23,13 +31,14 @@ const IDLE_THREAD_MS = 30_000;
 type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
 
 /**
- * Reads price files in worker threads (piscina), so parsing a file and reading its records (shapes, material keys,
- * checks, mapping look-ups) never holds the event loop: it only hands each batch of readings to the writers. The
- * threads (PRICE_READ_THREADS) start with the first file and end when idle or when the app closes.
+ * Reads price files and mappings documents in worker threads (piscina), so parsing a file and reading its records
+ * (shapes, material keys, checks, mapping look-ups), or checking and merging thousands of mappings, never holds the
+ * event loop: it only hands each batch of readings to the writers. The threads (PRICE_READ_THREADS) start with the
+ * first file and end when idle or when the app closes.
  */
 @Injectable()
 export class SourceReaderPool implements OnModuleDestroy {
-  private pool: Piscina<ReadTask, void> | undefined;
+  private pool: Piscina | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -47,7 +56,7 @@ export class SourceReaderPool implements OnModuleDestroy {
       mappingEntries: mappingEntries.filter((entry) => entry.kind !== 'supplier'),
       port: workerPort,
     };
-    const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }));
+    const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }) as Promise<void>);
     try {
       const slices = new EventLoopSlices();
       for (let message = await inbox.next(); !('done' in message); message = await inbox.next()) {
@@ -64,18 +73,29 @@ export class SourceReaderPool implements OnModuleDestroy {
     }
   }
 
+  async readMappingsFile(task: MappingsFileTask): Promise<MappingsFileReading> {
+    const pool = await this.poolOf();
+    return (await pool.run(task, { name: 'readMappingsFile' })) as MappingsFileReading;
+  }
+
+  /** mergeMappingEntries, in a worker thread. */
+  async mergeMappings(task: MergeMappingsTask): Promise<MergedMappings> {
+    const pool = await this.poolOf();
+    return (await pool.run(task, { name: 'mergeMappings' })) as MergedMappings;
+  }
+
   async onModuleDestroy(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.destroy();
   }
 
-  private async poolOf(): Promise<Piscina<ReadTask, void>> {
+  private async poolOf(): Promise<Piscina> {
     if (this.pool) return this.pool;
     // Loaded with the first file read: most starts of the server read none.
     const { Piscina } = await import('piscina');
     const threads = this.config.prices.readThreads;
-    this.pool ??= new Piscina<ReadTask, void>({
+    this.pool ??= new Piscina({
       filename: findSourceReaderScript(),
       minThreads: 0,
       maxThreads: threads,

@@ -1,15 +1,22 @@
 import type { MessagePort } from 'node:worker_threads';
 
-import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
+import {
+  type MappingEntry,
+  MappingLookup,
+  type MergedMappings,
+  mergeMappingEntries,
+  oversizedSections,
+  parseMappingDocument,
+} from '../material-prices/price-mappings';
 import { readRecord, type RecordReading } from './readers';
-import { readSourceFile, type SourceFormat } from './source-files';
+import { readJsonFile, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
 /**
- * The worker thread's half of reading a price file (SourceReaderPool runs it; scripts/build.mjs bundles it as
- * dist/bundle/source-reader.js): parses the file, reads each record through the reader of its shape (material keys,
- * checks, the owner's description mappings) and posts the readings in batches, so the event loop only hands them to
- * the writers.
+ * The worker thread's half of reading a load's files (SourceReaderPool runs it; scripts/build.mjs bundles it as
+ * dist/bundle/source-reader.js): a price file is parsed and each record read through the reader of its shape
+ * (material keys, checks, the owner's description mappings), its readings posted in batches, so the event loop only
+ * hands them to the writers; a mappings document is parsed, checked and merged over the stored mappings here too.
  */
 
 /** Records per message. */
@@ -74,6 +81,36 @@ export default async function readSourceInBatches({ file, mappingEntries, port }
   } finally {
     allowance.end();
   }
+}
+
+/** A mappings file to read and check, refused when a section alone holds more than `maxEntries` entries. */
+export interface MappingsFileTask {
+  path: string;
+  maxEntries: number;
+}
+
+/** The entries of a mappings file; or why it cannot be used: unreadable, or refused (as a merge can be). */
+export type MappingsFileReading =
+  { entries: MappingEntry[] } | { unreadable: string } | { refused: 'too_many' | 'invalid'; problems: string[] };
+
+/** Counted before any entry is checked, so a file of a million entries costs one count. */
+export async function readMappingsFile({ path, maxEntries }: MappingsFileTask): Promise<MappingsFileReading> {
+  const content = await readJsonFile(path);
+  if ('problem' in content) return { unreadable: content.problem };
+  const oversized = oversizedSections(content.value, maxEntries);
+  if (oversized.length > 0) return { refused: 'too_many', problems: oversized };
+  const parsed = parseMappingDocument(content.value);
+  return 'problems' in parsed ? { refused: 'invalid', problems: parsed.problems } : parsed;
+}
+
+export interface MergeMappingsTask {
+  stored: MappingEntry[];
+  incoming: MappingEntry[];
+  maxEntries: number;
+}
+
+export function mergeMappings({ stored, incoming, maxEntries }: MergeMappingsTask): MergedMappings {
+  return mergeMappingEntries(stored, incoming, maxEntries);
 }
 
 /** How many more batches the main thread takes: READ_AHEAD_BATCHES at first, one per "more"; none once it closed the port. */
