@@ -4,7 +4,7 @@ import type { TestDatabase } from './test-database';
 
 /**
  * Rows written straight into a migrated database, for what a test needs present without going through the API
- * (a state made by hand, by an older version, or in numbers). Each returns what the test refers to later.
+ * (a state made by hand, by an older version, or in numbers). Those a test refers to later return their ids.
  */
 
 /** Shop accounts: `count` of them numbered from `id` (else the next ids), emails shop<id>@example.com unless given. */
