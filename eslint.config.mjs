@@ -60,7 +60,7 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS files (Jest's configuration, the ts-jest transformer it loads) take their modules with require().
+    // CommonJS files take their modules with require().
     files: ['**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -1,45 +1,69 @@
 // Jest runs in ESM mode because the NestJS 12 packages are ESM-only.
 // Three tiers, by file name: *.unit.spec.ts (no database, no app, no build: `npm run test:unit`, seconds),
 // *.db.spec.ts (a real database, no HTTP app) and *.e2e.spec.ts (the app over HTTP, spawned processes).
-const nestCli = require('./nest-cli.json');
+// A fourth project, `embedded` (`npm run test:embedded`), runs again on the embedded database what behaves
+// differently there.
 
-// The @nestjs/swagger CLI plugin describes the fields of the DTO files from their types and JSDoc; the tests compile
-// with it and with the options `nest build` reads from nest-cli.json, so they serve the document the build serves.
-// DECISION (nest-cli.json holds no comments): classValidatorShim is off, since it would add the validators' bounds the
-// document has never stated (a change of the API's description, to be made on purpose); controllerFileNameSuffix is
-// empty, since every route declares its summary and answers itself and an inferred answer would hide a missing one.
-const openApiPluginOptions = nestCli.compilerOptions.plugins.find((plugin) => plugin.name === '@nestjs/swagger').options;
+// DECISION: each file is compiled on its own by SWC (no type program, no type errors: `npm run typecheck` reports
+// those). The @nestjs/swagger CLI plugin, which needs the type program, runs only in `nest build`: the OpenAPI
+// document is asserted on the built server (test/openapi-document.e2e.spec.ts), and no test reads the fields the
+// plugin describes from an app compiled here.
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    target: 'es2022',
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+  },
+  sourceMaps: 'inline',
+};
+
+// DECISION: the embedded database runs the same SQL through the same driver and services as a PostgreSQL server;
+// what is its own is the wire server (one session, whole protocol units one at a time, a transaction holding every
+// other connection, notifications, a client gone in the middle of a transaction) and the migrations on PGlite. So the
+// second run takes the db tier and the e2e files that exercise those: concurrency, notifications, the database cut,
+// dropped or stalled, a seeder killed mid-transaction, load slots holding the pool. Files that start an embedded
+// database of their own (embedded-image, server-start, embedded-database-thread, faults.server-process) test it in
+// every run, so they are not run again.
+const ALSO_ON_EMBEDDED = [
+  'faults.concurrent-registration',
+  'faults.database-cut',
+  'faults.database-drop',
+  'faults.database-stall',
+  'faults.seeder-kill',
+  'guard-cache',
+  'guard-cache.two-instances',
+  'price-load-slots',
+].map((name) => `<rootDir>/test/${name}.e2e.spec.ts`);
 
 const shared = {
   testEnvironment: 'node',
   rootDir: '.',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    // DECISION: every test file is compiled with a whole program (tsconfig.spec.json is not isolatedModules), because
-    // the plugin reads types through the program, and ts-jest keeps one configuration per Jest project: a second
-    // ts-jest entry for the DTO files alone would be compiled with this entry's options. It costs the unit tier a few
-    // seconds. Type errors stay for `tsc` and `nest build` to report, as before (diagnostics off).
-    '^.+\\.ts$': [
-      'ts-jest',
-      {
-        useESM: true,
-        tsconfig: '<rootDir>/tsconfig.spec.json',
-        diagnostics: false,
-        astTransformers: { before: [{ path: '<rootDir>/test/support/openapi-plugin.cjs', options: openApiPluginOptions }] },
-      },
-    ],
+    '^.+\\.ts$': ['@swc/jest', swc],
     // CommonJS dependencies that require() an ESM-only package (Node 20's require(esm) is not Jest's):
     // those ESM packages are compiled to CommonJS for the test run only.
-    '^.+/node_modules/content-disposition/.+\\.js$': [
-      'ts-jest',
-      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node16', isolatedModules: true } },
-    ],
+    '^.+/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
+const tier = (name) => ({ ...shared, displayName: name, testMatch: [`<rootDir>/test/**/*.${name}.spec.ts`] });
+
 module.exports = {
   testTimeout: 60000,
-  projects: ['unit', 'db', 'e2e'].map((tier) => ({ ...shared, displayName: tier, testMatch: [`<rootDir>/test/**/*.${tier}.spec.ts`] })),
+  projects: [
+    tier('unit'),
+    tier('db'),
+    tier('e2e'),
+    {
+      ...shared,
+      displayName: 'embedded',
+      testMatch: ['<rootDir>/test/**/*.db.spec.ts', ...ALSO_ON_EMBEDDED],
+      testPathIgnorePatterns: ['/test/embedded-image\\.db\\.spec\\.ts$'],
+      // Whatever DATABASE_URL the shell holds, each file of this project makes its database in memory.
+      setupFiles: ['<rootDir>/test/support/embedded-database.cjs'],
+    },
+  ],
 };

@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
 import { bearer, createGuest, DEFAULT_PASSWORD, registerShop, type TokenResponse } from './support/auth';
+import { insertIgnoreMapping, insertPrice } from './support/factories';
 import { pollUntil } from './support/poll';
 import { startServer } from './support/processes';
 import { linkToken, type ReceivedMail, startTestSmtp, type TestSmtpServer } from './support/smtp';
@@ -224,14 +225,8 @@ describe('accounts a shop can run on', () => {
         await http().post('/api/quotes').set(bearer(owner.access_token)).send({ job_type: 'swing_gate' }).expect(201);
         await http().post('/api/quote-sessions').set(bearer(owner.access_token)).send({}).expect(201);
         await http().post('/api/auth/verify-email/request').set(bearer(owner.access_token)).expect(202);
-        await db.query(
-          `WITH s AS (INSERT INTO suppliers (shop_id, name, name_key) VALUES ($1, 'Osorio', 'osorio') RETURNING id)
-           INSERT INTO material_prices (shop_id, material_type, supplier, supplier_id, unit, price_per_foot) SELECT $1, 'sq_tube_2x11ga', 'Osorio', id, 'foot', 3 FROM s`,
-          [owner.user_id],
-        );
-        await db.query(`INSERT INTO price_mappings (shop_id, kind, match_text, match_key) VALUES ($1, 'ignore', 'Scrap', 'scrap')`, [
-          owner.user_id,
-        ]);
+        await insertPrice(db, { shopId: owner.user_id, materialType: 'sq_tube_2x11ga', supplier: 'Osorio', pricePerFoot: 3 });
+        await insertIgnoreMapping(db, 'Scrap', owner.user_id);
       }
       const owned = (userId: number) =>
         db.query<Record<string, number>>(

@@ -155,19 +155,29 @@ describe('accounts and auth', () => {
 
   it('answers 400 for a bad email, a password outside 8-128 characters or an unknown field', async () => {
     const register = (body: Record<string, unknown>) => http().post('/api/auth/register').send(body);
-    const bad = [
-      { email: 'not-an-email', password: DEFAULT_PASSWORD },
-      { email: uniqueEmail(), password: 'x'.repeat(7) },
-      { email: uniqueEmail(), password: 'x'.repeat(129) },
-      { email: uniqueEmail(), password: 12345678 },
-      { email: uniqueEmail() },
-      { password: DEFAULT_PASSWORD },
-      { email: uniqueEmail(), password: DEFAULT_PASSWORD, tier: 'enterprise' },
-      { email: `someone@${'guest.invalid'}`, password: DEFAULT_PASSWORD },
+    const bad: [Record<string, unknown>, string[]][] = [
+      [{ email: 'not-an-email', password: DEFAULT_PASSWORD }, ['email must be an email']],
+      [{ email: uniqueEmail(), password: 'x'.repeat(7) }, ['password must be longer than or equal to 8 characters']],
+      [{ email: uniqueEmail(), password: 'x'.repeat(129) }, ['password must be shorter than or equal to 128 characters']],
+      [
+        { email: uniqueEmail(), password: 12345678 },
+        ['password must be longer than or equal to 8 and shorter than or equal to 128 characters', 'password must be a string'],
+      ],
+      [{ email: uniqueEmail() }, ['password must be longer than or equal to 8 characters', 'password must be a string']],
+      [
+        { password: DEFAULT_PASSWORD },
+        [
+          'email must not be under the reserved .invalid domain',
+          'email must be shorter than or equal to 254 characters',
+          'email must be an email',
+        ],
+      ],
+      [{ email: uniqueEmail(), password: DEFAULT_PASSWORD, tier: 'enterprise' }, ['property tier should not exist']],
+      [{ email: `someone@${'guest.invalid'}`, password: DEFAULT_PASSWORD }, ['email must not be under the reserved .invalid domain']],
     ];
-    for (const body of bad) {
+    for (const [body, message] of bad) {
       const response = await register(body).expect(400);
-      expect(Array.isArray(response.body.message)).toBe(true);
+      expect({ body, message: response.body.message }).toEqual({ body, message });
     }
     await register({ email: uniqueEmail(), password: 'x'.repeat(8) }).expect(201);
     await register({ email: uniqueEmail(), password: 'x'.repeat(128) }).expect(201);
@@ -374,25 +384,5 @@ describe('accounts and auth', () => {
     }
     const me = await http().get('/api/auth/me').set(bearer(shop.access_token)).expect(200);
     expect(me.body).toMatchObject({ rate_inshop: 125, rate_onsite: 145, markup_default: 15, tier: 'basic', email: shop.email });
-  });
-
-  it('documents every auth route with its schemas and the bearer scheme', async () => {
-    const { body: doc } = await http().get('/api/docs/json').expect(200);
-    const routes: [string, string][] = [
-      ['/api/auth/register', 'post'],
-      ['/api/auth/login', 'post'],
-      ['/api/auth/refresh', 'post'],
-      ['/api/auth/guest', 'post'],
-      ['/api/auth/logout', 'post'],
-      ['/api/auth/me', 'get'],
-      ['/api/auth/profile', 'put'],
-    ];
-    for (const [path, method] of routes) expect(doc.paths[path]?.[method]).toBeDefined();
-    expect(doc.paths['/api/auth/register'].post.requestBody.content['application/json'].schema.$ref).toMatch(/RegisterDto$/);
-    expect(doc.paths['/api/auth/login'].post.responses['200'].content['application/json'].schema.$ref).toMatch(/TokenResponse$/);
-    expect(doc.paths['/api/auth/me'].get.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(doc.components.schemas.UserProfileResponse.properties).sort()).toEqual(PROFILE_FIELDS);
-    expect(doc.components.schemas.UpdateProfileDto.properties).not.toHaveProperty('email');
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

@@ -8,12 +8,12 @@ import { startTcpProxy } from './support/tcp-proxy';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
-const LARGE_RUN = { records: 40_000, keys: 4_000, files: 8 };
+const LARGE_RUN = { records: 15_000, keys: 1_500, files: 3 };
 const BASELINE = { records: 400, keys: 40, files: 1 };
 // The seeder reaches its database through a TCP proxy that counts the bytes it sends: it is killed once this much
 // has gone, well into its transaction (history batches of 5,000 rows are about a megabyte each), long before the
-// commit of the 40,000 records.
-const KILL_AFTER_SENDING_BYTES = 2 * 1024 * 1024;
+// commit of the 15,000 records.
+const KILL_AFTER_SENDING_BYTES = 1024 * 1024;
 const SUMMARY = /Loaded \d+ material prices, \d+ already current/;
 const PRICE_TABLES = ['material_prices', 'material_price_history', 'historical_actuals'];
 

@@ -1,18 +1,18 @@
 import { LISTENER_APPLICATION_NAME } from '../src/database/notification-listener';
 import { bearer, httpOf, jwtClaims, registerShop } from './support/auth';
-import { CHANGE_SEEN_WITHIN_MS, listening, METRICS_TOKEN, meUntil, warmUp } from './support/guard-cache';
+import { AUTH_CACHE_SECONDS, listening, METRICS_TOKEN, meUntil, warmUp } from './support/guard-cache';
 import { pollUntil } from './support/poll';
 import { type AppBehindProxy, openAppBehindProxy } from './support/tcp-proxy';
 
 // The guard answers a session it has read from memory, for as long as it hears every change: its own at commit,
-// every other through PostgreSQL's notifications on a connection of its own. The entries live far longer than any
-// bound below (AUTH_CACHE_SECONDS), so only a change that was heard can end one within it.
+// every other through PostgreSQL's notifications on a connection of its own. The entries live an hour
+// (AUTH_CACHE_SECONDS), so only a change that was heard can end one within the tests' wait.
 describe("the guard's cache of sessions", () => {
   let setUp: AppBehindProxy;
   let url: string;
 
   beforeAll(async () => {
-    setUp = await openAppBehindProxy({ METRICS_TOKEN, AUTH_CACHE_SECONDS: '3600' });
+    setUp = await openAppBehindProxy({ METRICS_TOKEN, AUTH_CACHE_SECONDS });
     url = setUp.url;
     await pollUntil(() => listening(url));
   });
@@ -37,11 +37,11 @@ describe("the guard's cache of sessions", () => {
     await httpOf(url).get('/api/auth/me').set(bearer(shop.access_token)).expect(401);
   });
 
-  it('ends a session revoked by hand in SQL within the bound', async () => {
+  it('ends a session revoked by hand in SQL', async () => {
     const shop = await registerShop(url);
     await warmUp(url, shop.access_token);
     await setUp.db.query('UPDATE auth_tokens SET revoked_at = now() WHERE family_id = $1', [jwtClaims(shop.access_token).sid]);
-    expect(await meUntil(url, shop.access_token, ({ status }) => status === 401)).toBeLessThanOrEqual(CHANGE_SEEN_WITHIN_MS);
+    await meUntil(url, shop.access_token, ({ status }) => status === 401);
   });
 
   it('reads every session from the database while its listening connection is down, and listens again', async () => {
@@ -51,7 +51,7 @@ describe("the guard's cache of sessions", () => {
     expect(setUp.proxy.cutConnectionsOf(LISTENER_APPLICATION_NAME)).toBe(1);
     // Nobody hears this revocation: only a guard that stopped trusting its memory honours it.
     await setUp.db.query('UPDATE refresh_families SET revoked_at = now() WHERE id = $1', [jwtClaims(shop.access_token).sid]);
-    expect(await meUntil(url, shop.access_token, ({ status }) => status === 401)).toBeLessThanOrEqual(CHANGE_SEEN_WITHIN_MS);
+    await meUntil(url, shop.access_token, ({ status }) => status === 401);
 
     await pollUntil(() => listening(url));
     const other = await registerShop(url);

@@ -5,6 +5,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { HotQueries } from '../src/database/hot-queries';
 import { MigrationStatusService } from '../src/database/migration-status.service';
 import { RowChangesService } from '../src/database/row-changes.service';
+import { insertRefreshFamilies, insertUsers } from './support/factories';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const ENDED_LOGINS = 5000;
@@ -44,14 +45,10 @@ describe("the guard's query on a user with a long history and stale statistics",
     db = await createTestDatabase();
     dataSource = await new DataSource({ ...dataSourceOptions(db.config()), logger: recorder, logging: ['query'] }).initialize();
     await dataSource.runMigrations();
-    await db.query(`
-      INSERT INTO users (id, email, password_hash) SELECT n, 'shop' || n || '@example.com', 'not a hash' FROM generate_series(1, 50) n;
-      INSERT INTO refresh_families (id, user_id, expires_at) SELECT gen_random_uuid(), n, now() + interval '30 days' FROM generate_series(1, 50) n;
-      ALTER TABLE refresh_families SET (autovacuum_enabled = false);
-      ANALYZE refresh_families;
-      INSERT INTO refresh_families (id, user_id, expires_at, revoked_at)
-        SELECT gen_random_uuid(), 1, now() + interval '30 days', now() FROM generate_series(1, ${ENDED_LOGINS});
-      INSERT INTO refresh_families (id, user_id, expires_at) VALUES ('${LIVE_FAMILY}', 1, now() + interval '30 days');`);
+    for (const userId of await insertUsers(db, { id: 1, count: 50 })) await insertRefreshFamilies(db, userId);
+    await db.query('ALTER TABLE refresh_families SET (autovacuum_enabled = false); ANALYZE refresh_families');
+    await insertRefreshFamilies(db, 1, { count: ENDED_LOGINS, revoked: true });
+    await insertRefreshFamilies(db, 1, { id: LIVE_FAMILY });
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { V1_TABLES, V1Baseline1764201600000 } from '../src/migrations/1764201600
 import { V2Foundation1764201600001 } from '../src/migrations/1764201600001-V2Foundation';
 import { SuppliersAndMappings1764201600002 } from '../src/migrations/1764201600002-SuppliersAndMappings';
 import { RefreshFamilies1764201600006 } from '../src/migrations/1764201600006-RefreshFamilies';
+import { insertIgnoreMapping } from './support/factories';
 import { runNode } from './support/processes';
 import { schemaSnapshot, v1Rows } from './support/schema-snapshot';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -289,7 +290,7 @@ describe('the suppliers migration on a v2 database with prices', () => {
     );
     await expect(dataSource.undoLastMigration()).rejects.toThrow(/prices of sq_tube_2x11ga differ by unit in date or source/);
     await db.query(`DELETE FROM material_prices WHERE unit = 'lb' AND material_type = 'sq_tube_2x11ga'`);
-    await db.query(`INSERT INTO price_mappings (kind, match_text, match_key) VALUES ('ignore', 'Scrap', 'scrap')`);
+    await insertIgnoreMapping(db, 'Scrap');
     await expect(dataSource.undoLastMigration()).rejects.toThrow(/owner mappings exist/);
     await db.query(`DELETE FROM price_mappings`);
     await dataSource.undoLastMigration();

@@ -611,14 +611,11 @@ describe('price imports through the API', () => {
     expect((await shopRows(neighbour.user_id)).history).toHaveLength(answers[2].body.counts.material_prices.new_observations);
   });
 
-  it('documents the multipart body and the report in OpenAPI', async () => {
+  it('documents the multipart body and its answers in OpenAPI', async () => {
     const document = (await http().get('/api/docs/json').expect(200)).body;
     const operation = document.paths['/api/material-prices/imports'].post;
     expect(operation.requestBody.content['multipart/form-data'].schema.properties.file).toEqual(expect.objectContaining({ type: 'array' }));
     expect(operation.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PriceImportResponse' });
-    expect(Object.keys(document.components.schemas.PriceImportResponse.properties)).toEqual(
-      expect.arrayContaining(['id', 'counts', 'rejects', 'warnings', 'changes', 'uploaded_files']),
-    );
     for (const status of ['400', '401', '403', '413', '415', '429']) {
       expect(operation.responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
     }

@@ -3,6 +3,7 @@ import request from 'supertest';
 
 import { JOB_TYPES } from '../src/reference-data';
 import { bearer, createGuest, registerShop, type TokenResponse } from './support/auth';
+import { insertLegacyQuote } from './support/factories';
 import { closeTestApp, openTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';
 
@@ -191,13 +192,10 @@ describe('quotes and quote sessions', () => {
   });
 
   it('never returns a legacy quote without owner', async () => {
-    const [legacy] = await db.query(`INSERT INTO quotes (quote_number, job_type) VALUES ('CS-2025-9999', 'custom') RETURNING id`);
-    await http()
-      .get(`/api/quotes/${String(legacy.id)}`)
-      .set(bearer(shopA.access_token))
-      .expect(404);
+    const legacy = await insertLegacyQuote(db, 'CS-2025-9999');
+    await http().get(`/api/quotes/${legacy}`).set(bearer(shopA.access_token)).expect(404);
     const list = await http().get('/api/quotes?limit=100').set(bearer(shopA.access_token)).expect(200);
-    expect(list.body.items.map((item: { id: number }) => item.id)).not.toContain(legacy.id);
+    expect(list.body.items.map((item: { id: number }) => item.id)).not.toContain(legacy);
   });
 
   it('requires an access token for every quote route', async () => {

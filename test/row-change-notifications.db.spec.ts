@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { ROW_CHANGES_CHANNEL } from '../src/database/row-changes.service';
+import { insertRefreshFamilies, insertRefreshToken, insertUsers } from './support/factories';
 import { pollUntil } from './support/poll';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -29,11 +30,9 @@ describe('row change notifications', () => {
     const dataSource = await new DataSource(dataSourceOptions(db.config())).initialize();
     await dataSource.runMigrations();
     await dataSource.destroy();
-    await db.query(`INSERT INTO users (id, email, password_hash) VALUES (7, 'shop7@example.com', 'not a hash')`);
-    await db.query(`INSERT INTO refresh_families (id, user_id, expires_at) VALUES ('${FAMILY}', 7, now() + interval '30 days')`);
-    await db.query(
-      `INSERT INTO auth_tokens (user_id, token_hash, token_type, family_id, expires_at) VALUES (7, 'a hash', 'refresh', '${FAMILY}', now() + interval '30 days')`,
-    );
+    await insertUsers(db, { id: 7 });
+    await insertRefreshFamilies(db, 7, { id: FAMILY });
+    await insertRefreshToken(db, 7, FAMILY);
     listener = new Client({ connectionString: db.url });
     await listener.connect();
     listener.on('notification', ({ payload }: Notification) => heard.push(payload ?? ''));

@@ -6,21 +6,16 @@ import { type Finished, runNode } from './support/processes';
 import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const NEST_CLI = resolve('node_modules/@nestjs/cli/bin/nest.js');
-// Room for the one compile of the seeder.
-const COMPILE_TIMEOUT_MS = 240_000;
 
 describe('the seeder run with the Nest CLI: nest start --entryFile seed', () => {
-  // DECISION: the build goes to a folder of this test, never dist/, which the other test files run in parallel.
-  // It sits under .data/ (git-ignored) inside the project, so the compiled seeder finds node_modules.
-  // -p takes a path relative to the working directory (the project); paths inside a tsconfig are relative to it.
-  mkdirSync('.data', { recursive: true });
-  const build = mkdtempSync(join('.data', 'nest-start-'));
-  const prices = mkdtempSync(join(tmpdir(), 'cs-nest-start-'));
-  // Compiles the whole seeder into build/out.
-  const compileConfig = join(build, 'tsconfig.compile.json');
   // DECISION: `nest start` always compiles before it spawns; with this tsconfig it type-checks one small file,
-  // emits nothing and spawns build/out/seed.js (outDir + entryFile), so the seeder is compiled once, in beforeAll.
-  const startConfig = join(build, 'tsconfig.start.json');
+  // emits nothing and spawns dist/compiled/seed.js (the outDir of tsconfig.build.json + entryFile), which the build
+  // that `npm test` makes has compiled. The tsconfig sits in a folder of this test under .data/ (git-ignored): -p
+  // takes a path relative to the working directory (the project); paths inside a tsconfig are relative to it.
+  mkdirSync('.data', { recursive: true });
+  const configs = mkdtempSync(join('.data', 'nest-start-'));
+  const prices = mkdtempSync(join(tmpdir(), 'cs-nest-start-'));
+  const startConfig = join(configs, 'tsconfig.start.json');
   let db: TestDatabase;
 
   const nest = (args: string[]) =>
@@ -44,32 +39,29 @@ describe('the seeder run with the Nest CLI: nest start --entryFile seed', () => 
       join(prices, 'prices.json'),
       JSON.stringify([{ material_type: 'sq_tube_1.5x11ga', price_per_foot: 1.55, supplier: 'Osorio', date: '2025-01-22', notes: null }]),
     );
-    const base = '../../tsconfig.build.json';
-    writeFileSync(compileConfig, JSON.stringify({ extends: base, compilerOptions: { outDir: './out' } }));
     writeFileSync(
       startConfig,
       JSON.stringify({
-        extends: base,
-        compilerOptions: { outDir: './out', noEmit: true },
+        extends: '../../tsconfig.build.json',
+        compilerOptions: { noEmit: true },
         include: [],
         files: ['../../src/seed/launcher-arguments.ts'],
       }),
     );
-    expectExit(await nest(['build', '-p', compileConfig]), 0);
     // The refused run never reaches the database, so it is migrated here: by a dry run of the compiled seeder.
     expectExit(
-      await runNode(join(build, 'out', 'seed.js'), ['--dry-run', '--dir', prices], {
+      await runNode(resolve('dist/compiled/seed.js'), ['--dry-run', '--dir', prices], {
         DATABASE_URL: db.url,
         JWT_SECRET: TEST_JWT_SECRET,
         MIGRATE_ON_START: 'true',
       }),
       0,
     );
-  }, COMPILE_TIMEOUT_MS);
+  });
 
   afterAll(async () => {
     await db?.drop();
-    rmSync(build, { recursive: true, force: true });
+    rmSync(configs, { recursive: true, force: true });
     rmSync(prices, { recursive: true, force: true });
   });
 

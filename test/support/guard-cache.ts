@@ -1,9 +1,14 @@
-import { performance } from 'node:perf_hooks';
-
 import { bearer, httpOf, type Target } from './auth';
 
-/** The bound the guard's cache is held to: a change made anywhere is seen everywhere within it. */
-export const CHANGE_SEEN_WITHIN_MS = 100;
+/**
+ * How long a test waits for a change to be seen: far inside the entries' lifetime (the tests set
+ * AUTH_CACHE_SECONDS to an hour), so only a change that was heard ends an entry within it. How soon a change is
+ * seen is measured in bench/ (revoked sessions let through by another instance).
+ */
+const CHANGE_SEEN_WITHIN_MS = 10_000;
+
+/** The lifetime of the guard's cache entries in the tests: an hour. */
+export const AUTH_CACHE_SECONDS = '3600';
 
 export const METRICS_TOKEN = 'a-metrics-token-of-the-operator';
 
@@ -18,21 +23,19 @@ export const cacheHits = (target: Target) => metric(target, 'auth_guard_lookups_
 export const listening = async (target: Target) => (await metric(target, 'row_changes_live')) === 1;
 
 /**
- * Asks GET /api/auth/me with `token` back to back until `done` holds of the answer, for at most `boundMs`
- * after the call; how long it took. Fails at the bound.
+ * Asks GET /api/auth/me with `token` back to back until `done` holds of the answer; fails when it still does not
+ * after CHANGE_SEEN_WITHIN_MS.
  */
 export async function meUntil(
   target: Target,
   token: string,
   done: (response: { status: number; body: Record<string, unknown> }) => boolean,
-  boundMs = 10 * CHANGE_SEEN_WITHIN_MS,
-): Promise<number> {
-  const started = performance.now();
+): Promise<void> {
+  const deadline = Date.now() + CHANGE_SEEN_WITHIN_MS;
   for (;;) {
     const response = await httpOf(target).get('/api/auth/me').set(bearer(token));
-    const elapsed = performance.now() - started;
-    if (done(response)) return elapsed;
-    if (elapsed > boundMs) throw new Error(`GET /api/auth/me still answered ${response.status} after ${Math.round(elapsed)} ms`);
+    if (done(response)) return;
+    if (Date.now() > deadline) throw new Error(`GET /api/auth/me still answered ${response.status} after ${CHANGE_SEEN_WITHIN_MS} ms`);
   }
 }
 

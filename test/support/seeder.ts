@@ -9,6 +9,7 @@ import { SeedModule } from '../../src/seed/seed.module';
 import { SeedService } from '../../src/seed/seed.service';
 import type { SeedOptions } from '../../src/seed/seed-options';
 import { formatReport, type SeedReport } from '../../src/seed/seed-report';
+import { insertUsers } from './factories';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const REAL_EXPORTS = 'test/fixtures/supplier-exports';
@@ -77,6 +78,6 @@ export const price = (materialType: string, pricePerFoot: number, date: string |
 
 /** A shop account straight in the database (the seeder only needs its id and email). */
 export async function createShop(db: TestDatabase, email: string): Promise<number> {
-  const [row] = await db.query<{ id: number }>(`INSERT INTO users (email, password_hash) VALUES ($1, 'not a hash') RETURNING id`, [email]);
-  return row.id;
+  const [id] = await insertUsers(db, { email });
+  return id;
 }
