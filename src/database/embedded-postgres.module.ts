@@ -15,7 +15,9 @@ export class EmbeddedPostgresModule implements OnApplicationShutdown {
   static forRoot(started?: Promise<EmbeddedPostgres | null>): DynamicModule {
     return {
       module: EmbeddedPostgresModule,
-      providers: [{ provide: EMBEDDED_POSTGRES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => started ?? startEmbeddedPostgres(config) }],
+      providers: [
+        { provide: EMBEDDED_POSTGRES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => started ?? startEmbeddedPostgres(config) },
+      ],
       exports: [EMBEDDED_POSTGRES],
     };
   }
