@@ -137,7 +137,7 @@ function step(text) {
 function assertAsciiBundles() {
   for (const name of [...Object.keys(PROGRAMS), ...Object.keys(WORKERS)]) {
     const source = readFileSync(join(BUNDLE, `${name}.js`), 'utf8');
-    const at = source.search(/[^\t\n\r\x20-\x7e]/);
+    const at = source.search(/[\u0080-\uffff]/);
     if (at >= 0) throw new Error(`dist/bundle/${name}.js holds a character beyond ASCII: …${source.slice(at - 80, at + 20)}…`);
   }
 }
