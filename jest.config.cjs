@@ -28,14 +28,7 @@ const shared = {
         astTransformers: { before: [{ path: '<rootDir>/test/support/openapi-plugin.cjs', options: openApiPluginOptions }] },
       },
     ],
-    // CommonJS dependencies that require() an ESM-only package (Node 20's require(esm) is not Jest's):
-    // those ESM packages are compiled to CommonJS for the test run only.
-    '^.+/node_modules/content-disposition/.+\\.js$': [
-      'ts-jest',
-      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node16', isolatedModules: true } },
-    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
