@@ -44,10 +44,12 @@ const INPUTS = [
  * Left out of the bundles and loaded from node_modules at run time:
  * - a native addon (argon2), and packages that find files beside their own code (PGlite's WebAssembly, the OpenAPI
  *   UI's assets, piscina's worker script);
- * - packages that NestJS loads through `createRequire(import.meta.url)` (@nestjs/typeorm, @nestjs/mapped-types,
- *   @nestjs/common's optional packages), which esbuild does not follow (evanw/esbuild#1828): bundled, the app would
- *   hold one copy and Nest load a second one from node_modules (two metadata stores of class-validator, two typeorms);
+ * - packages that NestJS loads through `createRequire(import.meta.url)` (@nestjs/mapped-types, @nestjs/common's
+ *   optional packages), which esbuild does not follow (evanw/esbuild#1828): bundled, the app would hold one copy and
+ *   Nest load a second one from node_modules (two metadata stores of class-validator or class-transformer); typeorm
+ *   is bundled, see typeormOfTheBundle;
  * - what is loaded with import() only where it is needed (LOG_FORMAT=pretty, REDIS_URL);
+ * - ansis (typeorm's colours), whose regular expressions spell characters beyond ASCII (see assertAsciiBundles);
  * - the optional packages of Nest and class-transformer that this app does not install.
  */
 const EXTERNAL = [
@@ -55,8 +57,8 @@ const EXTERNAL = [
   '@electric-sql/pglite',
   'swagger-ui-dist',
   'piscina',
-  'typeorm',
   'class-validator',
+  'ansis',
   'class-transformer',
   'pino-pretty',
   'ioredis',
@@ -106,6 +108,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   external: EXTERNAL,
+  plugins: [typeormOfTheBundle()],
 });
 assertAsciiBundles();
 
@@ -124,6 +127,36 @@ const image = spawnSync(process.execPath, [join(ROOT, 'scripts/build-embedded-im
 if (image.status !== 0) process.exit(image.status ?? 1);
 writeFileSync(FINGERPRINT_FILE, `${fingerprint}\n`);
 step('dist/ is built');
+
+/**
+ * DECISION: @nestjs/typeorm reads two classes that TypeORM 1 no longer has (common/typeorm-compat.js) through
+ * `const require = createRequire(import.meta.url)`, which would load a second typeorm, 300 module files, from
+ * node_modules beside the bundled one just to find them absent (with typeorm left external instead: about 5 MB more
+ * idle RSS, BENCHMARKS.md).
+ * That one line is left out of that one file, so its `require('typeorm')` is the bundle's. The build fails when the
+ * line is not there exactly once (the file changed) or when the file is no longer bundled.
+ */
+function typeormOfTheBundle() {
+  const file = /[\\/]node_modules[\\/]@nestjs[\\/]typeorm[\\/]dist[\\/]common[\\/]typeorm-compat\.js$/;
+  const line = 'const require = createRequire(import.meta.url);\n';
+  let applied = 0;
+  return {
+    name: 'typeorm-of-the-bundle',
+    setup(builder) {
+      builder.onLoad({ filter: file }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(line).length !== 2) throw new Error(`${args.path}: expected the line "${line.trim()}" once`);
+        applied++;
+        return { contents: source.replace(line, ''), loader: 'js' };
+      });
+      builder.onEnd((result) => {
+        if (result.errors.length === 0 && applied !== 1) {
+          throw new Error(`@nestjs/typeorm's typeorm-compat.js was read ${applied} times, expected once`);
+        }
+      });
+    },
+  };
+}
 
 function step(text) {
   console.log(`build: ${text}`);
