@@ -63,7 +63,7 @@ export function renderReport(results) {
     `Written by \`npm run bench\` (bench/run.mjs) on ${machine.date}; the whole run took ${number(results.totalSeconds)} s.`,
     `Every figure is measured in that one run on this machine, beside a reference measured in the same run.`,
     '',
-    `- Machine: ${machine.cpu}, ${machine.memory} RAM`,
+    `- Machine: ${machine.cpu}, ${machine.memory} RAM; load average (1 min) ${number(machine.loadAtStart, 2)} at the start, ${number(machine.loadAtEnd, 2)} at the end (the machine is shared)`,
     `- Node.js ${machine.node}`,
     `- ${machine.postgres}`,
     `- HTTP load: autocannon, ${results.connections} connections, ${results.loadSeconds} s per figure unless stated; the server runs with its defaults (pool of 10 connections) and LOG_LEVEL=warn.`,

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { ATTACK_NAMES, runAttacks } from './attacks.mjs';
@@ -73,6 +73,8 @@ async function machine() {
     node: process.version,
     postgres: version,
     date: new Date().toISOString(),
+    // The machine is shared: its load when the run began, beside the figures (and at the end, in the report).
+    loadAtStart: loadavg()[0],
   };
 }
 
@@ -463,6 +465,7 @@ async function main() {
   if (attackNames) {
     const results = { machine: await machine(), attacks: await attacks(attackNames) };
     results.totalSeconds = (performance.now() - started) / 1000;
+    results.machine.loadAtEnd = loadavg()[0];
     console.log(renderAttackReport(results));
     return;
   }
@@ -541,6 +544,7 @@ async function main() {
   results.idleMemory = await idleMemory(appDatabase);
   results.attacks = await attacks(ATTACK_NAMES);
   results.totalSeconds = (performance.now() - started) / 1000;
+  results.machine.loadAtEnd = loadavg()[0];
 
   const report = renderReport(results);
   writeFileSync(resolve(PROJECT_ROOT, 'BENCHMARKS.md'), report);

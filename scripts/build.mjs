@@ -2,7 +2,8 @@
 //   1. `nest build`: TypeScript with the @nestjs/swagger plugin (nest-cli.json), into dist/compiled/;
 //   2. one esbuild bundle per entry point, dist/bundle/<name>.js: the programs (main, seed) and the worker threads'
 //      scripts (the price file reader, the embedded database), which are loaded by their path;
-//   3. dist/<program>.js, which turns on Node's compile cache (module.enableCompileCache()) and requires its bundle;
+//   3. dist/<program>.js, which turns on Node's compile cache (module.enableCompileCache(), in dist/.compile-cache/:
+//      none when dist/ cannot be written to) and requires its bundle;
 //   4. the migrated embedded database image, dist/embedded-image/ (scripts/build-embedded-image.mjs).
 // With --if-stale it does nothing when dist/ was built from the same sources, configuration and lock file.
 //
@@ -85,6 +86,7 @@ if (nest.status !== 0) process.exit(nest.status ?? 1);
 
 step(`2/4 esbuild: ${[...Object.keys(PROGRAMS), ...Object.keys(WORKERS)].join(', ')} → dist/bundle/`);
 rmSync(BUNDLE, { recursive: true, force: true });
+rmSync(join(DIST, '.compile-cache'), { recursive: true, force: true });
 const entryPoints = Object.fromEntries(
   Object.entries({ ...PROGRAMS, ...WORKERS }).map(([name, compiled]) => [name, join(COMPILED, compiled)]),
 );
@@ -117,7 +119,7 @@ for (const name of Object.keys(PROGRAMS)) {
   writeFileSync(
     join(DIST, `${name}.js`),
     `// Written by scripts/build.mjs. V8's compiled code of the bundle is kept between starts (Node's compile cache).\n` +
-      `require('node:module').enableCompileCache();\n` +
+      `require('node:module').enableCompileCache(require('node:path').join(__dirname, '.compile-cache'));\n` +
       `require('./bundle/${name}.js');\n`,
   );
 }
