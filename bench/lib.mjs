@@ -13,6 +13,21 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SERVER_ENTRY = resolve(PROJECT_ROOT, 'dist/main.js');
 export const SEED_ENTRY = resolve(PROJECT_ROOT, 'dist/seed.js');
 export const JWT_SECRET = randomBytes(48).toString('base64url');
+/** The node options of `npm start` (package.json), which every spawned server runs with, as in production. */
+export const START_FLAGS = startFlags();
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function startFlags() {
+  const { scripts } = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.json'), 'utf8'));
+  const words = scripts.start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+export function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
 
 /** A port nothing listens on right now. */
 export function freePort() {
@@ -43,7 +58,7 @@ export async function startServer(env, cwd) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...START_FLAGS, SERVER_ENTRY], {
     cwd,
     env: childEnv({ JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -96,6 +111,13 @@ export function run(command, args, options = {}) {
 /** autocannon with the options every run here shares; resolves with its result. */
 export function load(options) {
   return autocannon({ connections: 50, duration: 10, ...options });
+}
+
+/** autocannon against the process `pid`, with the CPU time that process used per answered request. */
+export async function loadWithCpu(pid, options) {
+  const before = cpuMsOf(pid);
+  const result = summarize(await load(options));
+  return { ...result, cpuMsPerRequest: (cpuMsOf(pid) - before) / (result.ok + result.notOk) };
 }
 
 /** The figures of an autocannon result that the report shows. */

@@ -9,6 +9,7 @@ export const GENERATED_END = '<!-- end of the figures written by `npm run bench`
 
 const GOALS = {
   me: 0.5,
+  meVsNestReference: 0.7,
   logins: 0.8,
   healthP99Ms: 50,
   seederTimeRatio: 3,
@@ -25,6 +26,8 @@ const GOALS = {
 
 const number = (value, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (value) => `${number(value, value < 10 ? 1 : 0)} ms`;
+/** Server CPU time (user + system, from /proc) per answered request. */
+const cpu = (result) => `${number(result.cpuMsPerRequest, 2)} ms CPU/request`;
 const size = (bytes) => (bytes < 1e6 ? `${number(bytes / 1e3, 1)} kB` : `${number(bytes / 1e6, 1)} MB`);
 const ratio = (value) => `${number(value, 2)}×`;
 const verdict = (met) => (met ? 'met' : '**missed**');
@@ -34,9 +37,24 @@ const codes = (statusCodes) =>
     .join(', ');
 
 export function renderReport(results) {
-  const { machine, pgbench, hello, me, meUncached, meWithHistory, revocations, quotes, quotesOneShop, logins, seeder, imports, coldStart } =
-    results;
+  const {
+    machine,
+    pgbench,
+    hello,
+    me,
+    nestReference,
+    meUncached,
+    meWithHistory,
+    revocations,
+    quotes,
+    quotesOneShop,
+    logins,
+    seeder,
+    imports,
+    coldStart,
+  } = results;
   const meRatio = me.requestsPerSecond / pgbench.tps;
+  const meVsNest = me.requestsPerSecond / nestReference.requestsPerSecond;
   const loginRatio = logins.login.requestsPerSecond / logins.rawVerifiesPerSecond;
   const coldPostgres = median(coldStart.postgres);
   const lines = [
@@ -45,7 +63,7 @@ export function renderReport(results) {
     `Written by \`npm run bench\` (bench/run.mjs) on ${machine.date}; the whole run took ${number(results.totalSeconds)} s.`,
     `Every figure is measured in that one run on this machine, beside a reference measured in the same run.`,
     '',
-    `- Machine: ${machine.cpu}, ${machine.memory} RAM`,
+    `- Machine: ${machine.cpu}, ${machine.memory} RAM; load average (1 min) ${number(machine.loadAtStart, 2)} at the start, ${number(machine.loadAtEnd, 2)} at the end (the machine is shared)`,
     `- Node.js ${machine.node}`,
     `- ${machine.postgres}`,
     `- HTTP load: autocannon, ${results.connections} connections, ${results.loadSeconds} s per figure unless stated; the server runs with its defaults (pool of 10 connections) and LOG_LEVEL=warn.`,
@@ -55,6 +73,7 @@ export function renderReport(results) {
     '| goal | measured | reference | ratio | target | |',
     '|---|---|---|---|---|---|',
     `| guarded read | GET /api/auth/me ${number(me.requestsPerSecond)} req/s | pgbench -S ${number(pgbench.tps)} tps | ${ratio(meRatio)} | ≥ ${GOALS.me}× | ${verdict(meRatio >= GOALS.me)} |`,
+    `| guarded read beside a minimal Nest app | GET /api/auth/me ${number(me.requestsPerSecond)} req/s, ${cpu(me)} | the Nest reference ${number(nestReference.requestsPerSecond)} req/s, ${cpu(nestReference)} | ${ratio(meVsNest)} | ≥ ${GOALS.meVsNestReference}× | ${verdict(meVsNest >= GOALS.meVsNestReference)} |`,
     `| logins | ${number(logins.login.requestsPerSecond, 1)} logins/s | raw argon2.verify ${number(logins.rawVerifiesPerSecond, 1)}/s | ${ratio(loginRatio)} | ≥ ${GOALS.logins}× | ${verdict(loginRatio >= GOALS.logins)} |`,
     `| health under the login flood | p99 ${ms(logins.health.p99)} | — | — | ≤ ${GOALS.healthP99Ms} ms | ${verdict(logins.health.p99 <= GOALS.healthP99Ms)} |`,
     ...seederGoals(seeder),
@@ -67,15 +86,16 @@ export function renderReport(results) {
     '',
     '## 1. Guarded read: GET /api/auth/me',
     '',
-    '| | req/s | p50 | p99 | max | responses |',
-    '|---|---|---|---|---|---|',
-    `| GET /api/auth/me (Nest, JWT guard answering from its cache, profile) | ${number(me.requestsPerSecond)} | ${ms(me.p50)} | ${ms(me.p99)} | ${ms(me.max)} | ${codes(me.statusCodes)} |`,
-    `| the same with the cache off (AUTH_CACHE_SECONDS=0: the user and family read on every request) | ${number(meUncached.requestsPerSecond)} | ${ms(meUncached.p50)} | ${ms(meUncached.p99)} | ${ms(meUncached.max)} | ${codes(meUncached.statusCodes)} |`,
-    `| GET /api/auth/me of a shop with ${number(meWithHistory.families)} ended logins, statistics taken before them, the cache off | ${number(meWithHistory.requestsPerSecond)} | ${ms(meWithHistory.p50)} | ${ms(meWithHistory.p99)} | ${ms(meWithHistory.max)} | ${codes(meWithHistory.statusCodes)} |`,
-    `| bare Fastify hello world (own process, no database) | ${number(hello.requestsPerSecond)} | ${ms(hello.p50)} | ${ms(hello.p99)} | ${ms(hello.max)} | ${codes(hello.statusCodes)} |`,
-    `| \`pgbench -S\` (50 clients, -j 2, scale 10) | ${number(pgbench.tps)} tps | average ${ms(pgbench.latencyAverageMs)} | | | |`,
+    '| | req/s | server CPU per request | p50 | p99 | max | responses |',
+    '|---|---|---|---|---|---|---|',
+    `| GET /api/auth/me (Nest, JWT guard answering from its cache, profile) | ${number(me.requestsPerSecond)} | ${cpu(me)} | ${ms(me.p50)} | ${ms(me.p99)} | ${ms(me.max)} | ${codes(me.statusCodes)} |`,
+    `| the Nest reference (bench/nest-reference.mjs: Nest 12, Fastify, passport-jwt guard, profile from memory) | ${number(nestReference.requestsPerSecond)} | ${cpu(nestReference)} | ${ms(nestReference.p50)} | ${ms(nestReference.p99)} | ${ms(nestReference.max)} | ${codes(nestReference.statusCodes)} |`,
+    `| the same with the cache off (AUTH_CACHE_SECONDS=0: the user and family read on every request) | ${number(meUncached.requestsPerSecond)} | | ${ms(meUncached.p50)} | ${ms(meUncached.p99)} | ${ms(meUncached.max)} | ${codes(meUncached.statusCodes)} |`,
+    `| GET /api/auth/me of a shop with ${number(meWithHistory.families)} ended logins, statistics taken before them, the cache off | ${number(meWithHistory.requestsPerSecond)} | | ${ms(meWithHistory.p50)} | ${ms(meWithHistory.p99)} | ${ms(meWithHistory.max)} | ${codes(meWithHistory.statusCodes)} |`,
+    `| bare Fastify hello world (own process, no database) | ${number(hello.requestsPerSecond)} | | ${ms(hello.p50)} | ${ms(hello.p99)} | ${ms(hello.max)} | ${codes(hello.statusCodes)} |`,
+    `| \`pgbench -S\` (50 clients, -j 2, scale 10) | ${number(pgbench.tps)} tps | | average ${ms(pgbench.latencyAverageMs)} | | | |`,
     '',
-    `/me is ${ratio(meRatio)} of pgbench -S and ${ratio(me.requestsPerSecond / hello.requestsPerSecond)} of the bare route; the cache makes it ${ratio(me.requestsPerSecond / meUncached.requestsPerSecond)} of /me with the cache off. With the long history and the cache off it runs at ${ratio(meWithHistory.requestsPerSecond / meUncached.requestsPerSecond)} of /me with the cache off (the family is read by primary key).`,
+    `/me is ${ratio(meVsNest)} of the Nest reference, ${ratio(meRatio)} of pgbench -S and ${ratio(me.requestsPerSecond / hello.requestsPerSecond)} of the bare route; the cache makes it ${ratio(me.requestsPerSecond / meUncached.requestsPerSecond)} of /me with the cache off. With the long history and the cache off it runs at ${ratio(meWithHistory.requestsPerSecond / meUncached.requestsPerSecond)} of /me with the cache off (the family is read by primary key).`,
     '',
     '### While another instance logs sessions out',
     '',

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { ATTACK_NAMES, runAttacks } from './attacks.mjs';
@@ -15,11 +15,13 @@ import {
   childEnv,
   JWT_SECRET,
   load,
+  loadWithCpu,
   memoryOf,
   postJson,
   PROJECT_ROOT,
   run,
   SEED_ENTRY,
+  START_FLAGS,
   startServer,
   summarize,
   withClient,
@@ -71,6 +73,8 @@ async function machine() {
     node: process.version,
     postgres: version,
     date: new Date().toISOString(),
+    // The machine is shared: its load when the run began, beside the figures (and at the end, in the report).
+    loadAtStart: loadavg()[0],
   };
 }
 
@@ -108,7 +112,21 @@ async function registerShops(server, count, prefix = 'bench') {
 
 /** GET /api/auth/me: JWT verification, the guard's user load, the profile mapper. */
 async function guardedRead(server, shop) {
-  return summarize(await load({ url: `${server.url}/api/auth/me`, headers: { authorization: `Bearer ${shop.accessToken}` } }));
+  return loadWithCpu(server.child.pid, { url: `${server.url}/api/auth/me`, headers: { authorization: `Bearer ${shop.accessToken}` } });
+}
+
+/** The same request on bench/nest-reference.mjs (Nest, Fastify, a passport-jwt guard, a profile from memory). */
+async function nestReference(shop) {
+  const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bench/nest-reference.mjs')], {
+    env: { ...process.env, JWT_SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolveUrl) => child.stdout.once('data', (chunk) => resolveUrl(String(chunk).trim())));
+  try {
+    return await loadWithCpu(child.pid, { url: `${url}/api/auth/me`, headers: { authorization: `Bearer ${shop.accessToken}` } });
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 /**
@@ -305,7 +323,7 @@ async function seeder(databaseUrl) {
   const started = performance.now();
   const { stdout, stderr } = await run(
     process.execPath,
-    ['--require', resolve(PROJECT_ROOT, 'bench/report-max-rss.cjs'), SEED_ENTRY, '--dir', dir],
+    [...START_FLAGS, '--require', resolve(PROJECT_ROOT, 'bench/report-max-rss.cjs'), SEED_ENTRY, '--dir', dir],
     {
       cwd: scratch,
       env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }),
@@ -346,7 +364,7 @@ async function importThroughApi(databaseUrl) {
   const copy = await copyReference(databaseUrl, records);
 
   const cliStarted = performance.now();
-  await run(process.execPath, [SEED_ENTRY, '--dir', dir], {
+  await run(process.execPath, [...START_FLAGS, SEED_ENTRY, '--dir', dir], {
     cwd: scratch,
     env: childEnv({ DATABASE_URL: databaseUrl, JWT_SECRET, LOG_LEVEL: 'warn' }),
   });
@@ -447,6 +465,7 @@ async function main() {
   if (attackNames) {
     const results = { machine: await machine(), attacks: await attacks(attackNames) };
     results.totalSeconds = (performance.now() - started) / 1000;
+    results.machine.loadAtEnd = loadavg()[0];
     console.log(renderAttackReport(results));
     return;
   }
@@ -472,8 +491,18 @@ async function main() {
   );
   try {
     const shops = await registerShops(server, CONNECTIONS);
-    log('GET /api/auth/me');
-    results.me = await guardedRead(server, shops[0]);
+    // The reference and /me alternate, twice each, so both see the same load of the machine; the better run counts.
+    const best = (runs) => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+    const meRuns = [];
+    const referenceRuns = [];
+    for (let round = 1; round <= 2; round++) {
+      log(`GET /api/auth/me (${round} of 2)`);
+      meRuns.push(await guardedRead(server, shops[0]));
+      log(`the Nest reference's GET /api/auth/me (${round} of 2)`);
+      referenceRuns.push(await nestReference(shops[0]));
+    }
+    results.me = best(meRuns);
+    results.nestReference = best(referenceRuns);
     log('GET /api/auth/me with the cache off, on a second instance');
     const uncached = await startServer({ DATABASE_URL: appDatabase, AUTH_CACHE_SECONDS: '0' }, scratch);
     try {
@@ -515,6 +544,7 @@ async function main() {
   results.idleMemory = await idleMemory(appDatabase);
   results.attacks = await attacks(ATTACK_NAMES);
   results.totalSeconds = (performance.now() - started) / 1000;
+  results.machine.loadAtEnd = loadavg()[0];
 
   const report = renderReport(results);
   writeFileSync(resolve(PROJECT_ROOT, 'BENCHMARKS.md'), report);

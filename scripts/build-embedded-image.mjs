@@ -34,6 +34,7 @@ const manifestFile = join(folder, IMAGE_MANIFEST);
 if (existsSync(manifestFile) && JSON.parse(readFileSync(manifestFile, 'utf8')).key === key) {
   console.log(`embedded database image: up to date (${folder})`);
 } else {
+  console.log('embedded database image: creating a database and running the migrations (about 10 s)');
   const started = performance.now();
   // Made beside and renamed into place, so a start never sees half an image.
   const next = `${folder}.next`;

@@ -1,20 +1,20 @@
-// The build (`npm run build`; `npm start` runs it with --if-stale):
+// The build (`npm run build`; `npm start` runs it with --if-stale), each step printed as it starts:
 //   1. `nest build`: TypeScript with the @nestjs/swagger plugin (nest-cli.json), into dist/compiled/;
-//   2. each entry point (main, seed) bundled with its dependencies into one file, dist/bundle/<entry>.js, and the worker
-//      threads' scripts (the price file reader, the embedded database) into dist/bundle/<worker>.js, loaded by their path;
-//   3. dist/<entry>.js, which runs that bundle through a V8 code cache (scripts/launch.cjs);
+//   2. one esbuild bundle per entry point, dist/bundle/<name>.js: the programs (main, seed) and the worker threads'
+//      scripts (the price file reader, the embedded database), which are loaded by their path;
+//   3. dist/<program>.js, which turns on Node's compile cache (module.enableCompileCache(), in dist/.compile-cache/:
+//      none when dist/ cannot be written to) and requires its bundle;
 //   4. the migrated embedded database image, dist/embedded-image/ (scripts/build-embedded-image.mjs).
 // With --if-stale it does nothing when dist/ was built from the same sources, configuration and lock file.
 //
-// DECISION: the built server is one bundle because loading ~5,000 module files (Node 20's resolution of each, and the
-// ESM-only NestJS packages through require(esm)) was most of the cold start. esbuild bundles the JavaScript that
-// `nest build` emitted, so decorator metadata and the OpenAPI plugin's output are tsc's, unchanged; it does not
-// compile TypeScript here. `nest start` (start:dev, the seeder through the CLI) runs dist/compiled/ unbundled.
+// DECISION: the built server is bundled because resolving and loading ~5,000 module files was most of the cold start.
+// esbuild bundles the JavaScript that `nest build` emitted, so decorator metadata and the OpenAPI plugin's output are
+// tsc's, unchanged. `nest start` (start:dev) runs dist/compiled/ unbundled.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 import { build } from 'esbuild';
 
@@ -22,8 +22,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const COMPILED = join(DIST, 'compiled');
 const BUNDLE = join(DIST, 'bundle');
-const ENTRIES = ['main', 'seed'];
-/** Worker scripts, by bundle name: a module each, run in a worker thread as it is (not through launch.cjs). */
+/** Every bundle, by name: the programs, then the worker scripts (run in a worker thread by their path). */
+const PROGRAMS = { main: 'main.js', seed: 'seed.js' };
 const WORKERS = {
   'source-reader': 'seed/source-reader.worker.js',
   'embedded-postgres.worker': 'database/embedded-postgres.worker.js',
@@ -33,7 +33,7 @@ const FINGERPRINT_FILE = join(DIST, '.build-fingerprint');
 const INPUTS = [
   'src',
   'scripts/build.mjs',
-  'scripts/launch.cjs',
+  'scripts/import-meta-url.mjs',
   'scripts/build-embedded-image.mjs',
   'package-lock.json',
   'tsconfig.json',
@@ -42,26 +42,32 @@ const INPUTS = [
 ];
 
 /**
- * Left out of the bundles and loaded from node_modules at run time: a native addon (argon2), packages that find
- * files beside their own code (PGlite's WebAssembly, the OpenAPI UI's assets), and the
- * optional packages of Nest and class-transformer that this app does not install (only loaded on paths it does not take).
+ * Left out of the bundles and loaded from node_modules at run time:
+ * - a native addon (argon2), and packages that find files beside their own code (PGlite's WebAssembly, the OpenAPI
+ *   UI's assets, piscina's worker script);
+ * - packages that NestJS loads through `createRequire(import.meta.url)` (@nestjs/mapped-types, @nestjs/common's
+ *   optional packages), which esbuild does not follow (evanw/esbuild#1828): bundled, the app would hold one copy and
+ *   Nest load a second one from node_modules (two metadata stores of class-validator or class-transformer); typeorm
+ *   is bundled, see typeormOfTheBundle;
+ * - what is loaded with import() only where it is needed (LOG_FORMAT=pretty, REDIS_URL);
+ * - ansis (typeorm's colours), whose regular expressions spell characters beyond ASCII (see assertAsciiBundles);
+ * - the optional packages of Nest and class-transformer that this app does not install.
  */
 const EXTERNAL = [
   'argon2',
+  '@electric-sql/pglite',
   'swagger-ui-dist',
+  'piscina',
+  'class-validator',
+  'ansis',
+  'class-transformer',
+  'pino-pretty',
+  'ioredis',
   '@nestjs/microservices',
   '@nestjs/websockets',
   '@nestjs/platform-express',
   '@fastify/view',
-  'class-transformer/storage',
 ];
-/**
- * Loaded with import() where they are needed (the embedded database's worker, LOG_FORMAT=pretty, REDIS_URL, the first
- * price file read; piscina also finds its worker script beside its own code), and left
- * out of the bundles, whose source V8 holds whole: the bundle takes them with require() (a code-cached script has no
- * ESM loader).
- */
-const LAZY_EXTERNAL = ['@electric-sql/pglite', 'pino-pretty', 'ioredis', 'piscina'];
 
 const ifStale = process.argv.includes('--if-stale');
 const fingerprint = fingerprintOf(INPUTS);
@@ -71,148 +77,112 @@ if (ifStale && isUpToDate(fingerprint)) {
 }
 
 rmSync(FINGERPRINT_FILE, { force: true });
+step('1/4 nest build: TypeScript and the OpenAPI plugin, src/ → dist/compiled/');
 const nest = spawnSync(process.execPath, [createRequire(import.meta.url).resolve('@nestjs/cli/bin/nest.js'), 'build'], {
   cwd: ROOT,
   stdio: 'inherit',
 });
 if (nest.status !== 0) process.exit(nest.status ?? 1);
 
+step(`2/4 esbuild: ${[...Object.keys(PROGRAMS), ...Object.keys(WORKERS)].join(', ')} → dist/bundle/`);
 rmSync(BUNDLE, { recursive: true, force: true });
-const bundleOptions = {
+rmSync(join(DIST, '.compile-cache'), { recursive: true, force: true });
+const entryPoints = Object.fromEntries(
+  Object.entries({ ...PROGRAMS, ...WORKERS }).map(([name, compiled]) => [name, join(COMPILED, compiled)]),
+);
+await build({
+  entryPoints,
   outdir: BUNDLE,
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
-  // DECISION: whitespace, comments and syntax minified (10 MB of source becomes 6.2 MB, which V8 holds whole while the
-  // process runs); names as written, and keepNames for what bundling renames (a class of one package whose name another
-  // took, which happens inside typeorm): class names are the OpenAPI document's schema names, TypeORM's error names
-  // (which DatabaseUnavailableFilter reads) and Nest's. Minified names would save another 2 MB, but then keepNames
-  // would rename every function at run time, closures that requests create included: GET /api/auth/me took about 15%
-  // more CPU. The linked source map gives the TypeScript line (node --enable-source-maps).
+  // The bundled ESM packages of NestJS read import.meta.url, which a CommonJS bundle has not: each bundle's own
+  // location stands for it (esbuild's documented way, inject and define).
+  inject: [join(ROOT, 'scripts/import-meta-url.mjs')],
+  define: { 'import.meta.url': 'import_meta_url' },
+  // DECISION: whitespace, comments and syntax minified (V8 holds the whole source while the process runs); names as
+  // written, so class names (the OpenAPI document's schema names, Nest's providers and log contexts) stay theirs.
+  // The linked source map gives the TypeScript line (node --enable-source-maps).
   minifyWhitespace: true,
   minifySyntax: true,
-  keepNames: true,
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  external: [...EXTERNAL, ...LAZY_EXTERNAL],
-  plugins: [dependencySources(), lazyExternals(LAZY_EXTERNAL)],
-};
-await build({
-  ...bundleOptions,
-  entryPoints: Object.fromEntries(ENTRIES.map((entry) => [entry, join(COMPILED, `${entry}.js`)])),
-  // What an ESM package reads from import.meta.url: the bundle's own location (node_modules resolve from there too).
-  define: { 'import.meta.url': '__bundle_url' },
-  // DECISION: the bundle is the module wrapper function itself, which dist/<entry>.js compiles as read: Node's
-  // wrapping of a 10 MB source would copy it, and the copy would stay on the heap until a full collection. Strict as
-  // esbuild's own first line would make it (its "use strict" is no directive once code comes before it).
-  banner: {
-    js: `// Not a program: dist/<entry>.js runs this function (scripts/launch.cjs).\n(function (exports, require, module, __filename, __dirname) {\n'use strict';\nvar __bundle_url = require('node:url').pathToFileURL(__filename).href;`,
-  },
-  footer: { js: '})' },
+  external: EXTERNAL,
+  plugins: [typeormOfTheBundle()],
 });
-await build({
-  ...bundleOptions,
-  entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, compiled]) => [name, join(COMPILED, compiled)])),
-});
-copyFileSync(join(ROOT, 'scripts/launch.cjs'), join(BUNDLE, 'launch.cjs'));
-for (const entry of ENTRIES) {
-  unwrapSelfNamedFunctions(join(BUNDLE, `${entry}.js`));
-  const hash = createHash('sha256')
-    .update(readFileSync(join(BUNDLE, `${entry}.js`)))
-    .digest('hex')
-    .slice(0, 16);
+assertAsciiBundles();
+
+step('3/4 dist/main.js, dist/seed.js: start their bundle with the compile cache');
+for (const name of Object.keys(PROGRAMS)) {
   writeFileSync(
-    join(DIST, `${entry}.js`),
-    `// Written by scripts/build.mjs: runs bundle/${entry}.js through its code cache.\n` +
-      `require('./bundle/launch.cjs')(__filename, '${entry}', '${hash}');\n`,
+    join(DIST, `${name}.js`),
+    `// Written by scripts/build.mjs. V8's compiled code of the bundle is kept between starts (Node's compile cache).\n` +
+      `require('node:module').enableCompileCache(require('node:path').join(__dirname, '.compile-cache'));\n` +
+      `require('./bundle/${name}.js');\n`,
   );
 }
+
+step('4/4 the migrated embedded database image, dist/embedded-image/');
 const image = spawnSync(process.execPath, [join(ROOT, 'scripts/build-embedded-image.mjs')], { cwd: ROOT, stdio: 'inherit' });
 if (image.status !== 0) process.exit(image.status ?? 1);
 writeFileSync(FINGERPRINT_FILE, `${fingerprint}\n`);
+step('dist/ is built');
 
 /**
- * keepNames names functions at run time with `__name(fn, "name")`, closures that requests create included (a
- * defineProperty each: ~6% of the CPU of GET /api/auth/me). Where the function is anonymous and stands where
- * JavaScript itself names it after the same key or variable (`key: () => …`, `const name = () => …`, `name = …`), as
- * names are not minified, the call is taken out and the function keeps its place, followed by spaces; so does the
- * name of a declared function given its own name. Same names, same length (so the source map holds), nothing done at
- * run time. The TypeScript parser finds those calls.
+ * DECISION: @nestjs/typeorm reads two classes that TypeORM 1 no longer has (common/typeorm-compat.js) through
+ * `const require = createRequire(import.meta.url)`, which would load a second typeorm, 300 module files, from
+ * node_modules beside the bundled one just to find them absent (with typeorm left external instead: about 5 MB more
+ * idle RSS, BENCHMARKS.md).
+ * That one line is left out of that one file, so its `require('typeorm')` is the bundle's. The build fails when the
+ * line is not there exactly once (the file changed) or when the file is no longer bundled.
  */
-function unwrapSelfNamedFunctions(bundle) {
-  const ts = createRequire(import.meta.url)('typescript');
-  const source = readFileSync(bundle, 'utf8');
-  const file = ts.createSourceFile(bundle, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-  const anonymous = (node) =>
-    ts.isArrowFunction(node) || ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name === undefined);
-  const inferredName = (call) => {
-    const parent = call.parent;
-    if (
-      ts.isPropertyAssignment(parent) &&
-      parent.initializer === call &&
-      (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name))
-    ) {
-      return parent.name.text;
-    }
-    if (ts.isVariableDeclaration(parent) && parent.initializer === call && ts.isIdentifier(parent.name)) return parent.name.text;
-    if (
-      ts.isBinaryExpression(parent) &&
-      parent.right === call &&
-      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isIdentifier(parent.left)
-    ) {
-      return parent.left.text;
-    }
-    return undefined;
+function typeormOfTheBundle() {
+  const file = /[\\/]node_modules[\\/]@nestjs[\\/]typeorm[\\/]dist[\\/]common[\\/]typeorm-compat\.js$/;
+  const line = 'const require = createRequire(import.meta.url);\n';
+  let applied = 0;
+  return {
+    name: 'typeorm-of-the-bundle',
+    setup(builder) {
+      builder.onLoad({ filter: file }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(line).length !== 2) throw new Error(`${args.path}: expected the line "${line.trim()}" once`);
+        applied++;
+        return { contents: source.replace(line, ''), loader: 'js' };
+      });
+      builder.onEnd((result) => {
+        if (result.errors.length === 0 && applied !== 1) {
+          throw new Error(`@nestjs/typeorm's typeorm-compat.js was read ${applied} times, expected once`);
+        }
+      });
+    },
   };
-  const edits = [];
-  const visit = (node) => {
-    if (
-      ts.isCallExpression(node) &&
-      ts.isIdentifier(node.expression) &&
-      node.expression.text === '__name' &&
-      node.arguments.length === 2 &&
-      anonymous(node.arguments[0]) &&
-      ts.isStringLiteral(node.arguments[1]) &&
-      node.arguments[1].text === inferredName(node)
-    ) {
-      edits.push({ start: node.getStart(file), end: node.end, from: node.arguments[0].getStart(file), to: node.arguments[0].end });
-    } else if (
-      // `__name(next, "next")` after `function next() {}` names the function what it is named already (a no-op, on
-      // every call of the function around it): it becomes `next`, the value the call gave.
-      ts.isCallExpression(node) &&
-      ts.isIdentifier(node.expression) &&
-      node.expression.text === '__name' &&
-      node.arguments.length === 2 &&
-      ts.isIdentifier(node.arguments[0]) &&
-      ts.isStringLiteral(node.arguments[1]) &&
-      node.arguments[0].text === node.arguments[1].text
-    ) {
-      edits.push({ start: node.getStart(file), end: node.end, from: node.arguments[0].getStart(file), to: node.arguments[0].end });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  // Every edit keeps the length, so positions hold; inner calls (later starts) go first, so an outer one moves the
-  // function as already edited. The bundle is ASCII (see dependencySources), one byte per character.
-  const text = Buffer.from(source, 'latin1');
-  if (text.length !== Buffer.byteLength(source)) throw new Error(`${relative(ROOT, bundle)} is not ASCII`);
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    text.copy(text, edit.start, edit.from, edit.to);
-    text.fill(' ', edit.start + (edit.to - edit.from), edit.end);
+}
+
+function step(text) {
+  console.log(`build: ${text}`);
+}
+
+/**
+ * One character beyond ASCII anywhere in a bundle makes V8 hold its whole source as a two-byte string, twice its size
+ * in memory; esbuild escapes strings and names but leaves regular expression literals as written. The build fails,
+ * showing where, rather than let that happen unseen: escape the character in our code, or make the package external.
+ */
+function assertAsciiBundles() {
+  for (const name of [...Object.keys(PROGRAMS), ...Object.keys(WORKERS)]) {
+    const source = readFileSync(join(BUNDLE, `${name}.js`), 'utf8');
+    const at = source.search(/[\u0080-\uffff]/);
+    if (at >= 0) throw new Error(`dist/bundle/${name}.js holds a character beyond ASCII: …${source.slice(at - 80, at + 20)}…`);
   }
-  writeFileSync(bundle, text);
 }
 
 function isUpToDate(expected) {
   const outputs = [
     FINGERPRINT_FILE,
-    join(BUNDLE, 'launch.cjs'),
     join(DIST, 'embedded-image', 'image.json'),
     ...Object.keys(WORKERS).map((name) => join(BUNDLE, `${name}.js`)),
-    ...ENTRIES.flatMap((entry) => [join(DIST, `${entry}.js`), join(BUNDLE, `${entry}.js`)]),
+    ...Object.keys(PROGRAMS).flatMap((name) => [join(DIST, `${name}.js`), join(BUNDLE, `${name}.js`)]),
   ];
   return outputs.every((file) => existsSync(file)) && readFileSync(FINGERPRINT_FILE, 'utf8').trim() === expected;
 }
@@ -234,80 +204,4 @@ function filesUnder(input) {
   if (!statSync(path).isDirectory()) return [path];
   const entries = readdirSync(path, { withFileTypes: true, recursive: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
-
-/**
- * Two rewrites of dependency sources as esbuild reads them:
- * - A few NestJS ESM files load packages through `createRequire(import.meta.url)` (@nestjs/mapped-types and
- *   @nestjs/typeorm, lazily on purpose), which esbuild does not follow (evanw/esbuild#1828): the bundle would load a
- *   second copy of typeorm or class-transformer from node_modules beside the bundled one. Their `require` becomes the
- *   bundle's, so esbuild bundles what they load.
- * - esbuild writes strings, templates and names in ASCII but leaves regular expression literals as they are, and a few
- *   dependencies (validator's alphabets) spell letters there: one such character makes V8 hold the whole bundle's
- *   source as a two-byte string, twice its size in memory. Those characters become \uXXXX escapes, which a pattern
- *   reads as the same character (a surrogate pair as one code point under the u flag); the TypeScript parser finds
- *   the literals.
- */
-function dependencySources() {
-  const ts = createRequire(import.meta.url)('typescript');
-  const nonAscii = /[\u0080-\uffff]/;
-  const nestFile = /[\\/]node_modules[\\/]@nestjs[\\/]/;
-
-  const requireOfBundle = (source) =>
-    source.replace(/^const require = createRequire\(import\.meta\.url\);$/m, '').replaceAll('createRequire(import.meta.url)', 'require');
-
-  const asciiRegularExpressions = (path, source) => {
-    const file = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-    const literals = [];
-    const visit = (node) => {
-      if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && nonAscii.test(node.text)) literals.push(node);
-      ts.forEachChild(node, visit);
-    };
-    visit(file);
-    let contents = '';
-    let at = 0;
-    for (const literal of literals) {
-      contents += source.slice(at, literal.getStart(file)) + escapeNonAscii(literal.text);
-      at = literal.end;
-    }
-    return contents + source.slice(at);
-  };
-
-  return {
-    name: 'dependency-sources',
-    setup(builder) {
-      builder.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        let contents = source;
-        if (nestFile.test(args.path) && contents.includes('createRequire(import.meta.url)')) contents = requireOfBundle(contents);
-        if (nonAscii.test(contents)) contents = asciiRegularExpressions(args.path, contents);
-        return contents === source ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
-      });
-    },
-  };
-}
-
-/** Each non-ASCII UTF-16 unit as \uXXXX; one escaped by a backslash (an identity escape) loses that backslash. */
-function escapeNonAscii(pattern) {
-  return pattern.replace(/(\\*)([\u0080-\uffff])/g, (_match, backslashes, unit) => {
-    const kept = backslashes.length % 2 === 1 ? backslashes.slice(1) : backslashes;
-    return `${kept}\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** `import('pkg')` of an external package becomes a require() of it, still only when that code runs. */
-function lazyExternals(packages) {
-  const filter = new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-  return {
-    name: 'lazy-externals',
-    setup(builder) {
-      builder.onResolve({ filter }, (args) =>
-        args.kind === 'dynamic-import' ? { path: args.path, namespace: 'lazy-external' } : { path: args.path, external: true },
-      );
-      builder.onLoad({ filter: /.*/, namespace: 'lazy-external' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
-    },
-  };
 }

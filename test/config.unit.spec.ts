@@ -97,6 +97,24 @@ describe('configuration', () => {
     expect(problems[0]).toMatch(/generate one with/);
   });
 
+  it.each([
+    ['postgres://base', 'it names no database'],
+    ['postgres:///app', 'it names no host'],
+    ['mysql://user@db/app', 'its scheme is mysql:'],
+    ['not a url', 'it is no URL'],
+  ])('rejects DATABASE_URL=%s without repeating it (it may hold a password)', (url, reason) => {
+    expect(problemsOf({ JWT_SECRET: SECRET, DATABASE_URL: url })).toEqual([
+      `DATABASE_URL must be a postgres:// URL naming a host and a database: ${reason}`,
+    ]);
+  });
+
+  it.each(['postgres://user:pass@db.internal:6432/app?sslmode=require', 'postgresql://db/app', 'postgres:///app?host=/run/postgresql'])(
+    'takes DATABASE_URL=%s',
+    (url) => {
+      expect(loadConfig({ JWT_SECRET: SECRET, DATABASE_URL: url }, NO_DOTENV).database.url).toBe(url);
+    },
+  );
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({
       JWT_SECRET: SECRET,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -43,7 +43,7 @@ function postQuote(agent: Agent, url: string, token: string): Promise<Outcome> {
   });
 }
 
-/** The first line that says the port is taken, and nothing like a stack trace. */
+/** One line that says what went wrong, and nothing like a stack trace. */
 function expectOneClearLine(stderr: string, pattern: RegExp): void {
   const lines = stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -126,6 +126,51 @@ describe('the server process', () => {
       expect(existsSync(`${dataDir}.lock`)).toBe(false);
     } finally {
       holder.close();
+    }
+  });
+
+  it('exits 1 with the configuration message when DATABASE_URL names no database, before any connection', async () => {
+    const result = await runBuilt('main.js', [], { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: 'postgres://base', PORT: '0' }, folder);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration:',
+      expect.stringMatching(/^ {2}- DATABASE_URL must be a postgres:\/\/ URL naming a host and a database: it names no database$/),
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  it.each([
+    {
+      what: 'nothing listens on its port',
+      listener: undefined,
+      cause: /connection refused \(ECONNREFUSED\)/,
+    },
+    {
+      what: 'what listens there closes the connection (not PostgreSQL)',
+      listener: (socket: Socket) => socket.destroy(),
+      cause: /.+/,
+    },
+  ])('exits 1 within seconds with one line naming host, port and cause when $what', async ({ listener, cause }) => {
+    const server: Server = createServer(listener);
+    await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+    const port = (server.address() as { port: number }).port;
+    if (!listener) await new Promise((resolveClose) => server.close(resolveClose));
+    try {
+      const result = await runBuilt(
+        'main.js',
+        [],
+        { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/app`, PORT: '0' },
+        folder,
+      );
+      expect(result.code).toBe(1);
+      expectOneClearLine(
+        result.stderr,
+        new RegExp(`^The database server 127\\.0\\.0\\.1:${port} (could not be reached|refused the login): `),
+      );
+      expect(result.stderr).toMatch(cause);
+      expect(result.stdout).toBe('');
+    } finally {
+      if (listener) server.close();
     }
   });
 
@@ -239,5 +284,5 @@ describe('the server process', () => {
 test('the start script runs the built server without a resident CLI', () => {
   const { scripts } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
   expect(scripts.prestart).toBe('node scripts/build.mjs --if-stale');
-  expect(scripts.start).toBe('exec node dist/main.js');
+  expect(scripts.start).toBe('exec node --liftoff-only --max-semi-space-size=1 dist/main.js');
 });

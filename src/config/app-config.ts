@@ -175,7 +175,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
   const problems: string[] = [];
   const reader = new EnvReader(merged, problems);
 
-  const databaseUrl = reader.optionalString('DATABASE_URL');
+  const databaseUrl = reader.postgresUrl('DATABASE_URL');
   const config: AppConfig = {
     port: reader.integer('PORT', 3000, 0, 65535),
     host: reader.string('HOST', '0.0.0.0'),
@@ -288,6 +288,16 @@ function readDotenv(path: string): Env {
   return existsSync(path) ? parseDotenv(readFileSync(path)) : {};
 }
 
+function whyNotPostgresUrl(value: string): string | undefined {
+  if (!URL.canParse(value)) return 'it is no URL';
+  const url = new URL(value);
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `its scheme is ${url.protocol}`;
+  // `postgres:///app?host=/run/postgresql`: a Unix socket's folder in place of the host.
+  if (url.hostname === '' && !url.searchParams.has('host')) return 'it names no host';
+  if (url.pathname.replace(/^\//, '') === '') return 'it names no database';
+  return undefined;
+}
+
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 class EnvReader {
@@ -303,6 +313,15 @@ class EnvReader {
 
   optionalString(name: string): string | undefined {
     return this.raw(name);
+  }
+
+  /** A PostgreSQL server's URL when set; a bad one is named without its text, which may hold a password. */
+  postgresUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const reason = whyNotPostgresUrl(value);
+    if (reason) this.problems.push(`${name} must be a postgres:// URL naming a host and a database: ${reason}`);
+    return value;
   }
 
   /** A token that guards something when set: long enough not to be guessed. */

@@ -1,7 +1,6 @@
 // The embedded database's thread (EmbeddedPostgres starts it): PGlite and the wire server that serves it on a
 // loopback port, so the statements it runs never hold the event loop that answers requests.
 import { cpSync, existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // The ESM declarations, as import() below loads PGlite.
@@ -84,13 +83,14 @@ function copyImage(image: string, dataDir: string): void {
 }
 
 async function open(dataDir: string): Promise<PGlite> {
-  // DECISION: PGlite's WebAssembly runs on V8's baseline compiler only (Liftoff). By default V8 also recompiles
-  // PostgreSQL's hot functions with TurboFan on background threads, which kept about 60 MB of code and compiler
-  // memory for the life of the process and took CPU from the start-up; the embedded database's statements measured
-  // no slower without it (they are dominated by the protocol round trips). The flag is process-wide and read when a
-  // module compiles, so it is set before PGlite's; the app compiles no other WebAssembly of weight. It is set here
-  // because a worker cannot be given it: V8 flags in a Worker's execArgv are refused (ERR_WORKER_INVALID_EXEC_ARGV).
-  setFlagsFromString('--liftoff-only');
+  // DECISION: PGlite's WebAssembly runs on V8's baseline compiler only (Liftoff) when the process is started with
+  // --liftoff-only, as `npm start` and `npm run seed` are (package.json). By default V8 also recompiles PostgreSQL's
+  // hot functions with TurboFan on background threads, which kept about 60 MB of code and compiler memory for the life
+  // of the process and took CPU from the start-up; the embedded database's statements measured no slower without it
+  // (they are dominated by the protocol round trips). The flag is process-wide (the app compiles no other WebAssembly
+  // of weight) and cannot be given to this worker alone: a Worker's execArgv refuses V8 flags
+  // (ERR_WORKER_INVALID_EXEC_ARGV) and its resourceLimits only size its heap; setting it from inside the process is
+  // what Node documents as unpredictable.
   const { PGlite } = await import('@electric-sql/pglite');
   const db = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...EXTRA_START_PARAMS] });
   try {

@@ -96,12 +96,21 @@ export function parseLengthFeet(text: string): number | null {
   return feet > 0 ? feet : null;
 }
 
+// The characters are escaped: one written as itself would make the bundles hold their source as two-byte text (scripts/build.mjs).
 function normalizeQuotes(text: string): string {
-  return text.replace(/[“”″]/g, '"').replace(/[‘’′]/g, "'").replace(/''/g, '"');
+  return text
+    .replace(/[\u201c\u201d\u2033]/g, '"')
+    .replace(/[\u2018\u2019\u2032]/g, "'")
+    .replace(/''/g, '"');
 }
 
 function normalize(text: string): string {
-  return normalizeQuotes(text).replace(/×/g, 'x').replace(/\*/g, ' ').toLowerCase().replace(/\s+/g, ' ').trim();
+  return normalizeQuotes(text)
+    .replace(/\u00d7/g, 'x')
+    .replace(/\*/g, ' ')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function alloyOf(texts: string[]): Alloy {
