@@ -5,13 +5,17 @@ const SLICE_MS = 5;
 
 /**
  * Gives the event loop a turn at least every SLICE_MS of a long loop's work (reading thousands of records, deciding
- * thousands of prices), so other requests are answered meanwhile: `await slices.turnIfDue()` once per item.
+ * thousands of prices), so other requests are answered meanwhile: `if (slices.due()) await slices.turn();` once per
+ * item, which awaits nothing while the slice lasts.
  */
 export class EventLoopSlices {
   private sliceStart = performance.now();
 
-  async turnIfDue(): Promise<void> {
-    if (performance.now() - this.sliceStart <= SLICE_MS) return;
+  due(): boolean {
+    return performance.now() - this.sliceStart > SLICE_MS;
+  }
+
+  async turn(): Promise<void> {
     await eventLoopTurn();
     this.sliceStart = performance.now();
   }

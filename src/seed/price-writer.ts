@@ -124,7 +124,7 @@ export class PriceWriter {
     const rows: CurrentPriceRow[] = [];
     const slices = new EventLoopSlices();
     for (const candidate of this.best.values()) {
-      await slices.turnIfDue();
+      if (slices.due()) await slices.turn();
       const supplier = candidate.supplierKey === null ? null : this.suppliers.recordOf(candidate.supplierKey);
       const identity = currentKey(candidate.materialType, supplier?.id ?? null, candidate.unit);
       const before = stored.get(identity);

@@ -3,12 +3,8 @@ import type { QuotesRepository } from '../quotes/quotes.repository';
 import type { LaborActual } from './canonical-records';
 import type { RecordPlace } from './readers';
 
-/**
- * Rows per statement. DECISION: 1,000, where round trips are still few (a 50,000-record import is about 50
- * statements) and building and sending one statement holds the event loop for a few milliseconds: with 5,000 rows
- * (about 1 MB of JSON) each statement held it for 25 to 45 ms, which every other request of every shop waited out.
- */
-export const WRITE_BATCH_SIZE = 1000;
+/** Rows per statement: round trips stay rare even to a distant server, and a statement stays near a megabyte. */
+export const WRITE_BATCH_SIZE = 5000;
 
 export interface ActualCounts {
   /** Actuals inserted, or updated because a value changed. */

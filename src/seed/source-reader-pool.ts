@@ -64,7 +64,7 @@ export class SourceReaderPool implements OnModuleDestroy {
         for (const reading of message.readings) {
           yield reading;
           // What the caller does with the readings runs on the event loop, also when the worker is ahead.
-          await slices.turnIfDue();
+          if (slices.due()) await slices.turn();
         }
         port.postMessage('more' satisfies ReaderRequest);
       }
