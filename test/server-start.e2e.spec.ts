@@ -53,9 +53,7 @@ describe('starting the built server', () => {
 
     // The lock went with the process: the folder opens again, already migrated.
     const again = await startServer({ JWT_SECRET: TEST_JWT_SECRET, PGLITE_DIR: dataDir }, folder);
-    let logged = '';
-    again.child.stdout?.on('data', (chunk) => (logged += chunk));
-    await pollUntil(() => logged.includes('Listening for row changes'));
+    await pollUntil(() => again.printed().includes('Listening for row changes'), 1500);
     const { stdout } = await stopServer(again);
     expect(stdout).not.toMatch(/Migration .* has been executed/);
     // A clean stop is no incident: nothing at warning level or above (pino's 40, 50, 60).

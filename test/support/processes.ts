@@ -44,10 +44,11 @@ export function finished(child: ChildProcess): Promise<Finished> {
   });
 }
 
-/** A spawned server: where it listens, its process and what it printed once it exits. */
+/** A spawned server: where it listens, its process, what it has printed so far and what it printed once it exits. */
 export interface Server {
   url: string;
   child: ChildProcess;
+  printed: () => string;
   exit: Promise<Finished>;
 }
 
@@ -55,8 +56,8 @@ export interface Server {
 export async function startServer(env: Record<string, string>, cwd = process.cwd()): Promise<Server> {
   const child = spawn(process.execPath, [resolve('dist/main.js')], { cwd, env: childEnv({ PORT: '0', HOST: '127.0.0.1', ...env }) });
   const exit = finished(child);
+  let seen = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    let seen = '';
     child.stdout?.on('data', (chunk) => {
       seen += chunk;
       const match = /Listening on (http:\/\/\S+)/.exec(seen);
@@ -64,7 +65,7 @@ export async function startServer(env: Record<string, string>, cwd = process.cwd
     });
     void exit.then((result) => reject(new Error(`server exited with ${result.code}: ${result.stderr}${result.stdout}`)));
   });
-  return { url, child, exit };
+  return { url, child, printed: () => seen, exit };
 }
 
 /**
