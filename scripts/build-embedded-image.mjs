@@ -1,5 +1,5 @@
 // The last step of `npm run build` (scripts/build.mjs): the migrated embedded database a new folder starts from
-// (src/database/embedded-image.ts), written to dist/embedded-image/. Made again only when the compiled
+// (src/database/embedded/embedded-image.ts), written to dist/embedded-image/. Made again only when the compiled
 // migrations, PGlite or the way it is made changed since the image there was made.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const compiled = join(root, 'dist', 'compiled');
-const maker = join(compiled, 'database/make-embedded-image.js');
+const maker = join(compiled, 'database/embedded/make-embedded-image.js');
 if (!existsSync(maker)) throw new Error('dist/compiled/ is not built: run `npm run build`');
 
-const { IMAGE_FOLDER, IMAGE_MANIFEST } = require(join(compiled, 'database/embedded-image.js'));
+const { IMAGE_FOLDER, IMAGE_MANIFEST } = require(join(compiled, 'database/embedded/embedded-image.js'));
 const { makeEmbeddedImage } = require(maker);
 const folder = join(root, 'dist', IMAGE_FOLDER);
 

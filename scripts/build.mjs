@@ -26,7 +26,7 @@ const BUNDLE = join(DIST, 'bundle');
 const PROGRAMS = { main: 'main.js', seed: 'seed.js' };
 const WORKERS = {
   'source-reader': 'seed/source-reader.worker.js',
-  'embedded-postgres.worker': 'database/embedded-postgres.worker.js',
+  'embedded-postgres.worker': 'database/embedded/embedded-postgres.worker.js',
 };
 const FINGERPRINT_FILE = join(DIST, '.build-fingerprint');
 /** What the build reads besides node_modules, which package-lock.json stands for. */

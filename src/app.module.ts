@@ -5,12 +5,12 @@ import type { Logger as PinoLogger } from 'pino';
 
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
-import { RateLimitedFilter } from './auth/rate-limit/rate-limited.filter';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter';
+import { RateLimitedFilter } from './common/rate-limited.filter';
 import type { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
+import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
-import type { EmbeddedPostgres } from './database/embedded-postgres';
+import type { EmbeddedPostgres } from './database/embedded/embedded-postgres';
 import { HealthModule } from './health/health.module';
 import { MaterialPricesModule } from './material-prices/material-prices.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -31,7 +31,7 @@ export class AppModule {
       // runs through middie, measured at a few per cent of GET /api/auth/me.
       imports: [
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
-        ConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(embedded),
         MetricsModule,
         HealthModule,

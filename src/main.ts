@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 
 import { loadConfigOrReport } from './config/app-config';
 import { checkDatabaseServer, DatabaseServerUnusableError } from './database/database-server-check';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { startEmbeddedPostgres } from './database/embedded/embedded-postgres';
 import { shutDownGracefully } from './http/graceful-shutdown';
 
 // DECISION: `npm start` runs node with --max-semi-space-size=1 (package.json). Start-up creates mostly objects that

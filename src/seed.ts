@@ -4,8 +4,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 
 import { NestFactory } from '@nestjs/core';
 
-import { isDatabaseUnavailable } from './common/database-unavailable.filter';
 import { DATABASE_TOOL_USES, loadConfigOrReport } from './config/app-config';
+import { isDatabaseUnavailable } from './database/query-errors';
 import { createLogger } from './logging/logger';
 import { droppedOptionsMessage, dryRunTakenByNpm, NPM_DRY_RUN_MESSAGE, seedOptionsDroppedByNestStart } from './seed/launcher-arguments';
 import { describeProgress, ProgressLine } from './seed/progress-line';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 
-import { afterCommit } from '../src/database/after-commit';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { afterCommit } from '../src/database/notifications/after-commit';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // What a transaction announces (the guard cache's own writes) runs once it has committed, never before, never after a rollback.

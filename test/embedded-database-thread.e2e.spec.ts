@@ -6,8 +6,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client, Query } from 'pg';
 
 import { loadConfig } from '../src/config/app-config';
-import { EmbeddedPostgres, IN_MEMORY } from '../src/database/embedded-postgres';
-import { EMBEDDED_POSTGRES } from '../src/database/embedded-postgres.module';
+import { EmbeddedPostgres, IN_MEMORY } from '../src/database/embedded/embedded-postgres';
+import { EMBEDDED_POSTGRES } from '../src/database/embedded/embedded-postgres.module';
 import { bearer, httpOf, registerShop } from './support/auth';
 import { cacheHits, listening, METRICS_TOKEN, warmUp } from './support/guard-cache';
 import { pollUntil } from './support/poll';
@@ -103,7 +103,7 @@ describe('a process that exits while its embedded database runs a statement', ()
     const script = join(folder, 'exit-during-a-statement.cjs');
     writeFileSync(
       script,
-      `const { EmbeddedPostgres } = require(${JSON.stringify(resolve('dist/compiled/database/embedded-postgres.js'))});
+      `const { EmbeddedPostgres } = require(${JSON.stringify(resolve('dist/compiled/database/embedded/embedded-postgres.js'))});
 const { Client, Query } = require(${JSON.stringify(resolve('node_modules/pg'))});
 (async () => {
   const embedded = await EmbeddedPostgres.start(${JSON.stringify(dataDir)}, 1);

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 
 import { DATABASE_TOOL_USES, loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { EmbeddedPostgres } from '../src/database/embedded/embedded-postgres';
 import { MIGRATIONS } from '../src/migrations';
 
 const CONFIG = loadConfig({}, '', DATABASE_TOOL_USES);

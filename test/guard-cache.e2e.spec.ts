@@ -1,4 +1,4 @@
-import { LISTENER_APPLICATION_NAME } from '../src/database/notification-listener';
+import { LISTENER_APPLICATION_NAME } from '../src/database/notifications/notification-listener';
 import { bearer, httpOf, jwtClaims, registerShop } from './support/auth';
 import { AUTH_CACHE_SECONDS, listening, METRICS_TOKEN, meUntil, warmUp } from './support/guard-cache';
 import { pollUntil } from './support/poll';

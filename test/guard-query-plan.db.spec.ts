@@ -2,9 +2,9 @@ import { AbstractLogger, DataSource, type LogLevel, type LogMessage } from 'type
 
 import { AuthTokensRepository } from '../src/auth/auth-tokens.repository';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { HotQueries } from '../src/database/hot-queries';
 import { MigrationStatusService } from '../src/database/migration-status.service';
-import { RowChangesService } from '../src/database/row-changes.service';
+import { RowChangesService } from '../src/database/notifications/row-changes.service';
+import { PreparedStatements } from '../src/database/prepared-statements';
 import { insertRefreshFamilies, insertUsers } from './support/factories';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -58,10 +58,10 @@ describe("the guard's query on a user with a long history and stale statistics",
 
   it('reads the family through its primary key, no other row of the user', async () => {
     const rowChanges = new RowChangesService(db.config(), null, new MigrationStatusService(dataSource));
-    const hotQueries = new HotQueries(dataSource, db.config());
-    await hotQueries.onModuleInit();
+    const preparedStatements = new PreparedStatements(dataSource, db.config());
+    await preparedStatements.onModuleInit();
     recorder.statements.length = 0;
-    const session = await new AuthTokensRepository(dataSource, rowChanges, hotQueries).findLiveSession(1, LIVE_FAMILY);
+    const session = await new AuthTokensRepository(dataSource, rowChanges, preparedStatements).findLiveSession(1, LIVE_FAMILY);
     expect(session?.user.email).toBe('shop1@example.com');
     expect(recorder.statements).toHaveLength(1);
     const [{ sql, parameters }] = recorder.statements;

@@ -1,4 +1,4 @@
-import { NotificationScanner } from '../src/database/pglite-wire-server';
+import { NotificationScanner } from '../src/database/embedded/pglite-wire-server';
 
 function message(type: string, body: Buffer): Buffer {
   const header = Buffer.alloc(5);

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
-import { JOB_TYPES } from '../src/reference-data';
+import { JOB_TYPES } from '../src/common/reference-data';
 import { bearer, createGuest, registerShop, type TokenResponse } from './support/auth';
 import { insertLegacyQuote } from './support/factories';
 import { closeTestApp, openTestApp } from './support/test-app';

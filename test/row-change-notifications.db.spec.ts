@@ -2,7 +2,7 @@ import { Client, type Notification } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { ROW_CHANGES_CHANNEL } from '../src/database/row-changes.service';
+import { ROW_CHANGES_CHANNEL } from '../src/database/notifications/row-changes.service';
 import { insertRefreshFamilies, insertRefreshToken, insertUsers } from './support/factories';
 import { pollUntil } from './support/poll';
 import { createTestDatabase, type TestDatabase } from './support/test-database';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
-import { EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { EmbeddedPostgres } from '../src/database/embedded/embedded-postgres';
 import { MIGRATIONS } from '../src/migrations';
 import { pollUntil } from './support/poll';
 import { runBuilt, startServer, stopServer } from './support/processes';

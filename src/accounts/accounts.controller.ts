@@ -13,10 +13,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
+import { CurrentSessionId, CurrentUser } from '../auth/decorators/current-user.decorator';
+import { Public } from '../auth/decorators/public.decorator';
 import { RateLimitedBy } from '../auth/rate-limit/rate-limit.guard';
-import { CurrentSessionId, CurrentUser } from '../common/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
-import { Public } from '../common/public.decorator';
 import type { User } from '../database/entities';
 import { UserProfileResponse } from '../users/user-profile.response';
 import { AccountsService } from './accounts.service';

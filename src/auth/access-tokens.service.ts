@@ -4,7 +4,7 @@ import { FactoryProvider, Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 
 /** The only algorithm that signs or verifies access tokens: `none` and every other algorithm are refused. */
 export const JWT_ALGORITHM = 'HS256';

@@ -4,9 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
-import { HotQueries } from '../database/hot-queries';
-import { RowChangesService } from '../database/row-changes.service';
-import type { ClientInfo } from './refresh-tokens.service';
+import { RowChangesService } from '../database/notifications/row-changes.service';
+import { PreparedStatements } from '../database/prepared-statements';
+import type { ClientInfo } from './decorators/client.decorator';
 
 /** A live refresh family: one signed-in device. */
 export interface LiveFamily {
@@ -43,7 +43,7 @@ export class AuthTokensRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rowChanges: RowChangesService,
-    private readonly hotQueries: HotQueries,
+    private readonly preparedStatements: PreparedStatements,
   ) {
     this.users = new EntityRows(dataSource, User, 'u');
   }
@@ -160,7 +160,7 @@ export class AuthTokensRepository {
   async findLiveSession(userId: number, familyId: string): Promise<LiveSession | null> {
     // Fixed SQL and the driver's own hydration: building the query with the query builder on each request cost
     // more than the query itself.
-    const rows = await this.hotQueries.query<Record<string, unknown>>(
+    const rows = await this.preparedStatements.query<Record<string, unknown>>(
       'guard_live_session',
       // The family is read in a sub-query of its own, on its primary key alone (OFFSET 0 keeps the planner from
       // merging it into the join): given the user's id too, the planner may read the family through the user_id

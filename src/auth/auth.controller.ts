@@ -14,21 +14,21 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { Client } from '../common/client-info.decorator';
-import { CurrentUser } from '../common/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
-import { ApiNoAuth, Public } from '../common/public.decorator';
 import type { User } from '../database/entities';
 import { UpdateProfileDto } from '../users/dto/update-profile.dto';
 import { toUserProfile, UserProfileResponse } from '../users/user-profile.response';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import type { ClientInfo } from './decorators/client.decorator';
+import { Client } from './decorators/client.decorator';
+import { CurrentUser } from './decorators/current-user.decorator';
+import { OptionalAuth } from './decorators/optional-auth.decorator';
+import { ApiNoAuth, Public } from './decorators/public.decorator';
 import { EmptyBodyDto, LoginDto, RefreshTokenDto, RegisterDto } from './dto/credentials.dto';
 import { TokenResponse } from './dto/token.response';
 import { LocalAuthGuard } from './guards/local-auth.guard';
-import { OptionalAuth } from './optional-auth.decorator';
 import { RateLimitedBy } from './rate-limit/rate-limit.guard';
-import type { ClientInfo } from './refresh-tokens.service';
 
 const TOO_MANY = { type: ErrorResponse, description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 

@@ -16,6 +16,7 @@ import { PasswordsService } from './passwords.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { SessionLookup } from './session-lookup';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
@@ -36,6 +37,7 @@ import { LocalStrategy } from './strategies/local.strategy';
     LocalAuthGuard,
     PasswordsService,
     RefreshTokensService,
+    SessionLookup,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

@@ -1,7 +1,8 @@
 import { BadRequestException, ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 
+import { RateLimitedException } from '../common/rate-limited.exception';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { MetricsService } from '../metrics/metrics.service';
@@ -10,13 +11,13 @@ import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
 import { toUserProfile } from '../users/user-profile.response';
 import { EMAIL_TAKEN, UsersService } from '../users/users.service';
 import { AccessTokensService } from './access-tokens.service';
+import type { ClientInfo } from './decorators/client.decorator';
 import type { RegisterDto } from './dto/credentials.dto';
 import type { TokenResponse } from './dto/token.response';
 import { KnownLoginIpsRepository } from './known-login-ips.repository';
 import { PASSWORD_MAX_LENGTH, PasswordsService } from './passwords.service';
 import { RateLimitService, type UndoHit } from './rate-limit/rate-limit.service';
-import { RateLimitedException } from './rate-limit/rate-limited.exception';
-import { type ClientInfo, type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
+import { type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
 
 /** The one answer for an unknown email, a wrong password and a guest account alike. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import type { User } from '../database/entities';
-import { type RowChange, RowChangesService, type RowChangeSubscriber } from '../database/row-changes.service';
+import { type RowChange, RowChangesService, type RowChangeSubscriber } from '../database/notifications/row-changes.service';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** A live family as the guard read it: whose it is and when it ends by itself. */

@@ -3,11 +3,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import type { Transaction } from '../database/database.service';
-import type { User } from '../database/entities';
 import { AuthTokensRepository, type LiveFamily } from './auth-tokens.repository';
-import { GuardCache } from './guard-cache';
+import type { ClientInfo } from './decorators/client.decorator';
 
 /** 256 bits from the CSPRNG, base64url: 43 characters. */
 const REFRESH_TOKEN_BYTES = 32;
@@ -28,16 +27,10 @@ export function newOpaqueToken(): string {
   return randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
 }
 
-/** The client a family was used from, for the sessions list. */
-export interface ClientInfo {
-  userAgent: string | null;
-  ip: string | null;
-}
-
 /**
  * Refresh-token families. A login starts a family; each refresh supersedes the presented token with a new one of
  * the same family and the same absolute end; revoking a family also ends its access tokens, which the guard
- * checks on every request (findUserOfLiveFamily, through the GuardCache).
+ * checks on every request (SessionLookup).
  */
 @Injectable()
 export class RefreshTokensService {
@@ -45,7 +38,6 @@ export class RefreshTokensService {
 
   constructor(
     private readonly authTokens: AuthTokensRepository,
-    private readonly guardCache: GuardCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -104,19 +96,5 @@ export class RefreshTokensService {
   /** The user's live families, newest use first. */
   listLiveFamilies(userId: number): Promise<LiveFamily[]> {
     return this.authTokens.listLiveFamilies(userId);
-  }
-
-  /**
-   * The user of an access token whose family is live; null for a revoked family or a deleted user. From memory
-   * when the guard's cache holds it, otherwise in one query whose answer the cache keeps.
-   */
-  async findUserOfLiveFamily(userId: number, familyId: string): Promise<User | null> {
-    const cached = this.guardCache.find(userId, familyId);
-    if (cached) return cached;
-    const ticket = this.guardCache.beginRead();
-    const session = await this.authTokens.findLiveSession(userId, familyId);
-    if (!session) return null;
-    this.guardCache.remember(ticket, familyId, session.user, session.familyExpiresAt);
-    return session.user;
   }
 }

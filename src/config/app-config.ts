@@ -69,7 +69,7 @@ export interface AppConfig {
     statementTimeoutMs: number;
     /** How long a request waits for a pooled connection before 503. */
     acquireTimeoutMs: number;
-    /** The hot queries are prepared once per connection (never on the embedded database, see HotQueries). */
+    /** The hot queries are prepared once per connection (never on the embedded database, see PreparedStatements). */
     preparedStatements: boolean;
   };
   redisUrl?: string;

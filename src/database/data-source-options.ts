@@ -3,10 +3,10 @@ import type { DataSourceOptions } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../migrations';
-import { AfterCommitSubscriber } from './after-commit';
 import { BrokenConnectionSubscriber } from './broken-connections';
-import type { EmbeddedEndpoint } from './embedded-postgres';
+import type { EmbeddedEndpoint } from './embedded/embedded-postgres';
 import { ENTITIES } from './entities';
+import { AfterCommitSubscriber } from './notifications/after-commit';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /**

@@ -2,14 +2,14 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseService } from './database.service';
-import type { EmbeddedPostgres } from './embedded-postgres';
-import { EMBEDDED_POSTGRES, EmbeddedPostgresModule } from './embedded-postgres.module';
-import { HotQueries } from './hot-queries';
+import type { EmbeddedPostgres } from './embedded/embedded-postgres';
+import { EMBEDDED_POSTGRES, EmbeddedPostgresModule } from './embedded/embedded-postgres.module';
 import { MigrationStatusService } from './migration-status.service';
-import { RowChangesService } from './row-changes.service';
+import { RowChangesService } from './notifications/row-changes.service';
+import { PreparedStatements } from './prepared-statements';
 
 @Global()
 @Module({})
@@ -33,8 +33,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
-      exports: [DatabaseService, HotQueries, MigrationStatusService, RowChangesService],
+      providers: [DatabaseService, PreparedStatements, MigrationStatusService, RowChangesService],
+      exports: [DatabaseService, PreparedStatements, MigrationStatusService, RowChangesService],
     };
   }
 }

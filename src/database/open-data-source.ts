@@ -2,8 +2,8 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 
 import { type AppConfig, DATABASE_TOOL_USES, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
-import { findEmbeddedImage } from './embedded-image';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { findEmbeddedImage } from './embedded/embedded-image';
+import { EmbeddedPostgres } from './embedded/embedded-postgres';
 
 /** A DataSource that also stops the embedded server under it when it is destroyed. */
 class EmbeddedDataSource extends DataSource {

@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 
-import { Public } from '../common/public.decorator';
+import { Public } from '../auth/decorators/public.decorator';
 import { type HealthReport, HealthService, type LivenessReport } from './health.service';
 
 const READY = {

@@ -7,13 +7,8 @@ import helmet from 'helmet';
 import { jsonShapeBeyond } from '../common/json-values';
 import type { AppConfig } from '../config/app-config';
 import { bodyProblems, unstorableTextIn } from './json-body';
+import { FILE_UPLOAD_ROUTE, MAPPING_DOCUMENT_ROUTE, PUBLIC_BODY_ROUTE } from './route-config';
 
-/** Route config of the routes reachable without a token: their body limit is the small public one. */
-export const PUBLIC_BODY_ROUTE = 'publicBody';
-/** Route config of the routes that take files (multipart/form-data); every other route refuses them with 415. */
-export const FILE_UPLOAD_ROUTE = 'fileUpload';
-/** Route config of the route that takes a shop's whole mapping document: its member limit is what the document may hold. */
-export const MAPPING_DOCUMENT_ROUTE = 'mappingDocument';
 /** Form fields an upload may carry beside its files, and their size: uploads send files. */
 const UPLOAD_FIELDS = { count: 20, bytes: 1024 };
 

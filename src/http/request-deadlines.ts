@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppConfig } from '../config/app-config';
-import { FILE_UPLOAD_ROUTE } from './http-hardening';
+import { FILE_UPLOAD_ROUTE } from './route-config';
 
 type ConnectionLimits = AppConfig['connections'];
 

@@ -9,11 +9,11 @@ import {
   ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
 
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
-import { TakesMappingDocument } from '../common/public.decorator';
 import type { User } from '../database/entities';
+import { TakesMappingDocument } from '../http/route-config';
 import { MappingDocumentBody, MappingDocumentResponse } from './dto/mapping-document.dto';
 import { ListMaterialPricesQuery, MaterialTypeParams, PriceHistoryQuery } from './dto/material-price.query';
 import {

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 
 import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { type MaterialPrice, type MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../database/entities';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { scopeOf } from './dto/material-price.response';

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, PayloadTooLargeException } fro
 
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { MaterialPricesRepository } from './material-prices.repository';

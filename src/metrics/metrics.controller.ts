@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { Public } from '../common/public.decorator';
+import { Public } from '../auth/decorators/public.decorator';
 import { MetricsService } from './metrics.service';
 
 // DECISION: the metrics route stays out of the OpenAPI document: it is for a Prometheus scraper configured by an

@@ -4,9 +4,9 @@ import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@n
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
-import { RowChangesService } from '../database/row-changes.service';
+import { RowChangesService } from '../database/notifications/row-changes.service';
 
 /**
  * The server's Prometheus metrics (prom-client), in a registry of this instance: request durations by route and

@@ -1,8 +1,18 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-// DECISION: the migration keys suppliers with the application's own function, so that the seeder finds the
-// suppliers it made; a copy frozen here could drift from it and split one supplier in two.
-import { supplierKey } from '../material-prices/supplier-name';
+/**
+ * The supplier key as this migration wrote it. DECISION: a frozen copy, so the migration never changes with the
+ * application; test/supplier-name.unit.spec.ts holds it equal to the live supplierKey, which must not drift from the
+ * keys stored here.
+ */
+export function supplierKeyAtMigration(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 const RANK_CURRENT = `coalesce(price_date, '-infinity'::date) DESC, coalesce(price_per_foot, price_per_lb, price_per_sqft) DESC NULLS LAST, id`;
 const OBSERVATION_COLUMNS = 'shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft';
@@ -144,7 +154,7 @@ async function createSuppliersOfExistingRows(queryRunner: QueryRunner): Promise<
   );
   const suppliers = new Map<string, { shop_id: number | null; name_key: string; name: string; rows: number }>();
   for (const spelling of spellings) {
-    const nameKey = supplierKey(spelling.supplier);
+    const nameKey = supplierKeyAtMigration(spelling.supplier);
     const identity = JSON.stringify([spelling.shop_id, nameKey]);
     const known = suppliers.get(identity);
     if (!known || spelling.rows > known.rows)
@@ -156,7 +166,11 @@ async function createSuppliersOfExistingRows(queryRunner: QueryRunner): Promise<
     [JSON.stringify([...suppliers.values()])],
   );
   const spellingKeys = JSON.stringify(
-    spellings.map((spelling) => ({ shop_id: spelling.shop_id, supplier: spelling.supplier, name_key: supplierKey(spelling.supplier) })),
+    spellings.map((spelling) => ({
+      shop_id: spelling.shop_id,
+      supplier: spelling.supplier,
+      name_key: supplierKeyAtMigration(spelling.supplier),
+    })),
   );
   for (const table of ['material_prices', 'material_price_history']) {
     await queryRunner.query(

@@ -16,12 +16,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
 import { PageQuery } from '../common/page.query';
-import { AcceptsFiles } from '../common/public.decorator';
 import type { User } from '../database/entities';
+import { AcceptsFiles } from '../http/route-config';
 import { ImportQuery } from './dto/import.query';
 import { PriceImportPageResponse, PriceImportResponse } from './dto/price-import.response';
 import { PriceImportsService } from './price-imports.service';

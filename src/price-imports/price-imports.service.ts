@@ -10,14 +10,14 @@ import {
 import type { FastifyRequest } from 'fastify';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
-import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
+import { isDatabaseUnavailable } from '../database/query-errors';
 import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { SeedService } from '../seed/seed.service';

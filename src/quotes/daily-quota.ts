@@ -1,6 +1,6 @@
 import { PayloadTooLargeException } from '@nestjs/common';
 
-import { RateLimitedException } from '../auth/rate-limit/rate-limited.exception';
+import { RateLimitedException } from '../common/rate-limited.exception';
 import type { RecentCreations } from './quotes.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 
 import { GuardedApi } from '../common/guarded-api.decorator';
-import { JOB_TYPES } from '../reference-data';
+import { JOB_TYPES } from '../common/reference-data';
 
 @GuardedApi('quotes')
 @Controller('job-types')

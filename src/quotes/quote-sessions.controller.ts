@@ -8,7 +8,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
 import type { User } from '../database/entities';

@@ -1,10 +1,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 
+import type { JobType } from '../common/reference-data';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService, type Transaction } from '../database/database.service';
 import type { QuoteSession } from '../database/entities';
-import type { JobType } from '../reference-data';
 import { UsersRepository } from '../users/users.repository';
 import { dailyQuotaSince, enforceDailyQuota } from './daily-quota';
 import { QuotesRepository } from './quotes.repository';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService, type Transaction } from '../database/database.service';
 import type { Quote, User } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';

@@ -1,8 +1,8 @@
 import { isRecord, type RawRecord } from '../common/json-values';
 import { quoteInput } from '../common/quoted-input';
+import { JOB_TYPES, LABOR_PROCESSES } from '../common/reference-data';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierNameProblem } from '../material-prices/supplier-name';
-import { JOB_TYPES, LABOR_PROCESSES } from '../reference-data';
 import { FieldReader } from './fields';
 
 /**

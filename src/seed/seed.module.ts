@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
-import { ConfigModule } from '../config/config.module';
+import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { UsersModule } from '../users/users.module';
@@ -15,6 +15,6 @@ import { SourceReaderPool } from './source-reader-pool';
 export class SeedModule {
   /** The seeder command on the app's own configuration and database wiring; `config` is given by tests. */
   static forRoot(config?: AppConfig): DynamicModule {
-    return { module: SeedModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()] };
+    return { module: SeedModule, imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot()] };
   }
 }

@@ -7,7 +7,7 @@ import type { Piscina } from 'piscina';
 
 import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import type { MappingEntry, MergedMappings } from '../material-prices/price-mappings';
 import type {
   FileRecordReading,

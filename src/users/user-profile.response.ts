@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { SHOP_TIERS } from '../common/reference-data';
 import type { User } from '../database/entities';
-import { SHOP_TIERS } from '../reference-data';
 
 /** The user as every response shows it. Built field by field: a password hash can never ride along. */
 export class UserProfileResponse {

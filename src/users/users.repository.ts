@@ -4,9 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
-import { HotQueries } from '../database/hot-queries';
+import { RowChangesService } from '../database/notifications/row-changes.service';
+import { PreparedStatements } from '../database/prepared-statements';
 import { isUniqueViolation } from '../database/query-errors';
-import { RowChangesService } from '../database/row-changes.service';
 
 /** The profile fields an owner may change, each written only when present. */
 export type ProfileChanges = Partial<
@@ -46,7 +46,7 @@ export class UsersRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rowChanges: RowChangesService,
-    private readonly hotQueries: HotQueries,
+    private readonly preparedStatements: PreparedStatements,
   ) {
     this.users = new EntityRows(dataSource, User);
   }
@@ -56,7 +56,9 @@ export class UsersRepository {
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return this.first(await this.hotQueries.query('user_by_email', `SELECT ${this.users.columns} FROM users WHERE email = $1`, [email]));
+    return this.first(
+      await this.preparedStatements.query('user_by_email', `SELECT ${this.users.columns} FROM users WHERE email = $1`, [email]),
+    );
   }
 
   /**

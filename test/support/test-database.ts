@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
-import { EmbeddedPostgres, IN_MEMORY } from '../../src/database/embedded-postgres';
+import { EmbeddedPostgres, IN_MEMORY } from '../../src/database/embedded/embedded-postgres';
 
 /**
  * A database of its own for one test file: a throwaway database on the PostgreSQL server named by DATABASE_URL,

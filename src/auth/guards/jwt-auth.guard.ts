@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 
-import { IS_PUBLIC } from '../../common/public.decorator';
-import { OPTIONAL_AUTH } from '../optional-auth.decorator';
+import { OPTIONAL_AUTH } from '../decorators/optional-auth.decorator';
+import { IS_PUBLIC } from '../decorators/public.decorator';
 
 /**
  * The global guard (APP_GUARD): every route needs a valid access token (JwtStrategy) unless it is @Public(); an

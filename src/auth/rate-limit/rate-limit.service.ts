@@ -1,10 +1,10 @@
 import { FactoryProvider, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 
+import { RateLimitedException } from '../../common/rate-limited.exception';
 import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../config/app-config.module';
 import { MetricsService } from '../../metrics/metrics.service';
 import { MemoryRateLimiter } from './memory-rate-limiter';
-import { RateLimitedException } from './rate-limited.exception';
 import { RATE_LIMITER, type RateLimiter } from './rate-limiter';
 import { RedisRateLimiter } from './redis-rate-limiter';
 

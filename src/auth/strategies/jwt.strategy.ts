@@ -7,7 +7,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { User } from '../../database/entities';
 import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
-import { RefreshTokensService } from '../refresh-tokens.service';
+import { SessionLookup } from '../session-lookup';
 
 /** Where the guard leaves the refresh family of the request's access token. */
 export const SESSION_FAMILY = 'sessionFamilyId';
@@ -22,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(JWT_KEY) key: KeyObject,
-    private readonly refreshTokens: RefreshTokensService,
+    private readonly sessions: SessionLookup,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -39,7 +39,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (claims.type !== 'access' || typeof claims.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(claims.sub)) return null;
     const userId = Number(claims.sub);
     if (userId > POSTGRES_INT_MAX || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) return null;
-    const user = await this.refreshTokens.findUserOfLiveFamily(userId, claims.sid);
+    const user = await this.sessions.userOfLiveFamily(userId, claims.sid);
     if (user) request[SESSION_FAMILY] = claims.sid;
     return user;
   }

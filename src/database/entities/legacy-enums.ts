@@ -1,6 +1,6 @@
 // The enum types of the v1 database. They hold upper-case member NAMES, as the v1 application created them.
 // v2 keeps them where v1 columns still use them (quote status, line items, process rates) and stores new
-// reference lists as data in code instead (see src/reference-data.ts).
+// reference lists as data in code instead (see src/common/reference-data.ts).
 
 export const QUOTE_STATUSES = ['DRAFT', 'SENT', 'ACCEPTED', 'DECLINED'] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-import { QUOTE_SESSION_STATUSES, type QuoteSessionStatus } from '../../reference-data';
+import { QUOTE_SESSION_STATUSES, type QuoteSessionStatus } from '../../common/reference-data';
 import { User } from './user.entity';
 
 /** Conversation state of one job across the quoting pipeline, owned by a shop. */

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-import { SHOP_TIERS, type ShopTier } from '../../reference-data';
+import { SHOP_TIERS, type ShopTier } from '../../common/reference-data';
 import { decimalTransformer } from './decimal.transformer';
 
 /** A shop account. Guests are provisional users with a placeholder email until they register. */

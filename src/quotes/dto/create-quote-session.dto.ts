@@ -1,6 +1,6 @@
 import { IsIn, IsOptional } from 'class-validator';
 
-import { JOB_TYPES, type JobType } from '../../reference-data';
+import { JOB_TYPES, type JobType } from '../../common/reference-data';
 
 export class CreateQuoteSessionDto {
   @IsOptional()

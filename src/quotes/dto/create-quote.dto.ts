@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
-import { JOB_TYPES, type JobType } from '../../reference-data';
+import { JOB_TYPES, type JobType } from '../../common/reference-data';
 
 /** The owner and the quote number are never taken from the body: unknown fields such as user_id are a 400. */
 export class CreateQuoteDto {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+import { QUOTE_SESSION_STATUSES } from '../../common/reference-data';
 import type { QuoteSession } from '../../database/entities';
-import { QUOTE_SESSION_STATUSES } from '../../reference-data';
 
 export class QuoteSessionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;

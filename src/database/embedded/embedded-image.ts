@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { MIGRATIONS } from '../migrations';
+import { MIGRATIONS } from '../../migrations';
 
 /**
  * A migrated embedded database, ready to be copied into a new folder: creating one with initdb and migrating it

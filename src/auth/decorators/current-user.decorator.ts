@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 
-import { SESSION_FAMILY } from '../auth/strategies/jwt.strategy';
-import type { User } from '../database/entities';
+import type { User } from '../../database/entities';
+import { SESSION_FAMILY } from '../strategies/jwt.strategy';
 
 /** What the global guard leaves on a request it let through. */
 interface GuardedRequest {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 
-import { DATABASE_TOOL_USES, loadConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
+import { DATABASE_TOOL_USES, loadConfig } from '../../config/app-config';
+import { dataSourceOptions } from '../data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 /** Creates a database in `folder` (new), applies every migration of this code and stops it; answers the migrations. */

@@ -7,11 +7,11 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 @Global()
 @Module({})
-export class ConfigModule {
+export class AppConfigModule {
   /** Uses `config` when given (tests), otherwise validates the environment once. */
   static forRoot(config?: AppConfig): DynamicModule {
     return {
-      module: ConfigModule,
+      module: AppConfigModule,
       providers: [{ provide: APP_CONFIG, useFactory: () => config ?? loadConfig() }],
       exports: [APP_CONFIG],
     };

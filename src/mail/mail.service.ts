@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
-import { isDatabaseUnavailable } from '../common/database-unavailable.filter';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 import type { Transaction } from '../database/database.service';
+import { isDatabaseUnavailable } from '../database/query-errors';
 import { MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
 import { createMailTransport } from './mail-transport';
 

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 
-import { PublicBody } from '../common/public.decorator';
+import { PublicBody } from '../../http/route-config';
 
 export const OPTIONAL_AUTH = 'optionalAuth';
 

@@ -1,12 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/app-config.module';
+import type { Transaction } from '../database.service';
+import type { EmbeddedPostgres } from '../embedded/embedded-postgres';
+import { EMBEDDED_POSTGRES } from '../embedded/embedded-postgres.module';
+import { MigrationStatusService } from '../migration-status.service';
 import { afterCommit } from './after-commit';
-import type { Transaction } from './database.service';
-import type { EmbeddedPostgres } from './embedded-postgres';
-import { EMBEDDED_POSTGRES } from './embedded-postgres.module';
-import { MigrationStatusService } from './migration-status.service';
 import { DEFAULT_LISTENER_TIMING, EMBEDDED_LISTENER_TIMING, NotificationListener } from './notification-listener';
 
 /** How often a server started before its migrations asks whether they ran (MigrationStatusService's own pace). */

@@ -4,8 +4,8 @@ import { Worker } from 'node:worker_threads';
 
 import { Logger } from '@nestjs/common';
 
-import { isProcessRunning } from '../common/process-running';
-import type { AppConfig } from '../config/app-config';
+import { isProcessRunning } from '../../common/process-running';
+import type { AppConfig } from '../../config/app-config';
 import { type EmbeddedImage, findEmbeddedImage } from './embedded-image';
 import type { EmbeddedWorkerData, EmbeddedWorkerReport } from './embedded-postgres.worker';
 

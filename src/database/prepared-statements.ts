@@ -5,7 +5,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { APP_CONFIG } from '../config/app-config.module';
 
 /**
  * The few statements run on most requests, prepared once per pooled connection (a named statement: PostgreSQL
@@ -17,7 +17,7 @@ import { APP_CONFIG } from '../config/config.module';
  * reached by URL (the tests' embedded server). DATABASE_PREPARED_STATEMENTS=false turns them off behind a pooler.
  */
 @Injectable()
-export class HotQueries implements OnModuleInit {
+export class PreparedStatements implements OnModuleInit {
   private prepared = false;
 
   constructor(

@@ -1,0 +1,28 @@
+// The house's import rules, checked by `npm run lint` (and test/house-rules.unit.spec.ts): the shared layers import
+// no feature folder, migrations import only the database layer, and nothing imports in a circle.
+const SHARED_LAYERS = '^src/(common|database|config|http|logging|material-keys|migrations)/';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'shared-layers-import-no-feature',
+      comment: 'common/, database/, config/, http/, logging/ and material-keys/ serve the features and import none of them',
+      severity: 'error',
+      from: { path: SHARED_LAYERS },
+      to: { path: '^src/', pathNot: SHARED_LAYERS },
+    },
+    {
+      name: 'migrations-import-only-database',
+      comment: 'a migration stays as it ran: it may use the database layer, never application code that changes',
+      severity: 'error',
+      from: { path: '^src/migrations/' },
+      to: { path: '^src/', pathNot: '^src/(migrations|database)/' },
+    },
+  ],
+  options: {
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+  },
+};
