@@ -176,11 +176,11 @@ export class QuotesRepository {
   /** Applies `changes` to a quote the caller has locked, with its next version. */
   async updateQuote(manager: EntityManager, id: number, changes: QuoteChanges, now: Date): Promise<Quote> {
     const { sql, values } = this.quotes.assignments({ ...changes, updatedAt: now }, 2);
-    const rows: Record<string, unknown>[] = await manager.query(
+    const [[row]]: Record<string, unknown>[][] = await manager.query(
       `UPDATE quotes SET ${sql}, version = version + 1 WHERE id = $1 RETURNING ${this.quotes.columns}`,
       [id, ...values],
     );
-    return this.quotes.toEntity(rows[0]);
+    return this.quotes.toEntity(row);
   }
 
   async insertEvent(manager: EntityManager, event: NewQuoteEvent): Promise<void> {
@@ -245,11 +245,11 @@ export class QuotesRepository {
   /** Applies `changes` to a session the caller has locked, with its next version. */
   async updateSession(manager: EntityManager, id: string, changes: SessionChanges): Promise<QuoteSession> {
     const { sql, values } = this.sessions.assignments(changes, 2);
-    const rows: Record<string, unknown>[] = await manager.query(
+    const [[row]]: Record<string, unknown>[][] = await manager.query(
       `UPDATE quote_sessions SET ${sql}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${this.sessions.columns}`,
       [id, ...values],
     );
-    return this.sessions.toEntity(rows[0]);
+    return this.sessions.toEntity(row);
   }
 
   /** The shop's latest rows of `table` created after `since`, counted up to `limit`. */

@@ -1,4 +1,4 @@
-import { ConflictException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { AppConfig } from '../config/app-config';
@@ -13,7 +13,7 @@ import { dailyQuotaSince, enforceDailyQuota, enforceJsonSize } from './daily-quo
 import type { CreateQuoteDto } from './dto/create-quote.dto';
 import { type QuoteResponse, toQuoteResponse } from './dto/quote.response';
 import type { QuoteListQuery } from './dto/quote-list.query';
-import type { UpdateQuoteDto } from './dto/update-quote.dto';
+import { NOT_NULL_FIELDS, type UpdateQuoteDto } from './dto/update-quote.dto';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import type { IdempotentRequest } from './idempotency/idempotent-request';
 import { QuoteSessionsService } from './quote-sessions.service';
@@ -94,6 +94,8 @@ export class QuotesService {
 
   /** PATCH: a draft's fields, validated and bounded as at creation; nothing sent changes nothing. */
   async update(owner: User, id: number, dto: UpdateQuoteDto, ifMatch: IfMatch): Promise<QuoteResponse> {
+    const nulls = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
+    if (nulls.length) throw new BadRequestException(nulls.map((field) => `${field} cannot be null`));
     this.enforceJsonSizes(dto);
     return this.database.transaction(async (manager) => {
       const quote = await this.lockForChange(manager, owner.id, id, ifMatch);

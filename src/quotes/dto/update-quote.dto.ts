@@ -4,8 +4,8 @@ import { IsOptional, IsUrl, MaxLength } from 'class-validator';
 import { CreateQuoteDto } from './create-quote.dto';
 
 /**
- * A partial change of a draft: absent fields stay as they are. Only pdf_url takes null (to clear it); null for
- * any other field is a 400, and text is cleared with "".
+ * A partial change of a draft: absent fields stay as they are; null clears project_description, notes, session_id
+ * and pdf_url, and is a 400 for the others (NOT_NULL_FIELDS).
  */
 export class UpdateQuoteDto extends PartialType(CreateQuoteDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({
@@ -20,3 +20,5 @@ export class UpdateQuoteDto extends PartialType(CreateQuoteDto, { skipNullProper
   @MaxLength(2048)
   pdf_url?: string | null;
 }
+
+export const NOT_NULL_FIELDS = ['job_type', 'inputs_json', 'outputs_json', 'selected_markup_pct'] as const;
