@@ -13,7 +13,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 
 import { ErrorResponse } from '../common/error.response';
-import { VersionMismatchResponse } from './dto/version-mismatch.response';
 
 /** What `If-Match` asked for: any version (`*`), or the versions its entity tags name; undefined without the header. */
 export type IfMatch = '*' | number[] | undefined;
@@ -77,6 +76,9 @@ export const VersionedWrite = () =>
       required: false,
       description: 'The ETag of the version the change is made from; required when the server runs with REQUIRE_IF_MATCH=true',
     }),
-    ApiPreconditionFailedResponse({ type: VersionMismatchResponse, description: 'If-Match names another version than the current one' }),
+    ApiPreconditionFailedResponse({
+      type: ErrorResponse,
+      description: 'If-Match names another version than the current one; the body holds the current one as `version` too',
+    }),
     ApiPreconditionRequiredResponse({ type: ErrorResponse, description: 'If-Match is missing and REQUIRE_IF_MATCH=true' }),
   );
