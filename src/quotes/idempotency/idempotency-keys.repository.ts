@@ -12,25 +12,28 @@ export interface StoredAnswer {
 @Injectable()
 export class IdempotencyKeysRepository {
   /**
-   * Claims the shop's key for the caller's transaction, or returns what an earlier request stored under it. A
-   * request holding the key uncommitted makes this wait for it (up to `waitMs`, then PostgreSQL's lock_not_available).
-   * The shop's expired keys go first, so a key is reused after it expires.
+   * Claims the shop's key for the caller's transaction (a key past `expires_at` is taken over), or returns what an
+   * earlier request stored under it. A request holding the key uncommitted makes this wait for its end, and every
+   * lock wait of the rest of the transaction is bounded by `waitMs` (then PostgreSQL's lock_not_available). The
+   * shop's other expired keys go in the same statement.
    */
   async claim(manager: Transaction, shopId: number, key: string, fingerprint: string, waitMs: number): Promise<StoredAnswer | null> {
-    await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${waitMs}ms`]);
-    await manager.query('DELETE FROM idempotency_keys WHERE shop_id = $1 AND expires_at <= now()', [shopId]);
     const claimed: unknown[] = await manager.query(
-      `INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at) VALUES ($1, $2, $3, now() + interval '24 hours')
-       ON CONFLICT (shop_id, key) DO NOTHING RETURNING 1`,
-      [shopId, key, fingerprint],
+      `WITH wait AS (SELECT set_config('lock_timeout', $4, true)),
+            expired AS (DELETE FROM idempotency_keys WHERE shop_id = $1 AND key <> $2 AND expires_at <= now())
+       INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at) SELECT $1, $2, $3, now() + interval '24 hours' FROM wait
+       ON CONFLICT (shop_id, key) DO UPDATE
+         SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+         WHERE idempotency_keys.expires_at <= now()
+       RETURNING 1`,
+      [shopId, key, fingerprint, `${waitMs}ms`],
     );
-    await manager.query('SET LOCAL lock_timeout TO DEFAULT');
     if (claimed.length === 1) return null;
     const [stored]: StoredAnswer[] = await manager.query(
       'SELECT fingerprint, response FROM idempotency_keys WHERE shop_id = $1 AND key = $2',
       [shopId, key],
     );
-    return stored ?? null;
+    return stored;
   }
 
   /** Stores the answer of the request that claimed the key, in its transaction. */

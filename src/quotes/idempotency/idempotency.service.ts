@@ -1,14 +1,13 @@
-import { ConflictException, HttpStatus, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, HttpStatus, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
 import { DatabaseService, type Transaction } from '../../database/database.service';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import type { IdempotentRequest } from './idempotent-request';
 
 const LOCK_NOT_AVAILABLE = '55P03';
-// DECISION: a duplicate waits up to 5 s for the request holding its key (a creation takes milliseconds), then 409:
-// long enough that a retry storm gets the first answer, short enough that waiters do not pile up on the pool.
-const DUPLICATE_WAIT_MS = 5000;
 
 /**
  * Runs a write once per `Idempotency-Key`: the key is claimed in the write's own transaction and stored with its
@@ -19,6 +18,7 @@ export class IdempotencyService {
   constructor(
     private readonly database: DatabaseService,
     private readonly keys: IdempotencyKeysRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `work` in a transaction, or the stored answer of the same request; without a key, `work` alone. */
@@ -28,23 +28,30 @@ export class IdempotencyService {
     status: HttpStatus,
     work: (manager: Transaction) => Promise<T>,
   ): Promise<T> {
-    return this.database.transaction(async (manager) => {
-      if (!request) return work(manager);
-      const earlier = await this.keys.claim(manager, shopId, request.key, request.fingerprint, DUPLICATE_WAIT_MS).catch(busyAsConflict);
-      if (earlier) {
-        if (earlier.fingerprint !== request.fingerprint)
-          throw new UnprocessableEntityException('This Idempotency-Key was used with another request; use a new key for a new request');
-        return earlier.response as T;
-      }
-      const answer = await work(manager);
-      await this.keys.record(manager, shopId, request.key, status, answer);
-      return answer;
-    });
+    if (!request) return this.database.transaction(work);
+    // DECISION: a keyed request waits for a lock (the duplicate it follows, the quote, the shop) up to half the
+    // statement timeout, then 409: a retry is the answer, and the wait ends before the statement's own timeout.
+    const waitMs = Math.ceil(this.config.database.statementTimeoutMs / 2);
+    return this.database
+      .transaction(async (manager) => {
+        const earlier = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs);
+        if (earlier) {
+          if (earlier.fingerprint !== request.fingerprint)
+            throw new UnprocessableEntityException('This Idempotency-Key was used with another request; use a new key for a new request');
+          return earlier.response as T;
+        }
+        const answer = await work(manager);
+        await this.keys.record(manager, shopId, request.key, status, answer);
+        return answer;
+      })
+      .catch(busyAsConflict);
   }
 }
 
 function busyAsConflict(error: unknown): never {
   if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE)
-    throw new ConflictException('A request with this Idempotency-Key is still being answered; retry it');
+    throw new ConflictException(
+      'A request with this Idempotency-Key (or another change of the same rows) is still being answered; retry it',
+    );
   throw error;
 }

@@ -21,11 +21,15 @@ export const Idempotency = createParamDecorator((_data: unknown, context: Execut
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || !KEY.test(key))
     throw new BadRequestException('Idempotency-Key must be one token of 1 to 255 visible ASCII characters');
-  const fingerprint = createHash('sha256')
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? {})}`)
-    .digest('hex');
-  return { key, fingerprint };
+  return { key, fingerprint: requestFingerprint(request.method, request.url, request.body) };
 });
+
+/** What tells two requests apart for a key: SHA-256 of the method, the URL and the body (none counts as `{}`). */
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n${JSON.stringify(body ?? {})}`)
+    .digest('hex');
+}
 
 /** In the OpenAPI document: the optional `Idempotency-Key` header and its answers (409 beside `conflict`, if any). */
 export const IdempotentOperation = (conflict?: string) =>
