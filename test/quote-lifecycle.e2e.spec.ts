@@ -507,14 +507,14 @@ describe('the quote lifecycle', () => {
   });
 });
 
-describe('with REQUIRE_IF_MATCH=true and QUOTA_SESSION_MESSAGES=2', () => {
+describe('with REQUIRE_IF_MATCH=true, QUOTA_SESSION_MESSAGES=2 and QUOTA_IDEMPOTENCY_KEYS_PER_DAY=2', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let shop: TokenResponse;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    ({ db, app } = await openTestApp({ REQUIRE_IF_MATCH: 'true', QUOTA_SESSION_MESSAGES: '2' }));
+    ({ db, app } = await openTestApp({ REQUIRE_IF_MATCH: 'true', QUOTA_SESSION_MESSAGES: '2', QUOTA_IDEMPOTENCY_KEYS_PER_DAY: '2' }));
     shop = await registerShop(app);
   });
 
@@ -539,5 +539,24 @@ describe('with REQUIRE_IF_MATCH=true and QUOTA_SESSION_MESSAGES=2', () => {
       await http().post(path).set(bearer(shop.access_token)).send({ role: 'user', content }).expect(201);
     const over = await http().post(path).set(bearer(shop.access_token)).send({ role: 'user', content: 'three' }).expect(413);
     expect(over.body.message).toContain('QUOTA_SESSION_MESSAGES');
+  });
+
+  it('holds at most QUOTA_IDEMPOTENCY_KEYS_PER_DAY keys of a shop for a day (429), replays still answered', async () => {
+    const own = await registerShop(app);
+    const create = (key?: string) => {
+      const call = http().post('/api/quote-sessions').set(bearer(own.access_token)).send({});
+      return key === undefined ? call : call.set('Idempotency-Key', key);
+    };
+    const first = await create('one').expect(201);
+    await create('two').expect(201);
+    const full = await create('three').expect(429);
+    expect(full.body.message).toContain('QUOTA_IDEMPOTENCY_KEYS_PER_DAY');
+    expect(Number(full.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await create('one').expect(201)).body).toEqual(first.body);
+    await create().expect(201);
+    await db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE shop_id = $1 AND key = 'one'`, [
+      own.user_id,
+    ]);
+    await create('three').expect(201);
   });
 });

@@ -21,7 +21,6 @@ import {
   ApiOperation,
   ApiParam,
   ApiPayloadTooLargeResponse,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 
 import { CurrentUser } from '../common/current-user.decorator';
@@ -51,11 +50,7 @@ export class QuoteSessionsController {
   @ApiOperation({ summary: "Start a quote session of the caller's shop" })
   @ApiCreatedResponse({ type: QuoteSessionResponse })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'An unknown job type or field, or a bad Idempotency-Key' })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponse,
-    description: 'The shop created QUOTA_QUOTE_SESSIONS_PER_DAY sessions in the last 24 hours; `Retry-After` says when it may again',
-  })
-  @IdempotentOperation()
+  @IdempotentOperation({ tooMany: 'The shop created QUOTA_QUOTE_SESSIONS_PER_DAY sessions in the last 24 hours' })
   create(
     @CurrentUser() user: User,
     @Body() dto: CreateQuoteSessionDto,
@@ -107,7 +102,7 @@ export class QuoteSessionsController {
     type: ErrorResponse,
     description: 'The session holds QUOTA_SESSION_MESSAGES messages, or its messages would pass QUOTA_QUOTE_JSON_BYTES',
   })
-  @IdempotentOperation(NOT_ACTIVE)
+  @IdempotentOperation({ conflict: NOT_ACTIVE })
   appendMessage(
     @CurrentUser() user: User,
     @Param('id', ParseUUIDPipe) id: string,
@@ -123,7 +118,7 @@ export class QuoteSessionsController {
   @ApiParam({ name: 'ending', enum: Object.keys(SESSION_ENDINGS) })
   @ApiOkResponse({ type: QuoteSessionResponse })
   @ApiNotFoundResponse(NOT_FOUND)
-  @IdempotentOperation(NOT_ACTIVE)
+  @IdempotentOperation({ conflict: NOT_ACTIVE })
   @VersionedWrite()
   end(
     @CurrentUser() user: User,

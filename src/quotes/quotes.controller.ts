@@ -24,7 +24,6 @@ import {
   ApiOperation,
   ApiParam,
   ApiPayloadTooLargeResponse,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 
 import { CurrentUser } from '../common/current-user.decorator';
@@ -60,11 +59,7 @@ export class QuotesController {
   })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'session_id is not a session of the caller' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'inputs_json or outputs_json holds more than QUOTA_QUOTE_JSON_BYTES' })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponse,
-    description: 'The shop created QUOTA_QUOTES_PER_DAY quotes in the last 24 hours; `Retry-After` says when it may again',
-  })
-  @IdempotentOperation()
+  @IdempotentOperation({ tooMany: 'The shop created QUOTA_QUOTES_PER_DAY quotes in the last 24 hours' })
   create(@CurrentUser() user: User, @Body() dto: CreateQuoteDto, @Idempotency() retry?: IdempotentRequest): Promise<QuoteResponse> {
     return this.quotes.create(user, dto, retry);
   }
@@ -121,7 +116,7 @@ export class QuotesController {
   @ApiOperation({ summary: 'Bring an archived quote back to the lists' })
   @ApiOkResponse({ type: QuoteResponse })
   @ApiNotFoundResponse(NOT_FOUND)
-  @IdempotentOperation('The quote is not archived')
+  @IdempotentOperation({ conflict: 'The quote is not archived' })
   @VersionedWrite()
   restore(
     @CurrentUser() user: User,
@@ -142,7 +137,7 @@ export class QuotesController {
   @ApiOkResponse({ type: QuoteResponse })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'A guest account sends quotes once it is claimed' })
-  @IdempotentOperation(MOVE_CONFLICT)
+  @IdempotentOperation({ conflict: MOVE_CONFLICT })
   @VersionedWrite()
   move(
     @CurrentUser() user: User,

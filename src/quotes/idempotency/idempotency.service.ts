@@ -4,6 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { DatabaseService, type Transaction } from '../../database/database.service';
+import { enforceDailyQuota } from '../daily-quota';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import type { IdempotentRequest } from './idempotent-request';
 
@@ -34,11 +35,14 @@ export class IdempotencyService {
     const waitMs = Math.ceil(this.config.database.statementTimeoutMs / 2);
     return this.database
       .transaction(async (manager) => {
-        const earlier = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs);
-        if (earlier) {
-          if (earlier.fingerprint !== request.fingerprint)
+        const limit = this.config.quotas.idempotencyKeysPerDay;
+        const claim = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs, limit);
+        if (claim.kind === 'full')
+          enforceDailyQuota({ count: limit, oldest: claim.oldest }, limit, 'Idempotency-Keys (QUOTA_IDEMPOTENCY_KEYS_PER_DAY)');
+        if (claim.kind === 'stored') {
+          if (claim.answer.fingerprint !== request.fingerprint)
             throw new UnprocessableEntityException('This Idempotency-Key was used with another request; use a new key for a new request');
-          return earlier.response as T;
+          return claim.answer.response as T;
         }
         const answer = await work(manager);
         await this.keys.record(manager, shopId, request.key, status, answer);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { applyDecorators, BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiHeader, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
 import { ErrorResponse } from '../../common/error.response';
@@ -31,8 +31,11 @@ export function requestFingerprint(method: string, url: string, body: unknown): 
     .digest('hex');
 }
 
-/** In the OpenAPI document: the optional `Idempotency-Key` header and its answers (409 beside `conflict`, if any). */
-export const IdempotentOperation = (conflict?: string) =>
+/**
+ * In the OpenAPI document: the optional `Idempotency-Key` header and its answers; `answers` are the operation's own
+ * 409 and 429, which a key's share.
+ */
+export const IdempotentOperation = (answers: { conflict?: string; tooMany?: string } = {}) =>
   applyDecorators(
     ApiHeader({
       name: 'Idempotency-Key',
@@ -44,6 +47,10 @@ export const IdempotentOperation = (conflict?: string) =>
     ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The Idempotency-Key was used with another request' }),
     ApiConflictResponse({
       type: ErrorResponse,
-      description: `${conflict ? `${conflict}, or a` : 'A'} request with the same Idempotency-Key is still being answered`,
+      description: `${answers.conflict ? `${answers.conflict}, or a` : 'A'} request with the same Idempotency-Key is still being answered`,
+    }),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponse,
+      description: `${answers.tooMany ? `${answers.tooMany}; or the` : 'The'} shop holds QUOTA_IDEMPOTENCY_KEYS_PER_DAY keys; \`Retry-After\` says when it may again`,
     }),
   );
