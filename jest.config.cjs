@@ -33,6 +33,7 @@ const ALSO_ON_EMBEDDED = [
   'guard-cache',
   'guard-cache.two-instances',
   'price-load-slots',
+  'quote-lifecycle',
 ].map((name) => `<rootDir>/test/${name}.e2e.spec.ts`);
 
 const shared = {

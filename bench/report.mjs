@@ -105,7 +105,7 @@ export function renderReport(results) {
     '',
     "A request counts against the cache when it was sent after the logout's 204 (the revocation committed) and was still answered 200; the worst delay is the longest time from that 204 to such a request.",
     '',
-    '## 2. Write path: POST /api/quotes',
+    '## 2. Write path: POST /api/quotes (each request with its own Idempotency-Key)',
     '',
     "| | req/s | p50 | p99 | responses | 201s found in the database | numbers unique | numbers beyond the shop's count |",
     '|---|---|---|---|---|---|---|---|',

@@ -200,8 +200,8 @@ async function revocationsUnderLoad(first, second, shop) {
 }
 
 /**
- * POST /api/quotes with the requests spread over `shops` in rotation, then a check that every 201 is a stored quote
- * and that each shop's numbers are unique and contiguous.
+ * POST /api/quotes with the requests spread over `shops` in rotation, each with its own Idempotency-Key as a client
+ * sends one, then a check that every 201 is a stored quote and that each shop's numbers are unique and contiguous.
  */
 async function writePath(server, databaseUrl, shops, seconds) {
   const createdIds = [];
@@ -215,7 +215,11 @@ async function writePath(server, databaseUrl, shops, seconds) {
         path: '/api/quotes',
         setupRequest: (request) => ({
           ...request,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${shops[next++ % shops.length].accessToken}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${shops[next % shops.length].accessToken}`,
+            'idempotency-key': `bench-${process.pid}-${next++}`,
+          },
           body: JSON.stringify({ job_type: 'swing_gate', project_description: 'bench gate', inputs_json: { width_ft: 12 } }),
         }),
         onResponse: (status, body) => {

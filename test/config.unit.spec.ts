@@ -39,7 +39,14 @@ describe('configuration', () => {
     expect(config.rateLimits.loginFailuresPerAccount).toEqual({ count: 100, windowSeconds: 900 });
     expect(config.rateLimits.logoutsPerIp).toEqual({ count: 300, windowSeconds: 300 });
     expect(config.knownLoginIpDays).toBe(90);
-    expect(config.quotas).toEqual({ quotesPerDay: 200, quoteSessionsPerDay: 200, quoteJsonBytes: 65536 });
+    expect(config.quotas).toEqual({
+      quotesPerDay: 200,
+      quoteSessionsPerDay: 200,
+      quoteJsonBytes: 65536,
+      sessionMessages: 200,
+      idempotencyKeysPerDay: 5000,
+    });
+    expect(config.requireIfMatch).toBe(false);
     expect(config.bodyLimitBytes).toBe(1048576);
     expect(config.publicBodyLimitBytes).toBe(16384);
     expect(config.jsonMaxDepth).toBe(32);

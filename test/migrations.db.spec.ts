@@ -30,6 +30,8 @@ const V2_TABLES = [
   'price_imports',
   'price_import_files',
   'refresh_families',
+  'quote_events',
+  'idempotency_keys',
 ];
 const MIGRATION_NAMES = [
   'V1Baseline1764201600000',
@@ -40,6 +42,7 @@ const MIGRATION_NAMES = [
   'PriceImports1764201600005',
   'RefreshFamilies1764201600006',
   'RowChangeNotifications1764201600007',
+  'QuoteLifecycle1764201600024',
 ];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {

@@ -111,9 +111,15 @@ export interface AppConfig {
   quotas: {
     quotesPerDay: number;
     quoteSessionsPerDay: number;
-    /** Bytes of `inputs_json` and of `outputs_json` of one quote, each. */
+    /** Bytes of `inputs_json` and of `outputs_json` of one quote, each; also of a session's params and messages. */
     quoteJsonBytes: number;
+    /** Messages one quote session may hold. */
+    sessionMessages: number;
+    /** Idempotency-Keys (each holding its answer for 24 hours) a shop may hold. */
+    idempotencyKeysPerDay: number;
   };
+  /** PATCH, DELETE and status moves of quotes and sessions without `If-Match` are refused (428). */
+  requireIfMatch: boolean;
   prices: {
     /** A current price older than this many days is answered as stale. */
     staleDays: number;
@@ -249,7 +255,10 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       quotesPerDay: reader.integer('QUOTA_QUOTES_PER_DAY', 200, 1, 1_000_000),
       quoteSessionsPerDay: reader.integer('QUOTA_QUOTE_SESSIONS_PER_DAY', 200, 1, 1_000_000),
       quoteJsonBytes: reader.integer('QUOTA_QUOTE_JSON_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+      sessionMessages: reader.integer('QUOTA_SESSION_MESSAGES', 200, 1, 100_000),
+      idempotencyKeysPerDay: reader.integer('QUOTA_IDEMPOTENCY_KEYS_PER_DAY', 5000, 1, 1_000_000),
     },
+    requireIfMatch: reader.boolean('REQUIRE_IF_MATCH', false),
     prices: {
       staleDays: reader.integer('PRICE_STALE_DAYS', 180, 1, 36500),
       loadWaitMs: reader.integer('PRICE_LOAD_WAIT_MS', 60_000, 0, 3_600_000),

@@ -26,4 +26,20 @@ export class EntityRows<T extends object> {
     }
     return entity;
   }
+
+  /**
+   * `"col" = $n, …` for the properties of `changes` (parameters numbered from `firstParameter`) and their values;
+   * JSON columns are sent as JSON text, so that an array stays a JSON array.
+   */
+  assignments(changes: Partial<T>, firstParameter: number): { sql: string; values: unknown[] } {
+    const sql: string[] = [];
+    const values: unknown[] = [];
+    for (const [property, value] of Object.entries(changes)) {
+      const column = this.metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`No column for ${property}`);
+      values.push(column.type === 'jsonb' ? JSON.stringify(value) : value);
+      sql.push(`"${column.databaseName}" = $${firstParameter + values.length - 1}`);
+    }
+    return { sql: sql.join(', '), values };
+  }
 }

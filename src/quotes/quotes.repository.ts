@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { Quote, QuoteSession } from '../database/entities';
+import { Quote, QuoteEvent, QuoteSession, type QuoteStatus } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
 import type { SqlClient } from '../database/sql-client';
 
@@ -23,10 +23,62 @@ export type NewQuote = Pick<
   | 'updatedAt'
 >;
 
-export interface QuotePage {
-  items: Quote[];
+export interface RowPage<T> {
+  items: T[];
   total: number;
 }
+
+export type QuotePage = RowPage<Quote>;
+
+/** A statement and its parameters. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+export const QUOTE_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'quote_number', '-quote_number'] as const;
+export type QuoteSort = (typeof QUOTE_SORTS)[number];
+
+/** Which of the shop's quotes a list holds, and in what order. */
+export interface QuoteFilter {
+  archived: boolean;
+  status?: QuoteStatus;
+  jobType?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** A quote number, or words that must all appear in the description. */
+  q?: string;
+  sort: QuoteSort;
+}
+
+/** The SQL of one page of a list and of its total. */
+export interface PageStatements {
+  page: Statement;
+  total: Statement;
+}
+
+/** The columns of a quote a change may set; `version` and `updated_at` move with every change. */
+export type QuoteChanges = Partial<
+  Pick<
+    Quote,
+    | 'projectDescription'
+    | 'notes'
+    | 'jobType'
+    | 'inputsJson'
+    | 'outputsJson'
+    | 'selectedMarkupPct'
+    | 'pdfUrl'
+    | 'sessionId'
+    | 'status'
+    | 'sentAt'
+    | 'decidedAt'
+    | 'archivedAt'
+  >
+>;
+
+export type SessionChanges = Partial<Pick<QuoteSession, 'stage' | 'paramsJson' | 'photoUrls' | 'jobType' | 'messagesJson' | 'status'>>;
+
+export type NewQuoteEvent = Pick<QuoteEvent, 'quoteId' | 'actorId' | 'action' | 'fromStatus' | 'toStatus' | 'fields'>;
 
 /** The shop's latest creations in a window, counted up to a limit, and the oldest of those counted. */
 export interface RecentCreations {
@@ -42,10 +94,12 @@ export interface RecentCreations {
 export class QuotesRepository {
   private readonly quotes: EntityRows<Quote>;
   private readonly sessions: EntityRows<QuoteSession>;
+  private readonly events: EntityRows<QuoteEvent>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.quotes = new EntityRows(dataSource, Quote);
     this.sessions = new EntityRows(dataSource, QuoteSession);
+    this.events = new EntityRows(dataSource, QuoteEvent);
   }
 
   async insertQuote(manager: EntityManager, quote: NewQuote): Promise<Quote> {
@@ -72,16 +126,38 @@ export class QuotesRepository {
     return this.quotes.toEntity(rows[0]);
   }
 
-  /** The shop's quotes, newest first (ids grow with creation, and (user_id, id) is indexed). */
-  async pageOfQuotes(ownerId: number, limit: number, offset: number): Promise<QuotePage> {
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<Record<string, unknown>[]>(
-        `SELECT ${this.quotes.columns} FROM quotes WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
-        [ownerId, limit, offset],
-      ),
-      this.dataSource.query<{ total: number }[]>('SELECT count(*)::integer AS total FROM quotes WHERE user_id = $1', [ownerId]),
-    ]);
-    return { items: rows.map((row) => this.quotes.toEntity(row)), total };
+  /** A page of the shop's quotes that `filter` selects, and how many it selects in all. */
+  pageOfQuotes(ownerId: number, filter: QuoteFilter, limit: number, offset: number): Promise<QuotePage> {
+    return this.page(this.quotes, this.quotePageStatements(ownerId, filter, limit, offset));
+  }
+
+  /**
+   * The statements of pageOfQuotes. Every filter is a condition on the shop's own rows, and each sort has an index
+   * led by user_id (then status), so a page is one index scan whatever the shop's size.
+   */
+  quotePageStatements(ownerId: number, filter: QuoteFilter, limit: number, offset: number): PageStatements {
+    const values: unknown[] = [ownerId];
+    const where = ['user_id = $1', `archived_at IS ${filter.archived ? 'NOT ' : ''}NULL`];
+    const parameter = (value: unknown) => `$${values.push(value)}`;
+    if (filter.status) where.push(`status = ${parameter(filter.status)}`);
+    if (filter.jobType) where.push(`job_type = ${parameter(filter.jobType)}`);
+    if (filter.createdFrom) where.push(`created_at >= ${parameter(filter.createdFrom)}`);
+    if (filter.createdTo) where.push(`created_at <= ${parameter(filter.createdTo)}`);
+    if (filter.q) {
+      const patterns = filter.q.split(/\s+/).map((word) => `%${word.replace(/[\\%_]/g, (special) => `\\${special}`)}%`);
+      where.push(`(upper(quote_number) = upper(${parameter(filter.q)}) OR project_description ILIKE ALL(${parameter(patterns)}::text[]))`);
+    }
+    const descending = filter.sort.startsWith('-') ? ' DESC' : '';
+    const column = filter.sort.replace('-', '');
+    const order = column === 'quote_number' ? `quote_number${descending}` : `${column}${descending}, id${descending}`;
+    const conditions = where.join(' AND ');
+    return {
+      page: {
+        text: `SELECT ${this.quotes.columns} FROM quotes WHERE ${conditions} ORDER BY ${order} LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+        values: [...values, limit, offset],
+      },
+      total: { text: `SELECT count(*)::integer AS total FROM quotes WHERE ${conditions}`, values },
+    };
   }
 
   async findQuote(ownerId: number, id: number): Promise<Quote | null> {
@@ -90,6 +166,39 @@ export class QuotesRepository {
       [id, ownerId],
     );
     return row === undefined ? null : this.quotes.toEntity(row);
+  }
+
+  /** The shop's quote, locked for the rest of the caller's transaction. */
+  lockQuote(manager: EntityManager, ownerId: number, id: number): Promise<Quote | null> {
+    return this.lockOwned(manager, this.quotes, 'quotes', ownerId, id);
+  }
+
+  /** Applies `changes` to a quote the caller has locked, with its next version. */
+  async updateQuote(manager: EntityManager, id: number, changes: QuoteChanges, now: Date): Promise<Quote> {
+    const { sql, values } = this.quotes.assignments({ ...changes, updatedAt: now }, 2);
+    const [[row]]: Record<string, unknown>[][] = await manager.query(
+      `UPDATE quotes SET ${sql}, version = version + 1 WHERE id = $1 RETURNING ${this.quotes.columns}`,
+      [id, ...values],
+    );
+    return this.quotes.toEntity(row);
+  }
+
+  async insertEvent(manager: EntityManager, event: NewQuoteEvent): Promise<void> {
+    await manager.query(
+      `INSERT INTO quote_events (quote_id, actor_id, action, from_status, to_status, fields) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [event.quoteId, event.actorId, event.action, event.fromStatus, event.toStatus, JSON.stringify(event.fields)],
+    );
+  }
+
+  /** A quote's history, oldest first; the caller has checked the quote is the shop's. */
+  pageOfEvents(quoteId: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
+    return this.page(this.events, {
+      page: {
+        text: `SELECT ${this.events.columns} FROM quote_events WHERE quote_id = $1 ORDER BY id LIMIT $2 OFFSET $3`,
+        values: [quoteId, limit, offset],
+      },
+      total: { text: 'SELECT count(*)::integer AS total FROM quote_events WHERE quote_id = $1', values: [quoteId] },
+    });
   }
 
   /** The shop's quotes and their v1 line items: quotes do not cascade from their owner. */
@@ -115,6 +224,34 @@ export class QuotesRepository {
     return row === undefined ? null : this.sessions.toEntity(row);
   }
 
+  /** The shop's sessions, newest first, of one status or all. */
+  pageOfSessions(ownerId: number, status: string | undefined, limit: number, offset: number): Promise<RowPage<QuoteSession>> {
+    const where = 'user_id = $1 AND ($2::varchar IS NULL OR status = $2)';
+    const values = [ownerId, status ?? null];
+    return this.page(this.sessions, {
+      page: {
+        text: `SELECT ${this.sessions.columns} FROM quote_sessions WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
+        values: [...values, limit, offset],
+      },
+      total: { text: `SELECT count(*)::integer AS total FROM quote_sessions WHERE ${where}`, values },
+    });
+  }
+
+  /** The shop's session, locked for the rest of the caller's transaction. */
+  lockSession(manager: EntityManager, ownerId: number, id: string): Promise<QuoteSession | null> {
+    return this.lockOwned(manager, this.sessions, 'quote_sessions', ownerId, id);
+  }
+
+  /** Applies `changes` to a session the caller has locked, with its next version. */
+  async updateSession(manager: EntityManager, id: string, changes: SessionChanges): Promise<QuoteSession> {
+    const { sql, values } = this.sessions.assignments(changes, 2);
+    const [[row]]: Record<string, unknown>[][] = await manager.query(
+      `UPDATE quote_sessions SET ${sql}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${this.sessions.columns}`,
+      [id, ...values],
+    );
+    return this.sessions.toEntity(row);
+  }
+
   /** The shop's latest rows of `table` created after `since`, counted up to `limit`. */
   async recentCreations(
     manager: EntityManager,
@@ -138,5 +275,27 @@ export class QuotesRepository {
       [ids, shopId],
     );
     return new Set(found.map((row) => row.id));
+  }
+
+  private async lockOwned<T extends object>(
+    manager: EntityManager,
+    rows: EntityRows<T>,
+    table: 'quotes' | 'quote_sessions',
+    ownerId: number,
+    id: number | string,
+  ): Promise<T | null> {
+    const [row]: Record<string, unknown>[] = await manager.query(
+      `SELECT ${rows.columns} FROM ${table} WHERE id = $1 AND user_id = $2 FOR UPDATE`,
+      [id, ownerId],
+    );
+    return row === undefined ? null : rows.toEntity(row);
+  }
+
+  private async page<T extends object>(rows: EntityRows<T>, statements: PageStatements): Promise<RowPage<T>> {
+    const [found, [{ total }]] = await Promise.all([
+      this.dataSource.query<Record<string, unknown>[]>(statements.page.text, statements.page.values),
+      this.dataSource.query<{ total: number }[]>(statements.total.text, statements.total.values),
+    ]);
+    return { items: found.map((row) => rows.toEntity(row)), total };
   }
 }

@@ -1,15 +1,25 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 
+import { refuseGuestWrite } from '../common/guest-writes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService, type Transaction } from '../database/database.service';
-import type { Quote, User } from '../database/entities';
+import type { Quote, QuoteEventAction, QuoteStatus, User } from '../database/entities';
+import type { QuoteEvent } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
 import { UsersRepository } from '../users/users.repository';
+import { withoutAbsent } from './changes';
 import { dailyQuotaSince, enforceDailyQuota, enforceJsonSize } from './daily-quota';
 import type { CreateQuoteDto } from './dto/create-quote.dto';
+import { type QuoteResponse, toQuoteResponse } from './dto/quote.response';
+import type { QuoteListQuery } from './dto/quote-list.query';
+import { NOT_NULL_FIELDS, type UpdateQuoteDto } from './dto/update-quote.dto';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import type { IdempotentRequest } from './idempotency/idempotent-request';
 import { QuoteSessionsService } from './quote-sessions.service';
-import { type QuotePage, QuotesRepository } from './quotes.repository';
+import { apiStatus, MOVE_RULES, movesFrom, type QuoteMove } from './quote-status';
+import { type QuoteChanges, type QuotePage, QuotesRepository, type RowPage } from './quotes.repository';
+import { enforceIfMatch, type IfMatch } from './versioning';
 
 @Injectable()
 export class QuotesService {
@@ -18,15 +28,15 @@ export class QuotesService {
     private readonly quotes: QuotesRepository,
     private readonly users: UsersRepository,
     private readonly sessions: QuoteSessionsService,
+    private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A quote of the caller's shop, within its quotas (quotes a day, bytes of each JSON document). */
-  async create(owner: User, dto: CreateQuoteDto): Promise<Quote> {
-    const { quotesPerDay, quoteJsonBytes } = this.config.quotas;
-    enforceJsonSize('inputs_json', dto.inputs_json, quoteJsonBytes);
-    enforceJsonSize('outputs_json', dto.outputs_json, quoteJsonBytes);
-    return this.database.transaction(async (manager) => {
+  /** A quote of the caller's shop, within its quotas (quotes a day, bytes of each JSON document); once per key. */
+  async create(owner: User, dto: CreateQuoteDto, retry?: IdempotentRequest): Promise<QuoteResponse> {
+    const { quotesPerDay } = this.config.quotas;
+    this.enforceJsonSizes(dto);
+    return this.idempotency.once(owner.id, retry, HttpStatus.CREATED, async (manager) => {
       if (dto.session_id) await this.sessions.findOwned(owner.id, dto.session_id, manager);
       // Allocating the number locks the shop's row, so concurrent creations count one after the other.
       const quoteNumber = await this.allocateQuoteNumber(manager, owner.id);
@@ -36,7 +46,7 @@ export class QuotesService {
         'quotes',
       );
       const now = new Date();
-      return this.quotes.insertQuote(manager, {
+      const quote = await this.quotes.insertQuote(manager, {
         quoteNumber,
         userId: owner.id,
         sessionId: dto.session_id ?? null,
@@ -50,12 +60,23 @@ export class QuotesService {
         createdAt: now,
         updatedAt: now,
       });
+      await this.record(manager, owner, quote, 'create', null);
+      return toQuoteResponse(quote);
     });
   }
 
-  /** The owner's quotes, newest first. */
-  list(ownerId: number, limit: number, offset: number): Promise<QuotePage> {
-    return this.quotes.pageOfQuotes(ownerId, limit, offset);
+  /** The owner's quotes that the query selects, in its order. */
+  list(ownerId: number, query: QuoteListQuery): Promise<QuotePage> {
+    const filter = {
+      archived: query.archived,
+      status: query.status?.toUpperCase() as QuoteStatus | undefined,
+      jobType: query.job_type,
+      createdFrom: query.created_from === undefined ? undefined : new Date(query.created_from),
+      createdTo: query.created_to === undefined ? undefined : new Date(query.created_to),
+      q: query.q?.trim() || undefined,
+      sort: query.sort,
+    };
+    return this.quotes.pageOfQuotes(ownerId, filter, query.limit, query.offset);
   }
 
   /** Another shop's quote, a legacy quote without owner and a missing one all answer the same 404. */
@@ -63,6 +84,119 @@ export class QuotesService {
     const quote = isRowId(id) ? await this.quotes.findQuote(ownerId, id) : null;
     if (!quote) throw new NotFoundException('Quote not found');
     return quote;
+  }
+
+  /** The quote's history, oldest first. */
+  async events(ownerId: number, id: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
+    await this.findOwned(ownerId, id);
+    return this.quotes.pageOfEvents(id, limit, offset);
+  }
+
+  /** PATCH: a draft's fields, validated and bounded as at creation; nothing sent changes nothing. */
+  async update(owner: User, id: number, dto: UpdateQuoteDto, ifMatch: IfMatch): Promise<QuoteResponse> {
+    const nulls = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
+    if (nulls.length) throw new BadRequestException(nulls.map((field) => `${field} cannot be null`));
+    this.enforceJsonSizes(dto);
+    return this.database.transaction(async (manager) => {
+      const quote = await this.lockForChange(manager, owner.id, id, ifMatch);
+      if (quote.status !== 'DRAFT') throw new ConflictException(`The quote is ${apiStatus(quote.status)}: only a draft can be edited`);
+      if (dto.session_id) await this.sessions.findOwned(owner.id, dto.session_id, manager);
+      const changes: QuoteChanges = {
+        projectDescription: dto.project_description,
+        notes: dto.notes,
+        jobType: dto.job_type,
+        inputsJson: dto.inputs_json,
+        outputsJson: dto.outputs_json,
+        selectedMarkupPct: dto.selected_markup_pct,
+        pdfUrl: dto.pdf_url,
+        sessionId: dto.session_id,
+      };
+      const fields = Object.keys(withoutAbsent(dto)).sort();
+      if (fields.length === 0) return toQuoteResponse(quote);
+      const updated = await this.quotes.updateQuote(manager, id, withoutAbsent(changes), new Date());
+      await this.record(manager, owner, updated, 'edit', quote.status, fields);
+      return toQuoteResponse(updated);
+    });
+  }
+
+  /** send, accept, decline, reopen: one step of the status, stamped and recorded; once per key. */
+  move(owner: User, id: number, move: QuoteMove, ifMatch: IfMatch, retry?: IdempotentRequest): Promise<QuoteResponse> {
+    // DECISION: a guest works on its drafts; sending one to a customer takes a claimed account (403), as imports do.
+    if (move === 'send') refuseGuestWrite(owner, 'send a quote');
+    return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (manager) => {
+      const quote = await this.lockForChange(manager, owner.id, id, ifMatch);
+      const rule = MOVE_RULES[move];
+      if (quote.status === null || !rule.from.includes(quote.status)) {
+        const allowed = movesFrom(quote.status);
+        throw new ConflictException({
+          statusCode: HttpStatus.CONFLICT,
+          message: `The quote is ${apiStatus(quote.status)}: it cannot ${move}; ${allowed.length ? `allowed: ${allowed.join(', ')}` : 'no move is allowed'}`,
+          error: 'Conflict',
+          status: apiStatus(quote.status),
+          allowed_moves: allowed,
+        });
+      }
+      const now = new Date();
+      // DECISION: the stamps describe the current round: reopening clears them, the history keeps every step.
+      const stamps: QuoteChanges =
+        move === 'send' ? { sentAt: now } : move === 'reopen' ? { sentAt: null, decidedAt: null } : { decidedAt: now };
+      const updated = await this.quotes.updateQuote(manager, id, { status: rule.to, ...stamps }, now);
+      await this.record(manager, owner, updated, move, quote.status);
+      return toQuoteResponse(updated);
+    });
+  }
+
+  /** DELETE: archives (the number stays taken); archiving an archived quote changes nothing. */
+  async archive(owner: User, id: number, ifMatch: IfMatch): Promise<void> {
+    await this.database.transaction(async (manager) => {
+      const quote = await this.lockForChange(manager, owner.id, id, ifMatch, true);
+      if (quote.archivedAt) return;
+      const updated = await this.quotes.updateQuote(manager, id, { archivedAt: new Date() }, new Date());
+      await this.record(manager, owner, updated, 'archive', quote.status);
+    });
+  }
+
+  /** Brings an archived quote back to the lists; once per key. */
+  restore(owner: User, id: number, ifMatch: IfMatch, retry?: IdempotentRequest): Promise<QuoteResponse> {
+    return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (manager) => {
+      const quote = await this.lockForChange(manager, owner.id, id, ifMatch, true);
+      if (!quote.archivedAt) throw new ConflictException('The quote is not archived');
+      const updated = await this.quotes.updateQuote(manager, id, { archivedAt: null }, new Date());
+      await this.record(manager, owner, updated, 'restore', quote.status);
+      return toQuoteResponse(updated);
+    });
+  }
+
+  /** The owner's quote locked for a change: 404 as for a missing one, 412/428 by If-Match, 409 while archived. */
+  private async lockForChange(manager: Transaction, ownerId: number, id: number, ifMatch: IfMatch, archivedToo = false): Promise<Quote> {
+    const quote = isRowId(id) ? await this.quotes.lockQuote(manager, ownerId, id) : null;
+    if (!quote) throw new NotFoundException('Quote not found');
+    enforceIfMatch(ifMatch, quote.version, this.config.requireIfMatch, 'quote');
+    if (quote.archivedAt && !archivedToo) throw new ConflictException('The quote is archived: restore it first');
+    return quote;
+  }
+
+  private record(
+    manager: Transaction,
+    actor: User,
+    quote: Quote,
+    action: QuoteEventAction,
+    from: QuoteStatus | null,
+    fields: string[] = [],
+  ) {
+    return this.quotes.insertEvent(manager, {
+      quoteId: quote.id,
+      actorId: actor.id,
+      action,
+      fromStatus: apiStatus(from),
+      toStatus: apiStatus(quote.status)!,
+      fields,
+    });
+  }
+
+  private enforceJsonSizes(dto: Pick<CreateQuoteDto, 'inputs_json' | 'outputs_json'>): void {
+    enforceJsonSize('inputs_json', dto.inputs_json, this.config.quotas.quoteJsonBytes);
+    enforceJsonSize('outputs_json', dto.outputs_json, this.config.quotas.quoteJsonBytes);
   }
 
   /**

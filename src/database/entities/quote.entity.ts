@@ -12,6 +12,10 @@ import { User } from './user.entity';
 @Entity('quotes')
 @Index('ix_quotes_id', ['id'])
 @Index('IDX_quotes_user_id_id', ['userId', 'id'])
+@Index('IDX_quotes_user_id_created_at', ['userId', 'createdAt', 'id'])
+@Index('IDX_quotes_user_id_updated_at', ['userId', 'updatedAt', 'id'])
+@Index('IDX_quotes_user_id_status_created_at', ['userId', 'status', 'createdAt', 'id'])
+@Index('IDX_quotes_user_id_quote_number', ['userId', 'quoteNumber'])
 @Unique('quotes_quote_number_key', ['quoteNumber'])
 export class Quote {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'quotes_pkey' })
@@ -95,4 +99,18 @@ export class Quote {
 
   @Column({ type: 'varchar', length: 2048, nullable: true })
   pdfUrl: string | null;
+
+  /** Grows by one with every change; the answer's ETag. */
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
+  /** When the customer accepted or declined. */
+  @Column({ type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null;
 }

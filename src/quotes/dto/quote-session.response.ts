@@ -15,6 +15,15 @@ export class QuoteSessionResponse {
   @ApiProperty({ enum: QUOTE_SESSION_STATUSES }) status: string;
   created_at: Date;
   updated_at: Date;
+  /** Grows by one with every change; the ETag of single-session answers, for If-Match. */
+  version: number;
+}
+
+export class QuoteSessionPageResponse {
+  items: QuoteSessionResponse[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 export function toQuoteSessionResponse(session: QuoteSession): QuoteSessionResponse {
@@ -29,5 +38,6 @@ export function toQuoteSessionResponse(session: QuoteSession): QuoteSessionRespo
     status: session.status,
     created_at: session.createdAt,
     updated_at: session.updatedAt,
+    version: session.version,
   };
 }

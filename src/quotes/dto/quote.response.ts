@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 import type { Quote } from '../../database/entities';
+import { API_QUOTE_STATUSES, apiStatus } from '../quote-status';
 
 export class QuoteResponse {
   id: number;
@@ -8,7 +9,7 @@ export class QuoteResponse {
   user_id: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) session_id: string | null;
   job_type: string | null;
-  /** @example draft */
+  @ApiProperty({ enum: API_QUOTE_STATUSES })
   status: string | null;
   project_description: string | null;
   notes: string | null;
@@ -18,6 +19,13 @@ export class QuoteResponse {
   pdf_url: string | null;
   created_at: Date | null;
   updated_at: Date | null;
+  sent_at: Date | null;
+  /** When the customer accepted or declined. */
+  decided_at: Date | null;
+  /** Set while the quote is archived (DELETE); restore clears it. */
+  archived_at: Date | null;
+  /** Grows by one with every change; the ETag of single-quote answers, for If-Match. */
+  version: number;
 }
 
 export class QuotePageResponse {
@@ -36,7 +44,7 @@ export function toQuoteResponse(quote: Quote): QuoteResponse {
     session_id: quote.sessionId,
     job_type: quote.jobType,
     // DECISION: the API speaks lower-case like every other enum-like field; the column keeps the v1 enum names.
-    status: quote.status?.toLowerCase() ?? null,
+    status: apiStatus(quote.status),
     project_description: quote.projectDescription,
     notes: quote.notes,
     inputs_json: quote.inputsJson,
@@ -45,5 +53,9 @@ export function toQuoteResponse(quote: Quote): QuoteResponse {
     pdf_url: quote.pdfUrl,
     created_at: quote.createdAt,
     updated_at: quote.updatedAt,
+    sent_at: quote.sentAt,
+    decided_at: quote.decidedAt,
+    archived_at: quote.archivedAt,
+    version: quote.version,
   };
 }

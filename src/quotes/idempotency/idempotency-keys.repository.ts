@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+
+import type { Transaction } from '../../database/database.service';
+
+/** What a key was first used for and the answer that request was given. */
+export interface StoredAnswer {
+  fingerprint: string;
+  response: Record<string, unknown>;
+}
+
+/** A claim: the key is the caller's now, or it holds an earlier answer, or the shop holds `limit` keys already. */
+export type Claim = { kind: 'claimed' } | { kind: 'stored'; answer: StoredAnswer } | { kind: 'full'; oldest: Date };
+
+/** The SQL of `idempotency_keys`: every statement names the shop, so keys of two shops never meet. */
+@Injectable()
+export class IdempotencyKeysRepository {
+  /**
+   * Claims the shop's key for the caller's transaction (a key past `expires_at` is taken over) while the shop holds
+   * fewer than `limit` live keys, or finds what an earlier request stored under it. A request holding the key
+   * uncommitted makes this wait for its end, and every lock wait of the rest of the transaction is bounded by
+   * `waitMs` (then PostgreSQL's lock_not_available). The shop's other expired keys go in the same statement.
+   */
+  async claim(manager: Transaction, shopId: number, key: string, fingerprint: string, waitMs: number, limit: number): Promise<Claim> {
+    const claimed: unknown[] = await manager.query(
+      `WITH wait AS (SELECT set_config('lock_timeout', $4, true)),
+            expired AS (DELETE FROM idempotency_keys WHERE shop_id = $1 AND key <> $2 AND expires_at <= now()),
+            held AS (SELECT count(*) AS keys FROM (SELECT 1 FROM idempotency_keys WHERE shop_id = $1 AND expires_at > now() LIMIT $5) live)
+       INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at)
+       SELECT $1, $2, $3, now() + interval '24 hours' FROM wait, held WHERE held.keys < $5
+       ON CONFLICT (shop_id, key) DO UPDATE
+         SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+         WHERE idempotency_keys.expires_at <= now()
+       RETURNING 1`,
+      [shopId, key, fingerprint, `${waitMs}ms`, limit],
+    );
+    if (claimed.length === 1) return { kind: 'claimed' };
+    const [stored]: StoredAnswer[] = await manager.query(
+      'SELECT fingerprint, response FROM idempotency_keys WHERE shop_id = $1 AND key = $2 AND expires_at > now()',
+      [shopId, key],
+    );
+    if (stored) return { kind: 'stored', answer: stored };
+    const [{ oldest }]: { oldest: Date }[] = await manager.query(
+      'SELECT min(created_at) AS oldest FROM idempotency_keys WHERE shop_id = $1 AND expires_at > now()',
+      [shopId],
+    );
+    return { kind: 'full', oldest };
+  }
+
+  /** Stores the answer of the request that claimed the key, in its transaction. */
+  async record(manager: Transaction, shopId: number, key: string, statusCode: number, response: object): Promise<void> {
+    await manager.query('UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE shop_id = $1 AND key = $2', [
+      shopId,
+      key,
+      statusCode,
+      JSON.stringify(response),
+    ]);
+  }
+}

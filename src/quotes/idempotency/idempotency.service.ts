@@ -1,0 +1,61 @@
+import { ConflictException, HttpStatus, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DatabaseService, type Transaction } from '../../database/database.service';
+import { enforceDailyQuota } from '../daily-quota';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import type { IdempotentRequest } from './idempotent-request';
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Runs a write once per `Idempotency-Key`: the key is claimed in the write's own transaction and stored with its
+ * answer, so a key exists only with the answer it got; a failed request leaves nothing and may be retried.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly keys: IdempotencyKeysRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** `work` in a transaction, or the stored answer of the same request; without a key, `work` alone. */
+  once<T extends object>(
+    shopId: number,
+    request: IdempotentRequest | undefined,
+    status: HttpStatus,
+    work: (manager: Transaction) => Promise<T>,
+  ): Promise<T> {
+    if (!request) return this.database.transaction(work);
+    // DECISION: a keyed request waits for a lock (the duplicate it follows, the quote, the shop) up to half the
+    // statement timeout, then 409: a retry is the answer, and the wait ends before the statement's own timeout.
+    const waitMs = Math.ceil(this.config.database.statementTimeoutMs / 2);
+    return this.database
+      .transaction(async (manager) => {
+        const limit = this.config.quotas.idempotencyKeysPerDay;
+        const claim = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs, limit);
+        if (claim.kind === 'full')
+          enforceDailyQuota({ count: limit, oldest: claim.oldest }, limit, 'Idempotency-Keys (QUOTA_IDEMPOTENCY_KEYS_PER_DAY)');
+        if (claim.kind === 'stored') {
+          if (claim.answer.fingerprint !== request.fingerprint)
+            throw new UnprocessableEntityException('This Idempotency-Key was used with another request; use a new key for a new request');
+          return claim.answer.response as T;
+        }
+        const answer = await work(manager);
+        await this.keys.record(manager, shopId, request.key, status, answer);
+        return answer;
+      })
+      .catch(busyAsConflict);
+  }
+}
+
+function busyAsConflict(error: unknown): never {
+  if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE)
+    throw new ConflictException(
+      'A request with this Idempotency-Key (or another change of the same rows) is still being answered; retry it',
+    );
+  throw error;
+}

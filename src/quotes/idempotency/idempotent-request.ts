@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+
+import { applyDecorators, BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiConflictResponse, ApiHeader, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+
+import { ErrorResponse } from '../../common/error.response';
+
+/** A request sent with `Idempotency-Key`: the key, and what identifies the request (method, path, body). */
+export interface IdempotentRequest {
+  key: string;
+  fingerprint: string;
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's `Idempotency-Key` (1–255 visible ASCII characters, else 400), or undefined without one. */
+export const Idempotency = createParamDecorator((_data: unknown, context: ExecutionContext): IdempotentRequest | undefined => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !KEY.test(key))
+    throw new BadRequestException('Idempotency-Key must be one token of 1 to 255 visible ASCII characters');
+  return { key, fingerprint: requestFingerprint(request.method, request.url, request.body) };
+});
+
+/** What tells two requests apart for a key: SHA-256 of the method, the URL and the body (none counts as `{}`). */
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n${JSON.stringify(body ?? {})}`)
+    .digest('hex');
+}
+
+/**
+ * In the OpenAPI document: the optional `Idempotency-Key` header and its answers; `answers` are the operation's own
+ * 409 and 429, which a key's share.
+ */
+export const IdempotentOperation = (answers: { conflict?: string; tooMany?: string } = {}) =>
+  applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'A client token (up to 255 characters): the same key with the same request within 24 hours is answered the first answer again',
+      schema: { type: 'string', maxLength: 255 },
+    }),
+    ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The Idempotency-Key was used with another request' }),
+    ApiConflictResponse({
+      type: ErrorResponse,
+      description: `${answers.conflict ? `${answers.conflict}, or a` : 'A'} request with the same Idempotency-Key is still being answered`,
+    }),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponse,
+      description: `${answers.tooMany ? `${answers.tooMany}; or the` : 'The'} shop holds QUOTA_IDEMPOTENCY_KEYS_PER_DAY keys; \`Retry-After\` says when it may again`,
+    }),
+  );
