@@ -101,11 +101,19 @@ describe('accounts that hold against odd addresses and stale tokens', () => {
 
       const other = await registerShop(app);
       const lookAlike = `\u0430lice.${tag}@example.com`;
-      await http().put('/api/auth/email').set(bearer(other.access_token)).send({ new_email: lookAlike, password: other.password }).expect(202);
+      await http()
+        .put('/api/auth/email')
+        .set(bearer(other.access_token))
+        .send({ new_email: lookAlike, password: other.password })
+        .expect(202);
       const token = linkToken(await mailTo(lookAlike, /confirm your new email address/));
       await http().post('/api/auth/email/confirm').send({ token }).expect(409);
       // The owner's own look-alike is no one else's: it may move to it.
-      await http().put('/api/auth/email').set(bearer(owner.access_token)).send({ new_email: lookAlike, password: owner.password }).expect(202);
+      await http()
+        .put('/api/auth/email')
+        .set(bearer(owner.access_token))
+        .send({ new_email: lookAlike, password: owner.password })
+        .expect(202);
       const own = linkToken(await smtp.waitFor((mail) => mail.to === lookAlike && linkToken(mail) !== token));
       await http().post('/api/auth/email/confirm').send({ token: own }).expect(200);
     });

@@ -64,7 +64,11 @@ describe('the mailed links and the API docs in a real browser', () => {
       db.env({ JWT_SECRET: TEST_JWT_SECRET, SMTP_URL: smtp.url, APP_BASE_URL: base, PORT: String(port), MAIL_POLL_MS: '50' }),
     );
     profile = mkdtempSync(join(tmpdir(), 'cs-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    });
   });
 
   afterAll(async () => {

@@ -239,7 +239,11 @@ describe('accounts a shop can run on', () => {
         );
       const neighbourBefore = await owned(neighbour.user_id);
 
-      const wrong = await http().delete('/api/auth/account').set(bearer(shop.access_token)).send({ password: 'not the password' }).expect(401);
+      const wrong = await http()
+        .delete('/api/auth/account')
+        .set(bearer(shop.access_token))
+        .send({ password: 'not the password' })
+        .expect(401);
       expect(wrong.body.message).toBe('The password is wrong');
       const none = await http().delete('/api/auth/account').set(bearer(shop.access_token)).send({}).expect(400);
       expect(none.body.message).toEqual(['password is required: it confirms the deletion of a full account']);

@@ -23,8 +23,8 @@ import { AccountsService } from './accounts.service';
 import {
   ChangeEmailDto,
   ChangePasswordDto,
-  ForgotPasswordDto,
   DeleteAccountDto,
+  ForgotPasswordDto,
   LinkTokenDto,
   ResetPasswordDto,
   SessionResponse,

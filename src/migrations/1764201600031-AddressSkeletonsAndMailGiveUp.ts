@@ -13,7 +13,7 @@ export class AddressSkeletonsAndMailGiveUp1764201600031 implements MigrationInte
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "users" ADD "email_skeleton" character varying(1024)`);
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows: { id: number; email: string }[] = await queryRunner.query(
         `SELECT id, email FROM users WHERE id > $1 AND NOT is_provisional ORDER BY id LIMIT ${BATCH}`,
         [after],

@@ -49,7 +49,7 @@ export function emailProblem(email: string): string | undefined {
   if (parts.length !== 2) return 'must hold exactly one @';
   const [local, domain] = parts;
   if (local.length > LOCAL_PART_MAX_LENGTH || !LOCAL_PART.test(local))
-    return 'must have a plain local part (letters, digits and !#$%&\'*+/=?^_`{|}~- between single dots; no quotes, spaces or control characters)';
+    return "must have a plain local part (letters, digits and !#$%&'*+/=?^_`{|}~- between single dots; no quotes, spaces or control characters)";
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return 'must have a domain name such as example.com';
   const topLevel = labels[labels.length - 1];

@@ -112,7 +112,8 @@ export class RedisRateLimiter implements RateLimiter {
         return;
       }
       const match = `${this.prefix + target.prefix}*`.replace(/[\\?[\]]|\*(?!$)/g, (character) => `\\${character}`);
-      for await (const keys of redis.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>) if (keys.length > 0) await redis.unlink(...keys);
+      for await (const keys of redis.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>)
+        if (keys.length > 0) await redis.unlink(...keys);
     } catch (error) {
       this.logger.error(`Could not clear rate-limit counters, Redis failed: ${(error as Error).message}`);
     }
