@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { MIGRATIONS } from '../src/migrations';
 import { bearer, craftJwt, createGuest, jwtClaims, registerShop, uniqueEmail } from './support/auth';
 import { METRICS_TOKEN } from './support/guard-cache';
 import { pollUntil } from './support/poll';
+import { startServer, stopServer } from './support/processes';
 import { linkToken, type ReceivedMail, startTestSmtp, type TestSmtpServer } from './support/smtp';
 import { closeTestApp, openTestApp } from './support/test-app';
-import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
+import { createTestDatabase, TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 const NEW_PASSWORD = 'a brand new long password';
 /** Mail to these addresses is refused by the SMTP server for good (550), as a mailbox that does not exist. */
@@ -207,5 +211,27 @@ describe('accounts that hold against odd addresses and stale tokens', () => {
       const metrics = await http().get('/api/metrics').set(bearer(METRICS_TOKEN)).expect(200);
       expect(metrics.text).toMatch(/^mail_given_up_total 1$/m);
     });
+  });
+});
+
+describe('the mail sender of a server started before its migrations', () => {
+  it('waits for them quietly, then delivers', async () => {
+    const db = await createTestDatabase();
+    const smtp = await startTestSmtp();
+    const server = await startServer(db.env({ MIGRATE_ON_START: 'false', SMTP_URL: smtp.url, MAIL_POLL_MS: '20' }));
+    try {
+      const migrator = await new DataSource({ ...dataSourceOptions(db.config()), migrations: MIGRATIONS, logging: false }).initialize();
+      await migrator.runMigrations();
+      await migrator.destroy();
+      await pollUntil(async () => (await fetch(`${server.url}/api/health/ready`)).status === 200, 500);
+      const shop = await registerShop(server.url);
+      await request(server.url).post('/api/auth/verify-email/request').set(bearer(shop.access_token)).expect(202);
+      await smtp.waitFor((mail) => mail.to === shop.email);
+      expect(server.printed()).not.toMatch(/mail_outbox|outbox could not be read/);
+    } finally {
+      await stopServer(server);
+      await smtp.stop();
+      await db.drop();
+    }
   });
 });
