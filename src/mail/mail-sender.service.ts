@@ -120,6 +120,8 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
       if (linkTokenId !== null) await this.voidLinkToken(manager, linkTokenId);
     });
     this.metrics.mailGivenUp.inc();
-    this.logger.error(`Mail ${mail.id} given up after ${mail.attempts} attempts (MAIL_GIVE_UP_AFTER); its link is void: ${error.message}`);
+    this.logger.error(
+      `Mail ${mail.id} given up after ${mail.attempts} attempts (MAIL_GIVE_UP_AFTER), its link (if any) voided: ${error.message}`,
+    );
   }
 }
