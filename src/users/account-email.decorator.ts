@@ -16,7 +16,8 @@ export function IsAccountEmail(): PropertyDecorator {
       name: 'accountEmail',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && emailProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} ${emailProblem(String(args?.value))}`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} ${typeof args?.value === 'string' ? emailProblem(args.value) : 'must be an email address'}`,
       },
     }),
   );
