@@ -121,6 +121,20 @@ describe('accounts that hold against odd addresses and stale tokens', () => {
       const own = linkToken(await smtp.waitFor((mail) => mail.to === lookAlike && linkToken(mail) !== token));
       await http().post('/api/auth/email/confirm').send({ token: own }).expect(200);
     });
+
+    it('lets one of several look-alikes registered at once through', async () => {
+      const tag = randomBytes(4).toString('hex');
+      const spellings = [
+        `paul.${tag}@example.com`,
+        `p\u0430ul.${tag}@example.com`,
+        `pau1.${tag}@example.com`,
+        `p\u0430u1.${tag}@example.com`,
+      ];
+      const answers = await Promise.all(
+        spellings.map((email) => http().post('/api/auth/register').send({ email, password: NEW_PASSWORD })),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409]);
+    });
   });
 
   describe('password recovery', () => {
