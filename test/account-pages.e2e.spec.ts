@@ -77,6 +77,7 @@ describe('the mailed links and the API docs in a real browser', () => {
     await smtp?.stop();
     await db?.drop();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    if (!process.env.UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   async function open(url: string): Promise<Page> {
