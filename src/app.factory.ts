@@ -12,6 +12,7 @@ import { boundRequestBodies, serverTimeouts } from './http/request-deadlines';
 import { RequestValidationPipe } from './http/request-validation.pipe';
 import { AccessLog, createLogger, requestIdOf } from './logging/logger';
 import { recordRequestDurations } from './metrics/request-durations';
+import { serveAccountPages } from './pages/account-pages';
 
 /** Every method the API answers, so a browser's preflight allows each of them. */
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -46,6 +47,7 @@ export async function createApp(config: AppConfig, embedded?: Promise<EmbeddedPo
   boundRequestBodies(app, config.connections);
   recordRequestDurations(app);
   answerNotMigrated(app);
+  serveAccountPages(app);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new RequestValidationPipe());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS, exposedHeaders: EXPOSED_HEADERS });

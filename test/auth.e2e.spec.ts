@@ -156,7 +156,7 @@ describe('accounts and auth', () => {
   it('answers 400 for a bad email, a password outside 8-128 characters or an unknown field', async () => {
     const register = (body: Record<string, unknown>) => http().post('/api/auth/register').send(body);
     const bad: [Record<string, unknown>, string[]][] = [
-      [{ email: 'not-an-email', password: DEFAULT_PASSWORD }, ['email must be an email']],
+      [{ email: 'not-an-email', password: DEFAULT_PASSWORD }, ['email must hold exactly one @']],
       [{ email: uniqueEmail(), password: 'x'.repeat(7) }, ['password must be longer than or equal to 8 characters']],
       [{ email: uniqueEmail(), password: 'x'.repeat(129) }, ['password must be shorter than or equal to 128 characters']],
       [
@@ -166,11 +166,7 @@ describe('accounts and auth', () => {
       [{ email: uniqueEmail() }, ['password must be longer than or equal to 8 characters', 'password must be a string']],
       [
         { password: DEFAULT_PASSWORD },
-        [
-          'email must not be under the reserved .invalid domain',
-          'email must be shorter than or equal to 254 characters',
-          'email must be an email',
-        ],
+        ['email must be a string', 'email must be shorter than or equal to 254 characters', 'email must be an email address'],
       ],
       [{ email: uniqueEmail(), password: DEFAULT_PASSWORD, tier: 'enterprise' }, ['property tier should not exist']],
       [{ email: `someone@${'guest.invalid'}`, password: DEFAULT_PASSWORD }, ['email must not be under the reserved .invalid domain']],

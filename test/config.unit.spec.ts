@@ -133,6 +133,20 @@ describe('configuration', () => {
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'RATE_LIMIT_LOGIN_IP']);
   });
 
+  it.each(['app.example', 'ftp://app.example', 'https://app.example/?from=mail', 'https://user:pass@app.example', 'javascript:alert(1)'])(
+    'refuses APP_BASE_URL=%s',
+    (url) => {
+      expect(problemsOf({ JWT_SECRET: SECRET, APP_BASE_URL: url })).toEqual([expect.stringMatching(/^APP_BASE_URL must be an http/)]);
+    },
+  );
+
+  it('takes an APP_BASE_URL without its trailing slashes, and MAIL_GIVE_UP_AFTER as a length of time', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET, APP_BASE_URL: 'https://app.example/shop//', MAIL_GIVE_UP_AFTER: '90m' }, NO_DOTENV);
+    expect(config.mail).toMatchObject({ appBaseUrl: 'https://app.example/shop', giveUpAfterSeconds: 5400 });
+    expect(loadConfig({ JWT_SECRET: SECRET }, NO_DOTENV).mail.giveUpAfterSeconds).toBe(24 * 3600);
+    expect(problemsOf({ JWT_SECRET: SECRET, MAIL_GIVE_UP_AFTER: 'a day' })).toEqual([expect.stringMatching(/^MAIL_GIVE_UP_AFTER must be/)]);
+  });
+
   it('reads rate limits and proxy hops', () => {
     const config = loadConfig({ JWT_SECRET: SECRET, RATE_LIMIT_GUEST_IP: '5/30s', TRUST_PROXY: '2' }, NO_DOTENV);
     expect(config.rateLimits.guestsPerIp).toEqual({ count: 5, windowSeconds: 30 });

@@ -2,8 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
 import { bearer, createGuest, registerShop, type TokenResponse } from './support/auth';
+import { startServer, stopServer } from './support/processes';
 import { closeTestApp, openTestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
 
 describe('hostile input', () => {
   let db: TestDatabase;
@@ -150,14 +151,32 @@ describe('hostile input', () => {
     },
   );
 
-  it('sends security headers on every response', async () => {
+  it('sends security headers on every response, HSTS and upgrade-insecure-requests only over https', async () => {
     for (const response of [await http().get('/api/health'), await http().get('/api/auth/me'), await http().get('/api/docs')]) {
       expect(response.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'SAMEORIGIN',
-        'strict-transport-security': expect.stringContaining('max-age='),
         'content-security-policy': expect.stringContaining("default-src 'self'"),
       });
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+      expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    }
+    const proxied = await http().get('/api/docs').set('X-Forwarded-Proto', 'https');
+    expect(proxied.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('sends HSTS and upgrade-insecure-requests behind a trusted proxy that says https', async () => {
+    // A server of its own: one process runs one app (Passport's registry is process-wide).
+    const behindProxy = await startServer({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: db.url, TRUST_PROXY: '1' });
+    try {
+      const secure = await request(behindProxy.url).get('/api/docs').set('X-Forwarded-Proto', 'https').expect(200);
+      expect(secure.headers['strict-transport-security']).toContain('max-age=');
+      expect(secure.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+      const plain = await request(behindProxy.url).get('/api/docs').set('X-Forwarded-Proto', 'http').expect(200);
+      expect(plain.headers['strict-transport-security']).toBeUndefined();
+      expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    } finally {
+      await stopServer(behindProxy);
     }
   });
 

@@ -43,6 +43,7 @@ const MIGRATION_NAMES = [
   'RefreshFamilies1764201600006',
   'RowChangeNotifications1764201600007',
   'QuoteLifecycle1764201600024',
+  'AddressSkeletonsAndMailGiveUp1764201600031',
 ];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {
@@ -104,6 +105,37 @@ describe('migrations on a fresh empty database', () => {
   it('reverts every migration back to an empty database', async () => {
     for (const _ of MIGRATION_NAMES) await dataSource.undoLastMigration();
     expect(await tableNames(db)).toEqual(['migrations']);
+  });
+});
+
+describe('the address skeletons of the accounts a database already holds', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it("gives every full account its address's skeleton and leaves guests without one, in batches", async () => {
+    db = await createTestDatabase();
+    dataSource = await openMigrator(db, MIGRATIONS.slice(0, -1));
+    await dataSource.runMigrations();
+    await db.query(
+      `INSERT INTO users (email, password_hash, is_provisional)
+       SELECT 'shop' || n || '@example.com', 'x', false FROM generate_series(1, 1500) AS n
+       UNION ALL SELECT 'mary@example.com', 'x', false UNION ALL SELECT 'guest-1@guest.invalid', '!guest', true`,
+    );
+    await dataSource.destroy();
+    dataSource = await openMigrator(db);
+    await dataSource.runMigrations();
+    expect(
+      await db.query(`SELECT email, email_skeleton FROM users WHERE email IN ('mary@example.com', 'guest-1@guest.invalid') ORDER BY email`),
+    ).toEqual([
+      { email: 'guest-1@guest.invalid', email_skeleton: null },
+      { email: 'mary@example.com', email_skeleton: 'rnary@exarnple.corn' },
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM users WHERE NOT is_provisional AND email_skeleton IS NULL`)).toEqual([{ n: 0 }]);
   });
 });
 

@@ -23,9 +23,9 @@ import { AccountsService } from './accounts.service';
 import {
   ChangeEmailDto,
   ChangePasswordDto,
+  DeleteAccountDto,
   ForgotPasswordDto,
   LinkTokenDto,
-  PasswordDto,
   ResetPasswordDto,
   SessionResponse,
 } from './dto/account.dto';
@@ -36,6 +36,7 @@ const WRONG_PASSWORD = {
   description: 'The password is wrong (counted like a failed login), or no valid access token',
 };
 const BAD_LINK = { type: ErrorResponse, description: 'An unknown, used or expired token, or a bad body' };
+const TOO_MANY_LINKS = 'Too many links used from this address; try again later';
 const TOO_MANY = { type: ErrorResponse, description: 'Rate limit reached; `Retry-After` says after how many seconds to try again' };
 
 @ApiTags('account')
@@ -55,11 +56,13 @@ export class AccountsController {
   }
 
   @Public()
+  @RateLimitedBy('linkConfirmationsPerIp', TOO_MANY_LINKS)
   @Post('verify-email')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Confirm the email address with the token of its link' })
   @ApiOkResponse({ type: UserProfileResponse, description: 'is_verified is true' })
   @ApiBadRequestResponse(BAD_LINK)
+  @ApiTooManyRequestsResponse(TOO_MANY)
   verifyEmail(@Body() dto: LinkTokenDto): Promise<UserProfileResponse> {
     return this.accounts.verifyEmail(dto.token);
   }
@@ -72,8 +75,8 @@ export class AccountsController {
   @ApiAcceptedResponse({ description: 'Known, unknown and guest addresses alike; only a full account gets a mail' })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'No email in the body' })
   @ApiTooManyRequestsResponse(TOO_MANY)
-  forgotPassword(@Body() dto: ForgotPasswordDto): Promise<void> {
-    return this.accounts.forgotPassword(dto.email);
+  forgotPassword(@Body() dto: ForgotPasswordDto, @Ip() ip: string): Promise<void> {
+    return this.accounts.forgotPassword(dto.email, ip);
   }
 
   @Public()
@@ -145,11 +148,13 @@ export class AccountsController {
   }
 
   @Public()
+  @RateLimitedBy('linkConfirmationsPerIp', TOO_MANY_LINKS)
   @Post('email/confirm')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Confirm a new email address with the token of its link' })
   @ApiOkResponse({ type: UserProfileResponse, description: 'The account now has the new, verified address' })
   @ApiBadRequestResponse(BAD_LINK)
+  @ApiTooManyRequestsResponse(TOO_MANY)
   @ApiConflictResponse({ type: ErrorResponse, description: 'Another account took the address meanwhile' })
   confirmEmailChange(@Body() dto: LinkTokenDto): Promise<UserProfileResponse> {
     return this.accounts.confirmEmailChange(dto.token);
@@ -157,11 +162,14 @@ export class AccountsController {
 
   @Delete('account')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete the account and everything it owns (quotes, sessions, prices, mappings, tokens, mail)' })
+  @ApiOperation({
+    summary: 'Delete the account and everything it owns (quotes, sessions, prices, mappings, tokens, mail); a guest needs no password',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'A full account sent no password, or an unknown field' })
   @ApiUnauthorizedResponse(WRONG_PASSWORD)
   @ApiTooManyRequestsResponse(TOO_MANY)
-  deleteAccount(@CurrentUser() user: User, @Body() dto: PasswordDto, @Ip() ip: string): Promise<void> {
+  deleteAccount(@CurrentUser() user: User, @Body() dto: DeleteAccountDto, @Ip() ip: string): Promise<void> {
     return this.accounts.deleteAccount(user, dto.password, ip);
   }
 }

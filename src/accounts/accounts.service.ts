@@ -1,14 +1,16 @@
-import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 
-import { AuthService } from '../auth/auth.service';
+import { AuthService, WRONG_PASSWORD } from '../auth/auth.service';
 import { PasswordsService } from '../auth/passwords.service';
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { RefreshTokensService } from '../auth/refresh-tokens.service';
+import { RateLimitedException } from '../common/rate-limited.exception';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService } from '../database/database.service';
-import type { User } from '../database/entities';
+import { DatabaseService, type Transaction } from '../database/database.service';
+import type { LinkTokenKind, User } from '../database/entities';
 import { MailService } from '../mail/mail.service';
+import type { OutgoingMail } from '../mail/mail-outbox.repository';
 import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/messages';
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { hasInvisibleCharacters, normalizeEmail } from '../users/email';
@@ -22,10 +24,16 @@ const VERIFY_HOURS = 24;
 const RESET_MINUTES = 30;
 const EMAIL_CHANGE_HOURS = 24;
 const BAD_LINK = 'The link is unknown, already used or expired: ask for a new one';
+/** The page each kind of link opens (src/pages serves them when APP_BASE_URL is this server). */
+const LINK_PAGES: Record<LinkTokenKind, string> = {
+  verify_email: 'verify-email',
+  reset_password: 'reset-password',
+  change_email: 'confirm-email',
+};
 
 /** The account lifecycle of accounts.md: verification, password reset and change, sessions, email change, deletion. */
 @Injectable()
-export class AccountsService {
+export class AccountsService implements OnModuleInit {
   private readonly logger = new Logger(AccountsService.name);
 
   constructor(
@@ -41,13 +49,16 @@ export class AccountsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  onModuleInit(): void {
+    this.mail.onGiveUp((manager, linkTokenId) => this.linkTokens.void(manager, linkTokenId));
+  }
+
   async requestVerification(user: User): Promise<void> {
     if (user.isProvisional) throw new ForbiddenException('A guest account has no address to verify: register it first');
     await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
-    await this.database.transaction(async (manager) => {
-      const token = await this.linkTokens.issue(manager, user.id, 'verify_email', VERIFY_HOURS * 60);
-      await this.mail.enqueue(manager, verificationMail(user.id, user.email, this.link('verify-email', token), VERIFY_HOURS));
-    });
+    await this.database.transaction((manager) =>
+      this.mailLink(manager, user.id, 'verify_email', VERIFY_HOURS * 60, (url) => verificationMail(user.id, user.email, url, VERIFY_HOURS)),
+    );
     this.mail.wake();
   }
 
@@ -62,11 +73,13 @@ export class AccountsService {
 
   /**
    * Answers at once, the same for known, unknown and guest emails: the lookup and the mail happen after the
-   * answer, so its timing tells nothing either. Only a full account is mailed.
+   * answer, so its timing tells nothing either. Only a full account is mailed. Requests count per (address, IP)
+   * (and per IP, in the guard); the address's own ceiling only spaces its mails, so nobody else's requests can
+   * make the owner's a 429.
    */
-  async forgotPassword(email: string): Promise<void> {
+  async forgotPassword(email: string, ip: string): Promise<void> {
     const account = normalizeEmail(email);
-    await this.limits.consume('passwordForgotPerEmail', account, 'Too many reset requests for this address; try again later');
+    await this.limits.consume('passwordForgotPerEmailIp', `${account} ${ip}`, 'Too many reset requests for this address; try again later');
     void this.mailPasswordReset(account).catch((error: unknown) =>
       this.logger.error(`A password reset could not be prepared: ${(error as Error).message}`),
     );
@@ -74,35 +87,48 @@ export class AccountsService {
 
   private async mailPasswordReset(account: string): Promise<void> {
     const user = await this.users.findByEmail(account);
-    if (!user || user.isProvisional) return;
-    await this.database.transaction(async (manager) => {
-      const token = await this.linkTokens.issue(manager, user.id, 'reset_password', RESET_MINUTES);
-      await this.mail.enqueue(manager, passwordResetMail(user.id, user.email, this.link('reset-password', token), RESET_MINUTES));
-    });
+    if (!user || user.isProvisional || !(await this.spaceResetMail(account))) return;
+    await this.database.transaction((manager) =>
+      this.mailLink(manager, user.id, 'reset_password', RESET_MINUTES, (url) => passwordResetMail(user.id, user.email, url, RESET_MINUTES)),
+    );
     this.mail.wake();
+  }
+
+  /** Whether a reset mail may go to the address now: the link of the last one still works meanwhile. */
+  private async spaceResetMail(account: string): Promise<boolean> {
+    try {
+      await this.limits.consume('passwordResetMailsPerEmail', account);
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimitedException) return false;
+      throw error;
+    }
   }
 
   /** A new password from a reset link: the address is proven, and every device is logged out. */
   async resetPassword(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
-    await this.database.transaction(async (manager) => {
+    const user = await this.database.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'reset_password', token);
       if (!used) throw new BadRequestException(BAD_LINK);
       await this.users.setPassword(manager, used.userId, passwordHash, true);
       await this.refreshTokens.revokeAllOf(used.userId, manager);
       await this.linkTokens.voidAll(manager, used.userId);
+      return this.users.findById(used.userId, manager);
     });
+    if (user) await this.auth.clearFailedLogins(user.email);
   }
 
   /** A wrong current password is a failed login (counted, 401); the other devices are logged out, this one stays. */
   async changePassword(user: User, currentPassword: string, newPassword: string, sessionId: string, ip: string): Promise<void> {
-    await this.auth.verifyCredentials(user.email, currentPassword, ip);
+    await this.auth.verifyCredentials(user.email, currentPassword, ip, WRONG_PASSWORD);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.database.transaction(async (manager) => {
       await this.users.setPassword(manager, user.id, passwordHash, false);
       await this.refreshTokens.revokeAllOf(user.id, manager, sessionId);
       await this.linkTokens.voidAll(manager, user.id);
     });
+    await this.auth.clearFailedLogins(user.email);
   }
 
   async listSessions(user: User, sessionId: string): Promise<SessionResponse[]> {
@@ -123,14 +149,20 @@ export class AccountsService {
    */
   async requestEmailChange(user: User, newEmail: string, password: string, ip: string): Promise<void> {
     await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
-    await this.auth.verifyCredentials(user.email, password, ip);
+    await this.auth.verifyCredentials(user.email, password, ip, WRONG_PASSWORD);
     if (hasInvisibleCharacters(newEmail))
       throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
     const address = normalizeEmail(newEmail);
     if (address === user.email) throw new BadRequestException(['new_email is the address the account already has']);
     await this.database.transaction(async (manager) => {
-      const token = await this.linkTokens.issue(manager, user.id, 'change_email', EMAIL_CHANGE_HOURS * 60, address);
-      await this.mail.enqueue(manager, emailChangeMail(user.id, address, this.link('confirm-email', token), EMAIL_CHANGE_HOURS));
+      await this.mailLink(
+        manager,
+        user.id,
+        'change_email',
+        EMAIL_CHANGE_HOURS * 60,
+        (url) => emailChangeMail(user.id, address, url, EMAIL_CHANGE_HOURS),
+        address,
+      );
       await this.mail.enqueue(manager, emailChangeNotice(user.id, user.email, address));
     });
     this.mail.wake();
@@ -148,9 +180,15 @@ export class AccountsService {
     return toUserProfile(user);
   }
 
-  /** The account and everything it owns, in one transaction; the password confirms it (a wrong one counts). */
-  async deleteAccount(user: User, password: string, ip: string): Promise<void> {
-    await this.auth.verifyCredentials(user.email, password, ip);
+  /**
+   * The account and everything it owns, in one transaction. The password confirms it (a wrong one counts); a guest
+   * has none, its token is enough.
+   */
+  async deleteAccount(user: User, password: string | undefined, ip: string): Promise<void> {
+    if (!user.isProvisional) {
+      if (password === undefined) throw new BadRequestException(['password is required: it confirms the deletion of a full account']);
+      await this.auth.verifyCredentials(user.email, password, ip, WRONG_PASSWORD);
+    }
     await this.database.transaction(async (manager) => {
       // The shop's row lock keeps a quote from being created between the deletes below.
       await this.users.lock(manager, user.id);
@@ -160,7 +198,17 @@ export class AccountsService {
     });
   }
 
-  private link(page: string, token: string): string {
-    return `${this.config.mail.appBaseUrl}/${page}?token=${token}`;
+  /** Issues a link token of `kind` and enqueues the mail `compose` makes around its link, in `manager`'s transaction. */
+  private async mailLink(
+    manager: Transaction,
+    userId: number,
+    kind: LinkTokenKind,
+    ttlMinutes: number,
+    compose: (url: string) => OutgoingMail,
+    newEmail?: string,
+  ): Promise<void> {
+    const issued = await this.linkTokens.issue(manager, userId, kind, ttlMinutes, newEmail);
+    const url = `${this.config.mail.appBaseUrl}/${LINK_PAGES[kind]}?token=${issued.token}`;
+    await this.mail.enqueue(manager, { ...compose(url), linkTokenId: issued.id });
   }
 }

@@ -17,16 +17,16 @@ export class LinkTokensRepository {
     kind: LinkTokenKind,
     ttlMinutes: number,
     newEmail: string | null = null,
-  ): Promise<string> {
+  ): Promise<{ token: string; id: number }> {
     const token = newOpaqueToken();
     // The user's row lock orders two requests of one user, so the second one voids the first one's token.
     await this.users.lock(manager, userId);
     await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
-    await manager.query(
-      `INSERT INTO link_tokens (user_id, kind, token_hash, new_email, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
+    const [{ id }]: { id: number }[] = await manager.query(
+      `INSERT INTO link_tokens (user_id, kind, token_hash, new_email, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING id`,
       [userId, kind, hashRefreshToken(token), newEmail, ttlMinutes],
     );
-    return token;
+    return { token, id };
   }
 
   /**
@@ -35,6 +35,11 @@ export class LinkTokensRepository {
    */
   async voidAll(manager: EntityManager, userId: number): Promise<void> {
     await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+  }
+
+  /** Voids one token: the mail that carried its link was given up. */
+  async void(manager: EntityManager, id: number): Promise<void> {
+    await manager.query(`UPDATE link_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL`, [id]);
   }
 
   /** Uses the token once: its user (and new email) while it is unused and unexpired, else null. */

@@ -21,6 +21,8 @@ import { type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.
 
 /** The one answer for an unknown email, a wrong password and a guest account alike. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
+/** The answer of a route that confirms the signed-in account's password, when it is wrong. */
+export const WRONG_PASSWORD = 'The password is wrong';
 
 @Injectable()
 export class AuthService {
@@ -72,7 +74,7 @@ export class AuthService {
    * an IP that logged into the account lately may still try, so knowing the email is not enough to keep the
    * owner out. Unknown emails, wrong passwords and guests get the same 401 after the same amount of hashing.
    */
-  async verifyCredentials(email: string, password: string, ip: string): Promise<User> {
+  async verifyCredentials(email: string, password: string, ip: string, wrongAnswer = INVALID_CREDENTIALS): Promise<User> {
     const account = normalizeEmail(email);
     const message = 'Too many failed logins; try again later';
     const user = await this.users.findByEmail(account);
@@ -93,10 +95,17 @@ export class AuthService {
     const verified = await this.passwords.verify(candidate?.passwordHash, password);
     if (!candidate || !verified) {
       this.metrics.failedLogins.inc();
-      throw new UnauthorizedException(INVALID_CREDENTIALS);
+      throw new UnauthorizedException(wrongAnswer);
     }
     await Promise.all([...undoHits.map((undo) => undo()), this.knownLoginIps.recordLogin(candidate.id, ip, this.config.knownLoginIpDays)]);
     return candidate;
+  }
+
+  /** After a password reset or change: the account's failed logins (every IP's) no longer hold its owner back. */
+  async clearFailedLogins(email: string): Promise<void> {
+    const account = normalizeEmail(email);
+    await this.limits.clear('loginFailuresPerAccount', { subject: account });
+    await this.limits.clear('loginFailuresPerAccountIp', { subjectPrefix: `${account} ` });
   }
 
   /** Past the account-wide ceiling, an IP that logged into the account lately still gets its own (smaller) limits. */

@@ -87,8 +87,12 @@ export interface AppConfig {
     guestsPerIp: RateLimit;
     refreshesPerIp: RateLimit;
     logoutsPerIp: RateLimit;
-    passwordForgotPerEmail: RateLimit;
+    /** Reset mails to one address, whoever asks: a request past it is answered 202 and mails nothing. */
+    passwordResetMailsPerEmail: RateLimit;
+    passwordForgotPerEmailIp: RateLimit;
     passwordForgotPerIp: RateLimit;
+    /** Uses of verification and email-change links per client IP. */
+    linkConfirmationsPerIp: RateLimit;
     /** Verification and email-change mails an account may ask for. */
     accountMailsPerAccount: RateLimit;
     /** Price imports (previews too) of one shop through the API. */
@@ -105,6 +109,8 @@ export interface AppConfig {
     retryBaseMs: number;
     /** How often the sender looks for mail that is due. */
     pollMs: number;
+    /** A message still undelivered this long after it was written is given up (marked failed, its link voided). */
+    giveUpAfterSeconds: number;
   };
   /** An IP that logged into an account this many days back may still try past the account-wide ceiling. */
   knownLoginIpDays: number;
@@ -237,18 +243,21 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       guestsPerIp: reader.rateLimit('RATE_LIMIT_GUEST_IP', '30/1h'),
       refreshesPerIp: reader.rateLimit('RATE_LIMIT_REFRESH_IP', '300/5m'),
       logoutsPerIp: reader.rateLimit('RATE_LIMIT_LOGOUT_IP', '300/5m'),
-      passwordForgotPerEmail: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_EMAIL', '5/1h'),
+      passwordResetMailsPerEmail: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_EMAIL', '1/5m'),
+      passwordForgotPerEmailIp: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_EMAIL_IP', '5/1h'),
       passwordForgotPerIp: reader.rateLimit('RATE_LIMIT_PASSWORD_FORGOT_IP', '30/1h'),
       accountMailsPerAccount: reader.rateLimit('RATE_LIMIT_ACCOUNT_MAILS', '10/1h'),
+      linkConfirmationsPerIp: reader.rateLimit('RATE_LIMIT_LINK_CONFIRM_IP', '30/1h'),
       priceImportsPerShop: reader.rateLimit('RATE_LIMIT_PRICE_IMPORTS_SHOP', '30/1h'),
     },
     mail: {
       smtpUrl: reader.optionalString('SMTP_URL'),
       from: reader.string('MAIL_FROM', 'CreateStage Quote <no-reply@localhost>'),
-      appBaseUrl: reader.string('APP_BASE_URL', 'http://localhost:3000').replace(/\/+$/, ''),
+      appBaseUrl: reader.baseUrl('APP_BASE_URL', 'http://localhost:3000'),
       outboxDir: reader.string('MAIL_OUTBOX_DIR', '.data/outbox'),
       retryBaseMs: reader.integer('MAIL_RETRY_BASE_MS', 5000, 10, 3_600_000),
       pollMs: reader.integer('MAIL_POLL_MS', 1000, 10, 600_000),
+      giveUpAfterSeconds: reader.duration('MAIL_GIVE_UP_AFTER', '24h'),
     },
     knownLoginIpDays: reader.integer('KNOWN_LOGIN_IP_DAYS', 90, 1, 3650),
     quotas: {
@@ -395,6 +404,26 @@ class EnvReader {
       return false;
     }
     return hops;
+  }
+
+  /** A length of time such as 90s, 30m, 24h or 7d, in seconds. */
+  duration(name: string, fallback: string): number {
+    const value = this.raw(name) ?? fallback;
+    const match = /^(\d+)\s*([smhd])$/.exec(value);
+    const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]] : 0;
+    if (seconds >= 1) return seconds;
+    this.problems.push(`${name} must be a length of time such as 30m, 24h or 7d (got "${value}")`);
+    return 0;
+  }
+
+  /** An http(s) URL without query or fragment, its trailing slashes removed: links are made by appending a path. */
+  baseUrl(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username || url.password) {
+      this.problems.push(`${name} must be an http:// or https:// URL without credentials, query or fragment (got "${value}")`);
+    }
+    return value.replace(/\/+$/, '');
   }
 
   rateLimit(name: string, fallback: string): RateLimit {

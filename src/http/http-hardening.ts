@@ -25,19 +25,25 @@ export async function hardenHttp(app: NestFastifyApplication, config: AppConfig)
   // DECISION: helmet's middleware is built once and run on each request's raw response, as @fastify/helmet runs
   // it, except that the plugin builds it anew for every request (parsing the CSP directives each time, 4% of the
   // CPU of a guarded read from the cache).
-  const securityHeaders = helmet({
-    // The OpenAPI UI at /api/docs runs inline scripts and styles of its own; the API answers JSON only.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+  // Over plain http (no TLS here, and no X-Forwarded-Proto: https from a trusted proxy), neither HSTS nor
+  // upgrade-insecure-requests: a browser would fetch the docs' and pages' files over https, which nothing serves.
+  const headersOver = (https: boolean) =>
+    helmet({
+      // The OpenAPI UI at /api/docs runs inline scripts and styles of its own; the API answers JSON only.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: [`'self'`],
+          styleSrc: [`'self'`, `'unsafe-inline'`],
+          imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+          scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+          upgradeInsecureRequests: https ? [] : null,
+        },
       },
-    },
-  });
+      strictTransportSecurity: https,
+    });
+  const securityHeaders = { https: headersOver(true), http: headersOver(false) };
   fastify.addHook('onRequest', (request, reply, done) =>
-    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+    securityHeaders[request.protocol](request.raw, reply.raw, (error) => done(error as Error | undefined)),
   );
 
   await app.register(multipart, {

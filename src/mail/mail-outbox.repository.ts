@@ -9,11 +9,15 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** The link token the message carries, voided if the message is given up. */
+  linkTokenId?: number;
 }
 
 export interface LeasedMail extends OutgoingMail {
   id: number;
   attempts: number;
+  /** Older than MAIL_GIVE_UP_AFTER: a failed delivery now gives the message up. */
+  overdue: boolean;
 }
 
 /** The SQL of `mail_outbox`. */
@@ -23,28 +27,26 @@ export class MailOutboxRepository {
 
   /** In the transaction of the change that causes the message: both commit, or neither. */
   async enqueue(manager: EntityManager, mail: OutgoingMail): Promise<void> {
-    await manager.query(`INSERT INTO mail_outbox (user_id, to_address, subject, text_body, html_body) VALUES ($1, $2, $3, $4, $5)`, [
-      mail.userId,
-      mail.to,
-      mail.subject,
-      mail.text,
-      mail.html,
-    ]);
+    await manager.query(
+      `INSERT INTO mail_outbox (user_id, to_address, subject, text_body, html_body, link_token_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [mail.userId, mail.to, mail.subject, mail.text, mail.html, mail.linkTokenId ?? null],
+    );
   }
 
   /**
    * Takes up to `limit` due messages for `leaseMs`: no other sender takes them meanwhile, and one whose sender
    * died is taken again once the lease ends. No transaction stays open while mail is sent.
    */
-  async lease(limit: number, leaseMs: number): Promise<LeasedMail[]> {
+  async lease(limit: number, leaseMs: number, giveUpAfterSeconds: number): Promise<LeasedMail[]> {
     // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
     const [leased]: [LeasedMail[], number] = await this.dataSource.query(
       `UPDATE mail_outbox SET leased_until = now() + $2::int * interval '1 millisecond', attempts = attempts + 1
         WHERE id IN (SELECT id FROM mail_outbox
-                      WHERE sent_at IS NULL AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+                      WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
                       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, user_id AS "userId", to_address AS "to", subject, text_body AS text, html_body AS html, attempts`,
-      [limit, leaseMs],
+       RETURNING id, user_id AS "userId", to_address AS "to", subject, text_body AS text, html_body AS html, attempts,
+                 created_at <= now() - $3::int * interval '1 second' AS "overdue"`,
+      [limit, leaseMs, giveUpAfterSeconds],
     );
     return leased;
   }
@@ -55,6 +57,15 @@ export class MailOutboxRepository {
       `UPDATE mail_outbox SET sent_at = now(), leased_until = NULL, last_error = NULL, text_body = '', html_body = '' WHERE id = $1`,
       [id],
     );
+  }
+
+  /** Given up: marked failed, its bodies dropped; answers the link token it carried, to be voided. */
+  async giveUp(manager: EntityManager, id: number, error: string): Promise<number | null> {
+    const [rows]: [{ link_token_id: number | null }[], number] = await manager.query(
+      `UPDATE mail_outbox SET failed_at = now(), leased_until = NULL, last_error = $2, text_body = '', html_body = '' WHERE id = $1 RETURNING link_token_id`,
+      [id, error.slice(0, 2000)],
+    );
+    return rows[0]?.link_token_id ?? null;
   }
 
   async markFailed(id: number, error: string, retryInMs: number): Promise<void> {

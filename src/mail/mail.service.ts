@@ -2,9 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import type { Transaction } from '../database/database.service';
+import { DatabaseService, type Transaction } from '../database/database.service';
+import { MigrationStatusService } from '../database/migration-status.service';
 import { isDatabaseUnavailable } from '../database/query-errors';
-import { MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
+import { MetricsService } from '../metrics/metrics.service';
+import { type LeasedMail, MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
 import { createMailTransport } from './mail-transport';
 
 /** One message per lease: a lease then always outlasts its send (SMTP waits are bounded at 40 s in all). */
@@ -13,10 +15,13 @@ const BATCH = 1;
 const LEASE_MS = 60_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
 
+/** Voids, in the give-up's transaction, the link token a given-up message carried. */
+export type LinkTokenVoider = (manager: Transaction, linkTokenId: number) => Promise<void>;
+
 /**
  * The outbox and its sender. `enqueue` writes a message in the caller's transaction; the sender, inside the
  * app, delivers what is due every MAIL_POLL_MS (and at once after a commit that `wake`s it), retrying a failed
- * delivery after MAIL_RETRY_BASE_MS, twice as long each time, at most an hour.
+ * delivery after MAIL_RETRY_BASE_MS, twice as long each time, at most an hour, until MAIL_GIVE_UP_AFTER.
  */
 @Injectable()
 export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,9 +31,13 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private voidLinkToken: LinkTokenVoider = async () => undefined;
 
   constructor(
     private readonly outbox: MailOutboxRepository,
+    private readonly database: DatabaseService,
+    private readonly migrations: MigrationStatusService,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.transport = createMailTransport(config.mail, config.database.url === undefined);
@@ -36,6 +45,11 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
 
   enqueue(manager: Transaction, mail: OutgoingMail): Promise<void> {
     return this.outbox.enqueue(manager, mail);
+  }
+
+  /** The owner of link tokens says how to void one (the mail module does not know their table). */
+  onGiveUp(voider: LinkTokenVoider): void {
+    this.voidLinkToken = voider;
   }
 
   /** Delivers what is due now, after the caller's transaction committed. */
@@ -78,12 +92,18 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Sends one leased batch; answers how many messages it took. */
   private async deliverBatch(): Promise<number> {
-    const batch = await this.outbox.lease(BATCH, LEASE_MS);
+    // Like the notification listener: before the outbox's table exists there is nothing to send, and nothing to log.
+    if ((await this.migrations.pending()).length > 0) return 0;
+    const batch = await this.outbox.lease(BATCH, LEASE_MS, this.config.mail.giveUpAfterSeconds);
     for (const mail of batch) {
       try {
         await this.transport.send(mail);
         await this.outbox.markSent(mail.id);
       } catch (error) {
+        if (mail.overdue) {
+          await this.giveUp(mail, error as Error);
+          continue;
+        }
         const retryInMs = Math.min(this.config.mail.retryBaseMs * 2 ** (mail.attempts - 1), MAX_RETRY_MS);
         this.logger.warn(
           `Mail ${mail.id} not delivered (attempt ${mail.attempts}), retrying in ${retryInMs} ms: ${(error as Error).message}`,
@@ -92,5 +112,16 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     return batch.length;
+  }
+
+  private async giveUp(mail: LeasedMail, error: Error): Promise<void> {
+    await this.database.transaction(async (manager) => {
+      const linkTokenId = await this.outbox.giveUp(manager, mail.id, error.message);
+      if (linkTokenId !== null) await this.voidLinkToken(manager, linkTokenId);
+    });
+    this.metrics.mailGivenUp.inc();
+    this.logger.error(
+      `Mail ${mail.id} given up after ${mail.attempts} attempts (MAIL_GIVE_UP_AFTER), its link (if any) voided: ${error.message}`,
+    );
   }
 }

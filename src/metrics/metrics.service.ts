@@ -45,6 +45,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly mailGivenUp = new Counter({
+    name: 'mail_given_up_total',
+    help: 'Messages the outbox gave up on after MAIL_GIVE_UP_AFTER of failed deliveries',
+    registers: [this.registry],
+  });
+
   readonly guardLookups = new Counter({
     name: 'auth_guard_lookups_total',
     help: 'Sessions the guard checked, by where the answer came from: memory (hit), the database (miss), or the database because the cache is off (off)',

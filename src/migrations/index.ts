@@ -7,6 +7,7 @@ import { PriceImports1764201600005 } from './1764201600005-PriceImports';
 import { RefreshFamilies1764201600006 } from './1764201600006-RefreshFamilies';
 import { RowChangeNotifications1764201600007 } from './1764201600007-RowChangeNotifications';
 import { QuoteLifecycle1764201600024 } from './1764201600024-QuoteLifecycle';
+import { AddressSkeletonsAndMailGiveUp1764201600031 } from './1764201600031-AddressSkeletonsAndMailGiveUp';
 
 /** Every migration, oldest first. Listed rather than globbed so the same list works compiled and under Jest. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RefreshFamilies1764201600006,
   RowChangeNotifications1764201600007,
   QuoteLifecycle1764201600024,
+  AddressSkeletonsAndMailGiveUp1764201600031,
 ];

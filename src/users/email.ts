@@ -1,3 +1,5 @@
+import unhomoglyph from 'unhomoglyph';
+
 /** Zero-width characters, soft hyphens, bidi controls and the like: they change no letter a person sees. */
 const INVISIBLE_CHARACTERS = /\p{Cf}/gu;
 
@@ -29,6 +31,37 @@ export function normalizeEmailInput({ value }: { value: unknown }): unknown {
 /** Guests' placeholder addresses live under the reserved `.invalid` top-level domain (RFC 2606). */
 export const PLACEHOLDER_EMAIL_DOMAIN = 'guest.invalid';
 
-export function isReservedEmail(email: string): boolean {
-  return email.endsWith('.invalid');
+/** Top-level domains no mail of a real account can reach (RFC 2606, RFC 6762). */
+const RESERVED_TOP_LEVEL_DOMAINS = new Set(['invalid', 'test', 'localhost', 'local']);
+
+/** A dot-atom local part (RFC 5322 atext, and any letter beyond ASCII as RFC 6531 allows): no quotes, spaces or controls. */
+const LOCAL_PART = /^[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const DOMAIN_LABEL = /^[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?$/u;
+const TOP_LEVEL_DOMAIN = /^(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)$/u;
+const LOCAL_PART_MAX_LENGTH = 64;
+
+/**
+ * Why a normalized address cannot be an account's, or undefined: one `@`, a dot-atom local part, and a domain of
+ * two labels at least under a public-looking top-level domain that is not reserved.
+ */
+export function emailProblem(email: string): string | undefined {
+  const parts = email.replace(INVISIBLE_CHARACTERS, '').split('@');
+  if (parts.length !== 2) return 'must hold exactly one @';
+  const [local, domain] = parts;
+  if (local.length > LOCAL_PART_MAX_LENGTH || !LOCAL_PART.test(local))
+    return "must have a plain local part (letters, digits and !#$%&'*+/=?^_`{|}~- between single dots; no quotes, spaces or control characters)";
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return 'must have a domain name such as example.com';
+  const topLevel = labels[labels.length - 1];
+  if (!TOP_LEVEL_DOMAIN.test(topLevel)) return 'must end in a top-level domain of letters';
+  if (RESERVED_TOP_LEVEL_DOMAINS.has(topLevel)) return `must not be under the reserved .${topLevel} domain`;
+  return undefined;
+}
+
+/**
+ * The UTS #39 skeleton of a normalized address: two addresses with the same skeleton look alike (Cyrillic `а` for
+ * Latin `a`, `rn` for `m`), so a new address may not have the skeleton of another account's.
+ */
+export function emailSkeleton(email: string): string {
+  return unhomoglyph(email.normalize('NFD').replace(INVISIBLE_CHARACTERS, '')).normalize('NFD');
 }

@@ -7,6 +7,7 @@ import { EntityRows } from '../database/entity-rows';
 import { RowChangesService } from '../database/notifications/row-changes.service';
 import { PreparedStatements } from '../database/prepared-statements';
 import { isUniqueViolation } from '../database/query-errors';
+import { emailSkeleton } from './email';
 
 /** The profile fields an owner may change, each written only when present. */
 export type ProfileChanges = Partial<
@@ -66,10 +67,11 @@ export class UsersRepository {
    * EmailTakenError when the address is another account's.
    */
   async insert(manager: EntityManager, fields: Pick<User, 'email' | 'passwordHash' | 'isProvisional'>): Promise<User> {
+    const skeleton = fields.isProvisional ? null : await this.refuseLookAlike(manager, fields.email, null);
     const rows = await manager
       .query<Record<string, unknown>[]>(
-        `INSERT INTO users (email, password_hash, is_provisional) VALUES ($1, $2, $3) RETURNING ${this.users.columns}`,
-        [fields.email, fields.passwordHash, fields.isProvisional],
+        `INSERT INTO users (email, email_skeleton, password_hash, is_provisional) VALUES ($1, $2, $3, $4) RETURNING ${this.users.columns}`,
+        [fields.email, skeleton, fields.passwordHash, fields.isProvisional],
       )
       .catch(emailTakenIfUniqueViolation);
     return this.users.toEntity(rows[0]);
@@ -80,11 +82,12 @@ export class UsersRepository {
    * EmailTakenError when the address is another account's.
    */
   async claimGuest(manager: EntityManager, id: number, email: string, passwordHash: string): Promise<User | null> {
+    const skeleton = await this.refuseLookAlike(manager, email, id);
     const [rows] = await manager
       .query<UpdatedRows>(
-        `UPDATE users SET email = $2, password_hash = $3, is_provisional = false, updated_at = now()
+        `UPDATE users SET email = $2, email_skeleton = $4, password_hash = $3, is_provisional = false, updated_at = now()
           WHERE id = $1 AND is_provisional RETURNING ${this.users.columns}`,
-        [id, email, passwordHash],
+        [id, email, passwordHash, skeleton],
       )
       .catch(emailTakenIfUniqueViolation);
     this.changed(id, manager);
@@ -93,10 +96,11 @@ export class UsersRepository {
 
   /** A new, proven address. EmailTakenError when it is another account's. */
   async changeEmail(manager: EntityManager, id: number, email: string): Promise<User> {
+    const skeleton = await this.refuseLookAlike(manager, email, id);
     const [rows] = await manager
       .query<UpdatedRows>(
-        `UPDATE users SET email = $2, is_verified = true, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
-        [id, email],
+        `UPDATE users SET email = $2, email_skeleton = $3, is_verified = true, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
+        [id, email, skeleton],
       )
       .catch(emailTakenIfUniqueViolation);
     this.changed(id, manager);
@@ -157,6 +161,21 @@ export class UsersRepository {
   async delete(manager: EntityManager, id: number): Promise<void> {
     await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
     this.changed(id, manager);
+  }
+
+  /**
+   * The skeleton of `email`, after making sure no account but `exceptId` has it (EmailTakenError). A transaction
+   * lock on the skeleton keeps two look-alikes from being written side by side until the first one commits.
+   */
+  private async refuseLookAlike(manager: EntityManager, email: string, exceptId: number | null): Promise<string> {
+    const skeleton = emailSkeleton(email);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`users.email_skeleton:${skeleton}`]);
+    const taken: unknown[] = await manager.query(`SELECT 1 FROM users WHERE email_skeleton = $1 AND id IS DISTINCT FROM $2::int LIMIT 1`, [
+      skeleton,
+      exceptId,
+    ]);
+    if (taken.length > 0) throw new EmailTakenError();
+    return skeleton;
   }
 
   private changed(id: number, manager?: EntityManager): void {

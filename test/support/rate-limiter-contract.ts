@@ -49,6 +49,16 @@ export const limiterContract = (makeClock: () => LimiterClock, makeLimiter: (clo
     expect((await limiter.hit('b', limit)).allowed).toBe(true);
   });
 
+  it('clears one key, or every key that starts with a prefix (glob characters taken as written)', async () => {
+    const limit = { count: 1, windowSeconds: 60 };
+    const keys = ['f:a*b 1', 'f:a*b 2', 'f:a*bc 1', 'f:a?b 1', 'f:a*', 'g:a*b 1'];
+    for (const key of keys) expect((await limiter.hit(key, limit)).allowed).toBe(true);
+    await limiter.clear({ prefix: 'f:a*b ' });
+    await limiter.clear({ key: 'f:a*' });
+    const allowedNow = await Promise.all(keys.map(async (key) => (await limiter.hit(key, limit)).allowed));
+    expect(allowedNow).toEqual([true, true, false, false, true, false]);
+  });
+
   it('takes an event back with undo', async () => {
     const limit = { count: 2, windowSeconds: 60 };
     const first = await limiter.hit('k', limit);

@@ -20,7 +20,8 @@ export interface TestSmtpServer {
 
 const POLL_MS = 20;
 
-export async function startTestSmtp(): Promise<TestSmtpServer> {
+/** `refuses`: recipients the server answers with a permanent error (550), as a mailbox that does not exist. */
+export async function startTestSmtp(refuses: (address: string) => boolean = () => false): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   let port = 0;
   let server: SMTPServer;
@@ -29,6 +30,9 @@ export async function startTestSmtp(): Promise<TestSmtpServer> {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        callback(refuses(address.address) ? Object.assign(new Error('No such mailbox'), { responseCode: 550 }) : undefined);
+      },
       onData(stream, session, callback) {
         simpleParser(stream).then(
           (mail) => {

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords.service';
-import { EMAIL_MAX_LENGTH, normalizeEmailInput } from '../../users/email';
+import { IsAccountEmail } from '../../users/account-email.decorator';
+import { EMAIL_MAX_LENGTH } from '../../users/email';
 
 /** A token from a mailed link: 43 base64url characters. */
 const LINK_TOKEN_MAX_LENGTH = 128;
@@ -43,10 +43,7 @@ export class ChangePasswordDto {
 }
 
 export class ChangeEmailDto {
-  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH })
-  @Transform(normalizeEmailInput)
-  @IsEmail()
-  @MaxLength(EMAIL_MAX_LENGTH)
+  @IsAccountEmail()
   new_email: string;
 
   @IsString()
@@ -54,11 +51,12 @@ export class ChangeEmailDto {
   password: string;
 }
 
-export class PasswordDto {
-  /** The current password, to confirm */
+export class DeleteAccountDto {
+  /** The current password, to confirm; a guest has none and sends none */
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  password: string;
+  password?: string;
 }
 
 export class SessionResponse {

@@ -1,37 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsNotEmpty,
-  IsString,
-  Length,
-  MaxLength,
-  Validate,
-  ValidatorConstraint,
-  type ValidatorConstraintInterface,
-} from 'class-validator';
+import { IsNotEmpty, IsString, Length, MaxLength } from 'class-validator';
 
-import { EMAIL_MAX_LENGTH, isReservedEmail, normalizeEmailInput } from '../../users/email';
+import { IsAccountEmail } from '../../users/account-email.decorator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
-
-@ValidatorConstraint({ name: 'notReservedEmail' })
-class NotReservedEmail implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && !isReservedEmail(value);
-  }
-
-  defaultMessage(): string {
-    return 'email must not be under the reserved .invalid domain';
-  }
-}
 
 /** POST /api/auth/register. The email is put in NFKC, trimmed and lower-cased before it is validated. */
 export class RegisterDto {
-  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, example: 'owner@example-shop.com' })
-  @Transform(normalizeEmailInput)
-  @IsEmail()
-  @MaxLength(EMAIL_MAX_LENGTH)
-  @Validate(NotReservedEmail)
+  @IsAccountEmail()
   email: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'correct horse battery staple' })

@@ -43,6 +43,11 @@ export class MemoryRateLimiter implements RateLimiter {
     if (index >= 0) events!.splice(index, 1);
   }
 
+  async clear(target: { key: string } | { prefix: string }): Promise<void> {
+    if ('key' in target) this.logs.delete(target.key);
+    else for (const key of this.logs.keys()) if (key.startsWith(target.prefix)) this.logs.delete(key);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.logs.clear();

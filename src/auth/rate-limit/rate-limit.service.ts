@@ -40,6 +40,11 @@ export class RateLimitService implements OnModuleDestroy {
     return () => this.limiter.undo(key, decision.id);
   }
 
+  /** Forgets the events of `name` for `subject`, or for every subject that starts with `subjectPrefix`. */
+  async clear(name: RateLimitName, target: { subject: string } | { subjectPrefix: string }): Promise<void> {
+    await this.limiter.clear('subject' in target ? { key: `${name}:${target.subject}` } : { prefix: `${name}:${target.subjectPrefix}` });
+  }
+
   /** Redis, when the counters are shared through it: `up`, or `down` while each instance counts alone. */
   async sharedStoreStatus(): Promise<'up' | 'down' | undefined> {
     return this.limiter.status?.();

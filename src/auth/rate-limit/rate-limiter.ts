@@ -18,6 +18,8 @@ export interface RateLimiter {
   hit(key: string, limit: RateLimit): Promise<RateLimitDecision>;
   /** Forgets one recorded event (e.g. a login attempt that turned out to succeed). */
   undo(key: string, id: string): Promise<void>;
+  /** Forgets every event of `key`, or of every key that starts with `prefix` (a failed-login count after a reset). */
+  clear(target: { key: string } | { prefix: string }): Promise<void>;
   /** The state of the shared store behind the counters; absent when they live in this process only. */
   status?(): Promise<'up' | 'down'>;
   close(): Promise<void>;

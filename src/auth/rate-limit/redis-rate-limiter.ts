@@ -103,6 +103,22 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
+  async clear(target: { key: string } | { prefix: string }): Promise<void> {
+    await this.fallback.clear(target);
+    try {
+      const redis = await this.redis;
+      if ('key' in target) {
+        await redis.unlink(this.prefix + target.key);
+        return;
+      }
+      const match = `${this.prefix + target.prefix}*`.replace(/[\\?[\]]|\*(?!$)/g, (character) => `\\${character}`);
+      for await (const keys of redis.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>)
+        if (keys.length > 0) await redis.unlink(...keys);
+    } catch (error) {
+      this.logger.error(`Could not clear rate-limit counters, Redis failed: ${(error as Error).message}`);
+    }
+  }
+
   async close(): Promise<void> {
     await this.fallback.close();
     const redis = await this.redis;

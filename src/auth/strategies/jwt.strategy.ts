@@ -4,6 +4,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/app-config.module';
 import type { User } from '../../database/entities';
 import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
@@ -13,16 +15,22 @@ import { SessionLookup } from '../session-lookup';
 export const SESSION_FAMILY = 'sessionFamilyId';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How far ahead of this server's clock a token's `iat` may be (another instance's clock). */
+const CLOCK_SKEW_SECONDS = 60;
 
 /**
- * Bearer access tokens: HS256 only, signature and expiry checked by jsonwebtoken, then the claims' shape, then
- * the user and the liveness of the token's refresh family in one query.
+ * Bearer access tokens: HS256 only, signature and expiry checked by jsonwebtoken, then the claims' shape (an `iat`
+ * not in the future and an `exp` within the configured lifetime of it, so that no token outlives that lifetime),
+ * then the user and the liveness of the token's refresh family in one query.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly lifetimeSeconds: number;
+
   constructor(
     @Inject(JWT_KEY) key: KeyObject,
     private readonly sessions: SessionLookup,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -32,15 +40,22 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       ignoreExpiration: false,
       passReqToCallback: true,
     });
+    this.lifetimeSeconds = config.jwt.accessExpireMinutes * 60;
   }
 
   /** The user, with the token's refresh family kept on the request (the caller's session). */
   async validate(request: { [SESSION_FAMILY]?: string }, claims: Partial<AccessTokenClaims>): Promise<User | null> {
     if (claims.type !== 'access' || typeof claims.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(claims.sub)) return null;
+    if (!this.withinLifetime(claims)) return null;
     const userId = Number(claims.sub);
     if (userId > POSTGRES_INT_MAX || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) return null;
     const user = await this.sessions.userOfLiveFamily(userId, claims.sid);
     if (user) request[SESSION_FAMILY] = claims.sid;
     return user;
+  }
+
+  private withinLifetime({ iat, exp }: Partial<AccessTokenClaims>): boolean {
+    if (!Number.isFinite(iat) || !Number.isFinite(exp)) return false;
+    return iat! <= Date.now() / 1000 + CLOCK_SKEW_SECONDS && exp! - iat! <= this.lifetimeSeconds;
   }
 }

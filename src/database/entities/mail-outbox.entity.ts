@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+import { LinkToken } from './link-token.entity';
 import { User } from './user.entity';
 
 /**
@@ -46,4 +47,13 @@ export class MailOutbox {
 
   @Column({ type: 'text', nullable: true })
   lastError: string | null;
+
+  /** Given up after MAIL_GIVE_UP_AFTER: the bodies are dropped and `linkTokenId` voided. */
+  @Column({ type: 'timestamptz', nullable: true })
+  failedAt: Date | null;
+
+  /** The link token the message carries, voided when the message is given up. */
+  @Column({ type: 'integer', nullable: true })
+  @ForeignKey(() => LinkToken, { onDelete: 'SET NULL', name: 'FK_mail_outbox_link_token_id' })
+  linkTokenId: number | null;
 }

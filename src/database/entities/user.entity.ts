@@ -17,6 +17,11 @@ export class User {
   @Column({ type: 'varchar', length: 320 })
   email: string;
 
+  /** The UTS #39 skeleton of a full account's email (see emailSkeleton); null for guests. */
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  @Index('IDX_users_email_skeleton')
+  emailSkeleton: string | null;
+
   @Column({ type: 'varchar' })
   passwordHash: string;
 

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { PageQuery } from '../../common/page.query';
-import { JOB_TYPES, type JobType } from '../../reference-data';
+import { JOB_TYPES, type JobType } from '../../common/reference-data';
 import { API_QUOTE_STATUSES, type ApiQuoteStatus } from '../quote-status';
 import { QUOTE_SORTS, type QuoteSort } from '../quotes.repository';
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
 
-import { JOB_TYPES, type JobType } from '../../reference-data';
+import { JOB_TYPES, type JobType } from '../../common/reference-data';
 
 const unlessAbsent = (_: object, value: unknown) => value !== undefined;
 

@@ -2,7 +2,7 @@ import { ConflictException, HttpStatus, Inject, Injectable, UnprocessableEntityE
 import { QueryFailedError } from 'typeorm';
 
 import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { APP_CONFIG } from '../../config/app-config.module';
 import { DatabaseService, type Transaction } from '../../database/database.service';
 import { enforceDailyQuota } from '../daily-quota';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
