@@ -23,6 +23,8 @@ import { formatOfFileName, listSourceFiles, type SourceFormat } from './source-f
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
+/** The shared baseline's prices are in US dollars. */
+const BASELINE_CURRENCY = 'USD';
 /** How often, in records, a long file reports progress. */
 const PROGRESS_EVERY_RECORDS = 5000;
 
@@ -66,6 +68,8 @@ interface LoadState {
   report: SeedReport;
   records: number;
   limits?: LoadPlan['limits'];
+  /** The scope's currency (ISO 4217). */
+  currency: string;
 }
 
 /**
@@ -147,7 +151,8 @@ export class SeedService {
         actuals: new ActualWriter(runner, shopId, this.quotes),
       };
       await writers.prices.applySupplierAliases();
-      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits };
+      const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(shopId, runner.manager);
+      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits, currency };
       for (const [index, file] of plan.files.entries()) {
         const progress = (records: number) =>
           plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
@@ -222,7 +227,10 @@ export class SeedService {
     progress(0);
     const shapes = new Set<string>();
     try {
-      for await (const reading of this.reader.read(file, state.mappingEntries)) {
+      const scope = { currency: state.currency, maxPerUnit: this.config.prices.maxPerUnit };
+      const onWarnings = (warnings: string[]) =>
+        warnings.forEach((message) => addWarning(report, { kind: 'ignored_columns', message: `${file.name}: ${message}` }));
+      for await (const reading of this.reader.read(file, state.mappingEntries, scope, onWarnings)) {
         summary.records += 1;
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {

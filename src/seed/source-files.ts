@@ -2,13 +2,17 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { jsonShapeBeyond } from '../common/json-values';
+import { quoteInput } from '../common/quoted-input';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
+import { repeatedKeysByRecord } from './json-repeated-keys';
 import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
-import type { SourceFileContent, SourceRecord } from './source-records';
+import type { FileTerms, SourceFileContent, SourceRecord } from './source-records';
 
 const JSON_FILE_MAX_DEPTH = 64;
+/** A JSON file's terms: decimal points (in a price given as text, `"$3.45"`) and ISO dates (seeding.md). */
+const JSON_FILE_TERMS: FileTerms = { decimalStyles: ['point'], dateFormats: ['iso'] };
 
 /** The formats the seeder reads, by file name extension. */
 export const SOURCE_FORMATS = ['json', 'csv'] as const;
@@ -64,6 +68,7 @@ export async function readSourceFile(path: string, format: SourceFormat): Promis
 async function readJsonRecords(path: string): Promise<SourceFileContent> {
   const parsed = await readJsonFile(path);
   if ('problem' in parsed) return parsed;
+  const repeated = repeatedKeysByRecord(parsed.text);
   const values = Array.isArray(parsed.value)
     ? parsed.value
     : typeof parsed.value === 'object' && parsed.value !== null
@@ -72,13 +77,18 @@ async function readJsonRecords(path: string): Promise<SourceFileContent> {
   if (values === null) return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
   return {
     records: (async function* (): AsyncGenerator<SourceRecord> {
-      for (const value of values) yield { value };
+      for (const [index, value] of values.entries()) {
+        const key = repeated.get(index);
+        yield key === undefined ? { value } : { value, problem: `the key ${quoteInput(key)} is given twice in one object: say it once` };
+      }
     })(),
+    terms: JSON_FILE_TERMS,
+    warnings: [],
   };
 }
 
 /** The JSON value a file holds (a UTF-8 byte order mark is allowed), or why it has none. */
-export async function readJsonFile(path: string): Promise<{ value: unknown } | { problem: string }> {
+export async function readJsonFile(path: string): Promise<{ value: unknown; text: string } | { problem: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -89,7 +99,8 @@ export async function readJsonFile(path: string): Promise<{ value: unknown } | {
   // Parsing is fine with any depth; reading the records after it recurses, and no export nests this deep.
   if (jsonShapeBeyond(json, { maxDepth: JSON_FILE_MAX_DEPTH }))
     return { problem: `is nested deeper than ${JSON_FILE_MAX_DEPTH} levels, which no export is` };
-  return parseJson(json);
+  const parsed = parseJson(json);
+  return 'value' in parsed ? { ...parsed, text: json } : parsed;
 }
 
 // Bare NaN and Infinity outside strings: what Python's json module writes for a missing or broken number.
