@@ -40,6 +40,7 @@ const MIGRATION_NAMES = [
   'PriceImports1764201600005',
   'RefreshFamilies1764201600006',
   'RowChangeNotifications1764201600007',
+  'PriceCurrency1764201600009',
 ];
 
 async function openMigrator(db: TestDatabase, migrations: (typeof MIGRATIONS)[number][] = MIGRATIONS): Promise<DataSource> {

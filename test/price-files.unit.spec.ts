@@ -13,7 +13,7 @@ const USD_SCOPE = { currency: 'USD', maxPerUnit: 100_000 };
 async function readPrices(folder: string, name: string, content: string, scope = USD_SCOPE) {
   const path = join(folder, name);
   await writeFile(path, content);
-  const file = await readSourceFile(path, name.split('.').pop() as SourceFormat);
+  const file = await readSourceFile(path, name.split('.').pop() as SourceFormat, { xlsxMaxUncompressedBytes: 1024 * 1024 });
   if ('problem' in file) return file;
   const mappings = new MappingLookup([]);
   const terms = { ...scope, ...file.terms };
@@ -161,7 +161,7 @@ describe('price files as shops have them', () => {
     }
   });
 
-  it('rejects a JSON record with a repeated key, naming it, and reads prices given as text with a currency', async () => {
+  it("rejects a JSON record with a repeated key naming it, a price given as text, and a currency not the scope's", async () => {
     const json =
       '[{"material_type": "sq_tube_2x11ga", "price_per_foot": 1, "price_per_foot": 1000},' +
       ' {"material_type": "sq_tube_2x11ga", "price_per_foot": "$3.45", "notes": "{\\"a\\": 1, \\"a\\": 2}"},' +
@@ -171,7 +171,7 @@ describe('price files as shops have them', () => {
       warnings: [],
       prices: [
         'the key "price_per_foot" is given twice in one object: say it once',
-        { materialType: 'sq_tube_2x11ga', pricePerFoot: 3.45, pricePerLb: null, supplier: null, priceDate: null, currency: 'USD' },
+        'price_per_foot must be a number (got the text "$3.45")',
         "the price is in CAD and this scope's prices are in USD: prices are never converted",
         'price_per_foot 1e+26 is above 100000, the most a price per unit may be',
       ],

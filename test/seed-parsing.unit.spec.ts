@@ -102,7 +102,7 @@ describe('seed source files', () => {
     fileCount += 1;
     const path = join(folder, `file-${fileCount}.${format}`);
     await writeFile(path, text);
-    const content = await readSourceFile(path, format);
+    const content = await readSourceFile(path, format, { xlsxMaxUncompressedBytes: 1024 * 1024 });
     if ('problem' in content) return content;
     const records: unknown[] = [];
     for await (const record of content.records) records.push(format === 'csv' ? record : record.value);

@@ -42,6 +42,7 @@ describe('the price file reader (the worker thread side, run in this thread)', (
       file: { name, path: join(folder, name), format },
       mappingEntries: [],
       scope: USD,
+      limits: { xlsxMaxUncompressedBytes: 1024 * 1024 },
       port: workerPort,
     });
     return { port, inbox, task };

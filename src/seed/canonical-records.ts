@@ -84,7 +84,7 @@ export interface PriceTerms {
   currency: string;
   /** PRICE_MAX_PER_UNIT: a higher price is rejected. */
   maxPerUnit: number;
-  /** How the file writes numbers given as text (`$1,234.56`); JSON numbers are numbers. */
+  /** How the file writes numbers given as text (`$1,234.56`); none: a price must be a number (JSON). */
   decimalStyles: readonly DecimalStyle[];
   dateFormats: readonly DateFormat[];
 }

@@ -110,7 +110,7 @@ export class FieldReader {
   private number(name: string, required: boolean): number | null {
     let value = this.record[name];
     if (value === undefined || value === null) return this.absent(name, required);
-    const amount = typeof value === 'string' && this.amountStyles ? readAmount(value, this.amountStyles) : null;
+    const amount = typeof value === 'string' && this.amountStyles?.length ? readAmount(value, this.amountStyles) : null;
     if (amount !== null && 'problem' in amount) return this.problem(`${name} ${amount.problem}`);
     if (amount !== null) {
       if (amount.currency !== null) this.currencies.add(amount.currency);

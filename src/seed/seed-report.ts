@@ -243,7 +243,7 @@ export function formatReport(report: SeedReport): string[] {
   if (report.mappings)
     lines.push(`Mappings: ${plural(report.mappings.entries, 'entry', 'entries')} from ${report.mappings.file}, applied first`);
   if (report.nothingToLoad !== null) lines.push(`Nothing to load: ${report.nothingToLoad}`);
-  for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json and .csv files are read`);
+  for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json, .csv and .xlsx files are read`);
   for (const file of report.files) lines.push(describeFile(file));
 
   if (rejected > 0) {

@@ -105,7 +105,7 @@ export class SeedService {
     const mappingEntries = mappingsPath === null ? [] : await this.readMappings(mappingsPath);
     if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
     if (folder.files.length === 0)
-      report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
+      report.nothingToLoad = found.exists ? `no .json, .csv or .xlsx files in ${options.directory}` : `${options.directory} does not exist`;
     if (folder.files.length === 0 && mappingsPath === null) return report;
     const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
     return this.load({ report, shopId, files, mappingEntries, onProgress });
@@ -220,7 +220,9 @@ export class SeedService {
       exactDuplicates: 0,
     };
     const fileProblem = (problem: string): FileSummary => {
-      if (state.limits) throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
+      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
+      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
+      if (state.limits || file.format === 'xlsx') throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
       addReject(report, { file: file.name, record: null, line: null, reason: problem, offer: null });
       return { ...summary, problem, rejected: summary.rejected + 1 };
     };

@@ -6,16 +6,17 @@ import { quoteInput } from '../common/quoted-input';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
 import { repeatedKeysByRecord } from './json-repeated-keys';
+import { readWorkbookFile } from './workbook-records';
 import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
 import type { FileTerms, SourceFileContent, SourceRecord } from './source-records';
 
 const JSON_FILE_MAX_DEPTH = 64;
-/** A JSON file's terms: decimal points (in a price given as text, `"$3.45"`) and ISO dates (seeding.md). */
-const JSON_FILE_TERMS: FileTerms = { decimalStyles: ['point'], dateFormats: ['iso'] };
+/** A JSON file's terms (seeding.md): prices are JSON numbers, never text, and dates ISO. */
+const JSON_FILE_TERMS: FileTerms = { decimalStyles: [], dateFormats: ['iso'] };
 
 /** The formats the seeder reads, by file name extension. */
-export const SOURCE_FORMATS = ['json', 'csv'] as const;
+export const SOURCE_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** `prices.CSV` -> csv; null for a name of no format the seeder reads. */
@@ -27,7 +28,7 @@ export function formatOfFileName(name: string): SourceFormat | null {
 export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[]; mappingsFile: string | null };
 
 /**
- * The `*.json` and `*.csv` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
+ * The `*.json`, `*.csv` and `*.xlsx` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
  * missing folder is reported, for the caller to decide; a folder that cannot be read is an error. Hidden files
  * are skipped silently, other files are named as ignored.
  */
@@ -55,8 +56,14 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
   return { exists: true, files, ignored, mappingsFile };
 }
 
+/** What bounds the reading of a file beyond its bytes: the uncompressed size of a workbook. */
+export interface ReadLimits {
+  xlsxMaxUncompressedBytes: number;
+}
+
 /** The records of one file of `format`. */
-export async function readSourceFile(path: string, format: SourceFormat): Promise<SourceFileContent> {
+export async function readSourceFile(path: string, format: SourceFormat, limits: ReadLimits): Promise<SourceFileContent> {
+  if (format === 'xlsx') return readWorkbookFile(path, limits.xlsxMaxUncompressedBytes);
   return format === 'csv' ? readCsvFile(path) : readJsonRecords(path);
 }
 

@@ -60,6 +60,7 @@ export class SourceReaderPool implements OnModuleDestroy {
       // Supplier aliases are the writers' business; the readers look descriptions up.
       mappingEntries: mappingEntries.filter((entry) => entry.kind !== 'supplier'),
       scope,
+      limits: { xlsxMaxUncompressedBytes: this.config.prices.xlsxMaxUncompressedBytes },
       port: workerPort,
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }) as Promise<void>);

@@ -12,7 +12,7 @@ import {
 } from '../material-prices/price-mappings';
 import type { PriceTerms } from './canonical-records';
 import { problemItem, readRecord, type RecordReading } from './readers';
-import { readJsonFile, readSourceFile, type SourceFormat } from './source-files';
+import { type ReadLimits, readJsonFile, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
 /**
@@ -33,6 +33,7 @@ export interface ReadTask {
   mappingEntries: MappingEntry[];
   /** The scope's terms: its currency and the highest price per unit. */
   scope: Pick<PriceTerms, 'currency' | 'maxPerUnit'>;
+  limits: ReadLimits;
   port: MessagePort;
 }
 
@@ -50,11 +51,11 @@ export type ReaderMessage = { readings: FileRecordReading[] } | { done: true; wa
 /** Main thread to worker: take one batch more. Closing its port stops the reading. */
 export type ReaderRequest = 'more';
 
-export default async function readSourceInBatches({ file, mappingEntries, scope, port }: ReadTask): Promise<void> {
+export default async function readSourceInBatches({ file, mappingEntries, scope, limits, port }: ReadTask): Promise<void> {
   const allowance = new Allowance(port, READ_AHEAD_BATCHES);
   const post = (message: ReaderMessage) => port.postMessage(message);
   try {
-    const content = await readSourceFile(file.path, file.format);
+    const content = await readSourceFile(file.path, file.format, limits);
     if ('problem' in content) return post({ problem: content.problem });
     const mappings = new MappingLookup(mappingEntries);
     const terms: PriceTerms = { ...scope, ...content.terms };
