@@ -170,4 +170,35 @@ describe('price workbooks (.xlsx) through the import API and the seeder', () => 
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/bomb\.xlsx unpacks to more than 2 MiB \(XLSX_MAX_UNCOMPRESSED_BYTES\); nothing was loaded/);
   });
+
+  it('refuses the placeholder of a suggested fix, and any target of no key family, in PUT /mappings and in the seeder', async () => {
+    const shop = await registerShop(app);
+    const description = 'Flat Bar 1/2" x';
+    const put = (target: string) =>
+      http()
+        .put('/api/material-prices/mappings')
+        .set(bearer(shop.access_token))
+        .send({ suppliers: {}, materials: { [description]: target }, ignore: [] });
+    const placeholder = await put('<material key>').expect(400);
+    expect(JSON.stringify(placeholder.body.message)).toContain('is the placeholder of a suggested fix');
+    const noFamily = await put('MATERIAL_KEY').expect(400);
+    expect(JSON.stringify(noFamily.body.message)).toContain('is of no known shape family');
+    await put('flat_bar_4x0.5').expect(200);
+
+    const folder = await mkdtemp(join(workdir, 'placeholder-'));
+    await writeFile(join(folder, 'mappings.json'), JSON.stringify({ materials: { [description]: '<material key>' } }));
+    await writeFile(join(folder, 'prices.csv'), 'material_type,price_per_foot\nsq_tube_2x11ga,3.45\n');
+    const cli = await runBuilt('seed.js', ['--dir', folder], { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('mappings.json cannot be used; nothing was loaded');
+    expect(cli.stderr).toMatch(/materials\[.+Flat Bar 1\/2.+\]: .+<material key>.+ is the placeholder of a suggested fix/);
+    expect(await db.query("SELECT 1 FROM material_price_history WHERE source LIKE 'prices.csv%'")).toEqual([]);
+  });
+
+  it('loads data/examples with no reject: every kind of file, and the mappings that clear their rejects', async () => {
+    const cli = await runBuilt('seed.js', ['--dir', 'data/examples', '--dry-run'], { DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
+    expect(cli.stdout).toContain('Rejected 0 records');
+    expect(cli.stdout).toMatch(/workbook\.xlsx: \d+ records \(material price\): \d+ accepted, 0 rejected/);
+    expect(cli.code).toBe(0);
+  });
 });

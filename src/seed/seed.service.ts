@@ -16,7 +16,7 @@ import { LoadSlots } from './load-slots';
 import { PriceWriter } from './price-writer';
 import type { SeedProgress } from './progress-line';
 import type { SeedOptions } from './seed-options';
-import { addChange, addReject, addWarning, emptyReport, type FileSummary, type SeedReport } from './seed-report';
+import { addChange, addReject, addWarning, emptyReport, type FileSummary, rejectCount, type SeedReport } from './seed-report';
 import { SeedLimitError, SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
 import { formatOfFileName, listSourceFiles, type SourceFormat } from './source-files';
@@ -155,7 +155,14 @@ export class SeedService {
       const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits, currency };
       for (const [index, file] of plan.files.entries()) {
         const progress = (records: number) =>
-          plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
+          plan.onProgress?.({
+            file: file.name,
+            fileNumber: index + 1,
+            fileCount: plan.files.length,
+            records,
+            runRecords: state.records,
+            runRejects: rejectCount(report),
+          });
         report.files.push(await this.loadFile(file, state, progress));
       }
       const prices = await writers.prices.finish(new Date());

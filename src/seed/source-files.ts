@@ -6,10 +6,10 @@ import { quoteInput } from '../common/quoted-input';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
 import { repeatedKeysByRecord } from './json-repeated-keys';
-import { readWorkbookFile } from './workbook-records';
 import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
 import type { FileTerms, SourceFileContent, SourceRecord } from './source-records';
+import { readWorkbookFile } from './workbook-records';
 
 const JSON_FILE_MAX_DEPTH = 64;
 /** A JSON file's terms (seeding.md): prices are JSON numbers, never text, and dates ISO. */

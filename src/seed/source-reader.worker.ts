@@ -12,7 +12,7 @@ import {
 } from '../material-prices/price-mappings';
 import type { PriceTerms } from './canonical-records';
 import { problemItem, readRecord, type RecordReading } from './readers';
-import { type ReadLimits, readJsonFile, readSourceFile, type SourceFormat } from './source-files';
+import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
 /**

@@ -79,9 +79,9 @@ function cellValue(value: CellValue): unknown {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if ('result' in value) return cellValue(value.result as CellValue);
+  if ('result' in value) return cellValue(value.result);
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('text' in value) return cellValue(value.text as CellValue);
+  if ('text' in value) return cellValue(value.text);
   if ('error' in value) return value.error;
   return '';
 }
