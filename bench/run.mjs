@@ -3,10 +3,11 @@
 // the local default below) and the built server (dist/). Every load is bounded in time; the whole run takes a few
 // minutes. Throwaway databases and folders are removed at the end.
 // `node bench/run.mjs --only attacks` runs only the attack shapes (bench/attacks.mjs), `--only attacks=NAME,NAME`
-// some of them, and prints their figures instead of writing BENCHMARKS.md.
+// some of them, and prints their figures instead of writing BENCHMARKS.md. `--only workbook` imports 50,000 records
+// as an .xlsx workbook and as the same rows in CSV, and prints both times.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -409,6 +410,54 @@ async function importThroughApi(databaseUrl) {
   }
 }
 
+/** The same records as an .xlsx workbook (one sheet), written with exceljs's streaming writer. */
+async function priceWorkbook(records, path) {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+  const sheet = workbook.addWorksheet('Prices');
+  sheet.addRow(['material_type', 'price_per_foot', 'supplier', 'date']).commit();
+  for (const record of records) sheet.addRow([record.material_type, record.price_per_foot, record.supplier, record.date]).commit();
+  sheet.commit();
+  await workbook.commit();
+}
+
+/** 50,000 records imported through the API as a workbook and as CSV, each into a shop of its own, CSV first. */
+async function workbookImport(databaseUrl) {
+  const records = generatePriceRecords(IMPORT_RECORDS, IMPORT_KEYS);
+  const dir = join(scratch, 'workbook');
+  mkdirSync(dir);
+  const files = { csv: Buffer.from(priceCsv(records)), xlsx: null };
+  await priceWorkbook(records, join(dir, 'prices.xlsx'));
+  files.xlsx = readFileSync(join(dir, 'prices.xlsx'));
+  const server = await startServer({ DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'true', RATE_LIMIT_REGISTER_IP: UNLIMITED }, scratch);
+  try {
+    const result = { records: IMPORT_RECORDS, loadBefore: loadavg()[0] };
+    for (const format of ['csv', 'xlsx']) {
+      const [shop] = await registerShops(server, 1, `workbook-${format}`);
+      const form = new FormData();
+      form.append('file', new Blob([files[format]]), `prices.${format}`);
+      const started = performance.now();
+      const response = await fetch(`${server.url}/api/material-prices/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shop.accessToken}` },
+        body: form,
+      });
+      const body = await response.json();
+      if (response.status !== 201) throw new Error(`the ${format} import answered ${response.status}: ${JSON.stringify(body.message)}`);
+      result[format] = {
+        seconds: (performance.now() - started) / 1000,
+        fileMb: files[format].length / (1024 * 1024),
+        loaded: body.counts.material_prices.loaded,
+      };
+    }
+    result.ratio = result.xlsx.seconds / result.csv.seconds;
+    result.loadAfter = loadavg()[0];
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
 /** RSS of the server after it started and served one registration and one login, on PostgreSQL and embedded. */
 async function idleMemory(databaseUrl) {
   const measure = async (env, cwd) => {
@@ -465,6 +514,10 @@ async function attacks(names) {
 async function main() {
   if (!existsSync(resolve(PROJECT_ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npx nest build` first');
   const started = performance.now();
+  if (process.argv.slice(2).join(' ') === '--only workbook') {
+    console.log(JSON.stringify({ machine: await machine(), workbook: await workbookImport(await createDatabase('workbook')) }, null, 2));
+    return;
+  }
   const attackNames = onlyAttacks(process.argv.slice(2));
   if (attackNames) {
     const results = { machine: await machine(), attacks: await attacks(attackNames) };

@@ -67,6 +67,8 @@ const EXTERNAL = [
   '@nestjs/websockets',
   '@nestjs/platform-express',
   '@fastify/view',
+  'exceljs',
+  'yauzl',
 ];
 
 const ifStale = process.argv.includes('--if-stale');

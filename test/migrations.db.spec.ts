@@ -42,6 +42,7 @@ const MIGRATION_NAMES = [
   'PriceImports1764201600005',
   'RefreshFamilies1764201600006',
   'RowChangeNotifications1764201600007',
+  'PriceCurrency1764201600009',
   'QuoteLifecycle1764201600024',
   'AddressSkeletonsAndMailGiveUp1764201600031',
 ];

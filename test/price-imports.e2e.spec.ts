@@ -390,7 +390,7 @@ describe('price imports through the API', () => {
         'a file that is neither JSON nor CSV',
         [good, { name: 'photo.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]) }],
         415,
-        /"photo.png": only .json and .csv files can be imported/,
+        /"photo.png": only .json, .csv and .xlsx files can be imported/,
       ],
       [
         'binary bytes named .json',

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MappingLookup } from '../src/material-prices/price-mappings';
-import type { LaborActual, PriceObservation } from '../src/seed/canonical-records';
+import type { LaborActual, PriceObservation, PriceTerms } from '../src/seed/canonical-records';
 import { readRecord } from '../src/seed/readers';
 
 const NO_MAPPINGS = new MappingLookup([]);
 /** What the seeder gives a reader for record `record` (from 1) of `file`. */
-const at = (file: string, record: number) => ({ place: { file, record }, mappings: NO_MAPPINGS });
+const JSON_TERMS: PriceTerms = { currency: 'USD', maxPerUnit: 100_000, decimalStyles: ['point'], dateFormats: ['iso'] };
+const at = (file: string, record: number, terms = JSON_TERMS) => ({ place: { file, record }, mappings: NO_MAPPINGS, terms });
 
 const EXPORTS = join(process.cwd(), 'test/fixtures/supplier-exports');
 const load = (file: string): unknown => JSON.parse(readFileSync(join(EXPORTS, file), 'utf8'));
@@ -62,6 +63,7 @@ describe('seed readers on the real exports', () => {
       source: 'osorio_prices_raw.json:1',
       rawDescription: 'Tubing - Square 6" x 6" x 3/16ga',
       unknownKeyFamily: false,
+      currency: 'USD',
     });
   });
 
@@ -187,7 +189,7 @@ describe('seed record recognition', () => {
       {
         place: { file: 'f.json', record: 1 },
         problem: expect.stringMatching(
-          /^unknown field "price_per_ft"; .*a key may hold only .*; no price: give price_per_foot, price_per_lb, price_per_sqft or several; date "2024-02-30" is not a real date$/,
+          /^unknown field "price_per_ft"; .*a key may hold only .*; no price: give price_per_foot, price_per_lb, price_per_sqft or several; date "2024-02-30" \(read as YYYY-MM-DD\): February has 29 days in 2024$/,
         ),
         offer: { field: 'material_type', description: 'Square tube', stated: '', date: '2024-02-30', mappable: true },
       },

@@ -209,8 +209,8 @@ describe('invoice seeder', () => {
       expect(missing.nothingToLoad).toMatch(/does not exist$/);
       await expect(run(absent, { directoryGiven: true })).rejects.toThrow(new SeedRunError(`The folder ${absent} does not exist`));
       const empty = await run(await folder({ 'notes.txt': 'not json' }));
-      expect(printed(empty)).toContain('Nothing to load: no .json or .csv files in');
-      expect(printed(empty)).toContain('Ignored notes.txt: only .json and .csv files are read');
+      expect(printed(empty)).toContain('Nothing to load: no .json, .csv or .xlsx files in');
+      expect(printed(empty)).toContain('Ignored notes.txt: only .json, .csv and .xlsx files are read');
       expect(exitCodeOf(empty)).toBe(0);
     });
   });
@@ -271,7 +271,7 @@ describe('invoice seeder', () => {
       [
         'an impossible date',
         JSON.stringify([goodToo, price('flat_bar_2x0.25', 1.28, '2024-02-30')]),
-        'bad.json:2: date "2024-02-30" is not a real date',
+        'bad.json:2: date "2024-02-30" (read as YYYY-MM-DD): February has 29 days in 2024',
         2,
       ],
       [
@@ -358,7 +358,7 @@ describe('invoice seeder', () => {
       expect(formatReport(report)).toContain(
         '  Flat Bar 1/2" x — osorio_prices_raw.json:1 (5.6 per foot, 2023-09-05), osorio_prices_raw.json:2 (6.622 per foot, 2023-09-05), ' +
           'osorio_prices_seed.json:18 (5.6 per foot, 2023-09-05): the description stops at "x": it was cut off. ' +
-          'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "MATERIAL_KEY" } or "ignore": [ "Flat Bar 1/2\\" x" ]',
+          'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "<material key>" } or "ignore": [ "Flat Bar 1/2\\" x" ]',
       );
       expect(printed(report)).toContain('  HRRECTB-0295-24 — wexler_prices_raw.json:14 (7.28 per foot, 2022-11-28): it names no shape');
       // 31 Osorio materials, 8 Wexler items (one of them in two units) and 12 bill-of-materials lines, each its own
@@ -493,7 +493,7 @@ describe('invoice seeder', () => {
     it('seed script runs clean: the report on stdout, its run logged on stderr through the app logger', async () => {
       const emptyFolder = await folder({});
       const result = await seed(['--dir', emptyFolder]);
-      expect(result.stdout).toContain(`Nothing to load: no .json or .csv files in ${emptyFolder}`);
+      expect(result.stdout).toContain(`Nothing to load: no .json, .csv or .xlsx files in ${emptyFolder}`);
       expect(result.stdout).toContain('Loaded 0 material prices, 0 already current');
       expect(result.code).toBe(0);
       const log = logOf(result.stderr);

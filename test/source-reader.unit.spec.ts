@@ -21,6 +21,7 @@ function inboxOf(port: MessagePort) {
   };
 }
 
+const USD = { currency: 'USD', maxPerUnit: 100_000 };
 const price = (index: number) => ({ material_type: 'sq_tube_2x11ga', price_per_foot: 1 + (index % 3), supplier: 'Osorio', date: null });
 
 describe('the price file reader (the worker thread side, run in this thread)', () => {
@@ -37,7 +38,13 @@ describe('the price file reader (the worker thread side, run in this thread)', (
   const read = (name: string, format: 'json' | 'csv') => {
     const { port1: port, port2: workerPort } = new MessageChannel();
     const inbox = inboxOf(port);
-    const task = readSourceInBatches({ file: { name, path: join(folder, name), format }, mappingEntries: [], port: workerPort });
+    const task = readSourceInBatches({
+      file: { name, path: join(folder, name), format },
+      mappingEntries: [],
+      scope: USD,
+      limits: { xlsxMaxUncompressedBytes: 1024 * 1024 },
+      port: workerPort,
+    });
     return { port, inbox, task };
   };
 
@@ -54,7 +61,7 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     await task;
     await inbox.until(6);
     const sizes = inbox.received.map((message) => ('readings' in message ? message.readings.length : message));
-    expect(sizes).toEqual([1000, 1000, 1000, 1000, 500, { done: true }]);
+    expect(sizes).toEqual([1000, 1000, 1000, 1000, 500, { done: true, warnings: [] }]);
     const first = inbox.received[0] as { readings: { duplicate: boolean; shape: string | null; items: { place: unknown }[] }[] };
     expect(first.readings.slice(0, 4).map((reading) => [reading.shape, reading.duplicate, reading.items[0].place])).toEqual([
       ['material price', false, { file: 'prices.json', record: 1 }],

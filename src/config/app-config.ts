@@ -135,6 +135,10 @@ export interface AppConfig {
     mappingsMaxEntries: number;
     /** Worker threads that read price files (parsing, record shapes, material keys, mappings) beside the event loop. */
     readThreads: number;
+    /** A price per foot, lb or sqft above this rejects its record: no stock costs more, a misread number does. */
+    maxPerUnit: number;
+    /** Uncompressed bytes of one .xlsx workbook, all its parts: a zip bomb stops there. */
+    xlsxMaxUncompressedBytes: number;
   };
   /** Limits of one price import through the API. */
   imports: {
@@ -273,6 +277,8 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       loadWaitMs: reader.integer('PRICE_LOAD_WAIT_MS', 60_000, 0, 3_600_000),
       mappingsMaxEntries: reader.integer('MAPPINGS_MAX_ENTRIES', 5000, 1, 1_000_000),
       readThreads: reader.integer('PRICE_READ_THREADS', 1, 1, 16),
+      maxPerUnit: reader.integer('PRICE_MAX_PER_UNIT', 100_000, 1, 1_000_000_000),
+      xlsxMaxUncompressedBytes: reader.integer('XLSX_MAX_UNCOMPRESSED_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     imports: {
       maxFiles: reader.integer('IMPORT_MAX_FILES', 10, 1, 1000),

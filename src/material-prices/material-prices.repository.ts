@@ -19,6 +19,7 @@ export interface HistoryRow {
   source: string;
   notes: string | null;
   raw_description: string | null;
+  currency: string;
 }
 
 /** A current price: one material from one supplier in one unit. */
@@ -87,10 +88,10 @@ export class MaterialPricesRepository {
   /** Inserts the observations the history does not hold yet (UQ_material_price_history_observation); returns how many. */
   async insertHistory(shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
     const [{ inserted }] = await this.sql.query<{ inserted: number }[]>(
-      `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description)
-       SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description
+      `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description, currency)
+       SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description, o.currency
          FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, price_date date, price_per_foot float8,
-           price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text)
+           price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text, currency char(3))
        ON CONFLICT (shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft) DO NOTHING
        RETURNING 1)
        SELECT count(*)::integer AS inserted FROM inserted`,

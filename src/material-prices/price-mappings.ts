@@ -1,6 +1,6 @@
 import { isRecord, isStorableText } from '../common/json-values';
 import type { PriceMappingKind } from '../database/entities';
-import { checkMaterialKey } from '../material-keys/material-key-check';
+import { checkMaterialKey, type KeyCheck } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierKey, supplierNameProblem } from './supplier-name';
 
 /** One entry of a document as it is stored: what it matches (as written, and as compared) and its target. */
@@ -57,10 +57,18 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
     const label = `materials[${JSON.stringify(description)}]`;
     const problem = descriptionProblem(description) ?? (typeof target === 'string' ? null : 'the material key must be text');
     const checked = problem === null ? checkMaterialKey(target as string) : null;
-    if (problem) problems.push(`${label}: ${problem}`);
-    else if (checked!.kind === 'malformed')
-      problems.push(`${label}: ${JSON.stringify(target)} is not a valid material key: ${checked!.problem}`);
-    else add({ kind: 'material', matchText: description.trim(), matchKey: descriptionKey(description), target: checked!.key }, label);
+    const targetProblem = problem ?? materialTargetProblem(target as string, checked!);
+    if (targetProblem) problems.push(`${label}: ${targetProblem}`);
+    else
+      add(
+        {
+          kind: 'material',
+          matchText: description.trim(),
+          matchKey: descriptionKey(description),
+          target: (checked as { key: string }).key,
+        },
+        label,
+      );
   }
   const ignore = value.ignore ?? [];
   if (!Array.isArray(ignore)) problems.push('ignore must be a list of descriptions');
@@ -305,4 +313,20 @@ export class MappingLookup implements MaterialMappingLookup {
   supplierAliases(): [string, string][] {
     return [...this.aliases];
   }
+}
+
+/** The target the report's fixes carry: it fails the key grammar, so a fix pasted unedited can never load. */
+export const MATERIAL_KEY_PLACEHOLDER = '<material key>';
+
+/**
+ * DECISION: a mapping target must be a key of a known shape family (data/README.md), not only a well-formed one: a
+ * mapping says what a description is, and a key of no family (`material_key`) is never what a quote asks for.
+ */
+function materialTargetProblem(target: string, checked: KeyCheck): string | null {
+  if (target.trim() === MATERIAL_KEY_PLACEHOLDER)
+    return `${JSON.stringify(target)} is the placeholder of a suggested fix: replace it with the material's key (data/README.md lists the key of every shape)`;
+  if (checked.kind === 'malformed') return `${JSON.stringify(target)} is not a valid material key: ${checked.problem}`;
+  if (checked.kind === 'unknown-family')
+    return `${JSON.stringify(target)} is not a valid material key: it is of no known shape family (data/README.md lists the key of every shape)`;
+  return null;
 }

@@ -6,6 +6,7 @@ import { AccountLifecycle1764201600004 } from './1764201600004-AccountLifecycle'
 import { PriceImports1764201600005 } from './1764201600005-PriceImports';
 import { RefreshFamilies1764201600006 } from './1764201600006-RefreshFamilies';
 import { RowChangeNotifications1764201600007 } from './1764201600007-RowChangeNotifications';
+import { PriceCurrency1764201600009 } from './1764201600009-PriceCurrency';
 import { QuoteLifecycle1764201600024 } from './1764201600024-QuoteLifecycle';
 import { AddressSkeletonsAndMailGiveUp1764201600031 } from './1764201600031-AddressSkeletonsAndMailGiveUp';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   PriceImports1764201600005,
   RefreshFamilies1764201600006,
   RowChangeNotifications1764201600007,
+  PriceCurrency1764201600009,
   QuoteLifecycle1764201600024,
   AddressSkeletonsAndMailGiveUp1764201600031,
 ];

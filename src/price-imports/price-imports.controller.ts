@@ -49,7 +49,7 @@ export class PriceImportsController {
         file: {
           type: 'array',
           items: { type: 'string', format: 'binary' },
-          description: 'One or more .json or .csv files (any field name)',
+          description: 'One or more .json, .csv (also tab- or |-separated) or .xlsx files (any field name)',
         },
       },
     },

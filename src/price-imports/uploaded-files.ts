@@ -67,11 +67,11 @@ export async function receiveUploadedFiles(request: FastifyRequest, folder: stri
   if (problems.length > 0) throw new BadRequestException(problems);
   if (unsupported.length > 0) {
     throw new UnsupportedMediaTypeException(
-      `${unsupported.map((name) => JSON.stringify(name)).join(', ')}: only .json and .csv files can be imported (save a spreadsheet as CSV)`,
+      `${unsupported.map((name) => JSON.stringify(name)).join(', ')}: only .json, .csv and .xlsx files can be imported`,
     );
   }
   if (!received.some((file) => file.format !== 'mappings'))
-    throw new BadRequestException('The upload holds no file: attach one or more .json or .csv files as multipart/form-data');
+    throw new BadRequestException('The upload holds no file: attach one or more .json, .csv or .xlsx files as multipart/form-data');
   return received;
 }
 

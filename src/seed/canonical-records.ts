@@ -3,6 +3,8 @@ import { quoteInput } from '../common/quoted-input';
 import { JOB_TYPES, LABOR_PROCESSES } from '../common/reference-data';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierNameProblem } from '../material-prices/supplier-name';
+import { currencyOf, type DecimalStyle, isScopeCurrency } from './amounts';
+import type { DateFormat } from './dates';
 import { FieldReader } from './fields';
 
 /**
@@ -20,6 +22,8 @@ export interface PriceObservation {
   pricePerLb: number | null;
   pricePerSqft: number | null;
   notes: string | null;
+  /** ISO 4217: the scope's currency, which the price was written in (or stated no currency). */
+  currency: string;
   /** `file:record` the observation was read from. */
   source: string;
   /** The supplier's own description of the material, or the key as it was typed, so every key can be audited. */
@@ -54,7 +58,7 @@ export const MATERIAL_PRICE_TYPE = 'material_price';
 export const LABOR_ACTUAL_TYPE = 'labor_actual';
 export const PRICE_FIELDS = ['price_per_foot', 'price_per_lb', 'price_per_sqft'] as const;
 
-const MATERIAL_PRICE_FIELDS = ['type', 'material_type', ...PRICE_FIELDS, 'supplier', 'date', 'notes'];
+const MATERIAL_PRICE_FIELDS = ['type', 'material_type', ...PRICE_FIELDS, 'currency', 'supplier', 'date', 'notes'];
 const LABOR_ACTUAL_FIELDS = [
   'type',
   'invoice',
@@ -74,6 +78,17 @@ const LABOR_ACTUAL_FIELDS = [
 const INVOICE_MAX_LENGTH = 64;
 const SOURCE_FILE_MAX_LENGTH = 512;
 
+/** What the scope and the file say about how prices read. */
+export interface PriceTerms {
+  /** The scope's currency (ISO 4217): a price stated in another one is rejected, never converted. */
+  currency: string;
+  /** PRICE_MAX_PER_UNIT: a higher price is rejected. */
+  maxPerUnit: number;
+  /** How the file writes numbers given as text (`$1,234.56`); none: a price must be a number (JSON). */
+  decimalStyles: readonly DecimalStyle[];
+  dateFormats: readonly DateFormat[];
+}
+
 /** How the material key of a price was arrived at. */
 export interface KeyOrigin {
   /** The supplier's description the key was derived or mapped from; absent when the key was typed. */
@@ -86,20 +101,21 @@ export interface KeyOrigin {
  * `{ "material_type": "sq_tube_2x11ga", "price_per_foot": 3.45, "supplier": "...", "date": "2024-03-15" }`. A typed
  * key is checked under the key grammar and stored in its normal spelling; a key of no known family is accepted.
  */
-export function validateMaterialPrice(record: RawRecord, source: string, origin: KeyOrigin = {}): Validated {
-  const fields = new FieldReader(record);
+export function validateMaterialPrice(record: RawRecord, source: string, terms: PriceTerms, origin: KeyOrigin = {}): Validated {
+  const fields = new FieldReader(record, terms.decimalStyles);
   fields.onlyFields(MATERIAL_PRICE_FIELDS);
   const typedKey = fields.text('material_type', { required: origin.mappedKey === undefined });
   const checked =
     origin.mappedKey !== undefined ? checkMaterialKey(origin.mappedKey) : typedKey === null ? null : checkMaterialKey(typedKey);
   if (checked?.kind === 'malformed') fields.problem(checked.problem);
   const materialType = checked === null || checked.kind === 'malformed' ? null : checked.key;
-  const [pricePerFoot, pricePerLb, pricePerSqft] = PRICE_FIELDS.map((name) => fields.positiveNumber(name));
+  const [pricePerFoot, pricePerLb, pricePerSqft] = PRICE_FIELDS.map((name) => fields.price(name, terms.maxPerUnit));
   if (!PRICE_FIELDS.some((name) => fields.has(name))) fields.problem(`no price: give ${PRICE_FIELDS.join(', ')} or several`);
+  currencyProblem(fields, terms.currency);
   const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH });
   const supplierProblem = supplier === null ? null : supplierNameProblem(supplier);
   if (supplierProblem) fields.problem(`supplier ${supplierProblem}`);
-  const priceDate = fields.date('date', ['iso']);
+  const priceDate = fields.date('date', terms.dateFormats);
   const notes = fields.text('notes');
   if (fields.problems.length > 0) return { problems: fields.problems, keyUnreadable: checked?.kind === 'malformed' };
   const price: PriceObservation = {
@@ -110,11 +126,26 @@ export function validateMaterialPrice(record: RawRecord, source: string, origin:
     pricePerLb,
     pricePerSqft,
     notes,
+    currency: terms.currency,
     source,
     rawDescription: origin.rawDescription ?? typedKey,
     unknownKeyFamily: checked!.kind === 'unknown-family',
   };
   return { record: { kind: 'material_price', price } };
+}
+
+/** The currency a price record states (its `currency` field, its amounts' signs) must be its scope's. */
+function currencyProblem(fields: FieldReader, scopeCurrency: string): void {
+  const stated = fields.text('currency', { maxLength: 8 });
+  if (stated !== null) {
+    const code = currencyOf(stated);
+    if (code === null) fields.problem(`currency ${quoteInput(stated)} is not an ISO 4217 code`);
+    else fields.currencies.add(code);
+  }
+  const currencies = [...fields.currencies];
+  if (currencies.length > 1) fields.problem(`the prices are in ${currencies.join(' and ')}: one record states one currency`);
+  else if (currencies.length === 1 && !isScopeCurrency(currencies[0], scopeCurrency))
+    fields.problem(`the price is in ${currencies[0]} and this scope's prices are in ${scopeCurrency}: prices are never converted`);
 }
 
 /** `{ "type": "labor_actual", "invoice": "12217", "date": "2024-06-23", ... }`; `source` stands in for a missing `file`. */

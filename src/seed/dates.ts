@@ -4,17 +4,36 @@ import { quoteInput } from '../common/quoted-input';
 
 /**
  * Calendar dates as the seeder meets them: ISO `YYYY-MM-DD` (the canonical format), `M/D/YYYY` (supplier
- * exports) and `Jun 18, 2024` (invoices). Every form becomes an ISO date, and only real calendar dates pass.
+ * exports, US spreadsheets), `D.M.YYYY` (day-first spreadsheets) and `Jun 18, 2024` (invoices). Every form becomes
+ * an ISO date; only real calendar dates from EARLIEST_YEAR to next year pass.
  */
-export type DateFormat = 'iso' | 'month/day/year' | 'month name';
+export type DateFormat = 'iso' | 'month/day/year' | 'day.month.year' | 'month name';
 
 export type ParsedDate = { iso: string } | { problem: string };
 
+/** No supplier price this platform reads is older; a year before it is a typing or export error. */
+export const EARLIEST_YEAR = 1990;
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 const PATTERNS: Record<DateFormat, { pattern: RegExp; parts: (match: RegExpExecArray) => [number, number, number] | null }> = {
   iso: { pattern: /^(\d{4})-(\d{2})-(\d{2})$/, parts: (m) => [Number(m[1]), Number(m[2]), Number(m[3])] },
   'month/day/year': { pattern: /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/, parts: (m) => [Number(m[3]), Number(m[1]), Number(m[2])] },
+  'day.month.year': { pattern: /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/, parts: (m) => [Number(m[3]), Number(m[2]), Number(m[1])] },
   'month name': {
     // "Jun 18, 2024", "June 18 2024", "Sept. 5, 2023": the first three letters name the month.
     pattern: /^([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/i,
@@ -25,38 +44,53 @@ const PATTERNS: Record<DateFormat, { pattern: RegExp; parts: (match: RegExpExecA
   },
 };
 
-const EXAMPLES: Record<DateFormat, string> = { iso: 'YYYY-MM-DD', 'month/day/year': 'M/D/YYYY', 'month name': 'Jun 18, 2024' };
+const EXAMPLES: Record<DateFormat, string> = {
+  iso: 'YYYY-MM-DD',
+  'month/day/year': 'M/D/YYYY',
+  'day.month.year': 'D.M.YYYY',
+  'month name': 'Jun 18, 2024',
+};
 
 // Exports repeat a few hundred dates across their records: the answers for recent texts are kept.
 const recentDates = new LRUCache<string, ParsedDate>({ max: 10_000 });
 
-/** Parses `text` in the first of `formats` whose shape it has; a shape with an impossible day is a problem. */
-export function parseDate(text: string, formats: readonly DateFormat[]): ParsedDate {
-  const cacheKey = `${formats.join(',')}\u0000${text}`;
+/**
+ * Parses `text` in the first of `formats` whose shape it has; a shape with an impossible day, or a year outside
+ * EARLIEST_YEAR..`latestYear` (next year by default), is a problem that says what was read and why it is refused.
+ */
+export function parseDate(text: string, formats: readonly DateFormat[], latestYear = new Date().getUTCFullYear() + 1): ParsedDate {
+  const cacheKey = `${formats.join(',')}\u0000${latestYear}\u0000${text}`;
   let parsed = recentDates.get(cacheKey);
   if (parsed === undefined) {
-    parsed = parseUncached(text, formats);
+    parsed = parseUncached(text, formats, latestYear);
     recentDates.set(cacheKey, parsed);
   }
   return parsed;
 }
 
-function parseUncached(text: string, formats: readonly DateFormat[]): ParsedDate {
+function parseUncached(text: string, formats: readonly DateFormat[], latestYear: number): ParsedDate {
   const trimmed = text.trim();
   for (const format of formats) {
     const { pattern, parts } = PATTERNS[format];
     const match = pattern.exec(trimmed);
     const ymd = match && parts(match);
     if (!ymd) continue;
-    const iso = isoIfReal(...ymd);
-    return iso ? { iso } : { problem: `${quoteInput(trimmed)} is not a real date` };
+    const problem = calendarProblem(ymd, latestYear);
+    return problem === null ? { iso: isoOf(ymd) } : { problem: `${quoteInput(trimmed)} (read as ${EXAMPLES[format]}): ${problem}` };
   }
   return { problem: `${quoteInput(trimmed)} is not a date in the form ${formats.map((format) => EXAMPLES[format]).join(' or ')}` };
 }
 
-/** The ISO text of year-month-day, or null when no such day exists (2024-02-30, month 13). */
-function isoIfReal(year: number, month: number, day: number): string | null {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+/** Why year-month-day is no day a price was quoted on, or null. */
+function calendarProblem([year, month, day]: [number, number, number], latestYear: number): string | null {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) return `${MONTH_NAMES[month - 1]} has ${daysInMonth} days${month === 2 ? ` in ${year}` : ''}`;
+  if (year < EARLIEST_YEAR) return `the year ${year} is before ${EARLIEST_YEAR}`;
+  if (year > latestYear) return `the year ${year} is after ${latestYear}`;
+  return null;
+}
+
+function isoOf([year, month, day]: [number, number, number]): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

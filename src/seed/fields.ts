@@ -1,6 +1,7 @@
 import { isStorableText, type RawRecord } from '../common/json-values';
 import { quoteInput } from '../common/quoted-input';
 import { POSTGRES_INT_MAX } from '../database/postgres-limits';
+import { type DecimalStyle, readAmount } from './amounts';
 import { type DateFormat, parseDate } from './dates';
 
 /** Free text longer than this (a note, a description) rejects its record: no export has a reason to hold more. */
@@ -27,8 +28,14 @@ export function roundPrice(price: number): number {
  */
 export class FieldReader {
   readonly problems: string[] = [];
+  /** The currencies the amounts read were written in (codes, or DOLLAR_SIGN). */
+  readonly currencies = new Set<string>();
 
-  constructor(private readonly record: RawRecord) {}
+  /** `amountStyles`: numbers may also come as text written in one of these styles, with a currency (readAmount). */
+  constructor(
+    private readonly record: RawRecord,
+    private readonly amountStyles?: readonly DecimalStyle[],
+  ) {}
 
   has(name: string): boolean {
     return this.record[name] !== undefined && this.record[name] !== null;
@@ -55,6 +62,13 @@ export class FieldReader {
   positiveNumber(name: string, required = false): number | null {
     const value = this.number(name, required);
     if (value !== null && value <= 0) return this.problem(`${name} must be more than 0 (got ${value})`);
+    return value;
+  }
+
+  /** A price per unit: above zero and at most `max` (PRICE_MAX_PER_UNIT). */
+  price(name: string, max: number): number | null {
+    const value = this.positiveNumber(name);
+    if (value !== null && value > max) return this.problem(`${name} ${value} is above ${max}, the most a price per unit may be`);
     return value;
   }
 
@@ -94,8 +108,14 @@ export class FieldReader {
   }
 
   private number(name: string, required: boolean): number | null {
-    const value = this.record[name];
+    let value = this.record[name];
     if (value === undefined || value === null) return this.absent(name, required);
+    const amount = typeof value === 'string' && this.amountStyles?.length ? readAmount(value, this.amountStyles) : null;
+    if (amount !== null && 'problem' in amount) return this.problem(`${name} ${amount.problem}`);
+    if (amount !== null) {
+      if (amount.currency !== null) this.currencies.add(amount.currency);
+      value = amount.value;
+    }
     if (typeof value !== 'number') return this.problem(`${name} must be a number (got ${describeValue(value)})`);
     if (Number.isNaN(value)) return this.problem(`${name} is NaN, not a number`);
     if (!Number.isFinite(value)) return this.problem(`${name} is ${value}, not a finite number`);

@@ -283,6 +283,7 @@ export class PriceWriter {
       source: observation.source,
       notes: observation.notes,
       raw_description: observation.rawDescription,
+      currency: observation.currency,
     };
   }
 }

@@ -5,10 +5,13 @@ export interface SeedProgress {
   fileCount: number;
   /** Records of this file read so far. */
   records: number;
+  /** Records of the whole run read, and rejected, so far. */
+  runRecords: number;
+  runRejects: number;
 }
 
 export function describeProgress(progress: SeedProgress): string {
-  return `Reading ${progress.file} (file ${progress.fileNumber} of ${progress.fileCount}): ${progress.records} records`;
+  return `Reading ${progress.file} (file ${progress.fileNumber} of ${progress.fileCount}): ${progress.records} records; ${progress.runRecords} records, ${progress.runRejects} rejected so far`;
 }
 
 /** The part of a stream the progress line needs (process.stderr in the command). */

@@ -1,6 +1,6 @@
 /** What one run of the seeder does. */
 export interface SeedOptions {
-  /** Folder of `*.json` files, relative to the working directory. */
+  /** Folder of price files (SEED_FILE_FORMATS), relative to the working directory. */
   directory: string;
   /** `--dir` was given: a missing folder is then an error, not "nothing to load". */
   directoryGiven: boolean;
@@ -19,7 +19,11 @@ export const DEFAULT_SEED_DIRECTORY = 'data/raw';
 export const MAPPINGS_FILE_NAME = 'mappings.json';
 
 export const SEED_USAGE = `Usage: seed [--dir DIR] [--dry-run] [--shop EMAIL] [--mappings FILE] [--report FILE]
-  --dir DIR        folder of .json files to load (default ${DEFAULT_SEED_DIRECTORY}); its ${MAPPINGS_FILE_NAME} is applied first
+  --dir DIR        folder of files to load (default ${DEFAULT_SEED_DIRECTORY}); its ${MAPPINGS_FILE_NAME} is applied first
+                   .json  records in the canonical format or a supplier export's shape (data/README.md)
+                   .csv   a price table with a header row: ",", ";" (decimal commas), tab or "|" separated
+                   .xlsx  an Excel workbook: every sheet with a header row, read like a .csv file
+                   examples to try: --dir data/examples --dry-run
   --dry-run        read, check and report what would change, without writing anything
   --shop EMAIL     load the prices as this shop's own instead of the shared baseline
   --mappings FILE  the owner's mappings (suppliers, materials, ignore) instead of the folder's ${MAPPINGS_FILE_NAME}

@@ -1,6 +1,6 @@
 import { cutText, QUOTED_INPUT } from '../common/quoted-input';
 import type { PriceUnit } from '../database/entities';
-import { descriptionKey, MATCH_TEXT_MAX_LENGTH } from '../material-prices/price-mappings';
+import { descriptionKey, MATCH_TEXT_MAX_LENGTH, MATERIAL_KEY_PLACEHOLDER } from '../material-prices/price-mappings';
 import { describePlace, type PriceOffer } from './readers';
 
 /** A report lists this many rejects, and as many warnings, in full; the rest are counted. */
@@ -54,6 +54,7 @@ export const PRICE_WARNING_KINDS = [
   'unknown_key_family',
   'supplier_look_alike',
   'outlier',
+  'ignored_columns',
 ] as const;
 export type PriceWarningKind = (typeof PRICE_WARNING_KINDS)[number];
 
@@ -217,10 +218,7 @@ export function exitCodeOf(report: SeedReport): 0 | 2 {
   return rejectCount(report) > 0 ? 2 : 0;
 }
 
-/** What the owner pastes into the mappings to fix rejects of one description: a key for it, or skipping it. */
-export const MATERIAL_KEY_PLACEHOLDER = 'MATERIAL_KEY';
-
-/** No fix for a description longer than a mapping may hold: the mapping document would refuse it. */
+/** What the owner pastes into the mappings to fix rejects of one description: a key for it, or skipping it. No fix for a description longer than a mapping may hold: the mapping document would refuse it. */
 function fixesFor(offer: PriceOffer): ({ materials: Record<string, string> } | { ignore: string[] })[] {
   if (offer.description.trim().length > MATCH_TEXT_MAX_LENGTH) return [];
   const skip = { ignore: [offer.description] };
@@ -245,7 +243,7 @@ export function formatReport(report: SeedReport): string[] {
   if (report.mappings)
     lines.push(`Mappings: ${plural(report.mappings.entries, 'entry', 'entries')} from ${report.mappings.file}, applied first`);
   if (report.nothingToLoad !== null) lines.push(`Nothing to load: ${report.nothingToLoad}`);
-  for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json and .csv files are read`);
+  for (const file of report.ignoredFiles) lines.push(`Ignored ${file}: only .json, .csv and .xlsx files are read`);
   for (const file of report.files) lines.push(describeFile(file));
 
   if (rejected > 0) {

@@ -16,13 +16,15 @@ import { LoadSlots } from './load-slots';
 import { PriceWriter } from './price-writer';
 import type { SeedProgress } from './progress-line';
 import type { SeedOptions } from './seed-options';
-import { addChange, addReject, addWarning, emptyReport, type FileSummary, type SeedReport } from './seed-report';
+import { addChange, addReject, addWarning, emptyReport, type FileSummary, rejectCount, type SeedReport } from './seed-report';
 import { SeedLimitError, SeedRunError } from './seed-run.error';
 import { ActualWriter } from './seed-writers';
 import { formatOfFileName, listSourceFiles, type SourceFormat } from './source-files';
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
+/** The shared baseline's prices are in US dollars. */
+const BASELINE_CURRENCY = 'USD';
 /** How often, in records, a long file reports progress. */
 const PROGRESS_EVERY_RECORDS = 5000;
 
@@ -66,6 +68,8 @@ interface LoadState {
   report: SeedReport;
   records: number;
   limits?: LoadPlan['limits'];
+  /** The scope's currency (ISO 4217). */
+  currency: string;
 }
 
 /**
@@ -101,7 +105,7 @@ export class SeedService {
     const mappingEntries = mappingsPath === null ? [] : await this.readMappings(mappingsPath);
     if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
     if (folder.files.length === 0)
-      report.nothingToLoad = found.exists ? `no .json or .csv files in ${options.directory}` : `${options.directory} does not exist`;
+      report.nothingToLoad = found.exists ? `no .json, .csv or .xlsx files in ${options.directory}` : `${options.directory} does not exist`;
     if (folder.files.length === 0 && mappingsPath === null) return report;
     const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
     return this.load({ report, shopId, files, mappingEntries, onProgress });
@@ -147,10 +151,18 @@ export class SeedService {
         actuals: new ActualWriter(runner, shopId, this.quotes),
       };
       await writers.prices.applySupplierAliases();
-      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits };
+      const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(shopId, runner.manager);
+      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits, currency };
       for (const [index, file] of plan.files.entries()) {
         const progress = (records: number) =>
-          plan.onProgress?.({ file: file.name, fileNumber: index + 1, fileCount: plan.files.length, records });
+          plan.onProgress?.({
+            file: file.name,
+            fileNumber: index + 1,
+            fileCount: plan.files.length,
+            records,
+            runRecords: state.records,
+            runRejects: rejectCount(report),
+          });
         report.files.push(await this.loadFile(file, state, progress));
       }
       const prices = await writers.prices.finish(new Date());
@@ -215,14 +227,19 @@ export class SeedService {
       exactDuplicates: 0,
     };
     const fileProblem = (problem: string): FileSummary => {
-      if (state.limits) throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
+      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
+      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
+      if (state.limits || file.format === 'xlsx') throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
       addReject(report, { file: file.name, record: null, line: null, reason: problem, offer: null });
       return { ...summary, problem, rejected: summary.rejected + 1 };
     };
     progress(0);
     const shapes = new Set<string>();
     try {
-      for await (const reading of this.reader.read(file, state.mappingEntries)) {
+      const scope = { currency: state.currency, maxPerUnit: this.config.prices.maxPerUnit };
+      const onWarnings = (warnings: string[]) =>
+        warnings.forEach((message) => addWarning(report, { kind: 'ignored_columns', message: `${file.name}: ${message}` }));
+      for await (const reading of this.reader.read(file, state.mappingEntries, scope, onWarnings)) {
         summary.records += 1;
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {

@@ -2,16 +2,21 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { jsonShapeBeyond } from '../common/json-values';
+import { quoteInput } from '../common/quoted-input';
 import { readCsvFile } from './csv-records';
 import { describeValue } from './fields';
+import { repeatedKeysByRecord } from './json-repeated-keys';
 import { MAPPINGS_FILE_NAME } from './seed-options';
 import { SeedRunError } from './seed-run.error';
-import type { SourceFileContent, SourceRecord } from './source-records';
+import type { FileTerms, SourceFileContent, SourceRecord } from './source-records';
+import { readWorkbookFile } from './workbook-records';
 
 const JSON_FILE_MAX_DEPTH = 64;
+/** A JSON file's terms (seeding.md): prices are JSON numbers, never text, and dates ISO. */
+const JSON_FILE_TERMS: FileTerms = { decimalStyles: [], dateFormats: ['iso'] };
 
 /** The formats the seeder reads, by file name extension. */
-export const SOURCE_FORMATS = ['json', 'csv'] as const;
+export const SOURCE_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** `prices.CSV` -> csv; null for a name of no format the seeder reads. */
@@ -23,7 +28,7 @@ export function formatOfFileName(name: string): SourceFormat | null {
 export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[]; mappingsFile: string | null };
 
 /**
- * The `*.json` and `*.csv` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
+ * The `*.json`, `*.csv` and `*.xlsx` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
  * missing folder is reported, for the caller to decide; a folder that cannot be read is an error. Hidden files
  * are skipped silently, other files are named as ignored.
  */
@@ -51,8 +56,14 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
   return { exists: true, files, ignored, mappingsFile };
 }
 
+/** What bounds the reading of a file beyond its bytes: the uncompressed size of a workbook. */
+export interface ReadLimits {
+  xlsxMaxUncompressedBytes: number;
+}
+
 /** The records of one file of `format`. */
-export async function readSourceFile(path: string, format: SourceFormat): Promise<SourceFileContent> {
+export async function readSourceFile(path: string, format: SourceFormat, limits: ReadLimits): Promise<SourceFileContent> {
+  if (format === 'xlsx') return readWorkbookFile(path, limits.xlsxMaxUncompressedBytes);
   return format === 'csv' ? readCsvFile(path) : readJsonRecords(path);
 }
 
@@ -64,6 +75,7 @@ export async function readSourceFile(path: string, format: SourceFormat): Promis
 async function readJsonRecords(path: string): Promise<SourceFileContent> {
   const parsed = await readJsonFile(path);
   if ('problem' in parsed) return parsed;
+  const repeated = repeatedKeysByRecord(parsed.text);
   const values = Array.isArray(parsed.value)
     ? parsed.value
     : typeof parsed.value === 'object' && parsed.value !== null
@@ -72,13 +84,18 @@ async function readJsonRecords(path: string): Promise<SourceFileContent> {
   if (values === null) return { problem: `holds ${describeValue(parsed.value)}, not a record or a list of records` };
   return {
     records: (async function* (): AsyncGenerator<SourceRecord> {
-      for (const value of values) yield { value };
+      for (const [index, value] of values.entries()) {
+        const key = repeated.get(index);
+        yield key === undefined ? { value } : { value, problem: `the key ${quoteInput(key)} is given twice in one object: say it once` };
+      }
     })(),
+    terms: JSON_FILE_TERMS,
+    warnings: [],
   };
 }
 
 /** The JSON value a file holds (a UTF-8 byte order mark is allowed), or why it has none. */
-export async function readJsonFile(path: string): Promise<{ value: unknown } | { problem: string }> {
+export async function readJsonFile(path: string): Promise<{ value: unknown; text: string } | { problem: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -89,7 +106,8 @@ export async function readJsonFile(path: string): Promise<{ value: unknown } | {
   // Parsing is fine with any depth; reading the records after it recurses, and no export nests this deep.
   if (jsonShapeBeyond(json, { maxDepth: JSON_FILE_MAX_DEPTH }))
     return { problem: `is nested deeper than ${JSON_FILE_MAX_DEPTH} levels, which no export is` };
-  return parseJson(json);
+  const parsed = parseJson(json);
+  return 'value' in parsed ? { ...parsed, text: json } : parsed;
 }
 
 // Bare NaN and Infinity outside strings: what Python's json module writes for a missing or broken number.

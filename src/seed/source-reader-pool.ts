@@ -47,19 +47,27 @@ export class SourceReaderPool implements OnModuleDestroy {
    * the caller and no further. A file that cannot be read, at once or part-way, throws SourceFileError where its
    * records end; stopping early stops the worker.
    */
-  async *read(file: ReadTask['file'], mappingEntries: readonly MappingEntry[]): AsyncGenerator<FileRecordReading> {
+  async *read(
+    file: ReadTask['file'],
+    mappingEntries: readonly MappingEntry[],
+    scope: ReadTask['scope'],
+    onWarnings: (warnings: string[]) => void,
+  ): AsyncGenerator<FileRecordReading> {
     const pool = await this.poolOf();
     const { port1: port, port2: workerPort } = new MessageChannel();
     const task: ReadTask = {
       file: { name: file.name, path: file.path, format: file.format },
       // Supplier aliases are the writers' business; the readers look descriptions up.
       mappingEntries: mappingEntries.filter((entry) => entry.kind !== 'supplier'),
+      scope,
+      limits: { xlsxMaxUncompressedBytes: this.config.prices.xlsxMaxUncompressedBytes },
       port: workerPort,
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }) as Promise<void>);
     try {
       const slices = new EventLoopSlices();
-      for (let message = await inbox.next(); !('done' in message); message = await inbox.next()) {
+      for (let message = await inbox.next(); ; message = await inbox.next()) {
+        if ('done' in message) return onWarnings(message.warnings);
         if ('problem' in message) throw new SourceFileError(message.problem);
         for (const reading of message.readings) {
           yield reading;

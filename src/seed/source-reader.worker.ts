@@ -10,8 +10,9 @@ import {
   oversizedSections,
   parseMappingDocument,
 } from '../material-prices/price-mappings';
-import { readRecord, type RecordReading } from './readers';
-import { readJsonFile, readSourceFile, type SourceFormat } from './source-files';
+import type { PriceTerms } from './canonical-records';
+import { problemItem, readRecord, type RecordReading } from './readers';
+import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
 /**
@@ -30,6 +31,9 @@ export interface ReadTask {
   file: { name: string; path: string; format: SourceFormat };
   /** What the readers look up: the scope's material and ignore mappings. */
   mappingEntries: MappingEntry[];
+  /** The scope's terms: its currency and the highest price per unit. */
+  scope: Pick<PriceTerms, 'currency' | 'maxPerUnit'>;
+  limits: ReadLimits;
   port: MessagePort;
 }
 
@@ -42,30 +46,33 @@ export interface FileRecordReading extends RecordReading {
  * Worker to main thread: a batch of readings; the end of the file; or why the file cannot be read (at once, or
  * part-way after the batches before it: a SourceFileError, whose message completes "<file> …").
  */
-export type ReaderMessage = { readings: FileRecordReading[] } | { done: true } | { problem: string };
+export type ReaderMessage = { readings: FileRecordReading[] } | { done: true; warnings: string[] } | { problem: string };
 
 /** Main thread to worker: take one batch more. Closing its port stops the reading. */
 export type ReaderRequest = 'more';
 
-export default async function readSourceInBatches({ file, mappingEntries, port }: ReadTask): Promise<void> {
+export default async function readSourceInBatches({ file, mappingEntries, scope, limits, port }: ReadTask): Promise<void> {
   const allowance = new Allowance(port, READ_AHEAD_BATCHES);
   const post = (message: ReaderMessage) => port.postMessage(message);
   try {
-    const content = await readSourceFile(file.path, file.format);
+    const content = await readSourceFile(file.path, file.format, limits);
     if ('problem' in content) return post({ problem: content.problem });
     const mappings = new MappingLookup(mappingEntries);
+    const terms: PriceTerms = { ...scope, ...content.terms };
     const seen = new Set<string>();
     let batch: FileRecordReading[] = [];
     let records = 0;
-    let end: ReaderMessage = { done: true };
+    let end: ReaderMessage = { done: true, warnings: content.warnings };
     try {
-      for await (const { value: record, line } of content.records) {
+      for await (const { value: record, line, problem } of content.records) {
         records += 1;
         const fingerprint = fingerprintOf(record);
         const duplicate = seen.has(fingerprint);
         if (!duplicate) seen.add(fingerprint);
         const place = { file: file.name, record: records, ...(line === undefined ? {} : { line }) };
-        batch.push({ ...readRecord(record, { place, mappings }), duplicate });
+        const reading =
+          problem === undefined ? readRecord(record, { place, mappings, terms }) : { shape: null, items: [problemItem(place, [problem])] };
+        batch.push({ ...reading, duplicate });
         if (batch.length < BATCH_RECORDS) continue;
         if (!(await allowance.take())) return;
         post({ readings: batch });

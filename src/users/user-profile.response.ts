@@ -35,6 +35,11 @@ export class UserProfileResponse {
    * @example 15
    */
   markup_default: number;
+  /**
+   * ISO 4217: the currency of the shop's prices
+   * @example "USD"
+   */
+  currency: string;
   @ApiProperty({ enum: SHOP_TIERS }) tier: string;
   created_at: Date;
   updated_at: Date;
@@ -54,6 +59,7 @@ export function toUserProfile(user: User): UserProfileResponse {
     rate_inshop: user.rateInshop,
     rate_onsite: user.rateOnsite,
     markup_default: user.markupDefault,
+    currency: user.currency.trim(),
     tier: user.tier,
     created_at: user.createdAt,
     updated_at: user.updatedAt,

@@ -11,7 +11,10 @@ import { emailSkeleton } from './email';
 
 /** The profile fields an owner may change, each written only when present. */
 export type ProfileChanges = Partial<
-  Pick<User, 'shopName' | 'shopAddress' | 'shopPhone' | 'shopEmail' | 'logoUrl' | 'rateInshop' | 'rateOnsite' | 'markupDefault'>
+  Pick<
+    User,
+    'shopName' | 'shopAddress' | 'shopPhone' | 'shopEmail' | 'logoUrl' | 'rateInshop' | 'rateOnsite' | 'markupDefault' | 'currency'
+  >
 >;
 
 const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {
@@ -23,6 +26,7 @@ const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {
   rateInshop: 'rate_inshop',
   rateOnsite: 'rate_onsite',
   markupDefault: 'markup_default',
+  currency: 'currency',
 };
 
 /** What an UPDATE ... RETURNING answers through TypeORM: the rows, and how many. */
@@ -54,6 +58,12 @@ export class UsersRepository {
 
   async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
     return this.first(await manager.query(`SELECT ${this.users.columns} FROM users WHERE id = $1`, [id]));
+  }
+
+  /** The currency of the shop's prices (ISO 4217). */
+  async currencyOf(id: number, manager: EntityManager): Promise<string> {
+    const [row] = await manager.query<{ currency: string }[]>(`SELECT currency FROM users WHERE id = $1`, [id]);
+    return row.currency;
   }
 
   async findByEmail(email: string): Promise<User | null> {

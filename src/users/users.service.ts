@@ -64,6 +64,7 @@ export class UsersService {
       rateInshop: dto.rate_inshop,
       rateOnsite: dto.rate_onsite,
       markupDefault: dto.markup_default,
+      currency: dto.currency,
     };
     return this.users.updateProfile(id, changes);
   }

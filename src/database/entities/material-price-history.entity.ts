@@ -32,6 +32,10 @@ export class MaterialPriceHistory {
   @Column({ type: 'text', nullable: true })
   rawDescription: string | null;
 
+  /** ISO 4217: the currency of the price, its scope's when it was read. */
+  @Column({ type: 'char', length: 3, default: 'USD' })
+  currency: string;
+
   @Column({ type: 'date', nullable: true })
   priceDate: string | null;
 

@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGene
 
 import { User } from './user.entity';
 
-export const IMPORT_FILE_FORMATS = ['json', 'csv'] as const;
+export const IMPORT_FILE_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ImportFileFormat = (typeof IMPORT_FILE_FORMATS)[number];
 
 /**

@@ -10,6 +10,7 @@ import { decimalTransformer } from './decimal.transformer';
 @Check('CHK_users_email_normalized', `"email" = lower(btrim("email"))`)
 @Check('CHK_users_tier', `"tier" IN (${SHOP_TIERS.map((tier) => `'${tier}'`).join(', ')})`)
 @Check('CHK_users_markup_default', `"markup_default" BETWEEN 0 AND 100`)
+@Check('CHK_users_currency', `"currency" ~ '^[A-Z]{3}$'`)
 export class User {
   @PrimaryGeneratedColumn()
   id: number;
@@ -57,6 +58,10 @@ export class User {
 
   @Column({ type: 'varchar', length: 16, default: 'basic' })
   tier: ShopTier;
+
+  /** ISO 4217: what the shop's prices are in; a price stated in another currency is rejected by its loads. */
+  @Column({ type: 'char', length: 3, default: 'USD' })
+  currency: string;
 
   /** The last quote sequence number handed out to this shop (QuotesService advances it as it numbers a quote). */
   @Column({ type: 'integer', default: 0 })

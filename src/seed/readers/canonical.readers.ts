@@ -9,7 +9,7 @@ import { describeUnitPrice } from './supplier-price';
 export const canonicalPriceReader: RecordReader = {
   shape: 'material price',
   recognizes: (record) => 'material_type' in record || PRICE_FIELDS.some((name) => name in record),
-  read: (record, { place, mappings }) => {
+  read: (record, { place, mappings, terms }) => {
     const typedKey = typeof record.material_type === 'string' ? record.material_type.trim() : null;
     const offer: PriceOffer | null = typedKey
       ? {
@@ -27,6 +27,7 @@ export const canonicalPriceReader: RecordReader = {
     const validated = validateMaterialPrice(
       record,
       describePlace(place),
+      terms,
       mapped ? { mappedKey: mapped.materialType, rawDescription: typedKey! } : {},
     );
     return [itemOf(place, validated, 'keyUnreadable' in validated && validated.keyUnreadable ? offer : null)];

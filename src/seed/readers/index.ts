@@ -11,7 +11,7 @@ import { stickPriceListReader } from './stick-price-list.reader';
 import { supplierLineItemReader } from './supplier-line-item.reader';
 
 export type { PriceOffer, ReadItem, RecordPlace } from './record-reader';
-export { describePlace } from './record-reader';
+export { describePlace, problemItem } from './record-reader';
 
 /** A record that names its `type` is read as that canonical type. */
 const TYPED_READERS: Record<string, RecordReader> = {

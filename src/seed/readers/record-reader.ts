@@ -1,6 +1,6 @@
 import type { RawRecord } from '../../common/json-values';
 import type { MaterialMappingLookup } from '../../material-prices/price-mappings';
-import type { CanonicalRecord, Validated } from '../canonical-records';
+import type { CanonicalRecord, PriceTerms, Validated } from '../canonical-records';
 
 /** Where a record sits: its file, its record number (from 1) and, inside a bill of materials, its line (from 1). */
 export interface RecordPlace {
@@ -25,6 +25,7 @@ export interface PriceOffer {
 export interface ReadContext {
   place: RecordPlace;
   mappings: MaterialMappingLookup;
+  terms: PriceTerms;
 }
 
 /**

@@ -30,7 +30,7 @@ export interface SupplierPrice {
  * Derives the key (or takes the owner's mapping of the description, which wins over the grammar), turns a piece
  * price into a unit price, and validates the result as a canonical material price.
  */
-export function supplierPriceItem(line: SupplierPrice, { place, mappings }: ReadContext): ReadItem {
+export function supplierPriceItem(line: SupplierPrice, { place, mappings, terms }: ReadContext): ReadItem {
   const offer: PriceOffer = {
     field: line.descriptionField,
     description: line.description,
@@ -55,7 +55,7 @@ export function supplierPriceItem(line: SupplierPrice, { place, mappings }: Read
   };
   return itemOf(
     place,
-    validateMaterialPrice(canonical, describePlace(place), { rawDescription: line.description, mappedKey: mapped?.materialType }),
+    validateMaterialPrice(canonical, describePlace(place), terms, { rawDescription: line.description, mappedKey: mapped?.materialType }),
   );
 }
 

@@ -1,6 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsEmail,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 import { EMAIL_MAX_LENGTH, normalizeEmailInput } from '../email';
 
@@ -65,4 +77,10 @@ export class UpdateProfileDto {
   @Min(0)
   @Max(100)
   markup_default?: number;
+
+  /** ISO 4217 code of the currency the shop's prices are in; a price file stating another currency is rejected per record */
+  @ApiPropertyOptional({ example: 'USD', pattern: '^[A-Z]{3}$' })
+  @ValidateIf(unlessAbsent)
+  @IsISO4217CurrencyCode()
+  currency?: string;
 }

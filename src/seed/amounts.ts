@@ -1,0 +1,82 @@
+import { quoteInput } from '../common/quoted-input';
+
+/** How a file writes decimals: `3.45` (point, `,` groups thousands) or `3,45` (comma, `.` groups thousands). */
+export type DecimalStyle = 'point' | 'comma';
+export const DECIMAL_STYLES: readonly DecimalStyle[] = ['point', 'comma'];
+
+/** A bare `$`: a dollar of the scope's currency when that is written with `$`. */
+export const DOLLAR_SIGN = '$';
+const DOLLAR_CURRENCIES = new Set(['USD', 'CAD', 'AUD', 'NZD', 'MXN', 'SGD', 'HKD']);
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const CURRENCY_SIGNS: Record<string, string> = {
+  $: DOLLAR_SIGN,
+  US$: 'USD',
+  C$: 'CAD',
+  CA$: 'CAD',
+  A$: 'AUD',
+  AU$: 'AUD',
+  '\u20ac': 'EUR',
+  '\u00a3': 'GBP',
+};
+
+const CURRENCY = String.raw`[A-Za-z]{3}|[A-Za-z]{1,2}\$|\$|\u20ac|\u00a3`;
+const AMOUNT = new RegExp(String.raw`^([+-]?)\s*(${CURRENCY})?\s*([+-]?)((?:\d|[.,]\d)[\d.,\u00a0\u202f ]*?)\s*(${CURRENCY})?$`);
+const SPACE = /[ \u00a0\u202f]/;
+const SPACES = /[ \u00a0\u202f]/g;
+const STYLE_PATTERNS: Record<DecimalStyle, { plain: RegExp; grouped: RegExp; group: RegExp }> = {
+  point: { plain: /^(\d*)(?:\.(\d+))?$/, grouped: /^(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?$/, group: /,/g },
+  comma: { plain: /^(\d*)(?:,(\d+))?$/, grouped: /^(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?$/, group: /\./g },
+};
+
+/** An ISO 4217 code for a sign or code as written (`US$` -> USD, `eur` -> EUR), DOLLAR_SIGN for `$`, else null. */
+export function currencyOf(text: string): string | null {
+  const sign = CURRENCY_SIGNS[text.toUpperCase()];
+  if (sign !== undefined) return sign;
+  const code = text.toUpperCase();
+  return ISO_CURRENCIES.has(code) ? code : null;
+}
+
+export function isCurrencyCode(text: string): boolean {
+  return ISO_CURRENCIES.has(text);
+}
+
+/** Whether a price written in `currency` (a code or DOLLAR_SIGN) is in the scope's `scopeCurrency`. */
+export function isScopeCurrency(currency: string, scopeCurrency: string): boolean {
+  return currency === scopeCurrency || (currency === DOLLAR_SIGN && DOLLAR_CURRENCIES.has(scopeCurrency));
+}
+
+export type Amount = { value: number; currency: string | null } | { problem: string };
+
+/**
+ * An amount as a spreadsheet or a supplier portal writes it: `3.45`, `$3.45`, `USD 3.45`, `3,45 EUR`, `1.234,56`.
+ * Thousands separators (and spaces) are read in the file's `styles` only; a text that reads as two numbers there
+ * (`1.234` in a decimal-comma file: 1234 or 1.234) is a problem naming both. Null when the text is no amount.
+ */
+export function readAmount(text: string, styles: readonly DecimalStyle[]): Amount | null {
+  const match = AMOUNT.exec(text.trim());
+  if (!match) return null;
+  const [, outerSign, before, innerSign, digits, after] = match;
+  if ((before !== undefined && after !== undefined) || (outerSign !== '' && innerSign !== '')) return null;
+  const written = before ?? after;
+  const currency = written === undefined ? null : currencyOf(written);
+  if (written !== undefined && currency === null) return null;
+  const ownFirst = [...styles, ...DECIMAL_STYLES.filter((style) => !styles.includes(style))];
+  const readings = [...new Set(ownFirst.map((style) => numberIn(digits, style, styles.includes(style))).filter((n) => n !== null))];
+  if (readings.length === 0) return null;
+  const sign = outerSign === '-' || innerSign === '-' ? -1 : 1;
+  if (readings.length > 1)
+    return {
+      problem: `${quoteInput(text.trim())} reads as ${sign * readings[0]} or as ${sign * readings[1]}: write it without a thousands separator`,
+    };
+  return { value: sign * readings[0], currency };
+}
+
+/** `digits` as a number written in `style`; thousands separators only where `grouping` (the file's own style). */
+function numberIn(digits: string, style: DecimalStyle, grouping: boolean): number | null {
+  const { plain, grouped, group } = STYLE_PATTERNS[style];
+  const spaced = SPACE.test(digits);
+  const text = spaced ? digits.replace(SPACES, style === 'point' ? ',' : '.') : digits;
+  const match = (spaced ? null : plain.exec(text)) ?? (grouping ? grouped.exec(text) : null);
+  if (!match || (match[1] === '' && match[2] === undefined)) return null;
+  return Number(`${match[1].replace(group, '') || '0'}.${match[2] ?? '0'}`);
+}

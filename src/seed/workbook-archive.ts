@@ -1,0 +1,86 @@
+import { promisify } from 'node:util';
+
+import type { Entry, Options, ZipFile } from 'yauzl';
+
+/** Parts a workbook may hold; a real price workbook has a few dozen. */
+const WORKBOOK_MAX_ENTRIES = 10_000;
+const LOCAL_HEADER_BYTES = 30;
+const DATA_DESCRIPTOR_FLAG = 0x8;
+/** A data descriptor: 12 to 24 bytes (signature optional, zip64 sizes); too short to hide a local header (30 bytes). */
+const DATA_DESCRIPTOR_MAX_BYTES = 24;
+
+/**
+ * Why a .xlsx file is no archive the workbook reader may open, or null. Checked before the reader sees it, from the
+ * central directory: at most WORKBOOK_MAX_ENTRIES parts, declared sizes adding up to `maxUncompressedBytes`, and the
+ * parts lying back to back from the first byte to the directory (so that a reader going through the local headers in
+ * order, as the streaming workbook reader does, meets exactly these parts); then while inflating every part, with
+ * yauzl refusing a part that inflates beyond its declared size, so that a lying size cannot pass either.
+ */
+export async function workbookArchiveProblem(path: string, maxUncompressedBytes: number): Promise<string | null> {
+  const { default: yauzl } = await import('yauzl');
+  let zip: ZipFile;
+  try {
+    zip = await promisify<string, Options, ZipFile>(yauzl.open)(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+  } catch (error) {
+    return `is not an .xlsx workbook (${(error as Error).message})`;
+  }
+  try {
+    if (zip.entryCount > WORKBOOK_MAX_ENTRIES) return `holds ${zip.entryCount} parts, more than a workbook has (${WORKBOOK_MAX_ENTRIES})`;
+    const directoryOffset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
+    const entries = await entriesOf(zip);
+    const declared = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
+    const tooBig = `unpacks to more than ${(maxUncompressedBytes / 1024 / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB (XLSX_MAX_UNCOMPRESSED_BYTES)`;
+    if (declared > maxUncompressedBytes) return tooBig;
+    const notContiguous = 'is not an .xlsx workbook (its parts do not follow one another)';
+    let end = { offset: 0, descriptor: false };
+    let inflated = 0;
+    for (const entry of [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader)) {
+      if (!follows(end, entry.relativeOffsetOfLocalHeader)) return notContiguous;
+      const header = await promisify<Entry, { minimal: boolean }, { fileDataStart: number }>(zip.readLocalFileHeader.bind(zip))(entry, {
+        minimal: true,
+      });
+      if (header.fileDataStart < entry.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES) return notContiguous;
+      end = { offset: header.fileDataStart + entry.compressedSize, descriptor: (entry.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG) !== 0 };
+      inflated += await inflatedBytes(zip, entry, maxUncompressedBytes - inflated);
+      if (inflated > maxUncompressedBytes) return tooBig;
+    }
+    return follows(end, directoryOffset) ? null : notContiguous;
+  } catch (error) {
+    return `is not an .xlsx workbook (${(error as Error).message})`;
+  } finally {
+    zip.close();
+  }
+}
+
+/** Whether `offset` is where the part ending at `end` ends, its data descriptor (if it has one) aside. */
+function follows(end: { offset: number; descriptor: boolean }, offset: number): boolean {
+  const gap = offset - end.offset;
+  return gap === 0 || (end.descriptor && gap > 0 && gap <= DATA_DESCRIPTOR_MAX_BYTES);
+}
+
+function entriesOf(zip: ZipFile): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = [];
+    zip.on('entry', (entry: Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(entries));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** The bytes `entry` inflates to, counted as they come; stops past `allowance`. */
+async function inflatedBytes(zip: ZipFile, entry: Entry, allowance: number): Promise<number> {
+  const stream = await promisify<Entry, NodeJS.ReadableStream>(zip.openReadStream.bind(zip))(entry);
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > allowance) {
+      (stream as unknown as { destroy(): void }).destroy();
+      break;
+    }
+  }
+  return bytes;
+}
