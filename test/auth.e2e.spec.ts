@@ -22,6 +22,7 @@ const PROFILE_FIELDS = [
   'rate_inshop',
   'rate_onsite',
   'markup_default',
+  'currency',
   'tier',
   'created_at',
   'updated_at',
