@@ -58,7 +58,7 @@ module.exports = {
       ...shared,
       displayName: 'embedded',
       testMatch: ['<rootDir>/test/**/*.db.spec.ts', ...ALSO_ON_EMBEDDED],
-      testPathIgnorePatterns: ['/test/embedded-image\\.db\\.spec\\.ts$'],
+      testPathIgnorePatterns: ['/test/embedded-image\\.db\\.spec\\.ts$', '/test/quote-list-plan\\.db\\.spec\\.ts$'],
       // Whatever DATABASE_URL the shell holds, each file of this project makes its database in memory.
       setupFiles: ['<rootDir>/test/support/embedded-database.cjs'],
     },

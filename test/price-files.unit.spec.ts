@@ -71,6 +71,14 @@ describe('amounts as spreadsheets write them', () => {
   it.each([['about 3'], ['3.45 dollars'], ['$ 3 $'], ['XYZ 3'], ['1.234,56 in a point file'], ['']])('%s is no amount', (text) => {
     expect(readAmount(text, ['point'])).toBeNull();
   });
+
+  // A cell that made the amount's pattern backtrack on every split of its spaces: hours of a reading thread at 5 MB.
+  it.each([
+    ['a long cell', `1${' '.repeat(100_000)}x`],
+    ['the longest cell read', `1${' '.repeat(60)}x`],
+  ])('%s of spaces between a digit and a letter is no amount', (_name, text) => {
+    expect(readAmount(text, ['point'])).toBeNull();
+  });
 });
 
 describe('price files as shops have them', () => {

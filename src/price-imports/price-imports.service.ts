@@ -12,6 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { Page } from '../common/page.query';
+import { createScratchFolder, removeFoldersOfEndedServers, removeScratchFolder } from '../common/scratch-folders';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
@@ -26,7 +27,6 @@ import { SeedLimitError, SeedRunError } from '../seed/seed-run.error';
 import type { SourceFormat } from '../seed/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
-import { createUploadFolder, removeFoldersOfEndedServers, removeUploadFolder } from './upload-folders';
 import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
 
 /**
@@ -71,7 +71,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
       `shop:${user.id}`,
       `This shop has made ${priceImportsPerShop.count} imports in the last ${describeWindow(priceImportsPerShop.windowSeconds)}, the most allowed; try again later`,
     );
-    const folder = await createUploadFolder();
+    const folder = await createScratchFolder();
     try {
       const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
       const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
@@ -103,7 +103,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
       }
       throw error;
     } finally {
-      await removeUploadFolder(folder);
+      await removeScratchFolder(folder);
     }
   }
 

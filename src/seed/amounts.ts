@@ -20,7 +20,10 @@ const CURRENCY_SIGNS: Record<string, string> = {
 };
 
 const CURRENCY = String.raw`[A-Za-z]{3}|[A-Za-z]{1,2}\$|\$|\u20ac|\u00a3`;
-const AMOUNT = new RegExp(String.raw`^([+-]?)\s*(${CURRENCY})?\s*([+-]?)((?:\d|[.,]\d)[\d.,\u00a0\u202f ]*?)\s*(${CURRENCY})?$`);
+// The digits end in a digit, so the spaces around a currency are never theirs too: one way to match, linear time.
+const AMOUNT = new RegExp(String.raw`^([+-]?)\s*(${CURRENCY})?\s*([+-]?)((?:\d|[.,]\d)(?:[\d.,\u00a0\u202f ]*\d)?)\s*(${CURRENCY})?$`);
+/** No amount a person writes is longer; a longer cell is no amount, whatever it holds. */
+const AMOUNT_MAX_LENGTH = 64;
 const SPACE = /[ \u00a0\u202f]/;
 const SPACES = /[ \u00a0\u202f]/g;
 const STYLE_PATTERNS: Record<DecimalStyle, { plain: RegExp; grouped: RegExp; group: RegExp }> = {
@@ -53,7 +56,9 @@ export type Amount = { value: number; currency: string | null } | { problem: str
  * (`1.234` in a decimal-comma file: 1234 or 1.234) is a problem naming both. Null when the text is no amount.
  */
 export function readAmount(text: string, styles: readonly DecimalStyle[]): Amount | null {
-  const match = AMOUNT.exec(text.trim());
+  const trimmed = text.trim();
+  if (trimmed.length > AMOUNT_MAX_LENGTH) return null;
+  const match = AMOUNT.exec(trimmed);
   if (!match) return null;
   const [, outerSign, before, innerSign, digits, after] = match;
   if ((before !== undefined && after !== undefined) || (outerSign !== '' && innerSign !== '')) return null;

@@ -1,6 +1,9 @@
+import { isMainThread } from 'node:worker_threads';
+
 import type { CellValue, stream } from 'exceljs';
 
 import { cutText, listQuoted, quoteInput } from '../common/quoted-input';
+import { createScratchFolder, emptyFolder } from '../common/scratch-folders';
 import { TABLE_DATE_FORMATS } from './csv-records';
 import { type SourceFileContent, SourceFileError, type SourceRecord } from './source-records';
 import { readHeader, recordOfRow, type TableHeader, unusedColumnsWarning } from './table-columns';
@@ -30,7 +33,7 @@ export async function readWorkbookFile(path: string, maxUncompressedBytes: numbe
   });
   const warnings: string[] = [];
   return {
-    records: workbookRecords(reader, warnings),
+    records: inScratchFolder(workbookRecords(reader, warnings)),
     terms: { decimalStyles: ['point', 'comma'], dateFormats: TABLE_DATE_FORMATS },
     warnings,
   };
@@ -72,6 +75,31 @@ async function* workbookRecords(reader: stream.xlsx.WorkbookReader, warnings: st
   }
   if (usableSheets === 0) throw new SourceFileError(firstProblem ?? 'has no sheet with a header row');
   if (skipped.length > 0) warnings.push(`the sheets ${listQuoted(skipped)} have no usable header row and were skipped`);
+}
+
+let threadScratchFolder: Promise<string> | undefined;
+let readingsInFlight = 0;
+
+/**
+ * DECISION: exceljs parks a sheet that comes before its shared strings (as Excel writes them) in a file of the `tmp`
+ * package, which takes no folder but TMPDIR and keeps the file until the process exits when a reading stops early.
+ * A reading thread's TMPDIR is therefore a scratch folder of its own (its environment is the thread's), emptied
+ * whenever none of its readings runs, removed when the thread ends, and swept at the next start after a kill.
+ */
+async function* inScratchFolder(records: AsyncGenerator<SourceRecord>): AsyncGenerator<SourceRecord> {
+  if (isMainThread) {
+    yield* records;
+    return;
+  }
+  threadScratchFolder ??= createScratchFolder().then((folder) => (process.env.TMPDIR = folder));
+  const folder = await threadScratchFolder;
+  readingsInFlight += 1;
+  try {
+    yield* records;
+  } finally {
+    readingsInFlight -= 1;
+    if (readingsInFlight === 0) await emptyFolder(folder);
+  }
 }
 
 /** A cell as the table reader takes it: a number, text, or a date cell's ISO date; '' for an empty cell. */

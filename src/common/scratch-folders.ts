@@ -3,11 +3,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { isProcessRunning } from '../common/process-running';
+import { isProcessRunning } from './process-running';
 
 /**
- * The temporary folders uploads are written to: `price-import-<host>-<pid>-<random>` in the system's temporary
- * folder, removed when their request is done, by whatever ends this process, and at the next start when a kill
+ * The temporary folders of price loads (uploads, and what a workbook's reader parks on disk):
+ * `price-import-<host>-<pid>-<random>` in the system's temporary folder, removed when their work is done, by whatever ends this process, and at the next start when a kill
  * that runs no code (SIGKILL, the machine going down) left them.
  * DECISION: the host and pid in the name tell at start-up which folders no living server of this host owns
  * (the pid is gone, or it is our own pid: a restarted container gets the same one), without a registry on disk
@@ -23,7 +23,7 @@ function hostPart(): string {
   return hostname().replace(/[^A-Za-z0-9.]/g, '_');
 }
 
-export async function createUploadFolder(): Promise<string> {
+export async function createScratchFolder(): Promise<string> {
   if (!removedAtExit) {
     // 'exit' runs on every way out that runs code (a clean stop, the shutdown deadline's process.exit, an uncaught
     // error), and only synchronous work finishes there.
@@ -35,9 +35,13 @@ export async function createUploadFolder(): Promise<string> {
   return folder;
 }
 
-export async function removeUploadFolder(folder: string): Promise<void> {
+export async function removeScratchFolder(folder: string): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   onDisk.delete(folder);
+}
+
+export async function emptyFolder(folder: string): Promise<void> {
+  await Promise.all((await readdir(folder)).map((name) => rm(join(folder, name), { recursive: true, force: true })));
 }
 
 /** Removes the upload folders of this host's servers that ended without removing theirs; their names are returned. */
