@@ -45,6 +45,7 @@ describe('configuration', () => {
       quoteJsonBytes: 65536,
       sessionMessages: 200,
       idempotencyKeysPerDay: 5000,
+      idempotencyBytesPerDay: 16 * 1024 * 1024,
     });
     expect(config.requireIfMatch).toBe(false);
     expect(config.bodyLimitBytes).toBe(1048576);

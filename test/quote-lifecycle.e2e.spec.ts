@@ -240,6 +240,9 @@ describe('the quote lifecycle', () => {
     it('refuses the same key with another body (422), keeps keys per shop, and runs a failed request again', async () => {
       const shop = await registerShop(app);
       const first = await as(shop).post('/api/quotes', { job_type: 'bollard' }).set('Idempotency-Key', 'k-1').expect(201);
+      const reordered = { notes: 'n', job_type: 'bollard' };
+      const ordered = await as(shop).post('/api/quotes', { job_type: 'bollard', notes: 'n' }).set('Idempotency-Key', 'k-order').expect(201);
+      expect((await as(shop).post('/api/quotes', reordered).set('Idempotency-Key', 'k-order').expect(201)).body).toEqual(ordered.body);
       const other = await as(shop).post('/api/quotes', { job_type: 'swing_gate' }).set('Idempotency-Key', 'k-1').expect(422);
       expect(other.body.message).toContain('Idempotency-Key');
       await as(shop).post('/api/quote-sessions', {}).set('Idempotency-Key', 'k-1').expect(422);
@@ -249,7 +252,7 @@ describe('the quote lifecycle', () => {
       await as(shop).post('/api/quotes', { job_type: 'moon_base' }).set('Idempotency-Key', 'k-2').expect(400);
       await as(shop).post('/api/quotes', { job_type: 'moon_base' }).set('Idempotency-Key', 'k-2').expect(400);
       await as(shop).post('/api/quotes', { job_type: 'bollard', session_id: otherShop.body.id }).set('Idempotency-Key', 'k-3').expect(400);
-      expect(await count('SELECT count(*)::int AS n FROM idempotency_keys WHERE shop_id = $1', [shop.user_id])).toBe(1);
+      expect(await count('SELECT count(*)::int AS n FROM idempotency_keys WHERE shop_id = $1', [shop.user_id])).toBe(2);
     });
 
     it('replays a move and a restore instead of refusing them as already done', async () => {
@@ -558,5 +561,30 @@ describe('with REQUIRE_IF_MATCH=true, QUOTA_SESSION_MESSAGES=2 and QUOTA_IDEMPOT
       own.user_id,
     ]);
     await create('three').expect(201);
+  });
+});
+
+describe('with QUOTA_IDEMPOTENCY_BYTES_PER_DAY=1024', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    ({ db, app } = await openTestApp({ QUOTA_IDEMPOTENCY_BYTES_PER_DAY: '1024' }));
+  });
+
+  afterAll(() => closeTestApp(db, app));
+
+  it("bounds the bytes of the answers a shop's keys hold (429), replays still answered", async () => {
+    const shop = await registerShop(app);
+    const create = (key: string) =>
+      request(app.getHttpServer())
+        .post('/api/quotes')
+        .set(bearer(shop.access_token))
+        .set('Idempotency-Key', key)
+        .send({ job_type: 'bollard', inputs_json: { notes: 'x'.repeat(1200) } });
+    const first = await create('large').expect(201);
+    const full = await create('next').expect(429);
+    expect(full.body.message).toContain('QUOTA_IDEMPOTENCY_BYTES_PER_DAY');
+    expect((await create('large').expect(201)).body).toEqual(first.body);
   });
 });

@@ -123,6 +123,7 @@ export interface AppConfig {
     sessionMessages: number;
     /** Idempotency-Keys (each holding its answer for 24 hours) a shop may hold. */
     idempotencyKeysPerDay: number;
+    idempotencyBytesPerDay: number;
   };
   /** PATCH, DELETE and status moves of quotes and sessions without `If-Match` are refused (428). */
   requireIfMatch: boolean;
@@ -270,6 +271,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       quoteJsonBytes: reader.integer('QUOTA_QUOTE_JSON_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
       sessionMessages: reader.integer('QUOTA_SESSION_MESSAGES', 200, 1, 100_000),
       idempotencyKeysPerDay: reader.integer('QUOTA_IDEMPOTENCY_KEYS_PER_DAY', 5000, 1, 1_000_000),
+      idempotencyBytesPerDay: reader.integer('QUOTA_IDEMPOTENCY_BYTES_PER_DAY', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
     },
     requireIfMatch: reader.boolean('REQUIRE_IF_MATCH', false),
     prices: {

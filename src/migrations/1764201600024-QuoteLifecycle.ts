@@ -6,7 +6,7 @@ export class QuoteLifecycle1764201600024 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `CREATE TABLE "idempotency_keys" ("shop_id" integer NOT NULL, "key" character varying(255) NOT NULL, "fingerprint" character(64) NOT NULL, "status_code" smallint, "response" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_18c05b67c8885c0d5c353ff7365" PRIMARY KEY ("shop_id", "key"))`,
+      `CREATE TABLE "idempotency_keys" ("shop_id" integer NOT NULL, "key" character varying(255) NOT NULL, "fingerprint" character(64) NOT NULL, "status_code" smallint, "response" jsonb, "response_bytes" integer NOT NULL DEFAULT 0, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_18c05b67c8885c0d5c353ff7365" PRIMARY KEY ("shop_id", "key"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_idempotency_keys_shop_id_expires_at" ON "idempotency_keys" ("shop_id", "expires_at")`);
     await queryRunner.query(

@@ -27,6 +27,9 @@ export class IdempotencyKey {
   @Column({ type: 'jsonb', nullable: true })
   response: Record<string, unknown> | null;
 
+  @Column({ type: 'integer', default: 0 })
+  responseBytes!: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -20,18 +20,25 @@ export class IdempotencyKeysRepository {
    * uncommitted makes this wait for its end, and every lock wait of the rest of the transaction is bounded by
    * `waitMs` (then PostgreSQL's lock_not_available). The shop's other expired keys go in the same statement.
    */
-  async claim(manager: Transaction, shopId: number, key: string, fingerprint: string, waitMs: number, limit: number): Promise<Claim> {
+  async claim(
+    manager: Transaction,
+    shopId: number,
+    key: string,
+    fingerprint: string,
+    waitMs: number,
+    limit: { keys: number; bytes: number },
+  ): Promise<Claim> {
     const claimed: unknown[] = await manager.query(
       `WITH wait AS (SELECT set_config('lock_timeout', $4, true)),
             expired AS (DELETE FROM idempotency_keys WHERE shop_id = $1 AND key <> $2 AND expires_at <= now()),
-            held AS (SELECT count(*) AS keys FROM (SELECT 1 FROM idempotency_keys WHERE shop_id = $1 AND expires_at > now() LIMIT $5) live)
+            held AS (SELECT count(*) AS keys, coalesce(sum(response_bytes), 0) AS bytes FROM idempotency_keys WHERE shop_id = $1 AND expires_at > now())
        INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at)
-       SELECT $1, $2, $3, now() + interval '24 hours' FROM wait, held WHERE held.keys < $5
+       SELECT $1, $2, $3, now() + interval '24 hours' FROM wait, held WHERE held.keys < $5 AND held.bytes < $6
        ON CONFLICT (shop_id, key) DO UPDATE
-         SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+         SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response = NULL, response_bytes = 0, created_at = now(), expires_at = EXCLUDED.expires_at
          WHERE idempotency_keys.expires_at <= now()
        RETURNING 1`,
-      [shopId, key, fingerprint, `${waitMs}ms`, limit],
+      [shopId, key, fingerprint, `${waitMs}ms`, limit.keys, limit.bytes],
     );
     if (claimed.length === 1) return { kind: 'claimed' };
     const [stored]: StoredAnswer[] = await manager.query(
@@ -48,11 +55,10 @@ export class IdempotencyKeysRepository {
 
   /** Stores the answer of the request that claimed the key, in its transaction. */
   async record(manager: Transaction, shopId: number, key: string, statusCode: number, response: object): Promise<void> {
-    await manager.query('UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE shop_id = $1 AND key = $2', [
-      shopId,
-      key,
-      statusCode,
-      JSON.stringify(response),
-    ]);
+    const json = JSON.stringify(response);
+    await manager.query(
+      'UPDATE idempotency_keys SET status_code = $3, response = $4, response_bytes = $5 WHERE shop_id = $1 AND key = $2',
+      [shopId, key, statusCode, json, Buffer.byteLength(json)],
+    );
   }
 }

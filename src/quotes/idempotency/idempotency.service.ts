@@ -35,10 +35,14 @@ export class IdempotencyService {
     const waitMs = Math.ceil(this.config.database.statementTimeoutMs / 2);
     return this.database
       .transaction(async (manager) => {
-        const limit = this.config.quotas.idempotencyKeysPerDay;
-        const claim = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs, limit);
+        const { idempotencyKeysPerDay: keys, idempotencyBytesPerDay: bytes } = this.config.quotas;
+        const claim = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs, { keys, bytes });
         if (claim.kind === 'full')
-          enforceDailyQuota({ count: limit, oldest: claim.oldest }, limit, 'Idempotency-Keys (QUOTA_IDEMPOTENCY_KEYS_PER_DAY)');
+          enforceDailyQuota(
+            { count: keys, oldest: claim.oldest },
+            keys,
+            'Idempotency-Keys or stored answers (QUOTA_IDEMPOTENCY_KEYS_PER_DAY, QUOTA_IDEMPOTENCY_BYTES_PER_DAY)',
+          );
         if (claim.kind === 'stored') {
           if (claim.answer.fingerprint !== request.fingerprint)
             throw new UnprocessableEntityException('This Idempotency-Key was used with another request; use a new key for a new request');

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { applyDecorators, BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { stringify } from 'safe-stable-stringify';
 
 import { ErrorResponse } from '../../common/error.response';
 
@@ -24,10 +25,10 @@ export const Idempotency = createParamDecorator((_data: unknown, context: Execut
   return { key, fingerprint: requestFingerprint(request.method, request.url, request.body) };
 });
 
-/** What tells two requests apart for a key: SHA-256 of the method, the URL and the body (none counts as `{}`). */
+/** What tells two requests apart for a key: SHA-256 of the method, the URL and the body, its keys in one order (none counts as `{}`). */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
   return createHash('sha256')
-    .update(`${method} ${url}\n${JSON.stringify(body ?? {})}`)
+    .update(`${method} ${url}\n${stringify(body ?? {})}`)
     .digest('hex');
 }
 
@@ -51,6 +52,6 @@ export const IdempotentOperation = (answers: { conflict?: string; tooMany?: stri
     }),
     ApiTooManyRequestsResponse({
       type: ErrorResponse,
-      description: `${answers.tooMany ? `${answers.tooMany}; or the` : 'The'} shop holds QUOTA_IDEMPOTENCY_KEYS_PER_DAY keys; \`Retry-After\` says when it may again`,
+      description: `${answers.tooMany ? `${answers.tooMany}; or the` : 'The'} shop holds QUOTA_IDEMPOTENCY_KEYS_PER_DAY keys, or QUOTA_IDEMPOTENCY_BYTES_PER_DAY bytes of their answers; \`Retry-After\` says when it may again`,
     }),
   );
