@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { closestKeys } from '../src/material-keys/closest-keys';
 import { MappingLookup } from '../src/material-prices/price-mappings';
 import { readAmount } from '../src/seed/amounts';
 import { readRecord } from '../src/seed/readers';
@@ -184,5 +185,26 @@ describe('price files as shops have them', () => {
         'price_per_foot 1e+26 is above 100000, the most a price per unit may be',
       ],
     });
+  });
+});
+
+describe('the known keys closest to a description no key could be read from', () => {
+  const known = [
+    'flat_bar_2x0.25',
+    'flat_bar_4x0.5',
+    'flat_bar_1x0.5',
+    'angle_2x2x0.5',
+    'ss304_sq_tube_1x0.125',
+    'sq_tube_1x0.125',
+    'sq_tube_2x11ga',
+  ];
+
+  it.each([
+    ['Flat Bar 1/2" x', ['flat_bar_1x0.5', 'flat_bar_4x0.5', 'flat_bar_2x0.25']],
+    ['SS - Square Tube 1" x 1" x 1/8"', ['ss304_sq_tube_1x0.125']],
+    ['2" SQ TUBE 11 GA', ['sq_tube_2x11ga', 'sq_tube_1x0.125']],
+    ['HRRECTB-0295-24', []],
+  ])('%s: %j', (description, keys) => {
+    expect(closestKeys(description, known)).toEqual(keys);
   });
 });

@@ -218,7 +218,7 @@ describe('seed report', () => {
           record: 1,
           line: null,
           reason: 'the description stops at "x": it was cut off',
-          offer: offer('Flat Bar 1/2" x', '5.6 per foot', '2023-09-05'),
+          offer: { ...offer('Flat Bar 1/2" x', '5.6 per foot', '2023-09-05'), closestKeys: ['flat_bar_4x0.5', 'flat_bar_1x0.5'] },
         },
         { file: 'a.json', record: 3, line: null, reason: 'material_type is missing', offer: null },
         {
@@ -243,7 +243,7 @@ describe('seed report', () => {
     expect(lines.slice(lines.indexOf('Rejected 5 records (4 items):'))).toEqual([
       'Rejected 5 records (4 items):',
       '  Flat Bar 1/2" x — a.json:1 (5.6 per foot, 2023-09-05), b.json:18 (6.62 per foot, no date): the description stops at "x": it was cut off. ' +
-        'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "<material key>" } or "ignore": [ "Flat Bar 1/2\\" x" ]',
+        'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "<material key>" } or "ignore": [ "Flat Bar 1/2\\" x" ] (closest known keys: flat_bar_4x0.5, flat_bar_1x0.5)',
       '  2" SQ TUBE — d.json:2 (84 per piece, no date): a price per piece (84) with no stick length. Fix the record, or skip it in the mappings: "ignore": [ "2\\" SQ TUBE" ]',
       '  a.json:3: material_type is missing',
       '  c.json: is not valid JSON: Unexpected end of JSON input',
@@ -274,6 +274,7 @@ describe('seed report', () => {
       date: '2023-09-05',
       reason: 'the description stops at "x": it was cut off',
       fixes: [{ materials: { 'Flat Bar 1/2" x': '<material key>' } }, { ignore: ['Flat Bar 1/2" x'] }],
+      closest_keys: ['flat_bar_4x0.5', 'flat_bar_1x0.5'],
     });
   });
 

@@ -358,7 +358,8 @@ describe('invoice seeder', () => {
       expect(formatReport(report)).toContain(
         '  Flat Bar 1/2" x — osorio_prices_raw.json:1 (5.6 per foot, 2023-09-05), osorio_prices_raw.json:2 (6.622 per foot, 2023-09-05), ' +
           'osorio_prices_seed.json:18 (5.6 per foot, 2023-09-05): the description stops at "x": it was cut off. ' +
-          'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "<material key>" } or "ignore": [ "Flat Bar 1/2\\" x" ]',
+          'Fix in the mappings: "materials": { "Flat Bar 1/2\\" x": "<material key>" } or "ignore": [ "Flat Bar 1/2\\" x" ] ' +
+          '(closest known keys: flat_bar_0.5x0.125, flat_bar_4x0.5, flat_bar_1.25x0.125)',
       );
       expect(printed(report)).toContain('  HRRECTB-0295-24 — wexler_prices_raw.json:14 (7.28 per foot, 2022-11-28): it names no shape');
       // 31 Osorio materials, 8 Wexler items (one of them in two units) and 12 bill-of-materials lines, each its own

@@ -85,6 +85,15 @@ export class MaterialPricesRepository {
     }
   }
 
+  /** The material keys that have a current price in the scope or in the shared baseline. */
+  async knownKeys(shopId: number | null): Promise<string[]> {
+    const rows = await this.sql.query<{ material_type: string }[]>(
+      'SELECT DISTINCT material_type FROM material_prices WHERE shop_id IS NULL OR shop_id = $1',
+      [shopId],
+    );
+    return rows.map((row) => row.material_type);
+  }
+
   /** Inserts the observations the history does not hold yet (UQ_material_price_history_observation); returns how many. */
   async insertHistory(shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
     const [{ inserted }] = await this.sql.query<{ inserted: number }[]>(

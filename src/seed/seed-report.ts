@@ -295,10 +295,12 @@ function groupRejects(rejects: readonly Reject[]): string[] {
     );
     const reasons = [...new Set(group.map((reject) => reject.reason))].join('; ');
     const fixes = fixesFor(group[0].offer!).map(asMappingLine);
+    const closest = group[0].offer!.closestKeys ?? [];
     const advice =
-      fixes.length === 0
+      (fixes.length === 0
         ? 'Fix the record'
-        : `${fixes.length > 1 ? 'Fix in the mappings' : 'Fix the record, or skip it in the mappings'}: ${fixes.join(' or ')}`;
+        : `${fixes.length > 1 ? 'Fix in the mappings' : 'Fix the record, or skip it in the mappings'}: ${fixes.join(' or ')}`) +
+      (closest.length > 0 && fixes.length > 1 ? ` (closest known keys: ${closest.join(', ')})` : '');
     return `${description} — ${records.join(', ')}: ${reasons}. ${advice}`;
   });
   return [...grouped, ...lines];
@@ -407,6 +409,7 @@ function rejectAsJson(reject: Reject) {
     date: reject.offer?.date ?? null,
     reason: reject.reason,
     fixes: reject.offer ? fixesFor(reject.offer) : [],
+    closest_keys: reject.offer?.mappable ? (reject.offer.closestKeys ?? []) : [],
   };
 }
 

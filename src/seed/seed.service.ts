@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
+import { closestKeys } from '../material-keys/closest-keys';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
@@ -173,6 +174,9 @@ export class SeedService {
         newObservations: prices.newObservations,
       };
       for (const change of prices.changes) addChange(report, change);
+      const mappable = report.rejects.filter((reject) => reject.offer?.mappable);
+      const knownKeys = mappable.length === 0 ? [] : await new MaterialPricesRepository(runner).knownKeys(shopId);
+      for (const reject of mappable) reject.offer!.closestKeys = closestKeys(reject.offer!.description, knownKeys);
       for (const warning of prices.warnings) addWarning(report, warning);
       const actuals = await writers.actuals.finish();
       report.actuals = { loaded: actuals.loaded, alreadyCurrent: actuals.alreadyCurrent };

@@ -75,6 +75,11 @@ export class ReportRejectResponse {
     description: 'Mapping entries that would fix the reject, ready to paste into the mapping document',
   })
   fixes: ({ materials: Record<string, string> } | { ignore: string[] })[];
+  /**
+   * Up to three keys with a price in the shop or the baseline closest to the description (its shape family and sizes), to put in place of the fix's placeholder
+   * @example ["flat_bar_4x0.5", "flat_bar_2x0.5"]
+   */
+  closest_keys: string[];
 }
 
 export class ReportWarningResponse {

@@ -19,6 +19,8 @@ export interface PriceOffer {
   date: string | null;
   /** A mapping to a material key fixes the reject (its material could not be read); otherwise only `ignore` does. */
   mappable: boolean;
+  /** Known keys closest to the description (closestKeys), set when the load ends. */
+  closestKeys?: string[];
 }
 
 /** What a reader is given besides the record. */
