@@ -10,7 +10,6 @@ const PINO_LEVELS: Record<LogLevel, string> = { error: 'error', warn: 'warn', lo
 
 const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'current_password', 'new_password', 'token', 'access_token', 'refresh_token'];
 
-/** At a log line's top or one level down. */
 const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]);
 
 export async function createLogger(

@@ -171,7 +171,6 @@ export class UsersRepository {
     return rows.length === 0 ? null : this.users.toEntity(rows[0]);
   }
 
-  /** Its absence is a bug, answered as a 500. */
   private existing(user: User | null, id: number): User {
     if (!user) throw new Error(`No user ${id}`);
     return user;
