@@ -14,15 +14,11 @@ import { AccessLog, createLogger, requestIdOf } from './logging/logger';
 import { recordRequestDurations } from './metrics/request-durations';
 import { serveAccountPages } from './pages/account-pages';
 
-/** Every method the API answers, so a browser's preflight allows each of them. */
+/** So a browser's preflight allows each method the API answers. */
 const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-/** Response headers a browser client may read besides the simple ones. */
 const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
 
-/**
- * Builds the HTTP application exactly as the server runs it; tests call it with their own configuration.
- * `embedded`: the embedded database main.ts started while this module loaded; without it, the app starts its own.
- */
+/** Exactly as the server runs it; tests call it with their own configuration. */
 export async function createApp(config: AppConfig, embedded?: Promise<EmbeddedPostgres | null>): Promise<NestFastifyApplication> {
   const { trustProxy } = config;
   const logger = await createLogger(config);
@@ -52,8 +48,8 @@ export async function createApp(config: AppConfig, embedded?: Promise<EmbeddedPo
   app.useGlobalPipes(new RequestValidationPipe());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, methods: CORS_METHODS, exposedHeaders: EXPOSED_HEADERS });
 
-  // DECISION: the document is built on its first request (SwaggerModule.setup takes a factory, as Nest's OpenAPI page
-  // shows): scanning every route and DTO took about a sixth of the server's start, for a page few requests ask for.
+  // DECISION: the document is built on its first request (SwaggerModule.setup takes a factory): scanning every route
+  // and DTO took about a sixth of the server's start, for a page few requests ask for.
   const documentConfig = new DocumentBuilder()
     .setTitle('CreateStage Quote API')
     .setDescription('Quoting platform for metal fabrication shops')

@@ -19,16 +19,12 @@ import { QuotesModule } from './quotes/quotes.module';
 
 @Module({})
 export class AppModule {
-  /**
-   * The app on the validated configuration, logging through `logger` (the one Fastify writes through too);
-   * `embedded`: the embedded database already started (see DatabaseModule).
-   */
+  /** `logger`: the one Fastify writes through too. */
   static forRoot(config: AppConfig, logger: PinoLogger, embedded?: Promise<EmbeddedPostgres | null>): DynamicModule {
     return {
       module: AppModule,
-      // Nest's own logs go through the logger Fastify was given. forRoutes: [] binds no per-request middleware: the
-      // access line already carries the request id (Fastify's request logger), and a Nest middleware on every route
-      // runs through middie, measured at a few per cent of GET /api/auth/me.
+      // forRoutes: [] binds no per-request middleware: Fastify's access line carries the request id already, and a
+      // Nest middleware on every route runs through middie, a few per cent of GET /api/auth/me.
       imports: [
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         AppConfigModule.forRoot(config),

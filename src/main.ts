@@ -9,10 +9,6 @@ import { checkDatabaseServer, DatabaseServerUnusableError } from './database/dat
 import { startEmbeddedPostgres } from './database/embedded/embedded-postgres';
 import { shutDownGracefully } from './http/graceful-shutdown';
 
-// DECISION: `npm start` runs node with --max-semi-space-size=1 (package.json). Start-up creates mostly objects that
-// live as long as the process, so V8 grows the young generation to its maximum (16 MB semi-spaces, 32 MB mostly left
-// empty once those objects are promoted) and keeps it: idle RSS was 135 MB on PostgreSQL instead of 117 MB, and under
-// load 100 MB more, for no measurable gain in GET /api/auth/me's throughput or CPU per request (BENCHMARKS.md).
 const SHUTDOWN = { deadlineMs: 10_000, drainMs: 5_000 };
 
 async function bootstrap(): Promise<void> {
@@ -21,7 +17,7 @@ async function bootstrap(): Promise<void> {
   // Before the database starts (seconds on the embedded one): a taken port is one line and exit 1 at once.
   await assertPortFree(config.port, config.host);
   // DECISION: the embedded database's thread starts before the app's modules load (app.factory is imported only
-  // now), so the two starts overlap instead of following each other. Its failure is reported where the app awaits it.
+  // now), so the two starts overlap. Its failure is reported where the app awaits it.
   const embedded = startEmbeddedPostgres(config);
   embedded.catch(() => undefined);
   const { url, acquireTimeoutMs } = config.database;

@@ -15,7 +15,7 @@ import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-opti
 import { exitCodeOf, formatReport, reportAsJson } from './seed/seed-report';
 import { SeedRunError } from './seed/seed-run.error';
 
-/** `seed [--dir DIR] [--dry-run] [--shop EMAIL] [--mappings FILE] [--report FILE]`: exit 0 all loaded, 2 some records rejected, 1 could not run. */
+/** Exit 0 all loaded, 2 some records rejected, 1 could not run. */
 async function main(argv: string[]): Promise<number> {
   let options;
   try {
@@ -41,9 +41,7 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfigOrReport(DATABASE_TOOL_USES);
   if (!config) return 1;
-  // DECISION: stdout is the report (for the shop owner, or --report for a program); stderr is the log, through the
-  // server's logger (JSON lines, or readable ones on a terminal): the run started, finished with its counts and
-  // duration, or could not run. Nest's own logs stay off: every failure reaches the catch below and is logged once.
+  // stdout is the report; stderr is the log. Nest's own logs stay off: every failure is logged once, below.
   const logger = await createLogger(config, process.stderr);
   const startedAt = performance.now();
 

@@ -9,7 +9,6 @@ import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { LinkTokensRepository } from './link-tokens.repository';
 
-/** The account lifecycle under /api/auth: verification, password reset and change, sessions, email change, deletion. */
 @Module({
   imports: [AuthModule, UsersModule, QuotesModule, MailModule, RateLimitModule],
   controllers: [AccountsController],

@@ -24,14 +24,13 @@ const VERIFY_HOURS = 24;
 const RESET_MINUTES = 30;
 const EMAIL_CHANGE_HOURS = 24;
 const BAD_LINK = 'The link is unknown, already used or expired: ask for a new one';
-/** The page each kind of link opens (src/pages serves them when APP_BASE_URL is this server). */
+/** src/pages serves them when APP_BASE_URL is this server. */
 const LINK_PAGES: Record<LinkTokenKind, string> = {
   verify_email: 'verify-email',
   reset_password: 'reset-password',
   change_email: 'confirm-email',
 };
 
-/** The account lifecycle of accounts.md: verification, password reset and change, sessions, email change, deletion. */
 @Injectable()
 export class AccountsService implements OnModuleInit {
   private readonly logger = new Logger(AccountsService.name);
@@ -72,10 +71,8 @@ export class AccountsService implements OnModuleInit {
   }
 
   /**
-   * Answers at once, the same for known, unknown and guest emails: the lookup and the mail happen after the
-   * answer, so its timing tells nothing either. Only a full account is mailed. Requests count per (address, IP)
-   * (and per IP, in the guard); the address's own ceiling only spaces its mails, so nobody else's requests can
-   * make the owner's a 429.
+   * Answers at once, the same for every email: the lookup and the mail come after the answer. The address's own
+   * ceiling only spaces its mails, so nobody else's requests can make the owner's a 429.
    */
   async forgotPassword(email: string, ip: string): Promise<void> {
     const account = normalizeEmail(email);
@@ -94,7 +91,7 @@ export class AccountsService implements OnModuleInit {
     this.mail.wake();
   }
 
-  /** Whether a reset mail may go to the address now: the link of the last one still works meanwhile. */
+  /** The link of the last mail still works meanwhile. */
   private async spaceResetMail(account: string): Promise<boolean> {
     try {
       await this.limits.consume('passwordResetMailsPerEmail', account);
@@ -105,7 +102,6 @@ export class AccountsService implements OnModuleInit {
     }
   }
 
-  /** A new password from a reset link: the address is proven, and every device is logged out. */
   async resetPassword(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
     const user = await this.database.transaction(async (manager) => {
@@ -119,7 +115,7 @@ export class AccountsService implements OnModuleInit {
     if (user) await this.auth.clearFailedLogins(user.email);
   }
 
-  /** A wrong current password is a failed login (counted, 401); the other devices are logged out, this one stays. */
+  /** A wrong current password is a failed login (counted, 401). */
   async changePassword(user: User, currentPassword: string, newPassword: string, sessionId: string, ip: string): Promise<void> {
     await this.auth.verifyCredentials(user.email, currentPassword, ip, WRONG_PASSWORD);
     const passwordHash = await this.passwords.hash(newPassword);
@@ -143,10 +139,7 @@ export class AccountsService implements OnModuleInit {
     await this.refreshTokens.revokeAllOf(user.id, undefined, sessionId);
   }
 
-  /**
-   * Mails a confirmation link to the new address and a notice to the old one; nothing changes until the link is
-   * used, and only then is a taken address a 409 (so the request tells nothing about other accounts).
-   */
+  /** Nothing changes until the link is used, and only then is a taken address a 409. */
   async requestEmailChange(user: User, newEmail: string, password: string, ip: string): Promise<void> {
     await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
     await this.auth.verifyCredentials(user.email, password, ip, WRONG_PASSWORD);
@@ -168,7 +161,6 @@ export class AccountsService implements OnModuleInit {
     this.mail.wake();
   }
 
-  /** The new address, proven by its link; 409 when another account took it meanwhile. */
   async confirmEmailChange(token: string): Promise<UserProfileResponse> {
     const user = await this.database.transaction(async (manager) => {
       const used = await this.linkTokens.consume(manager, 'change_email', token);
@@ -180,10 +172,6 @@ export class AccountsService implements OnModuleInit {
     return toUserProfile(user);
   }
 
-  /**
-   * The account and everything it owns, in one transaction. The password confirms it (a wrong one counts); a guest
-   * has none, its token is enough.
-   */
   async deleteAccount(user: User, password: string | undefined, ip: string): Promise<void> {
     if (!user.isProvisional) {
       if (password === undefined) throw new BadRequestException(['password is required: it confirms the deletion of a full account']);
@@ -192,13 +180,12 @@ export class AccountsService implements OnModuleInit {
     await this.database.transaction(async (manager) => {
       // The shop's row lock keeps a quote from being created between the deletes below.
       await this.users.lock(manager, user.id);
-      // Quotes (and their v1 line items) do not cascade from their owner; everything else does.
+      // Quotes do not cascade from their owner; everything else does.
       await this.quotes.deleteQuotesOf(manager, user.id);
       await this.users.delete(manager, user.id);
     });
   }
 
-  /** Issues a link token of `kind` and enqueues the mail `compose` makes around its link, in `manager`'s transaction. */
   private async mailLink(
     manager: Transaction,
     userId: number,

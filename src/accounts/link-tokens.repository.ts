@@ -5,12 +5,12 @@ import { hashRefreshToken, newOpaqueToken } from '../auth/refresh-tokens.service
 import type { LinkTokenKind } from '../database/entities';
 import { UsersRepository } from '../users/users.repository';
 
-/** The SQL of `link_tokens`: 256-bit tokens mailed in links, stored as SHA-256, single use, expiring. */
+/** Tokens stored as SHA-256, single use, expiring. */
 @Injectable()
 export class LinkTokensRepository {
   constructor(private readonly users: UsersRepository) {}
 
-  /** A new token of `kind` for the user, valid `ttlMinutes`; the user's older unused one of that kind is voided. */
+  /** The user's older unused one of that kind is voided. */
   async issue(
     manager: EntityManager,
     userId: number,
@@ -29,20 +29,15 @@ export class LinkTokensRepository {
     return { token, id };
   }
 
-  /**
-   * Voids every unused link of the user: after a password reset or change, or a new address, no link mailed
-   * before (to an address an intruder chose, say) may still act on the account.
-   */
+  /** After a reset, a password change or a new address, no link mailed before may still act on the account. */
   async voidAll(manager: EntityManager, userId: number): Promise<void> {
     await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
   }
 
-  /** Voids one token: the mail that carried its link was given up. */
   async void(manager: EntityManager, id: number): Promise<void> {
     await manager.query(`UPDATE link_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL`, [id]);
   }
 
-  /** Uses the token once: its user (and new email) while it is unused and unexpired, else null. */
   async consume(manager: EntityManager, kind: LinkTokenKind, token: string): Promise<{ userId: number; newEmail: string | null } | null> {
     const [rows]: { user_id: number; new_email: string | null }[][] = await manager.query(
       `UPDATE link_tokens SET used_at = now() WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id, new_email`,

@@ -6,7 +6,7 @@ import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 
-/** The only algorithm that signs or verifies access tokens: `none` and every other algorithm are refused. */
+/** `none` and every other algorithm are refused. */
 export const JWT_ALGORITHM = 'HS256';
 
 /** JWT_SECRET as a KeyObject: jsonwebtoken otherwise rebuilds one from the string on every sign and verify. */
@@ -18,7 +18,6 @@ export const jwtKeyProvider: FactoryProvider<KeyObject> = {
   useFactory: (config: AppConfig) => createSecretKey(Buffer.from(config.jwt.secret, 'utf8')),
 };
 
-/** A JwtService bound to that key and algorithm. */
 export const jwtServiceProvider: FactoryProvider<JwtService> = {
   provide: JwtService,
   inject: [JWT_KEY],
@@ -26,7 +25,6 @@ export const jwtServiceProvider: FactoryProvider<JwtService> = {
     new JwtService({ secret: key, signOptions: { algorithm: JWT_ALGORITHM }, verifyOptions: { algorithms: [JWT_ALGORITHM] } }),
 };
 
-/** What an access token says: the user, the refresh family (login) it belongs to, and that it is an access token. */
 export interface AccessTokenClaims {
   sub: string;
   sid: string;
@@ -46,7 +44,7 @@ export class AccessTokensService {
     this.expiresInSeconds = config.jwt.accessExpireMinutes * 60;
   }
 
-  /** A token for `userId` in the refresh family `familyId`; it dies with the family (see JwtStrategy). */
+  /** It dies with the family (see JwtStrategy). */
   sign(userId: number, familyId: string): string {
     return this.jwt.sign({ sub: String(userId), sid: familyId, type: 'access' }, { expiresIn: this.expiresInSeconds });
   }

@@ -8,7 +8,6 @@ import { RowChangesService } from '../database/notifications/row-changes.service
 import { PreparedStatements } from '../database/prepared-statements';
 import type { ClientInfo } from './decorators/client.decorator';
 
-/** A live refresh family: one signed-in device. */
 export interface LiveFamily {
   id: string;
   created_at: Date;
@@ -18,24 +17,17 @@ export interface LiveFamily {
   ip: string | null;
 }
 
-/** The user of a live family, and when that family ends by itself. */
 export interface LiveSession {
   user: User;
   familyExpiresAt: Date;
 }
 
-/** The user and family of a refresh token. */
 export interface TokenFamily {
   userId: number;
   familyId: string;
 }
 
-/**
- * The SQL of `refresh_families` and `auth_tokens`: one family per login, and its refresh tokens, stored as SHA-256
- * (`token_hash`). A family is live while its row is not revoked and its absolute end (`expires_at`, copied to each
- * token) is ahead; revocations end the family row, and a token revoked by hand ends it too (a trigger). Each
- * revocation is announced (RowChangesService) once it commits.
- */
+/** A token revoked by hand ends its family too (a trigger). */
 @Injectable()
 export class AuthTokensRepository {
   private readonly users: EntityRows<User>;
@@ -48,7 +40,6 @@ export class AuthTokensRepository {
     this.users = new EntityRows(dataSource, User, 'u');
   }
 
-  /** The first token of a new family, ending `lifetimeDays` from now. */
   async startFamily(
     family: TokenFamily,
     tokenHash: string,
@@ -69,11 +60,9 @@ export class AuthTokensRepository {
   }
 
   /**
-   * Supersedes the live token `presentedHash` with `successorHash` of the same family and end; null when the
-   * token is unknown, expired, revoked or already superseded, or its family is revoked. One statement: the
-   * conditional UPDATE takes the row lock, so of two concurrent rotations of one token the second re-checks
-   * `superseded_at IS NULL` after the first commits, matches nothing and inserts nothing. The new row's id is drawn
-   * first so that the old row can point at it in the same UPDATE. The family records the use.
+   * One statement: the conditional UPDATE takes the row lock, so of two concurrent rotations the second re-checks
+   * `superseded_at IS NULL` after the first commits and matches nothing. The new id is drawn first so that the old
+   * row can point at it in the same UPDATE.
    */
   async rotate(presentedHash: string, successorHash: string, client: ClientInfo): Promise<TokenFamily | null> {
     const rows: { user_id: number; family_id: string }[] = await this.dataSource.query(
@@ -95,7 +84,6 @@ export class AuthTokensRepository {
     return rows.length === 0 ? null : { userId: rows[0].user_id, familyId: rows[0].family_id };
   }
 
-  /** Revokes the family of `tokenHash` when that token was superseded more than `graceSeconds` ago; the family revoked, or null. */
   async revokeFamilyOfTokenSupersededBefore(tokenHash: string, graceSeconds: number): Promise<TokenFamily | null> {
     // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
     const [revoked]: { family_id: string; user_id: number }[][] = await this.dataSource.query(
@@ -109,7 +97,6 @@ export class AuthTokensRepository {
     return revoked.length === 0 ? null : { userId: revoked[0].user_id, familyId: revoked[0].family_id };
   }
 
-  /** Revokes the family of `tokenHash`, whatever state that token is in; an unknown token revokes nothing. */
   async revokeFamilyOfToken(tokenHash: string): Promise<void> {
     const [revoked]: { id: string }[][] = await this.dataSource.query(
       `UPDATE refresh_families SET revoked_at = now()
@@ -120,7 +107,6 @@ export class AuthTokensRepository {
     this.revoked(revoked.map((row) => row.id));
   }
 
-  /** Revokes every family of the user but `keepFamilyId`. */
   async revokeAllOf(userId: number, keepFamilyId: string | null, manager: EntityManager = this.dataSource.manager): Promise<void> {
     const [revoked]: { id: string }[][] = await manager.query(
       `UPDATE refresh_families SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2::uuid RETURNING id`,
@@ -132,7 +118,6 @@ export class AuthTokensRepository {
     );
   }
 
-  /** Revokes one live family of the user; false when the user has no live family of that id. */
   async revokeLiveFamily(userId: number, familyId: string): Promise<boolean> {
     const [revoked]: { id: string }[][] = await this.dataSource.query(
       `UPDATE refresh_families SET revoked_at = now() WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
@@ -142,7 +127,6 @@ export class AuthTokensRepository {
     return revoked.length > 0;
   }
 
-  /** The user's live families, newest use first: when each began, when it was last refreshed, and from where. */
   listLiveFamilies(userId: number): Promise<LiveFamily[]> {
     return this.dataSource.query(
       `SELECT id, created_at, last_used_at, expires_at, user_agent, ip
@@ -152,19 +136,12 @@ export class AuthTokensRepository {
     );
   }
 
-  /**
-   * The user and the family's end, when `familyId` is a live family of theirs: one query over two primary keys,
-   * whatever the user's history. A revoked or ended family, or a deleted user, gives null.
-   * DECISION: kept with the families rather than the users: what it decides is whether a family is live.
-   */
   async findLiveSession(userId: number, familyId: string): Promise<LiveSession | null> {
-    // Fixed SQL and the driver's own hydration: building the query with the query builder on each request cost
-    // more than the query itself.
+    // Fixed SQL: building it with the query builder on each request cost more than the query itself.
     const rows = await this.preparedStatements.query<Record<string, unknown>>(
       'guard_live_session',
-      // The family is read in a sub-query of its own, on its primary key alone (OFFSET 0 keeps the planner from
-      // merging it into the join): given the user's id too, the planner may read the family through the user_id
-      // index and filter every ended login of the user.
+      // The family on its primary key alone (OFFSET 0 keeps the planner from merging it into the join): given the
+      // user's id too, the planner may read it through the user_id index and filter every ended login of the user.
       `SELECT ${this.users.columns}, f.expires_at AS family_expires_at
          FROM (SELECT user_id, expires_at FROM refresh_families WHERE id = $2 AND revoked_at IS NULL AND expires_at > now() OFFSET 0) f
          JOIN users u ON u.id = f.user_id

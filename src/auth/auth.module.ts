@@ -20,7 +20,6 @@ import { SessionLookup } from './session-lookup';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
-/** /api/auth, and the global guard that protects every route of the application unless it is @Public(). */
 @Module({
   imports: [PassportModule, UsersModule, QuotesModule, RateLimitModule],
   controllers: [AuthController],

@@ -19,9 +19,8 @@ import { PASSWORD_MAX_LENGTH, PasswordsService } from './passwords.service';
 import { RateLimitService, type UndoHit } from './rate-limit/rate-limit.service';
 import { type IssuedRefreshToken, RefreshTokensService } from './refresh-tokens.service';
 
-/** The one answer for an unknown email, a wrong password and a guest account alike. */
+/** One answer for an unknown email, a wrong password and a guest account alike. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
-/** The answer of a route that confirms the signed-in account's password, when it is wrong. */
 export const WRONG_PASSWORD = 'The password is wrong';
 
 @Injectable()
@@ -39,7 +38,6 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A new full account (201). */
   async register(dto: RegisterDto, client: ClientInfo): Promise<TokenResponse> {
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
@@ -50,11 +48,7 @@ export class AuthService {
     return this.tokenResponse(user, refresh);
   }
 
-  /**
-   * Register called with a guest's access token (200): the SAME row becomes a full account, so its quotes and
-   * sessions stay attached; the guest's earlier refresh families, and with them its access tokens, are revoked.
-   * All in one transaction: on a taken email (409) the guest is left exactly as it was.
-   */
+  /** The SAME row becomes a full account, in one transaction: on a taken email (409) the guest is left as it was. */
   async claimGuest(guest: User, dto: RegisterDto, client: ClientInfo): Promise<TokenResponse> {
     if (!guest.isProvisional) throw new ConflictException('This account is already registered');
     await this.refuseInvisibleCharacters(dto.email);
@@ -68,11 +62,9 @@ export class AuthService {
   }
 
   /**
-   * The user whose email and password these are, for LocalStrategy. Every attempt counts first (so concurrent
-   * guesses cannot overshoot a limit) and is taken back when it succeeds: the limits count failures. They are
-   * per client IP, per (account, client IP), and per account over all IPs; past the account-wide ceiling only
-   * an IP that logged into the account lately may still try, so knowing the email is not enough to keep the
-   * owner out. Unknown emails, wrong passwords and guests get the same 401 after the same amount of hashing.
+   * Every attempt counts first (so concurrent guesses cannot overshoot) and is taken back when it succeeds. Past the
+   * account-wide ceiling only an IP that logged in lately may still try, so knowing the email cannot keep the owner
+   * out. Unknown emails, wrong passwords and guests get the same 401 after the same amount of hashing.
    */
   async verifyCredentials(email: string, password: string, ip: string, wrongAnswer = INVALID_CREDENTIALS): Promise<User> {
     const account = normalizeEmail(email);
@@ -101,26 +93,22 @@ export class AuthService {
     return candidate;
   }
 
-  /** After a password reset or change: the account's failed logins (every IP's) no longer hold its owner back. */
   async clearFailedLogins(email: string): Promise<void> {
     const account = normalizeEmail(email);
     await this.limits.clear('loginFailuresPerAccount', { subject: account });
     await this.limits.clear('loginFailuresPerAccountIp', { subjectPrefix: `${account} ` });
   }
 
-  /** Past the account-wide ceiling, an IP that logged into the account lately still gets its own (smaller) limits. */
   private async letKnownIpThrough(error: unknown, user: User | null, ip: string): Promise<UndoHit> {
     if (!(error instanceof RateLimitedException) || !user || !(await this.knownLoginIps.isKnown(user.id, ip, this.config.knownLoginIpDays)))
       throw error;
     return async () => undefined;
   }
 
-  /** A login of a verified user: a new refresh family. */
   async login(user: User, client: ClientInfo): Promise<TokenResponse> {
     return this.tokenResponse(user, await this.refreshTokens.startFamily(user.id, client));
   }
 
-  /** A provisional account with a quote session of its own (201). */
   async createGuest(client: ClientInfo): Promise<TokenResponse> {
     const { user, sessionId, refresh } = await this.database.transaction(async (manager) => {
       const user = await this.users.createGuest(manager);
@@ -130,7 +118,6 @@ export class AuthService {
     return { ...this.tokenResponse(user, refresh), session_id: sessionId };
   }
 
-  /** A new token pair for a live refresh token; 401 otherwise (see RefreshTokensService.rotate). */
   async refresh(presented: string, client: ClientInfo): Promise<TokenResponse> {
     const refresh = await this.refreshTokens.rotate(presented, client);
     const user = refresh && (await this.users.findById(refresh.userId));
@@ -138,15 +125,11 @@ export class AuthService {
     return this.tokenResponse(user, refresh);
   }
 
-  /** Revokes the family of the token (its access tokens stop working at once); unknown tokens are fine too. */
   logout(presented: string): Promise<void> {
     return this.refreshTokens.revokeFamilyOf(presented);
   }
 
-  /**
-   * DECISION: an address with characters no one sees is the existing account it looks like (409), or else refused
-   * (400): it never becomes an account of its own, and an owner's address cannot be shadowed by a look-alike.
-   */
+  // An address with invisible characters is the account it looks like (409) or refused (400), never shadows one.
   private async refuseInvisibleCharacters(email: string): Promise<void> {
     if (!hasInvisibleCharacters(email)) return;
     if (await this.users.findByEmail(email)) throw new ConflictException(EMAIL_TAKEN);

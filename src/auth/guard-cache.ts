@@ -7,29 +7,22 @@ import type { User } from '../database/entities';
 import { type RowChange, RowChangesService, type RowChangeSubscriber } from '../database/notifications/row-changes.service';
 import { MetricsService } from '../metrics/metrics.service';
 
-/** A live family as the guard read it: whose it is and when it ends by itself. */
 interface CachedFamily {
   userId: number;
   expiresAt: number;
 }
 
-/** What a read from the database may store, and whether it still may once it is back. */
 export interface ReadTicket {
   generation: number;
 }
 
-// DECISION: bounded by count as well as by time, so that a flood of distinct sessions cannot grow the heap without
-// limit; 10,000 sessions take a few MB.
+// Bounded by count as well as by time, so that a flood of distinct sessions cannot grow the heap; 10,000 take a few MB.
 const MAX_ENTRIES = 10_000;
 
 /**
- * What the guard needs, kept in memory between requests: the users and the liveness of their refresh families.
- * An entry is dropped the moment its row changes (RowChangesService: this server's writes once they commit, and
- * the database's notifications of every other change), and after AUTH_CACHE_SECONDS whatever happens. While the
- * feed of changes is not live nothing is answered from memory or stored.
- *
- * A read that began before a change and ends after it must not store what it read: every change moves the
- * generation on, and a read stores only when the generation it began in is still current.
+ * An entry is dropped the moment its row changes (RowChangesService) and after AUTH_CACHE_SECONDS; nothing is
+ * answered or stored while the feed is not live. Every change moves the generation on, and a read stores only when
+ * the generation it began in is still current.
  */
 @Injectable()
 export class GuardCache implements RowChangeSubscriber {
@@ -48,7 +41,6 @@ export class GuardCache implements RowChangeSubscriber {
     if (ttl > 0) rowChanges.subscribe(this);
   }
 
-  /** The user of a live family of theirs, from memory; undefined when the database must answer. */
   find(userId: number, familyId: string): User | undefined {
     if (!this.users || !this.families || !this.rowChanges.isLive) {
       this.metrics.guardLookups.inc({ result: 'off' });
@@ -60,7 +52,6 @@ export class GuardCache implements RowChangeSubscriber {
     return user && copyOf(user);
   }
 
-  /** Taken before reading the database, handed back to `remember` with what was read. */
   beginRead(): ReadTicket {
     return { generation: this.generation };
   }
@@ -84,7 +75,7 @@ export class GuardCache implements RowChangeSubscriber {
   }
 }
 
-/** A copy kept or handed out: whatever a request does to its user stays with that request. */
+/** Whatever a request does to its user stays with that request. */
 function copyOf(user: User): User {
   return Object.assign(Object.create(Object.getPrototypeOf(user) as object) as User, user);
 }

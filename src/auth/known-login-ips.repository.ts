@@ -2,19 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** A (user, IP) recorded by this instance is not written again for this long: a day-granular fact needs no more. */
+/** A day-granular fact needs no more than an hourly write per (user, IP) and instance. */
 const RECORD_AGAIN_AFTER_MS = 60 * 60 * 1000;
-/** The most (user, IP) pairs remembered; past it the memory starts again (the database stays right either way). */
+/** Past it the memory starts again (the database stays right either way). */
 const REMEMBERED_MAX = 10_000;
 
-/** The SQL of `known_login_ips`: the client IPs that logged into each account, and when they last did. */
 @Injectable()
 export class KnownLoginIpsRepository {
   private readonly recorded = new Map<string, number>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Did `ip` log into the account in the last `days` days? */
   async isKnown(userId: number, ip: string, days: number): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `SELECT 1 FROM known_login_ips WHERE user_id = $1 AND ip = $2 AND last_login_at > now() - make_interval(days => $3)`,
@@ -23,10 +21,7 @@ export class KnownLoginIpsRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Records a login from `ip`, and forgets the account's IPs older than `days` days. Written at most hourly per
-   * (user, IP) from one instance: a flood of logins of one account would otherwise queue on that one row's lock.
-   */
+  /** Written at most hourly per (user, IP): a flood of logins of one account would otherwise queue on one row lock. */
   async recordLogin(userId: number, ip: string, days: number): Promise<void> {
     const key = `${userId} ${ip}`;
     const now = Date.now();

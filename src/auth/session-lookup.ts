@@ -4,7 +4,6 @@ import type { User } from '../database/entities';
 import { AuthTokensRepository } from './auth-tokens.repository';
 import { GuardCache } from './guard-cache';
 
-/** The guard's question of every request: whose is this access token, and is its session (refresh family) live? */
 @Injectable()
 export class SessionLookup {
   constructor(
@@ -12,7 +11,6 @@ export class SessionLookup {
     private readonly guardCache: GuardCache,
   ) {}
 
-  /** The user, or null for a revoked family or a deleted user; from the guard's cache, or one query it then keeps. */
   async userOfLiveFamily(userId: number, familyId: string): Promise<User | null> {
     const cached = this.guardCache.find(userId, familyId);
     if (cached) return cached;

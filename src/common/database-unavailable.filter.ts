@@ -4,13 +4,9 @@ import type { FastifyReply } from 'fastify';
 
 import { isDatabaseUnavailable, isFailedQuery } from '../database/query-errors';
 
-/** How long a client is told to wait before it tries again. */
 const RETRY_AFTER_SECONDS = 5;
 
-/**
- * A database that is away answers 503 at once, so clients retry instead of reading a 500 as a bug. Any other
- * failed query is a 500 whose log line names the error but never the query's parameters (emails, hashes, tokens).
- */
+/** A database away is a 503 so clients retry; any other failed query is a 500 logged without its parameters. */
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(DatabaseUnavailableFilter.name);

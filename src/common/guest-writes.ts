@@ -2,7 +2,7 @@ import { ForbiddenException } from '@nestjs/common';
 
 import type { User } from '../database/entities';
 
-/** Guests may look and preview; what they would keep belongs to an account that has been claimed. */
+/** Guests may look and preview; what they would keep belongs to a claimed account. */
 export function refuseGuestWrite(user: User, what: string): void {
   if (user.isProvisional) {
     throw new ForbiddenException(

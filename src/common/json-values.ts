@@ -1,4 +1,3 @@
-/** An object as JSON gave it (a record of a file, a request's document). */
 export type RawRecord = Record<string, unknown>;
 
 export function isRecord(value: unknown): value is RawRecord {
@@ -17,16 +16,12 @@ const OPENERS = new Set([123, 91]); // { [
 const CLOSERS = new Set([125, 93]); // } ]
 
 export interface JsonShapeLimits {
-  /** Arrays and objects nested in one another. */
   maxDepth: number;
-  /** Object members in the whole text (array items are not counted). */
+  /** Array items are not counted. */
   maxMembers?: number;
 }
 
-/**
- * The first limit `text` goes past, if any: counted in one pass over the characters, strings skipped, before any
- * parser recurses into it or builds its objects. Every colon outside a string is one object member.
- */
+/** One pass over the characters before any parser recurses: every colon outside a string is one object member. */
 export function jsonShapeBeyond(text: string, limits: JsonShapeLimits): 'depth' | 'members' | undefined {
   const maxMembers = limits.maxMembers ?? Infinity;
   let depth = 0;
@@ -47,12 +42,11 @@ export function jsonShapeBeyond(text: string, limits: JsonShapeLimits): 'depth' 
   return undefined;
 }
 
-/** `text` with what PostgreSQL text cannot hold (NUL, lone surrogates) replaced by U+FFFD, for storing a copy of it. */
+/** Replaced by U+FFFD, for storing a copy of it. */
 export function storableText(text: string): string {
   return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
 }
 
-/** A copy of a JSON value whose every text, field names too, PostgreSQL can store (see storableText). */
 export function storableJson(value: unknown): unknown {
   if (typeof value === 'string') return storableText(value);
   if (Array.isArray(value)) return value.map(storableJson);

@@ -1,4 +1,4 @@
-/** Whether a process of this pid runs on this host (EPERM: it does, under another user). */
+/** EPERM: it runs, under another user. */
 export function isProcessRunning(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {

@@ -1,8 +1,6 @@
-/** How much of an input text a report or an error message shows. */
 export const QUOTED_INPUT_MAX_LENGTH = 80;
 
-// C0 controls and DEL have pictures of their own (U+2400-U+2421); C1 controls, bidirectional overrides and the line
-// and paragraph separators have none and are named by their code point.
+// C0 controls and DEL have pictures (U+2400-U+2421); the others have none and are named by their code point.
 // eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
@@ -13,10 +11,7 @@ function pictureOf(character: string): string {
   return `[U+${code.toString(16).toUpperCase().padStart(4, '0')}]`;
 }
 
-/**
- * The first `maxLength` characters of `text` and how many were left out. DECISION: characters are UTF-16 code
- * units, as String.length and the length limits of the readers count them; a surrogate pair is never split.
- */
+/** Lengths are UTF-16 code units, as String.length counts them; a surrogate pair is never split. */
 function cut(text: string, maxLength: number): { shown: string; leftOut: number } {
   if (text.length <= maxLength) return { shown: text, leftOut: 0 };
   const end = /[\uD800-\uDBFF]/.test(text[maxLength - 1]) ? maxLength - 1 : maxLength;
@@ -31,29 +26,21 @@ function leftOutNote(leftOut: number): string {
   return leftOut === 0 ? '' : ` (${leftOut.toLocaleString('en-US')} more ${leftOut === 1 ? 'character' : 'characters'})`;
 }
 
-/**
- * Input text as a report shows it, unquoted (a description, a date as written): at most `maxLength` characters,
- * then `…` and how many were left out; control characters shown once, as pictures (U+2401 for U+0001), so that
- * JSON does not escape them again.
- */
+/** Control characters shown as pictures (U+2401 for U+0001), so that JSON does not escape them again. */
 export function cutText(text: string, maxLength = QUOTED_INPUT_MAX_LENGTH): string {
   const { shown, leftOut } = cut(text, maxLength);
   return `${visible(shown)}${leftOut > 0 ? '…' : ''}${leftOutNote(leftOut)}`;
 }
 
-/**
- * Input text quoted inside a sentence: `"abc"`, or `"abc…" (1,234 more characters)`. Quotes and backslashes in it
- * are escaped (`\"`), so a quoted value can be told from the words around it; control characters as in cutText.
- */
+/** Quotes and backslashes are escaped, so a quoted value can be told from the words around it. */
 export function quoteInput(text: string, maxLength = QUOTED_INPUT_MAX_LENGTH): string {
   const { shown, leftOut } = cut(text, maxLength);
   return `"${visible(shown).replace(/["\\]/g, '\\$&')}${leftOut > 0 ? '…' : ''}"${leftOutNote(leftOut)}`;
 }
 
-/** A text quoted by quoteInput, its note of characters left out included. */
 export const QUOTED_INPUT = /"(?:[^"\\]|\\.)*"(?: \(\d[\d,]* more characters?\))?/g;
 
-/** `"a", "b", "c" and 7 more`: the first `maxItems` of `texts`, each quoted by `quote`. */
+/** `"a", "b", "c" and 7 more`. */
 export function listQuoted(texts: readonly string[], maxItems = 10, quote: (text: string) => string = (text) => quoteInput(text)): string {
   const listed = texts.slice(0, maxItems).map(quote).join(', ');
   return texts.length > maxItems ? `${listed} and ${texts.length - maxItems} more` : listed;

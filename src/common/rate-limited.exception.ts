@@ -1,6 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 
-/** A 429 that RateLimitedFilter answers with a Retry-After header. */
 export class RateLimitedException extends HttpException {
   constructor(
     readonly retryAfterSeconds: number,

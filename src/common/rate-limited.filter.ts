@@ -3,7 +3,6 @@ import type { FastifyReply } from 'fastify';
 
 import { RateLimitedException } from './rate-limited.exception';
 
-/** Sends a RateLimitedException as 429 with `Retry-After: <seconds>`. */
 @Catch(RateLimitedException)
 export class RateLimitedFilter implements ExceptionFilter {
   catch(exception: RateLimitedException, host: ArgumentsHost): void {

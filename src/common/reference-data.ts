@@ -1,4 +1,4 @@
-// Reference lists of the v2 product, kept as data in code: adding a job type is a code change, not a migration.
+// Kept as data in code: adding a job type is a code change, not a migration.
 
 export const JOB_TYPES = [
   'cantilever_gate',

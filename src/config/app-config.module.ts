@@ -2,7 +2,6 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 
 import { AppConfig, loadConfig } from './app-config';
 
-/** Injection token of the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 @Global()

@@ -2,16 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import { parse as parseDotenv } from 'dotenv';
 
-/** A limit of `count` events per sliding window of `windowSeconds`. */
 export interface RateLimit {
   count: number;
   windowSeconds: number;
 }
 
-/** How many proxies in front of the server may set X-Forwarded-For; `false` trusts none. */
+/** `false` trusts no proxy's X-Forwarded-For. */
 export type TrustProxy = false | number;
 
-/** The one validated configuration. Built once at start-up by `loadConfig`; never read from process.env elsewhere. */
+/** Built once at start-up by `loadConfig`; never read from process.env elsewhere. */
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -19,129 +18,84 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface AppConfig {
   port: number;
-  /** The least severe level that is still logged. */
   logLevel: LogLevel;
-  /** JSON lines, or readable lines (the default on a terminal). */
   logFormat: LogFormat;
   host: string;
   corsOrigins: string[];
   trustProxy: TrustProxy;
   bodyLimitBytes: number;
-  /** The body limit of the routes reachable without a token (register, login, refresh, guest, logout). */
   publicBodyLimitBytes: number;
-  /** JSON nested deeper than this is a 400 before anything else reads it. */
   jsonMaxDepth: number;
-  /** A JSON body with more object members than this (at any depth, in all) is a 400 before anything else reads it. */
   jsonMaxMembers: number;
-  /** How long, and how slowly, a client may send a request (src/http/request-deadlines.ts). */
   connections: {
-    /** The request line and headers, from the connection's first byte or the request's. */
     headersTimeoutMs: number;
-    /** The whole body of a request, from its headers on. */
     requestTimeoutMs: number;
-    /** The same for the routes that take files. */
     uploadTimeoutMs: number;
-    /** A body must arrive at least this fast, measured over every `bodyRateWindowMs` (the first one is the grace period). */
     bodyMinBytesPerSecond: number;
     bodyRateWindowMs: number;
-    /** How long a connection may sit idle between requests. */
     keepAliveTimeoutMs: number;
   };
   jwt: {
-    /** Empty for the entry points that sign no token (DATABASE_TOOL_USES). */
     secret: string;
     accessExpireMinutes: number;
     refreshExpireDays: number;
     refreshGraceSeconds: number;
-    /**
-     * How long the guard may answer from memory for a session it read from the database; 0 reads the database on
-     * every request. Changes end an entry at once (see GuardCache), so this only bounds what a lost change costs.
-     */
     guardCacheSeconds: number;
   };
   database: {
-    /** A PostgreSQL server; when absent the embedded PostgreSQL under `embeddedDir` is used. */
     url?: string;
     embeddedDir: string;
     poolMax: number;
     migrateOnStart: boolean;
-    /** A statement that runs longer is cancelled, and a reply that does not come is given up on (503). */
     statementTimeoutMs: number;
-    /** How long a request waits for a pooled connection before 503. */
     acquireTimeoutMs: number;
-    /** The hot queries are prepared once per connection (never on the embedded database, see PreparedStatements). */
     preparedStatements: boolean;
   };
   redisUrl?: string;
-  /** Bearer token of GET /api/metrics; without it there is no metrics route. */
   metricsToken?: string;
-  /** Prefix of the rate-limit keys in Redis, so that several deployments can share one Redis. */
   redisKeyPrefix: string;
   rateLimits: {
-    /** Failed logins per (account, client IP). */
     loginFailuresPerAccountIp: RateLimit;
-    /** Failed logins per account over every IP; past it only IPs that logged into the account may try. */
     loginFailuresPerAccount: RateLimit;
     loginFailuresPerIp: RateLimit;
     registrationsPerIp: RateLimit;
     guestsPerIp: RateLimit;
     refreshesPerIp: RateLimit;
     logoutsPerIp: RateLimit;
-    /** Reset mails to one address, whoever asks: a request past it is answered 202 and mails nothing. */
     passwordResetMailsPerEmail: RateLimit;
     passwordForgotPerEmailIp: RateLimit;
     passwordForgotPerIp: RateLimit;
-    /** Uses of verification and email-change links per client IP. */
     linkConfirmationsPerIp: RateLimit;
-    /** Verification and email-change mails an account may ask for. */
     accountMailsPerAccount: RateLimit;
-    /** Price imports (previews too) of one shop through the API. */
     priceImportsPerShop: RateLimit;
   };
   mail: {
-    /** smtp://user:pass@host:port or smtps://…; absent: messages are written as .eml files under `outboxDir`. */
     smtpUrl?: string;
     from: string;
-    /** Where the links in mails point (the web app that shows the verify, reset and confirm pages). */
     appBaseUrl: string;
     outboxDir: string;
-    /** The first retry of a failed delivery waits this long, each next one twice as long (at most an hour). */
     retryBaseMs: number;
-    /** How often the sender looks for mail that is due. */
     pollMs: number;
-    /** A message still undelivered this long after it was written is given up (marked failed, its link voided). */
     giveUpAfterSeconds: number;
   };
-  /** An IP that logged into an account this many days back may still try past the account-wide ceiling. */
   knownLoginIpDays: number;
   quotas: {
     quotesPerDay: number;
     quoteSessionsPerDay: number;
-    /** Bytes of `inputs_json` and of `outputs_json` of one quote, each; also of a session's params and messages. */
     quoteJsonBytes: number;
-    /** Messages one quote session may hold. */
     sessionMessages: number;
-    /** Idempotency-Keys (each holding its answer for 24 hours) a shop may hold. */
     idempotencyKeysPerDay: number;
     idempotencyBytesPerDay: number;
   };
-  /** PATCH, DELETE and status moves of quotes and sessions without `If-Match` are refused (428). */
   requireIfMatch: boolean;
   prices: {
-    /** A current price older than this many days is answered as stale. */
     staleDays: number;
-    /** How long a load (an import, a seeder run) waits for another load of the same scope to finish. */
     loadWaitMs: number;
-    /** Entries of each section (suppliers, materials, ignore) of one scope's mappings, as a document merges into them. */
     mappingsMaxEntries: number;
-    /** Worker threads that read price files (parsing, record shapes, material keys, mappings) beside the event loop. */
     readThreads: number;
-    /** A price per foot, lb or sqft above this rejects its record: no stock costs more, a misread number does. */
     maxPerUnit: number;
-    /** Uncompressed bytes of one .xlsx workbook, all its parts: a zip bomb stops there. */
     xlsxMaxUncompressedBytes: number;
   };
-  /** Limits of one price import through the API. */
   imports: {
     maxFiles: number;
     maxFileBytes: number;
@@ -172,7 +126,7 @@ const PLACEHOLDER_WORDS = ['change', 'replace', 'placeholder', 'example', 'secre
 
 type Env = Record<string, string | undefined>;
 
-/** What an entry point uses beyond the database (the seeder and the migration CLI sign no token), and where it logs. */
+/** The seeder and the migration CLI sign no token. */
 export interface ConfigUses {
   jwt: boolean;
   /** LOG_FORMAT's default is readable lines when this stream is a terminal, JSON lines otherwise. */
@@ -180,13 +134,10 @@ export interface ConfigUses {
 }
 
 const SERVER_USES: ConfigUses = { jwt: true, logsTo: 'stdout' };
-/** The seeder and the TypeORM CLI: the database only; JWT_SECRET is neither needed nor checked; stdout is theirs. */
+/** JWT_SECRET is neither needed nor checked; stdout is the tool's. */
 export const DATABASE_TOOL_USES: ConfigUses = { jwt: false, logsTo: 'stderr' };
 
-/**
- * Reads variables from `env`, with `.env` values filling only what the environment leaves unset.
- * Collects every problem before failing so that one start-up names every bad variable.
- */
+/** `.env` fills only what `env` leaves unset; every problem is collected so that one start names them all. */
 export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: ConfigUses = SERVER_USES): AppConfig {
   const merged: Env = { ...readDotenv(dotenvPath), ...env };
   const problems: string[] = [];
@@ -208,13 +159,9 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       headersTimeoutMs: reader.integer('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
       requestTimeoutMs: reader.integer('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
       uploadTimeoutMs: reader.integer('UPLOAD_TIMEOUT_MS', 120_000, 100, 3_600_000),
-      // DECISION: 1 KiB/s over every 10 s: far below any real link (a 5 MiB upload at that pace would outlast
-      // UPLOAD_TIMEOUT_MS anyway), far above a trickle of a byte now and then; 10 s is the grace period of a body's
-      // start and lets a short stall of a real network pass.
       bodyMinBytesPerSecond: reader.integer('BODY_MIN_BYTES_PER_SECOND', 1024, 1, 1024 * 1024 * 1024),
       bodyRateWindowMs: reader.integer('BODY_RATE_WINDOW_MS', 10_000, 100, 600_000),
-      // DECISION: Fastify's 72 s stays the default: longer than the idle timeout of the usual proxies and load
-      // balancers (60 s), so none of them sends a request on a connection the server is closing.
+      // Longer than the usual proxies' 60 s idle timeout, so none sends a request on a connection being closed.
       keepAliveTimeoutMs: reader.integer('KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000),
     },
     jwt: {
@@ -228,13 +175,10 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
       url: databaseUrl,
       embeddedDir: reader.string('PGLITE_DIR', '.data/pglite'),
       poolMax: reader.integer('DATABASE_POOL_MAX', 10, 1, 200),
-      // DECISION: the embedded default migrates itself (a newcomer has nothing to run); a real server migrates
-      // only through `npm run migration:run` unless MIGRATE_ON_START says otherwise, so deploys stay explicit.
       migrateOnStart: reader.boolean('MIGRATE_ON_START', databaseUrl === undefined),
       statementTimeoutMs: reader.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
       acquireTimeoutMs: reader.integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
-      // A pooler in transaction mode (PgBouncer) hands each statement to any server session: named statements
-      // must be off behind one.
+      // A pooler in transaction mode (PgBouncer) hands each statement to any server session.
       preparedStatements: reader.boolean('DATABASE_PREPARED_STATEMENTS', true),
     },
     redisUrl: reader.optionalString('REDIS_URL'),
@@ -299,7 +243,7 @@ export function loadConfig(env: Env = process.env, dotenvPath = '.env', uses: Co
   return config;
 }
 
-/** For entry points (server, seeder): the configuration, or undefined once every problem is printed to stderr. */
+/** Undefined once every problem is printed to stderr. */
 export function loadConfigOrReport(uses: ConfigUses = SERVER_USES): AppConfig | undefined {
   try {
     return loadConfig(process.env, '.env', uses);
@@ -341,7 +285,7 @@ class EnvReader {
     return this.raw(name);
   }
 
-  /** A PostgreSQL server's URL when set; a bad one is named without its text, which may hold a password. */
+  /** A bad one is named without its text, which may hold a password. */
   postgresUrl(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -350,7 +294,6 @@ class EnvReader {
     return value;
   }
 
-  /** A token that guards something when set: long enough not to be guessed. */
   optionalSecret(name: string, minLength: number): string | undefined {
     const value = this.raw(name);
     if (value !== undefined && value.length < minLength) {
@@ -414,7 +357,6 @@ class EnvReader {
     return hops;
   }
 
-  /** A length of time such as 90s, 30m, 24h or 7d, in seconds. */
   duration(name: string, fallback: string): number {
     const value = this.raw(name) ?? fallback;
     const match = /^(\d+)\s*([smhd])$/.exec(value);
@@ -424,7 +366,7 @@ class EnvReader {
     return 0;
   }
 
-  /** An http(s) URL without query or fragment, its trailing slashes removed: links are made by appending a path. */
+  /** Its trailing slashes removed: links are made by appending a path. */
   baseUrl(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
     const url = URL.canParse(value) ? new URL(value) : undefined;

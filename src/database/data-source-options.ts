@@ -9,10 +9,7 @@ import { ENTITIES } from './entities';
 import { AfterCommitSubscriber } from './notifications/after-commit';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-/**
- * The one set of TypeORM options, shared by the app, ormconfig.ts (the TypeORM CLI) and the tests.
- * `embedded` is where the embedded server listens when the configuration names no DATABASE_URL.
- */
+/** Shared by the app, ormconfig.ts (the TypeORM CLI) and the tests. */
 export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint): DataSourceOptions {
   const { url, poolMax, statementTimeoutMs, acquireTimeoutMs } = config.database;
   if (!url && !embedded) throw new Error('No DATABASE_URL and no embedded PostgreSQL endpoint');
@@ -35,8 +32,7 @@ export function dataSourceOptions(config: AppConfig, embedded?: EmbeddedEndpoint
       max: poolMax,
       // Fail fast when the database is away or every connection is busy, instead of queueing for ever.
       connectionTimeoutMillis: acquireTimeoutMs,
-      // The server cancels a statement that runs too long; the driver gives up on a reply that does not come
-      // (a stalled network never tells the server anything).
+      // The driver gives up on a reply that does not come (a stalled network never tells the server anything).
       statement_timeout: statementTimeoutMs,
       query_timeout: statementTimeoutMs,
       idleTimeoutMillis: 30000,

@@ -1,6 +1,5 @@
 import pg from 'pg';
 
-/** A DATABASE_URL server that cannot be used, said in one line: its host and port, and why. */
 export class DatabaseServerUnusableError extends Error {}
 
 const NETWORK_CAUSES: Record<string, string> = {
@@ -12,11 +11,6 @@ const NETWORK_CAUSES: Record<string, string> = {
   ECONNRESET: 'the connection was reset',
 };
 
-/**
- * DECISION: the server logs in once before the app's modules start (main.ts, overlapping their load), so a server
- * that is away or refuses the login is one line and exit 1, not Nest's and TypeORM's logs and stack traces. It waits
- * at most `timeoutMs` (DATABASE_ACQUIRE_TIMEOUT_MS) and does not retry.
- */
 export async function checkDatabaseServer(url: string, timeoutMs: number): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // An error after connect() has failed (the socket closing) is the same failure, reported below.

@@ -14,7 +14,6 @@ import { PreparedStatements } from './prepared-statements';
 @Global()
 @Module({})
 export class DatabaseModule {
-  /** `embedded`: the embedded server main.ts has started already; without it, the module starts what the config asks. */
   static forRoot(embedded?: Promise<EmbeddedPostgres | null>): DynamicModule {
     // One module object for both imports: two would start two servers.
     const embeddedModule = EmbeddedPostgresModule.forRoot(embedded);

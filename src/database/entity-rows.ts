@@ -1,9 +1,6 @@
 import type { DataSource, EntityMetadata, EntityTarget } from 'typeorm';
 
-/**
- * Whole entities over plain SQL: every column of the entity for a SELECT or a RETURNING, and each row turned into
- * the entity through the driver's own conversion of each column (dates, transformers), as TypeORM's finders do.
- */
+/** Whole entities over plain SQL, each column converted by the driver as TypeORM's finders do. */
 export class EntityRows<T extends object> {
   /** `"id", "email", …`, or `u."id", u."email", …` with a table alias. */
   readonly columns: string;
@@ -27,10 +24,7 @@ export class EntityRows<T extends object> {
     return entity;
   }
 
-  /**
-   * `"col" = $n, …` for the properties of `changes` (parameters numbered from `firstParameter`) and their values;
-   * JSON columns are sent as JSON text, so that an array stays a JSON array.
-   */
+  /** JSON columns are sent as JSON text, so that an array stays a JSON array. */
   assignments(changes: Partial<T>, firstParameter: number): { sql: string; values: unknown[] } {
     const sql: string[] = [];
     const values: unknown[] = [];

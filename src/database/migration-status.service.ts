@@ -2,21 +2,14 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 
-/** 42P01 undefined_table: nothing was ever migrated, not even the migrations table. */
 const UNDEFINED_TABLE = '42P01';
-/** While migrations are pending, the answer is read again at most this often. */
 const RECHECK_MS = 5000;
 
-/** What an operator reads when the schema is behind the code: the pending migrations and the command that applies them. */
 export function notMigratedMessage(pending: readonly string[]): string {
   return `The database is not migrated: pending ${pending.join(', ')}; run "npm run migration:run" (or set MIGRATE_ON_START=true)`;
 }
 
-/**
- * Which migrations of this build the database has not applied. Once none is pending the answer stays (a running
- * server does not lose its schema); while some are, it is read again every few seconds, so the server answers
- * again once an operator has migrated.
- */
+// Once none is pending the answer stays; while some are, it is read again every few seconds.
 @Injectable()
 export class MigrationStatusService {
   private allApplied = false;
@@ -44,14 +37,11 @@ export class MigrationStatusService {
   }
 }
 
-/** Routes that answer whatever the schema: health tells the operator what is pending; docs and metrics need no table. */
+// Health tells the operator what is pending; docs and metrics need no table.
 const ANSWERED_WHILE_NOT_MIGRATED = ['/api/health', '/api/docs', '/api/metrics'];
 const RETRY_AFTER_SECONDS = 30;
 
-/**
- * While migrations are pending, every other route answers 503 naming them, rather than failing on a missing
- * table as a 500. A database that cannot be asked is left to the database-unavailable answer.
- */
+// Every other route answers 503 naming the pending migrations rather than a 500 on a missing table.
 export function answerNotMigrated(app: NestFastifyApplication): void {
   const migrations = app.get(MigrationStatusService);
   app

@@ -5,7 +5,6 @@ import { dataSourceOptions } from './data-source-options';
 import { findEmbeddedImage } from './embedded/embedded-image';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
 
-/** A DataSource that also stops the embedded server under it when it is destroyed. */
 class EmbeddedDataSource extends DataSource {
   constructor(
     options: DataSourceOptions,
@@ -23,7 +22,7 @@ class EmbeddedDataSource extends DataSource {
   }
 }
 
-/** A DataSource outside Nest (TypeORM CLI, scripts), on the configured server or the embedded default. */
+/** Outside Nest (TypeORM CLI, scripts). */
 export async function openDataSource(config: AppConfig = loadConfig(undefined, undefined, DATABASE_TOOL_USES)): Promise<DataSource> {
   if (config.database.url) return new DataSource(dataSourceOptions(config));
   const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax, findEmbeddedImage());

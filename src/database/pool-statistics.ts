@@ -6,7 +6,6 @@ export interface PoolStatistics {
   waiting: number;
 }
 
-/** The pg pool under TypeORM's PostgreSQL driver: connections in use, idle, and requests waiting for one. */
 export function poolStatistics(dataSource: DataSource): PoolStatistics {
   const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
   if (!pool) return { inUse: 0, idle: 0, waiting: 0 };

@@ -8,13 +8,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 
 /**
- * The few statements run on most requests, prepared once per pooled connection (a named statement: PostgreSQL
- * parses and plans it once, then only binds and executes), which roughly doubled the rate of the guard's query
- * against a bare pool. TypeORM's `query` has no way to name a statement, so these go to its pg pool directly,
- * logged through TypeORM's logger and failing with its QueryFailedError as every other statement does.
- * DECISION: never on PGlite: it is one backend for every connection, so a name prepared by one connection is
- * taken for the next ("prepared statement already exists"). It is recognised by its version(), also when it is
- * reached by URL (the tests' embedded server). DATABASE_PREPARED_STATEMENTS=false turns them off behind a pooler.
+ * Named statements (parsed and planned once per connection) for the few run on most requests: about twice the
+ * guard's rate. Never on PGlite: it is one backend, so a name prepared by one connection exists for the next.
  */
 @Injectable()
 export class PreparedStatements implements OnModuleInit {
@@ -31,7 +26,7 @@ export class PreparedStatements implements OnModuleInit {
     this.prepared = !version.includes('PGlite');
   }
 
-  /** The rows of `sql`, prepared under `name` where statements are prepared; a name stands for one SQL text. */
+  /** A name stands for one SQL text. */
   async query<T>(name: string, sql: string, parameters: unknown[]): Promise<T[]> {
     if (!this.prepared) return this.dataSource.query<T[]>(sql, parameters);
     this.dataSource.logger.logQuery(sql, parameters);

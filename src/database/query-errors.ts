@@ -2,12 +2,10 @@ import { QueryFailedError } from 'typeorm';
 
 const UNIQUE_VIOLATION = '23505';
 
-/** A statement the database received and refused, as opposed to one that never reached it. */
 export function isFailedQuery(error: unknown): error is Error {
   return error instanceof QueryFailedError;
 }
 
-/** Was `error` the database refusing a row that `constraint` (a unique index) already holds? */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
   return driverError?.code === UNIQUE_VIOLATION && driverError.constraint === constraint;
@@ -33,8 +31,7 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established/i;
 
-// Duck-typed rather than `instanceof Error`: socket errors are made by Node's core, whose Error is not the one of
-// a VM context that runs the app (Jest's), and such an error must still read as "database away".
+// Duck-typed: socket errors come from Node's core, whose Error is not the one of Jest's VM context.
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   // TypeORM releases a query runner whose connection failed; the next query on it says so.

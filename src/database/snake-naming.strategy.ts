@@ -1,6 +1,5 @@
 import { DefaultNamingStrategy, NamingStrategyInterface } from 'typeorm';
 
-/** Maps camelCase entity properties to the snake_case columns of the database (v1 and v2 alike). */
 export class SnakeNamingStrategy extends DefaultNamingStrategy implements NamingStrategyInterface {
   override columnName(propertyName: string, customName: string | undefined, embeddedPrefixes: string[]): string {
     return toSnakeCase([...embeddedPrefixes, customName ?? propertyName].join('_'));

@@ -8,28 +8,22 @@ const PING_TIMEOUT_MS = 2000;
 
 type ComponentStatus = 'up' | 'down';
 
-/** What readiness checked, one entry a component. */
 export interface ReadinessComponents {
   database: { status: ComponentStatus };
-  /** `down` while migrations of this build are not applied (named); `unknown` while the database does not answer. */
+  /** `unknown` while the database does not answer. */
   migrations: { status: ComponentStatus | 'unknown'; pending: string[] };
-  /** Present when REDIS_URL is set. */
   redis?: { status: ComponentStatus };
 }
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'error';
   database: ComponentStatus;
-  /** Present while migrations of this build are not applied. */
   migrations?: { pending: string[] };
-  /** Present when REDIS_URL is set. */
   redis?: ComponentStatus;
-  /** Why the status is `error`. */
   message?: string;
   components: ReadinessComponents;
 }
 
-/** Liveness: the process answers; nothing outside it is asked. */
 export interface LivenessReport {
   status: 'ok';
   components: { process: { status: 'up'; uptime_seconds: number } };
@@ -47,7 +41,6 @@ export class HealthService {
     return { status: 'ok', components: { process: { status: 'up', uptime_seconds: Math.round(process.uptime()) } } };
   }
 
-  /** Readiness: the database answers, its schema is this build's, Redis (when configured) answers. */
   async report(): Promise<HealthReport> {
     const [database, redis] = await Promise.all([this.databaseAnswers(), this.limits.sharedStoreStatus()]);
     const withRedis = redis ? { redis } : {};
@@ -71,7 +64,6 @@ export class HealthService {
     return { status: redis === 'down' ? 'degraded' : 'ok', database: 'up', ...withRedis, components };
   }
 
-  /** True when the database answers a trivial query within PING_TIMEOUT_MS. */
   private async databaseAnswers(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => {

@@ -4,20 +4,13 @@ import { HttpStatus, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 export interface ShutdownOptions {
-  /** After this long the process exits whatever is still open. */
   deadlineMs: number;
-  /** How long clients get to learn, on their next request, that they must reconnect elsewhere. */
   drainMs: number;
 }
 
 const DRAIN_POLL_MS = 25;
 
-/**
- * On SIGTERM or SIGINT: requests in flight finish; every response from then on says `Connection: close`, and a
- * request that arrives on a kept-alive connection gets 503 with it, so clients close their connections between
- * requests instead of having them reset under a request; once no connection is left (or `drainMs` passed) the
- * server and the database close, and the process exits, at the latest after `deadlineMs`.
- */
+/** A request on a kept-alive connection gets 503 and `Connection: close`, rather than a reset under a request. */
 export function shutDownGracefully(app: NestFastifyApplication, options: ShutdownOptions): void {
   const logger = new Logger('Shutdown');
   const fastify = app.getHttpAdapter().getInstance();
@@ -53,8 +46,7 @@ export function shutDownGracefully(app: NestFastifyApplication, options: Shutdow
     logger.log('Stopped');
     process.exit(0);
   };
-  // Every signal is taken, not only the first: a terminal's Ctrl-C reaches the server from the terminal and again from
-  // npm, which forwards it, and Node's default for a second SIGINT would end the process before the database closed.
-  // The deadline bounds the stop.
+  // Every signal is taken: Ctrl-C reaches the server from the terminal and again from npm, and Node's default for a
+  // second SIGINT would end the process before the database closed. The deadline bounds the stop.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (received) => void shutDown(received));
 }

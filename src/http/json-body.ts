@@ -1,21 +1,16 @@
 import { isRecord, isStorableText } from '../common/json-values';
 
-// DECISION: `prototype` is refused with the names every object inherits (constructor, toString, ...): Nest's
-// ValidationPipe deletes it at any depth (as it does constructor and __proto__), and class-transformer skips the
-// others, so each would be dropped without a word. None is a field of any body.
+// DECISION: `prototype` and the names every object inherits are refused: Nest's ValidationPipe and class-transformer
+// would drop them without a word, and none is a field of any body.
 const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-/**
- * What a parsed body holds that no field may: text the database cannot store (NUL, lone surrogates), in a value
- * or a field name, and a field named like an Object member, at any depth; each named by its path.
- */
+/** Text the database cannot store (NUL, lone surrogates) and names of Object members, at any depth, by path. */
 export function bodyProblems(body: unknown): string[] {
   const problems: string[] = [];
   collectProblems(body, '', problems, { kind: 'field', inheritedNames: true });
   return problems;
 }
 
-/** The text check for a query string or path parameters (flat, or arrays of values). */
 export function unstorableTextIn(values: unknown, kind: 'query parameter' | 'path parameter'): string[] {
   const problems: string[] = [];
   collectProblems(values, '', problems, { kind, inheritedNames: false });
@@ -24,7 +19,6 @@ export function unstorableTextIn(values: unknown, kind: 'query parameter' | 'pat
 
 interface Checks {
   kind: string;
-  /** Refuse the names of INHERITED_NAMES. */
   inheritedNames: boolean;
 }
 

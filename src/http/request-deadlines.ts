@@ -9,16 +9,9 @@ import { FILE_UPLOAD_ROUTE } from './route-config';
 
 type ConnectionLimits = AppConfig['connections'];
 
-/** Rate samples per window: a stall is seen within a quarter of a window of when it started to count. */
 const TICKS_PER_WINDOW = 4;
 
-/**
- * What Node's HTTP server bounds itself: the headers, the idle time between requests, and the whole request as a
- * backstop. Node looks at the headers and request timeouts every `connectionsCheckingInterval` (30 s unless told),
- * so that runs four times per headers timeout, at most once a second.
- * DECISION: Node's request timeout is the headers timeout plus the longer of the body timeouts: it counts from the
- * request's first byte and cannot tell an upload route from another; the bounds per route are `boundRequestBodies`'.
- */
+// Node checks these timeouts every `connectionsCheckingInterval`, so that runs four times per headers timeout.
 export function serverTimeouts(limits: ConnectionLimits): { keepAliveTimeout: number; requestTimeout: number; http: ServerOptions } {
   return {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
@@ -31,16 +24,8 @@ export function serverTimeouts(limits: ConnectionLimits): { keepAliveTimeout: nu
 }
 
 /**
- * Bounds how long a client takes to send a request's body, from its headers on: all of it within
- * REQUEST_TIMEOUT_MS (UPLOAD_TIMEOUT_MS on the routes that take files), and at least BODY_MIN_BYTES_PER_SECOND over
- * every BODY_RATE_WINDOW_MS, so a trickle is cut long before the deadline. A cut request is answered 408 with
- * `Connection: close` when no answer was started, else its connection is closed; either way the connection ends,
- * so whatever reads the body (an upload writing its temporary files) fails at once and cleans up.
- * DECISION: Node offers one request timeout per server and no body rate, and Fastify's per-route `handlerTimeout`
- * bounds the handler's work too (a long import) and answers 503, so this is a hook of our own.
- * It counts the bytes the socket read (adding a reader to the request stream would take its data from the parser
- * that reads it later), and a window in which the server held the body back, unread or with its event loop busy,
- * does not count against the client.
+ * It counts the bytes the socket read (a reader on the request stream would take the parser's data); a window in
+ * which the server held the body back does not count against the client.
  */
 export function boundRequestBodies(app: NestFastifyApplication, limits: ConnectionLimits): void {
   app
@@ -77,9 +62,8 @@ function watchBody(request: FastifyRequest, reply: FastifyReply, limits: Connect
   const cut = (message: string) => {
     stop();
     if (raw.complete) return;
-    // Once its answer is finished, Node no longer ends a request whose connection closes: whatever still reads the
-    // body (an upload) would wait for it forever. Without an error: the reader sees the body end early, and nothing
-    // tries to answer a second time.
+    // Once its answer is finished, Node no longer ends a request whose connection closes: an upload still reading
+    // the body would wait forever. Without an error: nothing tries to answer a second time.
     socket.once('close', () => raw.destroy());
     if (reply.sent || reply.raw.headersSent) {
       socket.destroy();

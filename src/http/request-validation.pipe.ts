@@ -4,17 +4,11 @@ import { getMetadataStorage } from 'class-validator';
 import { isRecord } from '../common/json-values';
 
 /**
- * The global pipe: class-validator's rules on the DTO class-transformer builds, unknown properties a 400 (`property x
- * should not exist`, as forbidNonWhitelisted words it).
- *
- * DECISION: the unknown properties are refused before class-transformer runs, from the same metadata class-validator's
- * whitelist reads, because plainToInstance costs time quadratic in the keys of an object: a body of thousands of
- * unknown keys would block the event loop before the validator refused it. Nest's ValidationPipe has no step before
- * the transformation, hence this subclass. Only the top level is checked here: no DTO nests another; the
- * validator still refuses unknown properties of a nested DTO after the transformation.
+ * DECISION: unknown properties are refused before class-transformer runs (from class-validator's whitelist
+ * metadata): plainToInstance is quadratic in an object's keys, so thousands of unknown keys would block the event
+ * loop. Only the top level here: no DTO nests another, and the validator still checks nested ones afterwards.
  */
 export class RequestValidationPipe extends ValidationPipe {
-  /** `transformerPackage`: what builds the DTO (tests observe it). */
   constructor(options: Pick<ValidationPipeOptions, 'transformerPackage'> = {}) {
     super({
       whitelist: true,

@@ -10,13 +10,8 @@ const PINO_LEVELS: Record<LogLevel, string> = { error: 'error', warn: 'warn', lo
 
 const SECRET_FIELDS = ['authorization', 'cookie', 'password', 'current_password', 'new_password', 'token', 'access_token', 'refresh_token'];
 
-/** Whatever a log line holds under these names, at its top or one level down, is written as [redacted]. */
 const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]);
 
-/**
- * The process's one pino logger, which Fastify and Nest both write through: JSON lines for a collector, or readable
- * lines for a person at a terminal.
- */
 export async function createLogger(
   settings: { logLevel: LogLevel; logFormat: LogFormat },
   destination: DestinationStream = process.stdout,
@@ -33,19 +28,15 @@ export async function createLogger(
   return pino(options, pretty({ destination, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
-// A request id from the client is kept when it is a plain token of sane length; anything else is replaced.
+// A client's request id is kept when it is a plain token of sane length; anything else is replaced.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Fastify's request id: the client's X-Request-Id when sane, else a new UUID. */
 export function requestIdOf(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/**
- * One access line per request, when it is answered: request id (the logger's binding), method, route pattern,
- * status, duration and the user the guard loaded; the incoming half is not logged.
- */
+/** Logged when the request is answered; the incoming half is not logged. */
 export class AccessLog extends LogController {
   constructor() {
     super({ requestIdLogLabel: 'request_id' });

@@ -2,14 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** A message as the outbox holds it. */
 export interface OutgoingMail {
   userId: number | null;
   to: string;
   subject: string;
   text: string;
   html: string;
-  /** The link token the message carries, voided if the message is given up. */
   linkTokenId?: number;
 }
 
@@ -20,7 +18,6 @@ export interface LeasedMail extends OutgoingMail {
   overdue: boolean;
 }
 
-/** The SQL of `mail_outbox`. */
 @Injectable()
 export class MailOutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -33,10 +30,7 @@ export class MailOutboxRepository {
     );
   }
 
-  /**
-   * Takes up to `limit` due messages for `leaseMs`: no other sender takes them meanwhile, and one whose sender
-   * died is taken again once the lease ends. No transaction stays open while mail is sent.
-   */
+  /** A message whose sender died is taken again once the lease ends; no transaction stays open while mail is sent. */
   async lease(limit: number, leaseMs: number, giveUpAfterSeconds: number): Promise<LeasedMail[]> {
     // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
     const [leased]: [LeasedMail[], number] = await this.dataSource.query(
@@ -51,7 +45,7 @@ export class MailOutboxRepository {
     return leased;
   }
 
-  /** Sent: the bodies go (their links carry live tokens, which are kept only as hashes); the row stays as a record. */
+  /** The bodies go (their links carry live tokens, stored only as hashes); the row stays as a record. */
   async markSent(id: number): Promise<void> {
     await this.dataSource.query(
       `UPDATE mail_outbox SET sent_at = now(), leased_until = NULL, last_error = NULL, text_body = '', html_body = '' WHERE id = $1`,
@@ -59,7 +53,7 @@ export class MailOutboxRepository {
     );
   }
 
-  /** Given up: marked failed, its bodies dropped; answers the link token it carried, to be voided. */
+  /** Answers the link token it carried, to be voided. */
   async giveUp(manager: EntityManager, id: number, error: string): Promise<number | null> {
     const [rows]: [{ link_token_id: number | null }[], number] = await manager.query(
       `UPDATE mail_outbox SET failed_at = now(), leased_until = NULL, last_error = $2, text_body = '', html_body = '' WHERE id = $1 RETURNING link_token_id`,

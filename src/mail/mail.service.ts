@@ -11,18 +11,12 @@ import { createMailTransport } from './mail-transport';
 
 /** One message per lease: a lease then always outlasts its send (SMTP waits are bounded at 40 s in all). */
 const BATCH = 1;
-/** A sender that died gives its mail back after this. */
 const LEASE_MS = 60_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
 
-/** Voids, in the give-up's transaction, the link token a given-up message carried. */
 export type LinkTokenVoider = (manager: Transaction, linkTokenId: number) => Promise<void>;
 
-/**
- * The outbox and its sender. `enqueue` writes a message in the caller's transaction; the sender, inside the
- * app, delivers what is due every MAIL_POLL_MS (and at once after a commit that `wake`s it), retrying a failed
- * delivery after MAIL_RETRY_BASE_MS, twice as long each time, at most an hour, until MAIL_GIVE_UP_AFTER.
- */
+/** Retries a failed delivery after MAIL_RETRY_BASE_MS, twice as long each time, at most an hour. */
 @Injectable()
 export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Mail');
@@ -47,12 +41,11 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.outbox.enqueue(manager, mail);
   }
 
-  /** The owner of link tokens says how to void one (the mail module does not know their table). */
+  /** The mail module does not know the link tokens' table. */
   onGiveUp(voider: LinkTokenVoider): void {
     this.voidLinkToken = voider;
   }
 
-  /** Delivers what is due now, after the caller's transaction committed. */
   wake(): void {
     void this.deliverDue();
   }
@@ -70,7 +63,7 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
     this.transport.close();
   }
 
-  /** One delivery round at a time; a wake during a round runs one more round after it. */
+  /** A wake during a round runs one more round after it. */
   private deliverDue(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {
@@ -90,9 +83,8 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
-  /** Sends one leased batch; answers how many messages it took. */
   private async deliverBatch(): Promise<number> {
-    // Like the notification listener: before the outbox's table exists there is nothing to send, and nothing to log.
+    // Before the outbox's table exists there is nothing to send, and nothing to log.
     if ((await this.migrations.pending()).length > 0) return 0;
     const batch = await this.outbox.lease(BATCH, LEASE_MS, this.config.mail.giveUpAfterSeconds);
     for (const mail of batch) {

@@ -6,14 +6,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
-/** The link as a button: mail clients honour only inline styles. */
+/** Mail clients honour only inline styles. */
 const BUTTON_STYLE =
   'display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;border-radius:6px;text-decoration:none;font-weight:bold';
 
-/**
- * A message with a plain-text part and an HTML part, optionally around one link: in the text part on a line of
- * its own (copied or clicked whole), in the HTML part a button.
- */
+/** The link stands on a line of its own in the text part (copied or clicked whole), as a button in the HTML part. */
 function message(userId: number, to: string, subject: string, paragraphs: string[], link?: { url: string; label: string }): OutgoingMail {
   const text = [...paragraphs, ...(link ? [`${link.label}:\n${link.url}`] : []), `-- ${PRODUCT}`].join('\n\n');
   const html = [

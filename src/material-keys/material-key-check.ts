@@ -5,16 +5,10 @@ import { type Dimension, formatInches, type Measurements, profileOf, type Shape 
 
 export type KeyCheck = { kind: 'known'; key: string } | { kind: 'unknown-family'; key: string } | { kind: 'malformed'; problem: string };
 
-// An export names a few thousand materials across tens of thousands of records, and checking a key is the costliest
-// step of reading a record: the answers for recent texts are kept (KeyCheck values are never changed).
+// Checking a key is the costliest step of reading a record, and an export names few materials across many records.
 const recentChecks = new LRUCache<string, KeyCheck>({ max: 10_000 });
 
-/**
- * Checks a material key typed by hand (a canonical record's `material_type`, a resolve query, a mapping target)
- * against the key grammar of seeding.md and answers its one normal spelling: `SQ_TUBE_2.0x11GA` is
- * `sq_tube_2x11ga`, the key the seeder derives from "Tubing - Square 2" x 2" x 11ga". A key outside the known
- * shape families is accepted as typed (trimmed, lower-case) for the caller to warn about.
- */
+/** Answers the one normal spelling (`SQ_TUBE_2.0x11GA` is `sq_tube_2x11ga`); an unknown family is kept as typed. */
 export function checkMaterialKey(text: string): KeyCheck {
   let check = recentChecks.get(text);
   if (check === undefined) {
@@ -42,10 +36,8 @@ function checkUncached(text: string): KeyCheck {
   return { kind: 'known', key: alloy + profile.key };
 }
 
-/** The longest key the API takes and the database stores. */
 export const MATERIAL_KEY_MAX_LENGTH = 200;
 
-/** The characters a stored material key may hold, whatever its family. */
 export const MATERIAL_KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
 
 const SHAPES = [
@@ -63,9 +55,7 @@ const SHAPES = [
   'plate',
 ] as const satisfies readonly Shape[];
 
-// DECISION: a bare family name (`sq_tube`, `al_sheet`) is read as that family with no dimensions, hence malformed
-// with the family's form, rather than accepted as an unknown family: a price keyed `sheet` could never be found by
-// a quote, whose keys always carry the dimensions.
+// A bare family name (`sq_tube`) is that family without dimensions, hence malformed: no quote could find its price.
 const FAMILY = new RegExp(`^(al_|ss304_|ss316_)?(${SHAPES.join('|')})(?:_(.*))?$`);
 
 interface Slot {
@@ -77,7 +67,7 @@ interface Slot {
 const size = (name: string): Slot => ({ name, gauge: false });
 const wall = (name: string): Slot => ({ name, gauge: true });
 
-/** The dimensions each family takes between its `x`s; pipe and channel have their own syntax. */
+/** Pipe and channel have their own syntax. */
 const LAYOUTS: Record<Exclude<Shape, 'pipe' | 'channel'>, Slot[][]> = {
   sq_tube: [
     [size('side'), wall('wall')],
@@ -86,8 +76,7 @@ const LAYOUTS: Record<Exclude<Shape, 'pipe' | 'channel'>, Slot[][]> = {
   rect_tube: [[size('side'), size('side'), wall('wall')]],
   round_tube: [[size('outside diameter'), wall('wall')]],
   dom_tube: [[size('outside diameter'), wall('wall')]],
-  // DECISION: either flat-bar dimension may be the gauge, as the width and the thickness may come in either order
-  // (`flat_bar_.25x2`); profileOf makes the gauge the thickness and rejects two gauges.
+  // DECISION: either flat-bar dimension may be the gauge (`flat_bar_.25x2`); profileOf makes it the thickness.
   flat_bar: [[wall('width or thickness'), wall('width or thickness')]],
   angle: [[size('leg'), size('leg'), wall('thickness')]],
   round_bar: [[size('diameter')]],
@@ -129,7 +118,6 @@ function measure(shape: Shape, rest: string): Measurements | { problem: string }
   if (rest === '') return { problem: `no dimensions after ${shape}_` };
 
   if (shape === 'pipe') {
-    // DECISION: `sch_40` is read as `sch40`, the only other spelling; `1.5sch40` or `sch 40` are not keys.
     const pipe = /^(.*)_sch_?(.*)$/.exec(rest);
     if (!pipe) return { problem: 'no schedule after the pipe size' };
     if (pipe[2] === '') return { problem: 'no schedule number after "sch"' };
@@ -176,9 +164,8 @@ function measure(shape: Shape, rest: string): Measurements | { problem: string }
 }
 
 const GAUGE = /^(\d+)(?:ga|g)$/;
-// DECISION: a number must have digits on both sides of a point it has (`2.` and `2.0.` are typos, not 2).
 const DECIMAL = /^(?:(\d+)(?:\.\d+)?|\.\d+)$/;
-// No size in inches, gauge or schedule has more digits than this; more would print in exponent notation.
+// More digits would print in exponent notation.
 const MAX_WHOLE_DIGITS = 8;
 
 function dimensionOf(token: string, slot: Slot): Dimension | { problem: string } {
@@ -193,8 +180,7 @@ function dimensionOf(token: string, slot: Slot): Dimension | { problem: string }
   if (tooLong(decimal[1])) return { problem: `"${token}" has too many digits to be a size in inches` };
   const value = Number(token);
   if (value === 0) return { problem: `"${token}" is zero: a size must be more than 0` };
-  // DECISION: more than six decimals are rounded as the derivation writes them (1/128" is 0.007813); a size that
-  // rounds to 0 is rejected rather than written as 0.
+  // Rounded as the derivation writes them (1/128" is 0.007813); a size that rounds to 0 is rejected.
   if (Number(formatInches(value)) === 0) return { problem: `"${token}" is too small: sizes are written to a millionth of an inch` };
   return { inches: value };
 }

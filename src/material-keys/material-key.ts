@@ -1,17 +1,12 @@
 import { quoteInput } from '../common/quoted-input';
 
-/**
- * The material-key grammar of seeding.md: turns a supplier's description ("Tubing - Square 1-1/2\" x 1-1/2\" x
- * 11ga") into a profile key (`sq_tube_1.5x11ga`). A description that does not name a shape with all its
- * dimensions gives a problem to report, never a guess.
- */
+// The material-key grammar of seeding.md: a description that lacks a shape or a dimension is a problem, never a guess.
 
-/** What a description says beyond the key: the stick length and the sheet size turn piece prices into unit prices. */
+/** The stick length and the sheet size turn piece prices into unit prices. */
 export interface MaterialProfile {
   key: string;
-  /** The stated stick length (`24'`), in feet; null when none is stated or the shape is a sheet or plate. */
+  /** Null when none is stated or the shape is a sheet or plate. */
   stickLengthFeet: number | null;
-  /** Width x length of a sheet or plate when both are stated, in square feet. */
   sheetAreaSqft: number | null;
 }
 
@@ -31,7 +26,6 @@ export type Shape =
   | 'sheet'
   | 'plate';
 
-/** A wall or thickness stated as a gauge stays a gauge; every other dimension is in inches. */
 export type Dimension = { gauge: number } | { inches: number };
 
 export interface Measurements {
@@ -61,10 +55,7 @@ const SHAPE_NAMES: Record<Shape, string> = {
 const STAINLESS_GRADE = /\b(?:type\s*|t-?)?(304|316)l?\b/g;
 const ALUMINUM_ALLOY = /\b(?:6061|6063|5052|3003)(?:-[a-z]\d+)?\b/g;
 
-/**
- * `hints` are other texts of the same record that may name the alloy or the shape (a bill of materials'
- * category such as `ss_304_sq_tube`); dimensions come from `description` alone.
- */
+/** `hints` (a BOM category such as `ss_304_sq_tube`) may name the alloy or the shape; dimensions come from `description`. */
 export function deriveMaterialKey(description: string, hints: readonly string[] = []): DerivedKey {
   const text = normalize(description);
   const cutOff = /(?:^|\s)(x|type)$|([-,/])$/.exec(text);
@@ -83,12 +74,11 @@ export function deriveMaterialKey(description: string, hints: readonly string[] 
   return { profile: { ...profile, key: alloy.prefix + profile.key } };
 }
 
-/** Decimal inches without trailing zeros: 1.5, 0.1875, 3. */
+/** 1.5, 0.1875, 3. */
 export function formatInches(inches: number): string {
   return String(Number(inches.toFixed(6)));
 }
 
-/** A stick length such as `24' 0"`, `20'` or `12' 6"`, in feet; null when `text` is not one. */
 export function parseLengthFeet(text: string): number | null {
   const match = /^\s*(\d+(?:\.\d+)?)\s*'\s*(?:(\d+(?:\.\d+)?)\s*")?\s*$/.exec(normalizeQuotes(text));
   if (!match) return null;
@@ -162,8 +152,7 @@ function shapeNamedBy(words: Set<string>): Shape | null {
 
 const FEET = /^(\d+(?:\.\d+)?)'$/;
 const GAUGE = /^(\d+)(?:ga|g)$/;
-// DECISION: "3/16ga" is a 3/16-inch wall written with a gauge suffix (gauges are whole numbers), so a fraction
-// followed by "ga" is read as inches.
+// Gauges are whole numbers, so a fraction followed by "ga" is inches.
 const FRACTION_WITH_GAUGE_SUFFIX = /^(\d+-\d+\/\d+|\d+\/\d+)ga$/;
 const INCHES = /^(\d+-\d+\/\d+|\d+\/\d+|\d+(?:\.\d+)?|\.\d+)(?:"|in)?$/;
 const WEIGHT = /^(\d+(?:\.\d+)?)#$/;
@@ -199,14 +188,12 @@ function measure(text: string): Measurements | { problem: string } {
     } else if ((match = SCHEDULE.exec(token))) {
       result.schedule = Number(match[1]);
     }
-    // Anything else is a word ("tubing", "hr") or a part number ("HRRDTB-001800-11-..."): not a measurement.
     previous = 'other';
   }
   if (result.lengthsFeet.length > 1) return { problem: `it states ${result.lengthsFeet.length} lengths` };
   return result;
 }
 
-/** 1-1/2 -> 1.5, 3/16 -> 0.1875, .250 -> 0.25. */
 function inchesOf(text: string): number {
   const mixed = /^(\d+)-(\d+)\/(\d+)$/.exec(text);
   if (mixed) return Number(mixed[1]) + Number(mixed[2]) / Number(mixed[3]);
@@ -234,7 +221,6 @@ export function profileOf(shape: Shape, measured: Measurements): MaterialProfile
 
   switch (shape) {
     case 'sq_tube': {
-      // side x side x wall, or side x wall
       if (dimensions.length !== 2 && dimensions.length !== 3) return mismatch();
       const [side, otherSide, wall] = dimensions.length === 2 ? [first, first, second] : [first, second, third];
       if (!isInches(side) || !isInches(otherSide) || side.inches !== otherSide.inches) return mismatch();
@@ -248,8 +234,8 @@ export function profileOf(shape: Shape, measured: Measurements): MaterialProfile
     case 'round_tube':
     case 'dom_tube':
       if (schedule !== null) {
-        // DECISION: a schedule belongs to a pipe size (NPS), not to an outside diameter (4" OD is NPS 3-1/2, yet
-        // shops say "4 inch pipe" for NPS 4), so an "OD x sch" tube is reported rather than guessed.
+        // DECISION: a schedule belongs to a pipe size (4" OD is NPS 3-1/2, yet shops say "4 inch pipe" for NPS 4),
+        // so an "OD x sch" tube is reported rather than guessed.
         return { problem: `a pipe schedule on a tube given by its outside diameter: name the pipe size (like Pipe 4" sch ${schedule})` };
       }
       return dimensions.length === 2 && isInches(first) ? stock(`${shape}_${token(first)}x${token(second)}`) : mismatch();
@@ -282,10 +268,7 @@ export function profileOf(shape: Shape, measured: Measurements): MaterialProfile
   }
 }
 
-/**
- * The thickness is the gauge when one is stated, otherwise the smallest of three dimensions (3/4" x 24" x 34");
- * the two others are the sheet's size.
- */
+/** The thickness is the gauge, else the smallest of three dimensions; the two others are the sheet's size. */
 function sheetProfile(shape: 'sheet' | 'plate', dimensions: Dimension[]): MaterialProfile | null {
   const gauges = dimensions.filter((dimension) => !isInches(dimension));
   const sizes = largestFirst(dimensions.filter(isInches));

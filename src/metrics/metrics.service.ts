@@ -8,11 +8,7 @@ import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService } from '../database/database.service';
 import { RowChangesService } from '../database/notifications/row-changes.service';
 
-/**
- * The server's Prometheus metrics (prom-client), in a registry of this instance: request durations by route and
- * status, the connection pool, failed logins, rate-limit refusals, price imports, the guard's cache, and the
- * process's own.
- */
+/** In a registry of this instance. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -86,10 +82,7 @@ export class MetricsService {
     });
   }
 
-  /**
-   * The metrics in Prometheus text format, for the holder of METRICS_TOKEN; a server without one has no metrics
-   * route (404), so nothing about it shows unless an operator turned it on.
-   */
+  /** A server without METRICS_TOKEN has no metrics route (404). */
   async exposition(authorization: string | undefined): Promise<{ contentType: string; body: string }> {
     const token = this.config.metricsToken;
     if (token === undefined) throw new NotFoundException();

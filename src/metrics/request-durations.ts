@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { MetricsService } from './metrics.service';
 
-/** Every answered request into the duration histogram, by its route pattern (`/api/quotes/:id`), never its URL. */
+/** By the route pattern (`/api/quotes/:id`), never the URL. */
 export function recordRequestDurations(app: NestFastifyApplication): void {
   const { requestDuration } = app.get(MetricsService);
   app

@@ -1,14 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The v1 application's tables, parents first. */
 export const V1_TABLES = ['customers', 'process_rates', 'material_prices', 'quotes', 'quote_line_items'];
 
-/**
- * The v1 schema exactly as the v1 application created it (shared/fixtures/v1-database.sql, without its rows).
- * Shops already run v1 databases that have these tables and no migrations table: on such a database this
- * migration adopts what is there and records itself as applied.
- */
+/** On a v1 database (these tables, no migrations table) this migration adopts what is there. */
 export class V1Baseline1764201600000 implements MigrationInterface {
   name = 'V1Baseline1764201600000';
 
@@ -65,9 +60,8 @@ export class V1Baseline1764201600000 implements MigrationInterface {
   }
 
   /**
-   * DECISION: the v1 tables are dropped only while they hold no rows. A database that holds v1 data goes back
-   * to what it was before the baseline adopted it (the v1 schema with its rows and no migration history):
-   * reverting must never delete a shop's data.
+   * DECISION: the v1 tables are dropped only while they hold no rows; a database with v1 data goes back to what it
+   * was before the baseline adopted it: reverting must never delete a shop's data.
    */
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of V1_TABLES) {

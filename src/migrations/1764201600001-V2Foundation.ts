@@ -1,10 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The v2 foundation: shop accounts, refresh tokens, quote sessions, hardware, labor actuals and price history;
- * quotes gain an owner and JSON inputs/outputs; job_type and material_prices.material_type become VARCHAR with
- * the legacy enum names lower-cased. Additive: no v1 table or column is dropped.
- */
+/** Additive: no v1 table or column is dropped. */
 export class V2Foundation1764201600001 implements MigrationInterface {
   name = 'V2Foundation1764201600001';
 
@@ -48,7 +44,6 @@ export class V2Foundation1764201600001 implements MigrationInterface {
       `CREATE UNIQUE INDEX "UQ_material_price_history_observation" ON "material_price_history" ("shop_id", "material_type", "supplier", "price_date", "price_per_foot", "price_per_lb", "price_per_sqft") NULLS NOT DISTINCT`,
     );
 
-    // quotes: an owner, a session, JSON inputs and outputs; job_type from a v1 enum to VARCHAR, lower-cased.
     await queryRunner.query(`ALTER TABLE "quotes" ADD "user_id" integer`);
     await queryRunner.query(`ALTER TABLE "quotes" ADD "session_id" uuid`);
     await queryRunner.query(`ALTER TABLE "quotes" ADD "inputs_json" jsonb NOT NULL DEFAULT '{}'`);
@@ -58,7 +53,6 @@ export class V2Foundation1764201600001 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "quotes" ALTER COLUMN "job_type" TYPE character varying USING lower("job_type"::text)`);
     await queryRunner.query(`CREATE INDEX "IDX_quotes_user_id_id" ON "quotes" ("user_id", "id")`);
 
-    // material_prices: per-profile, per-supplier prices in a scope; the v1 one-row-per-enum rule goes.
     await queryRunner.query(`ALTER TABLE "material_prices" ADD "supplier" character varying(128)`);
     await queryRunner.query(`ALTER TABLE "material_prices" ADD "price_date" date`);
     await queryRunner.query(`ALTER TABLE "material_prices" ADD "source" character varying(512)`);
@@ -97,11 +91,7 @@ export class V2Foundation1764201600001 implements MigrationInterface {
     );
   }
 
-  /**
-   * DECISION: v2 rows that the v1 schema cannot hold (a price for a profile key, a second supplier's price, a
-   * quote of a v2 job type) stop the revert with an error instead of being deleted; the transaction then
-   * leaves the database as it was.
-   */
+  /** v2 rows the v1 schema cannot hold stop the revert with an error instead of being deleted. */
   async down(queryRunner: QueryRunner): Promise<void> {
     await refuseIfAny(
       queryRunner,

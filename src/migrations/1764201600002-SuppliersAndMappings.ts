@@ -1,10 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The supplier key as this migration wrote it. DECISION: a frozen copy, so the migration never changes with the
- * application; test/supplier-name.unit.spec.ts holds it equal to the live supplierKey, which must not drift from the
- * keys stored here.
- */
+/** A frozen copy, held equal to the live supplierKey by test/supplier-name.unit.spec.ts. */
 export function supplierKeyAtMigration(name: string): string {
   return name
     .normalize('NFKC')
@@ -17,13 +13,7 @@ export function supplierKeyAtMigration(name: string): string {
 const RANK_CURRENT = `coalesce(price_date, '-infinity'::date) DESC, coalesce(price_per_foot, price_per_lb, price_per_sqft) DESC NULLS LAST, id`;
 const OBSERVATION_COLUMNS = 'shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft';
 
-/**
- * Suppliers become records of their scope (prices and history reference them and keep the display name in
- * `supplier`), a current price covers one unit, history rows keep the supplier's raw description, and owners'
- * mappings get their table. Existing rows move over: a v1 row that priced several units becomes one row per unit,
- * and two current rows that now name the same supplier keep the one the price rules choose (the other stays in
- * the history).
- */
+/** Two current rows that now name the same supplier keep the one the price rules choose; the other goes to history. */
 export class SuppliersAndMappings1764201600002 implements MigrationInterface {
   name = 'SuppliersAndMappings1764201600002';
 
@@ -49,7 +39,6 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
     await createSuppliersOfExistingRows(queryRunner);
     await splitUnits(queryRunner);
 
-    // An observation stored under two spellings of one supplier is one observation: the oldest row stays.
     await queryRunner.query(`DELETE FROM material_price_history WHERE id IN (
       SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY ${OBSERVATION_COLUMNS} ORDER BY id) AS copy FROM material_price_history) observations
        WHERE copy > 1)`);
@@ -57,8 +46,6 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
       `CREATE UNIQUE INDEX "UQ_material_price_history_observation" ON "material_price_history" (${quoted(OBSERVATION_COLUMNS)}) NULLS NOT DISTINCT`,
     );
 
-    // Two current rows that now name one supplier in one unit: the price rules keep one, the other is kept as an
-    // observation in the history.
     await queryRunner.query(`CREATE TEMPORARY TABLE superseded_current_prices AS
       SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY shop_id, material_type, supplier_id, unit ORDER BY ${RANK_CURRENT}) AS rank FROM material_prices) ranked
        WHERE rank > 1`);
@@ -90,10 +77,8 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
   }
 
   /**
-   * DECISION: reverting keeps every price: the rows of one material, supplier name and load that a split made are
-   * merged back into one. It refuses, changing nothing, while owners' mappings exist (the owner's work has no
-   * place in v2) or while one supplier name has current prices of different dates in different units (v2 holds
-   * one date per material and supplier). Supplier records and raw descriptions, which v2 cannot hold, are dropped.
+   * DECISION: reverting keeps every price, merging split rows back into one; it refuses while mappings exist or one
+   * supplier name has current prices of different dates in different units (v2 holds one date per material).
    */
   async down(queryRunner: QueryRunner): Promise<void> {
     const [{ count: mappings }] = await queryRunner.query(`SELECT count(*)::int AS count FROM price_mappings`);
@@ -141,11 +126,7 @@ export class SuppliersAndMappings1764201600002 implements MigrationInterface {
   }
 }
 
-/**
- * One supplier per scope and name key for the names prices and history hold. DECISION: of several spellings of
- * one supplier, the one most rows use is its display name (ties: the first in code-point order), and every row
- * then shows it.
- */
+/** Of several spellings of one supplier, the one most rows use is its display name. */
 async function createSuppliersOfExistingRows(queryRunner: QueryRunner): Promise<void> {
   const spellings: { shop_id: number | null; supplier: string; rows: number }[] = await queryRunner.query(
     `SELECT shop_id, supplier, count(*)::int AS rows FROM (
@@ -183,7 +164,7 @@ async function createSuppliersOfExistingRows(queryRunner: QueryRunner): Promise<
   }
 }
 
-/** A row with prices in several units becomes one row per unit (foot, then lb, then sqft keeps the row's id). */
+/** Foot, then lb, then sqft keeps the row's id. */
 async function splitUnits(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(`UPDATE material_prices SET unit = CASE WHEN price_per_foot IS NOT NULL THEN 'foot'
     WHEN price_per_lb IS NOT NULL THEN 'lb' WHEN price_per_sqft IS NOT NULL THEN 'sqft' END`);

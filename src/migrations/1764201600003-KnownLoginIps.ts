@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The client IPs that logged into each account: they may still try past the account-wide failed-login ceiling. */
 export class KnownLoginIps1764201600003 implements MigrationInterface {
   name = 'KnownLoginIps1764201600003';
 

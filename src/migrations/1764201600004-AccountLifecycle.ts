@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Account lifecycle: mailed link tokens, the mail outbox, and the client of each refresh token (sessions). */
 export class AccountLifecycle1764201600004 implements MigrationInterface {
   name = 'AccountLifecycle1764201600004';
 

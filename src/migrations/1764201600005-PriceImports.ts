@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Price imports through the API: each import of a shop (previews too), its counts, report and files. */
 export class PriceImports1764201600005 implements MigrationInterface {
   name = 'PriceImports1764201600005';
 

@@ -1,11 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Refresh families as rows: one per login, which the guard and rotation check by primary key (before, liveness
- * was an EXISTS over the family's tokens, whose plan degraded with the user's history on stale statistics).
- * Existing families are built from their tokens. A token revoked by hand (`UPDATE auth_tokens SET revoked_at =
- * ...`) still ends its family: a trigger carries the revocation to the family row. Servers of the previous
- * version must be stopped first: their logins insert tokens without a family row.
+ * Families as rows, checked by primary key (an EXISTS over the tokens degraded with the user's history). A token
+ * revoked by hand still ends its family (a trigger). Servers of the previous version must be stopped first.
  */
 export class RefreshFamilies1764201600006 implements MigrationInterface {
   name = 'RefreshFamilies1764201600006';
@@ -17,7 +14,6 @@ export class RefreshFamilies1764201600006 implements MigrationInterface {
       `CREATE TABLE "refresh_families" ("id" uuid NOT NULL, "user_id" integer NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "last_used_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "user_agent" character varying(512), "ip" character varying(45), CONSTRAINT "PK_cb5c08eb602a0223251328ed350" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_refresh_families_user_id" ON "refresh_families" ("user_id")`);
-    // A family is revoked when any of its tokens is (revocations always end every token of a family).
     await queryRunner.query(
       `INSERT INTO "refresh_families" ("id", "user_id", "created_at", "last_used_at", "expires_at", "revoked_at", "user_agent", "ip")
        SELECT "family_id", min("user_id"), min("created_at"), max("created_at"), max("expires_at"),
@@ -49,7 +45,6 @@ export class RefreshFamilies1764201600006 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER "auth_tokens_revoke_family" ON "auth_tokens"`);
     await queryRunner.query(`DROP FUNCTION "revoke_family_of_revoked_token"()`);
-    // A family revoked on its row alone (by hand) keeps that on its tokens, where v2 kept it.
     await queryRunner.query(
       `UPDATE "auth_tokens" t SET "revoked_at" = f."revoked_at" FROM "refresh_families" f
         WHERE f."id" = t."family_id" AND f."revoked_at" IS NOT NULL AND t."revoked_at" IS NULL`,

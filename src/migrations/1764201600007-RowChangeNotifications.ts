@@ -1,10 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * Every change that can end a session or alter what the guard returns is announced on the `row_changes` channel
- * as `table:id` (`table:*` for a TRUNCATE), whoever makes it: this server, another instance, or SQL by hand.
- * A family's use (last_used_at, user agent, IP) is not announced: it changes nothing the guard checks.
- */
+/** A family's use (last_used_at, user agent, IP) is not announced: it changes nothing the guard checks. */
 export class RowChangeNotifications1764201600007 implements MigrationInterface {
   name = 'RowChangeNotifications1764201600007';
 

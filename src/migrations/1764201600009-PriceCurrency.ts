@@ -1,9 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * Workbooks (.xlsx) are imported beside JSON and CSV files. A shop prices in one currency (ISO 4217, US dollars unless it says otherwise), and every price observation keeps
- * the currency it was read in: a load rejects a price stated in another one rather than converting it.
- */
 export class PriceCurrency1764201600009 implements MigrationInterface {
   name = 'PriceCurrency1764201600009';
 

@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Quote lifecycle: versions, status stamps, archiving, the quote history and the stored Idempotency-Key answers. */
 export class QuoteLifecycle1764201600024 implements MigrationInterface {
   name = 'QuoteLifecycle1764201600024';
 

@@ -3,15 +3,11 @@ import unhomoglyph from 'unhomoglyph';
 
 const BATCH = 1000;
 
-/** The address skeleton as this migration wrote it: a frozen copy, held equal to the live one by test/email-skeleton.unit.spec.ts. */
+/** A frozen copy, held equal to the live one by test/email-skeleton.unit.spec.ts. */
 export function emailSkeletonAtMigration(email: string): string {
   return unhomoglyph(email.normalize('NFD').replace(/\p{Cf}/gu, '')).normalize('NFD');
 }
 
-/**
- * `users.email_skeleton`: the UTS #39 skeleton of a full account's address, so a look-alike of it is refused; and
- * the outbox's give-up: `mail_outbox.failed_at`, and the link token a message carries, voided when it is given up.
- */
 export class AddressSkeletonsAndMailGiveUp1764201600031 implements MigrationInterface {
   name = 'AddressSkeletonsAndMailGiveUp1764201600031';
 

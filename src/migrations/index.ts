@@ -10,7 +10,7 @@ import { PriceCurrency1764201600009 } from './1764201600009-PriceCurrency';
 import { QuoteLifecycle1764201600024 } from './1764201600024-QuoteLifecycle';
 import { AddressSkeletonsAndMailGiveUp1764201600031 } from './1764201600031-AddressSkeletonsAndMailGiveUp';
 
-/** Every migration, oldest first. Listed rather than globbed so the same list works compiled and under Jest. */
+/** Listed rather than globbed so the same list works compiled and under Jest. */
 export const MIGRATIONS = [
   V1Baseline1764201600000,
   V2Foundation1764201600001,

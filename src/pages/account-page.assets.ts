@@ -1,7 +1,4 @@
-/**
- * The one script of the link pages (served as /pages/account.js): it reads the link's token, drops it from the
- * address bar, and sends it (with the new password on the reset page) to the JSON API, showing the outcome.
- */
+/** Drops the link's token from the address bar before it sends it to the JSON API. */
 export const ACCOUNT_PAGE_SCRIPT = String.raw`'use strict';
 (function () {
   var main = document.querySelector('main');
@@ -89,7 +86,6 @@ export const ACCOUNT_PAGE_SCRIPT = String.raw`'use strict';
 })();
 `;
 
-/** Its style sheet (served as /pages/account.css). */
 export const ACCOUNT_PAGE_STYLE = String.raw`
 *, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f3f4f6; }

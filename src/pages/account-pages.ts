@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.service';
 import { ACCOUNT_PAGE_SCRIPT, ACCOUNT_PAGE_STYLE } from './account-page.assets';
 
-/** The page of each mailed link, at the path the mails use (`APP_BASE_URL/<path>?token=…`). */
 interface AccountPage {
   path: string;
   title: string;
@@ -86,11 +85,7 @@ function send(reply: FastifyReply, type: string, body: string): FastifyReply {
   return reply.header('Content-Type', type).header('Cache-Control', 'no-store').header('Content-Security-Policy', PAGE_CSP).send(body);
 }
 
-/**
- * The pages of the three mailed links (reset password, verify email, confirm a new email) and their one script
- * and style sheet: plain HTML, no inline script or style, the JSON API behind them. Outside the /api prefix, at
- * the paths the mails link to when APP_BASE_URL is this server.
- */
+/** Plain HTML, no inline script or style; outside /api, at the paths the mails link to when APP_BASE_URL is this server. */
 export function serveAccountPages(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   for (const page of PAGES) {

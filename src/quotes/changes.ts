@@ -1,4 +1,4 @@
-/** The properties of a partial change that were given a value (null included): absent ones stay as they are. */
+/** Null counts as a value; absent properties stay as they are. */
 export function withoutAbsent<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

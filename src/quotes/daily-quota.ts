@@ -5,23 +5,17 @@ import type { RecentCreations } from './quotes.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Where the window of a daily quota starts: 24 hours ago. */
 export function dailyQuotaSince(): Date {
   return new Date(Date.now() - DAY_MS);
 }
 
-/**
- * Refuses (429, with Retry-After until the oldest of them is a day old) when the shop created `limit` rows in the
- * last 24 hours: `recent` counts them (from dailyQuotaSince, up to `limit`). The caller holds the shop's row lock
- * when concurrent creations must not overshoot.
- */
+/** The caller holds the shop's row lock when concurrent creations must not overshoot. */
 export function enforceDailyQuota({ count, oldest }: RecentCreations, limit: number, what: string): void {
   if (count < limit) return;
   const retryAfterSeconds = Math.max(1, Math.ceil((new Date(oldest!).getTime() + DAY_MS - Date.now()) / 1000));
   throw new RateLimitedException(retryAfterSeconds, `A shop may create ${limit} ${what} a day; try again later`);
 }
 
-/** Refuses (413) a JSON document of a quote larger than `limit` bytes, naming the field. */
 export function enforceJsonSize(field: string, value: unknown, limit: number): void {
   const bytes = Buffer.byteLength(JSON.stringify(value ?? {}));
   if (bytes > limit)

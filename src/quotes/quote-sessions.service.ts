@@ -26,7 +26,6 @@ export class QuoteSessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** POST /api/quote-sessions: a new session, within the shop's sessions a day; once per key. */
   createWithinQuota(ownerId: number, jobType: JobType | null, retry?: IdempotentRequest): Promise<QuoteSessionResponse> {
     const limit = this.config.quotas.quoteSessionsPerDay;
     return this.idempotency.once(ownerId, retry, HttpStatus.CREATED, async (manager) => {
@@ -41,12 +40,10 @@ export class QuoteSessionsService {
     });
   }
 
-  /** A new session in the intake stage, in the caller's transaction (guest creation includes one). */
   create(ownerId: number, jobType: JobType | null, manager: Transaction): Promise<QuoteSession> {
     return this.quotes.insertSession(manager, ownerId, jobType);
   }
 
-  /** Another shop's session answers exactly like a missing one. */
   async findOwned(ownerId: number, id: string, manager?: Transaction): Promise<QuoteSession> {
     const session = await this.quotes.findSession(ownerId, id, manager);
     if (!session) throw new NotFoundException('Quote session not found');
@@ -57,7 +54,6 @@ export class QuoteSessionsService {
     return this.quotes.pageOfSessions(ownerId, status, limit, offset);
   }
 
-  /** PATCH: stage, params, photos, job type of an active session. */
   async update(ownerId: number, id: string, dto: UpdateQuoteSessionDto, ifMatch: IfMatch): Promise<QuoteSessionResponse> {
     enforceJsonSize('params_json', dto.params_json, this.config.quotas.quoteJsonBytes);
     return this.database.transaction(async (manager) => {
@@ -69,10 +65,6 @@ export class QuoteSessionsService {
     });
   }
 
-  /**
-   * Appends one message to an active session's conversation (413 past QUOTA_SESSION_MESSAGES messages or
-   * QUOTA_QUOTE_JSON_BYTES bytes in all); once per key.
-   */
   appendMessage(ownerId: number, id: string, message: SessionMessageDto, retry?: IdempotentRequest): Promise<QuoteSessionResponse> {
     const { sessionMessages, quoteJsonBytes } = this.config.quotas;
     return this.idempotency.once(ownerId, retry, HttpStatus.CREATED, async (manager) => {
@@ -85,7 +77,6 @@ export class QuoteSessionsService {
     });
   }
 
-  /** complete or abandon: ends an active session; once per key. */
   end(ownerId: number, id: string, status: Exclude<QuoteSessionStatus, 'active'>, ifMatch: IfMatch, retry?: IdempotentRequest) {
     return this.idempotency.once(ownerId, retry, HttpStatus.OK, async (manager) => {
       await this.lockActive(manager, ownerId, id, ifMatch);
@@ -93,7 +84,6 @@ export class QuoteSessionsService {
     });
   }
 
-  /** The owner's session locked for a change: 404 as for a missing one, 412/428 by If-Match, 409 unless active. */
   private async lockActive(manager: Transaction, ownerId: number, id: string, ifMatch: IfMatch, versioned = true): Promise<QuoteSession> {
     const session = await this.quotes.lockSession(manager, ownerId, id);
     if (!session) throw new NotFoundException('Quote session not found');

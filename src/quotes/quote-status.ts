@@ -1,13 +1,12 @@
 import type { QuoteStatus } from '../database/entities';
 
-/** The statuses as the API names them; the column keeps the v1 enum names. */
+/** The column keeps the v1 enum names. */
 export const API_QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined'] as const;
 export type ApiQuoteStatus = (typeof API_QUOTE_STATUSES)[number];
 
 export const QUOTE_MOVES = ['send', 'accept', 'decline', 'reopen'] as const;
 export type QuoteMove = (typeof QUOTE_MOVES)[number];
 
-/** Where each move goes and the statuses it may start from. */
 export const MOVE_RULES: Record<QuoteMove, { from: readonly QuoteStatus[]; to: QuoteStatus }> = {
   send: { from: ['DRAFT'], to: 'SENT' },
   accept: { from: ['SENT'], to: 'ACCEPTED' },
@@ -19,7 +18,6 @@ export function apiStatus(status: QuoteStatus | null): ApiQuoteStatus | null {
   return status === null ? null : (status.toLowerCase() as ApiQuoteStatus);
 }
 
-/** The moves a quote in `status` may make. */
 export function movesFrom(status: QuoteStatus | null): QuoteMove[] {
   return QUOTE_MOVES.filter((move) => status !== null && MOVE_RULES[move].from.includes(status));
 }

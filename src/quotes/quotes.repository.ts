@@ -6,7 +6,7 @@ import { Quote, QuoteEvent, QuoteSession, type QuoteStatus } from '../database/e
 import { EntityRows } from '../database/entity-rows';
 import type { SqlClient } from '../database/sql-client';
 
-/** What a new quote is created with; every other column takes its default. */
+/** Every other column takes its default. */
 export type NewQuote = Pick<
   Quote,
   | 'quoteNumber'
@@ -30,7 +30,6 @@ export interface RowPage<T> {
 
 export type QuotePage = RowPage<Quote>;
 
-/** A statement and its parameters. */
 export interface Statement {
   text: string;
   values: unknown[];
@@ -39,7 +38,6 @@ export interface Statement {
 export const QUOTE_SORTS = ['created_at', '-created_at', 'updated_at', '-updated_at', 'quote_number', '-quote_number'] as const;
 export type QuoteSort = (typeof QUOTE_SORTS)[number];
 
-/** Which of the shop's quotes a list holds, and in what order. */
 export interface QuoteFilter {
   archived: boolean;
   status?: QuoteStatus;
@@ -51,13 +49,12 @@ export interface QuoteFilter {
   sort: QuoteSort;
 }
 
-/** The SQL of one page of a list and of its total. */
 export interface PageStatements {
   page: Statement;
   total: Statement;
 }
 
-/** The columns of a quote a change may set; `version` and `updated_at` move with every change. */
+/** `version` and `updated_at` move with every change. */
 export type QuoteChanges = Partial<
   Pick<
     Quote,
@@ -80,16 +77,12 @@ export type SessionChanges = Partial<Pick<QuoteSession, 'stage' | 'paramsJson' |
 
 export type NewQuoteEvent = Pick<QuoteEvent, 'quoteId' | 'actorId' | 'action' | 'fromStatus' | 'toStatus' | 'fields'>;
 
-/** The shop's latest creations in a window, counted up to a limit, and the oldest of those counted. */
 export interface RecentCreations {
   count: number;
   oldest: Date | null;
 }
 
-/**
- * The SQL of `quotes` (with the v1 `quote_line_items` under them) and `quote_sessions`. Every query but the
- * inserts names the owning shop: a row of another shop is never read.
- */
+/** Every query but the inserts names the owning shop: a row of another shop is never read. */
 @Injectable()
 export class QuotesRepository {
   private readonly quotes: EntityRows<Quote>;
@@ -126,15 +119,11 @@ export class QuotesRepository {
     return this.quotes.toEntity(rows[0]);
   }
 
-  /** A page of the shop's quotes that `filter` selects, and how many it selects in all. */
   pageOfQuotes(ownerId: number, filter: QuoteFilter, limit: number, offset: number): Promise<QuotePage> {
     return this.page(this.quotes, this.quotePageStatements(ownerId, filter, limit, offset));
   }
 
-  /**
-   * The statements of pageOfQuotes. Every filter is a condition on the shop's own rows, and each sort has an index
-   * led by user_id (then status), so a page is one index scan whatever the shop's size.
-   */
+  /** Each sort has an index led by user_id (then status), so a page is one index scan whatever the shop's size. */
   quotePageStatements(ownerId: number, filter: QuoteFilter, limit: number, offset: number): PageStatements {
     const values: unknown[] = [ownerId];
     const where = ['user_id = $1', `archived_at IS ${filter.archived ? 'NOT ' : ''}NULL`];
@@ -168,12 +157,10 @@ export class QuotesRepository {
     return row === undefined ? null : this.quotes.toEntity(row);
   }
 
-  /** The shop's quote, locked for the rest of the caller's transaction. */
   lockQuote(manager: EntityManager, ownerId: number, id: number): Promise<Quote | null> {
     return this.lockOwned(manager, this.quotes, 'quotes', ownerId, id);
   }
 
-  /** Applies `changes` to a quote the caller has locked, with its next version. */
   async updateQuote(manager: EntityManager, id: number, changes: QuoteChanges, now: Date): Promise<Quote> {
     const { sql, values } = this.quotes.assignments({ ...changes, updatedAt: now }, 2);
     const [[row]]: Record<string, unknown>[][] = await manager.query(
@@ -190,7 +177,7 @@ export class QuotesRepository {
     );
   }
 
-  /** A quote's history, oldest first; the caller has checked the quote is the shop's. */
+  /** The caller has checked the quote is the shop's. */
   pageOfEvents(quoteId: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
     return this.page(this.events, {
       page: {
@@ -201,13 +188,12 @@ export class QuotesRepository {
     });
   }
 
-  /** The shop's quotes and their v1 line items: quotes do not cascade from their owner. */
+  /** Quotes do not cascade from their owner. */
   async deleteQuotesOf(manager: EntityManager, ownerId: number): Promise<void> {
     await manager.query(`DELETE FROM quote_line_items WHERE quote_id IN (SELECT id FROM quotes WHERE user_id = $1)`, [ownerId]);
     await manager.query(`DELETE FROM quotes WHERE user_id = $1`, [ownerId]);
   }
 
-  /** A new session in the intake stage. */
   async insertSession(manager: EntityManager, ownerId: number, jobType: string | null): Promise<QuoteSession> {
     const rows: Record<string, unknown>[] = await manager.query(
       `INSERT INTO quote_sessions (user_id, job_type) VALUES ($1, $2) RETURNING ${this.sessions.columns}`,
@@ -224,7 +210,6 @@ export class QuotesRepository {
     return row === undefined ? null : this.sessions.toEntity(row);
   }
 
-  /** The shop's sessions, newest first, of one status or all. */
   pageOfSessions(ownerId: number, status: string | undefined, limit: number, offset: number): Promise<RowPage<QuoteSession>> {
     const where = 'user_id = $1 AND ($2::varchar IS NULL OR status = $2)';
     const values = [ownerId, status ?? null];
@@ -237,12 +222,10 @@ export class QuotesRepository {
     });
   }
 
-  /** The shop's session, locked for the rest of the caller's transaction. */
   lockSession(manager: EntityManager, ownerId: number, id: string): Promise<QuoteSession | null> {
     return this.lockOwned(manager, this.sessions, 'quote_sessions', ownerId, id);
   }
 
-  /** Applies `changes` to a session the caller has locked, with its next version. */
   async updateSession(manager: EntityManager, id: string, changes: SessionChanges): Promise<QuoteSession> {
     const { sql, values } = this.sessions.assignments(changes, 2);
     const [[row]]: Record<string, unknown>[][] = await manager.query(
@@ -252,7 +235,6 @@ export class QuotesRepository {
     return this.sessions.toEntity(row);
   }
 
-  /** The shop's latest rows of `table` created after `since`, counted up to `limit`. */
   async recentCreations(
     manager: EntityManager,
     table: 'quotes' | 'quote_sessions',
@@ -268,7 +250,7 @@ export class QuotesRepository {
     return recent;
   }
 
-  /** Which of `ids` are quotes of the scope: the shop's own, or (shopId null) the shared baseline's unowned ones. */
+  /** shopId null: the shared baseline's unowned quotes. */
   async idsInScope(sql: SqlClient, ids: number[], shopId: number | null): Promise<Set<number>> {
     const found: { id: number }[] = await sql.query(
       'SELECT id FROM quotes WHERE id = ANY($1::integer[]) AND user_id IS NOT DISTINCT FROM $2::integer',

@@ -32,7 +32,6 @@ export class QuotesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A quote of the caller's shop, within its quotas (quotes a day, bytes of each JSON document); once per key. */
   async create(owner: User, dto: CreateQuoteDto, retry?: IdempotentRequest): Promise<QuoteResponse> {
     const { quotesPerDay } = this.config.quotas;
     this.enforceJsonSizes(dto);
@@ -65,7 +64,6 @@ export class QuotesService {
     });
   }
 
-  /** The owner's quotes that the query selects, in its order. */
   list(ownerId: number, query: QuoteListQuery): Promise<QuotePage> {
     const filter = {
       archived: query.archived,
@@ -79,20 +77,18 @@ export class QuotesService {
     return this.quotes.pageOfQuotes(ownerId, filter, query.limit, query.offset);
   }
 
-  /** Another shop's quote, a legacy quote without owner and a missing one all answer the same 404. */
+  /** A legacy quote without owner answers the same 404. */
   async findOwned(ownerId: number, id: number): Promise<Quote> {
     const quote = isRowId(id) ? await this.quotes.findQuote(ownerId, id) : null;
     if (!quote) throw new NotFoundException('Quote not found');
     return quote;
   }
 
-  /** The quote's history, oldest first. */
   async events(ownerId: number, id: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
     await this.findOwned(ownerId, id);
     return this.quotes.pageOfEvents(id, limit, offset);
   }
 
-  /** PATCH: a draft's fields, validated and bounded as at creation; nothing sent changes nothing. */
   async update(owner: User, id: number, dto: UpdateQuoteDto, ifMatch: IfMatch): Promise<QuoteResponse> {
     const nulls = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
     if (nulls.length) throw new BadRequestException(nulls.map((field) => `${field} cannot be null`));
@@ -119,7 +115,6 @@ export class QuotesService {
     });
   }
 
-  /** send, accept, decline, reopen: one step of the status, stamped and recorded; once per key. */
   move(owner: User, id: number, move: QuoteMove, ifMatch: IfMatch, retry?: IdempotentRequest): Promise<QuoteResponse> {
     // DECISION: a guest works on its drafts; sending one to a customer takes a claimed account (403), as imports do.
     if (move === 'send') refuseGuestWrite(owner, 'send a quote');
@@ -137,7 +132,6 @@ export class QuotesService {
         });
       }
       const now = new Date();
-      // DECISION: the stamps describe the current round: reopening clears them, the history keeps every step.
       const stamps: QuoteChanges =
         move === 'send' ? { sentAt: now } : move === 'reopen' ? { sentAt: null, decidedAt: null } : { decidedAt: now };
       const updated = await this.quotes.updateQuote(manager, id, { status: rule.to, ...stamps }, now);
@@ -146,7 +140,7 @@ export class QuotesService {
     });
   }
 
-  /** DELETE: archives (the number stays taken); archiving an archived quote changes nothing. */
+  /** The number stays taken. */
   async archive(owner: User, id: number, ifMatch: IfMatch): Promise<void> {
     await this.database.transaction(async (manager) => {
       const quote = await this.lockForChange(manager, owner.id, id, ifMatch, true);
@@ -156,7 +150,6 @@ export class QuotesService {
     });
   }
 
-  /** Brings an archived quote back to the lists; once per key. */
   restore(owner: User, id: number, ifMatch: IfMatch, retry?: IdempotentRequest): Promise<QuoteResponse> {
     return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (manager) => {
       const quote = await this.lockForChange(manager, owner.id, id, ifMatch, true);
@@ -167,7 +160,6 @@ export class QuotesService {
     });
   }
 
-  /** The owner's quote locked for a change: 404 as for a missing one, 412/428 by If-Match, 409 while archived. */
   private async lockForChange(manager: Transaction, ownerId: number, id: number, ifMatch: IfMatch, archivedToo = false): Promise<Quote> {
     const quote = isRowId(id) ? await this.quotes.lockQuote(manager, ownerId, id) : null;
     if (!quote) throw new NotFoundException('Quote not found');
@@ -199,13 +191,6 @@ export class QuotesService {
     enforceJsonSize('outputs_json', dto.outputs_json, this.config.quotas.quoteJsonBytes);
   }
 
-  /**
-   * The next number of the shop's own sequence, taken by advancing its counter in the caller's transaction: the
-   * row lock serialises concurrent creations of one shop, other shops do not wait, and a rolled-back creation
-   * gives its number back. Never a count or max+1.
-   * DECISION: format `Q{shop id}-{sequence, 5 digits}`: unique across shops through the shop id, carries no
-   * shop name, and never collides with v1 numbers (`CS-YYYY-NNNN`).
-   */
   private async allocateQuoteNumber(manager: Transaction, ownerId: number): Promise<string> {
     const sequence = await this.users.advanceQuoteSequence(manager, ownerId);
     return `Q${ownerId}-${String(sequence).padStart(5, '0')}`;

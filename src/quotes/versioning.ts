@@ -14,7 +14,7 @@ import { map, type Observable } from 'rxjs';
 
 import { ErrorResponse } from '../common/error.response';
 
-/** What `If-Match` asked for: any version (`*`), or the versions its entity tags name; undefined without the header. */
+/** Undefined without the header. */
 export type IfMatch = '*' | number[] | undefined;
 
 /** `"3"`, `W/"3"` and a bare 3 name version 3; a tag that names no version matches none. */
@@ -31,7 +31,6 @@ export const IfMatchHeader = createParamDecorator((_data: unknown, context: Exec
 
 export const entityTag = (version: number) => `"${version}"`;
 
-/** Refuses a change made from another version than the current one (412, naming it), or without If-Match when required (428). */
 export function enforceIfMatch(ifMatch: IfMatch, current: number, required: boolean, what: string): void {
   if (ifMatch === undefined) {
     if (required)
@@ -53,7 +52,6 @@ export function enforceIfMatch(ifMatch: IfMatch, current: number, required: bool
   );
 }
 
-/** Sets `ETag` from the `version` of an answer that carries one. */
 @Injectable()
 export class VersionETagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -68,7 +66,6 @@ export class VersionETagInterceptor implements NestInterceptor {
   }
 }
 
-/** In the OpenAPI document: `If-Match` and its answers. */
 export const VersionedWrite = () =>
   applyDecorators(
     ApiHeader({

@@ -5,7 +5,6 @@ import { IsString, MaxLength, ValidateBy, type ValidationArguments } from 'class
 
 import { EMAIL_MAX_LENGTH, emailProblem, normalizeEmailInput } from './email';
 
-/** The address of a real account (registration, email change): normalized, then held to `emailProblem`'s rules. */
 export function IsAccountEmail(): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH, example: 'owner@example-shop.com' }),

@@ -1,49 +1,35 @@
 import unhomoglyph from 'unhomoglyph';
 
-/** Zero-width characters, soft hyphens, bidi controls and the like: they change no letter a person sees. */
+/** Zero-width characters, soft hyphens, bidi controls: they change no letter a person sees. */
 const INVISIBLE_CHARACTERS = /\p{Cf}/gu;
 
-/**
- * Emails are stored and compared in one spelling: Unicode NFKC, invisible characters removed, trimmed and
- * lower-cased (the database checks the last two: CHK_users_email_normalized), so two addresses that look the
- * same are the same account.
- */
+/** NFKC, invisible characters removed, trimmed and lower-cased, so two addresses that look the same are one account. */
 export function normalizeEmail(email: string): string {
   return email.normalize('NFKC').replace(INVISIBLE_CHARACTERS, '').trim().toLowerCase();
 }
 
-/** Does `email` hold characters no one sees (which a new address may not)? */
 export function hasInvisibleCharacters(email: string): boolean {
   return email.search(INVISIBLE_CHARACTERS) !== -1;
 }
 
-/** The longest address (RFC 5321: a path of 256 octets, less the angle brackets). */
+/** RFC 5321: a path of 256 octets, less the angle brackets. */
 export const EMAIL_MAX_LENGTH = 254;
 
-/**
- * For class-transformer's @Transform: the address as typed, in NFKC, trimmed and lower-cased, invisible characters
- * kept so that the service can tell them apart; anything but a string is left for the validators to reject.
- */
+/** Invisible characters are kept so that the service can tell them apart; a non-string is left to the validators. */
 export function normalizeEmailInput({ value }: { value: unknown }): unknown {
   return typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : value;
 }
 
-/** Guests' placeholder addresses live under the reserved `.invalid` top-level domain (RFC 2606). */
 export const PLACEHOLDER_EMAIL_DOMAIN = 'guest.invalid';
 
-/** Top-level domains no mail of a real account can reach (RFC 2606, RFC 6762). */
 const RESERVED_TOP_LEVEL_DOMAINS = new Set(['invalid', 'test', 'localhost', 'local']);
 
-/** A dot-atom local part (RFC 5322 atext, and any letter beyond ASCII as RFC 6531 allows): no quotes, spaces or controls. */
+/** RFC 5322 atext, and any letter beyond ASCII as RFC 6531 allows: no quotes, spaces or controls. */
 const LOCAL_PART = /^[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const DOMAIN_LABEL = /^[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?$/u;
 const TOP_LEVEL_DOMAIN = /^(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)$/u;
 const LOCAL_PART_MAX_LENGTH = 64;
 
-/**
- * Why a normalized address cannot be an account's, or undefined: one `@`, a dot-atom local part, and a domain of
- * two labels at least under a public-looking top-level domain that is not reserved.
- */
 export function emailProblem(email: string): string | undefined {
   const parts = email.replace(INVISIBLE_CHARACTERS, '').split('@');
   if (parts.length !== 2) return 'must hold exactly one @';
@@ -58,10 +44,7 @@ export function emailProblem(email: string): string | undefined {
   return undefined;
 }
 
-/**
- * The UTS #39 skeleton of a normalized address: two addresses with the same skeleton look alike (Cyrillic `а` for
- * Latin `a`, `rn` for `m`), so a new address may not have the skeleton of another account's.
- */
+/** UTS #39: Cyrillic `а` for Latin `a`, `rn` for `m` give one skeleton. */
 export function emailSkeleton(email: string): string {
   return unhomoglyph(email.normalize('NFD').replace(INVISIBLE_CHARACTERS, '')).normalize('NFD');
 }

@@ -9,7 +9,6 @@ import { PreparedStatements } from '../database/prepared-statements';
 import { isUniqueViolation } from '../database/query-errors';
 import { emailSkeleton } from './email';
 
-/** The profile fields an owner may change, each written only when present. */
 export type ProfileChanges = Partial<
   Pick<
     User,
@@ -29,21 +28,15 @@ const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {
   currency: 'currency',
 };
 
-/** What an UPDATE ... RETURNING answers through TypeORM: the rows, and how many. */
 type UpdatedRows = [Record<string, unknown>[], number];
 
-/** The address is another account's: the unique index on the normalized email refused it. */
 export class EmailTakenError extends Error {
   constructor() {
     super('The email belongs to another account');
   }
 }
 
-/**
- * The SQL of `users`: shop accounts and guests, their addresses, passwords and profiles, and the shop's row,
- * whose lock orders a shop's concurrent writes and whose counter numbers its quotes. Emails arrive normalized.
- * Every change of a row is announced (RowChangesService) once it commits, so what is kept of it in memory goes.
- */
+/** The shop's row lock orders its concurrent writes, and its counter numbers its quotes. */
 @Injectable()
 export class UsersRepository {
   private readonly users: EntityRows<User>;
@@ -60,7 +53,6 @@ export class UsersRepository {
     return this.first(await manager.query(`SELECT ${this.users.columns} FROM users WHERE id = $1`, [id]));
   }
 
-  /** The currency of the shop's prices (ISO 4217). */
   async currencyOf(id: number, manager: EntityManager): Promise<string> {
     const [row] = await manager.query<{ currency: string }[]>(`SELECT currency FROM users WHERE id = $1`, [id]);
     return row.currency;
@@ -72,10 +64,6 @@ export class UsersRepository {
     );
   }
 
-  /**
-   * One INSERT ... RETURNING: the generated id, the defaults and the timestamps come back with it.
-   * EmailTakenError when the address is another account's.
-   */
   async insert(manager: EntityManager, fields: Pick<User, 'email' | 'passwordHash' | 'isProvisional'>): Promise<User> {
     const skeleton = fields.isProvisional ? null : await this.refuseLookAlike(manager, fields.email, null);
     const rows = await manager
@@ -87,10 +75,6 @@ export class UsersRepository {
     return this.users.toEntity(rows[0]);
   }
 
-  /**
-   * Makes the provisional account `id` a full one in place; null when it is not provisional (any more).
-   * EmailTakenError when the address is another account's.
-   */
   async claimGuest(manager: EntityManager, id: number, email: string, passwordHash: string): Promise<User | null> {
     const skeleton = await this.refuseLookAlike(manager, email, id);
     const [rows] = await manager
@@ -104,7 +88,6 @@ export class UsersRepository {
     return this.first(rows);
   }
 
-  /** A new, proven address. EmailTakenError when it is another account's. */
   async changeEmail(manager: EntityManager, id: number, email: string): Promise<User> {
     const skeleton = await this.refuseLookAlike(manager, email, id);
     const [rows] = await manager
@@ -126,7 +109,7 @@ export class UsersRepository {
     return this.existing(this.first(rows), id);
   }
 
-  /** A new password hash; `addressProven` (a reset through a mailed link) marks the address verified as well. */
+  /** `addressProven` (a reset through a mailed link) marks the address verified as well. */
   async setPassword(manager: EntityManager, id: number, passwordHash: string, addressProven: boolean): Promise<void> {
     await manager.query(`UPDATE users SET password_hash = $2, is_verified = is_verified OR $3, updated_at = now() WHERE id = $1`, [
       id,
@@ -136,7 +119,6 @@ export class UsersRepository {
     this.changed(id, manager);
   }
 
-  /** Writes the fields present in `changes` (none: nothing is written) and returns the user as stored. */
   async updateProfile(id: number, changes: ProfileChanges): Promise<User> {
     const fields = (Object.keys(PROFILE_COLUMNS) as (keyof ProfileChanges)[]).filter((field) => changes[field] !== undefined);
     if (fields.length === 0) return this.existing(await this.findById(id), id);
@@ -149,15 +131,11 @@ export class UsersRepository {
     return this.existing(this.first(rows), id);
   }
 
-  /** Takes the shop's row lock for the rest of the transaction: concurrent writes of one shop run one after the other. */
   async lock(manager: EntityManager, id: number): Promise<void> {
     await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [id]);
   }
 
-  /**
-   * Advances the shop's quote counter in the caller's transaction and returns its new value. The row lock it takes
-   * serialises the shop's concurrent creations; a rollback gives the number back.
-   */
+  /** The row lock serialises the shop's concurrent creations; a rollback gives the number back. */
   async advanceQuoteSequence(manager: EntityManager, id: number): Promise<number> {
     const [[{ quote_seq: sequence }]]: { quote_seq: number }[][] = await manager.query(
       `UPDATE users SET quote_seq = quote_seq + 1, updated_at = now() WHERE id = $1 RETURNING quote_seq`,
@@ -167,16 +145,13 @@ export class UsersRepository {
     return sequence;
   }
 
-  /** The account row; everything the shop owns but its quotes goes with it (ON DELETE CASCADE). */
+  /** Everything the shop owns but its quotes goes with it (ON DELETE CASCADE). */
   async delete(manager: EntityManager, id: number): Promise<void> {
     await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
     this.changed(id, manager);
   }
 
-  /**
-   * The skeleton of `email`, after making sure no account but `exceptId` has it (EmailTakenError). A transaction
-   * lock on the skeleton keeps two look-alikes from being written side by side until the first one commits.
-   */
+  /** A transaction lock on the skeleton keeps two look-alikes from being written side by side. */
   private async refuseLookAlike(manager: EntityManager, email: string, exceptId: number | null): Promise<string> {
     const skeleton = emailSkeleton(email);
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`users.email_skeleton:${skeleton}`]);
@@ -196,7 +171,6 @@ export class UsersRepository {
     return rows.length === 0 ? null : this.users.toEntity(rows[0]);
   }
 
-  /** The row of a user the caller has just read or locked: its absence is a bug, answered as a 500. */
   private existing(user: User | null, id: number): User {
     if (!user) throw new Error(`No user ${id}`);
     return user;

@@ -8,10 +8,7 @@ import type { UpdateProfileDto } from './dto/update-profile.dto';
 import { normalizeEmail, PLACEHOLDER_EMAIL_DOMAIN } from './email';
 import { EmailTakenError, type ProfileChanges, UsersRepository } from './users.repository';
 
-/**
- * The password hash of every guest: not in argon2's PHC format, so no password verifies against it (login also
- * refuses provisional accounts before looking at the hash).
- */
+/** Not in argon2's PHC format, so no password verifies against it. */
 export const GUEST_PASSWORD_HASH = '!guest:no-password';
 
 export const EMAIL_TAKEN = 'This email is already registered';
@@ -28,12 +25,11 @@ export class UsersService {
     return this.users.findByEmail(normalizeEmail(email));
   }
 
-  /** A full account. The unique index on the normalized email decides races: the loser gets a 409. */
+  /** The unique index on the normalized email decides races: the loser gets a 409. */
   async createAccount(email: string, passwordHash: string, manager: Transaction): Promise<User> {
     return this.users.insert(manager, { email: normalizeEmail(email), passwordHash, isProvisional: false }).catch(conflictIfEmailTaken);
   }
 
-  /** A provisional account with a placeholder email under `.invalid` and a hash nothing matches. */
   createGuest(manager: Transaction): Promise<User> {
     return this.users.insert(manager, {
       email: `guest-${randomUUID()}@${PLACEHOLDER_EMAIL_DOMAIN}`,
@@ -42,18 +38,13 @@ export class UsersService {
     });
   }
 
-  /**
-   * Turns the provisional account `id` into a full one in place (same id, so its quotes and sessions stay).
-   * 409 when the email belongs to another account, or when the account was claimed meanwhile; either way the
-   * row is left as it was.
-   */
+  /** Same id, so its quotes and sessions stay; 409 (row left as it was) on a taken email or a claim meanwhile. */
   async claimGuest(id: number, email: string, passwordHash: string, manager: Transaction): Promise<User> {
     const user = await this.users.claimGuest(manager, id, normalizeEmail(email), passwordHash).catch(conflictIfEmailTaken);
     if (!user) throw new ConflictException('This account is already registered');
     return user;
   }
 
-  /** Applies the fields present in `dto` (a partial update) and returns the updated user. */
   updateProfile(id: number, dto: UpdateProfileDto): Promise<User> {
     const changes: ProfileChanges = {
       shopName: dto.shop_name,
@@ -70,7 +61,6 @@ export class UsersService {
   }
 }
 
-/** An address taken by another account is the API's 409. */
 export function conflictIfEmailTaken(error: unknown): never {
   throw error instanceof EmailTakenError ? new ConflictException(EMAIL_TAKEN) : error;
 }

@@ -6,11 +6,6 @@ import type { FastifyRequest } from 'fastify';
 import { OPTIONAL_AUTH } from '../decorators/optional-auth.decorator';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 
-/**
- * The global guard (APP_GUARD): every route needs a valid access token (JwtStrategy) unless it is @Public(); an
- * @OptionalAuth() route needs one only when an Authorization header is sent. The user is `request.user`, read by
- * @CurrentUser().
- */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(private readonly reflector: Reflector) {

@@ -9,13 +9,12 @@ interface Log {
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-/** Counters of one process. Keys whose events all left their window are swept every minute. */
+/** Keys whose events all left their window are swept every minute. */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly logs = new Map<string, Log>();
   private nextId = 0;
   private readonly sweeper = setInterval(() => this.sweep(this.clock()), SWEEP_INTERVAL_MS).unref();
 
-  /** `clock`: milliseconds since the epoch; tests move their own. */
   constructor(private readonly clock: () => number = Date.now) {}
 
   async hit(key: string, limit: RateLimit): Promise<RateLimitDecision> {

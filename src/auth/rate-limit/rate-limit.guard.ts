@@ -11,14 +11,11 @@ interface RateLimitedRoute {
   message?: string;
 }
 
-/** Every request to the route counts against the limit `name` of its client IP, before its body is validated. */
+/** Counted against the client IP before the body is validated. */
 export const RateLimitedBy = (name: RateLimitName, message?: string) =>
   SetMetadata(RATE_LIMITED_BY, { name, message } satisfies RateLimitedRoute);
 
-/**
- * A global guard: guards run before pipes, so a client over its limit is refused before any validation or
- * hashing is spent on its body.
- */
+/** Guards run before pipes, so a client over its limit is refused before any validation or hashing. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(

@@ -15,10 +15,8 @@ export const rateLimiterProvider: FactoryProvider<RateLimiter> = {
     config.redisUrl ? new RedisRateLimiter(config.redisUrl, config.redisKeyPrefix) : new MemoryRateLimiter(),
 };
 
-/** The limits of `config.rateLimits`, by name. */
 export type RateLimitName = keyof AppConfig['rateLimits'];
 
-/** Takes back an event that should not count (a login that succeeded). */
 export type UndoHit = () => Promise<void>;
 
 @Injectable()
@@ -29,7 +27,7 @@ export class RateLimitService implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Records one event of `name` for `subject` (an IP, an email), or throws a 429 once the limit is reached. */
+  /** Throws a 429 once the limit is reached. */
   async consume(name: RateLimitName, subject: string, message?: string): Promise<UndoHit> {
     const key = `${name}:${subject}`;
     const decision = await this.limiter.hit(key, this.config.rateLimits[name]);
@@ -40,12 +38,11 @@ export class RateLimitService implements OnModuleDestroy {
     return () => this.limiter.undo(key, decision.id);
   }
 
-  /** Forgets the events of `name` for `subject`, or for every subject that starts with `subjectPrefix`. */
   async clear(name: RateLimitName, target: { subject: string } | { subjectPrefix: string }): Promise<void> {
     await this.limiter.clear('subject' in target ? { key: `${name}:${target.subject}` } : { prefix: `${name}:${target.subjectPrefix}` });
   }
 
-  /** Redis, when the counters are shared through it: `up`, or `down` while each instance counts alone. */
+  /** `down` while each instance counts alone. */
   async sharedStoreStatus(): Promise<'up' | 'down' | undefined> {
     return this.limiter.status?.();
   }

@@ -7,8 +7,7 @@ import type { RateLimit } from '../../config/app-config';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { type RateLimitDecision, type RateLimiter, retryAfterSeconds } from './rate-limiter';
 
-// One sorted set per key: members are event ids, scores their times in ms by the Redis server's clock (one
-// clock for every instance). Pruning, counting and recording run as one script, so they are atomic.
+// Scores are times by the Redis server's clock (one clock for every instance); the script makes it atomic.
 const HIT_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -29,20 +28,14 @@ type RedisWithHit = Redis & {
   rateLimitHit(key: string, windowMs: number, count: number, id: string): Promise<[number, number, number]>;
 };
 
-/** How long the counters stay in memory after Redis failed, before Redis is asked again. */
 const REDIS_RETRY_MS = 5000;
 
-/**
- * Counters shared by every instance that points at the same Redis. While Redis cannot answer, this instance
- * counts in its own memory: the limits hold per instance (degraded), never off.
- */
 export class RedisRateLimiter implements RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);
-  /** ioredis is loaded with the first limiter that needs it: a server without REDIS_URL never loads it. */
+  /** Loaded with the first limiter that needs it: a server without REDIS_URL never loads ioredis. */
   private readonly redis: Promise<RedisWithHit>;
   private readonly fallback = new MemoryRateLimiter();
   private redisDown = false;
-  /** While Redis is down, requests do not wait on it: it is asked again after this moment. */
   private askRedisAfter = 0;
 
   constructor(
@@ -57,8 +50,6 @@ export class RedisRateLimiter implements RateLimiter {
     });
   }
 
-  // DECISION: when Redis cannot answer, this instance's memory counts instead: brute-force protection stays on,
-  // per instance, and an outage of the counters locks no shop out either.
   async hit(key: string, limit: RateLimit): Promise<RateLimitDecision> {
     if (Date.now() < this.askRedisAfter) return this.fallback.hit(key, limit);
     const id = randomUUID();
@@ -73,7 +64,6 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** Whether Redis answers a PING now. */
   async status(): Promise<'up' | 'down'> {
     try {
       await (await this.redis).ping();
@@ -93,7 +83,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async undo(key: string, id: string): Promise<void> {
-    // The event was counted in Redis or, while it was away, in memory; taking back one that is not there is a no-op.
+    // Counted in Redis or, while it was away, in memory; taking back one that is not there is a no-op.
     await this.fallback.undo(key, id);
     if (Date.now() < this.askRedisAfter) return;
     try {

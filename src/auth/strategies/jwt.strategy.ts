@@ -11,18 +11,13 @@ import { POSTGRES_INT_MAX } from '../../database/postgres-limits';
 import { type AccessTokenClaims, JWT_ALGORITHM, JWT_KEY } from '../access-tokens.service';
 import { SessionLookup } from '../session-lookup';
 
-/** Where the guard leaves the refresh family of the request's access token. */
 export const SESSION_FAMILY = 'sessionFamilyId';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far ahead of this server's clock a token's `iat` may be (another instance's clock). */
 const CLOCK_SKEW_SECONDS = 60;
 
-/**
- * Bearer access tokens: HS256 only, signature and expiry checked by jsonwebtoken, then the claims' shape (an `iat`
- * not in the future and an `exp` within the configured lifetime of it, so that no token outlives that lifetime),
- * then the user and the liveness of the token's refresh family in one query.
- */
+/** `exp` must lie within the configured lifetime of `iat`, so that no token outlives that lifetime. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly lifetimeSeconds: number;
@@ -43,7 +38,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     this.lifetimeSeconds = config.jwt.accessExpireMinutes * 60;
   }
 
-  /** The user, with the token's refresh family kept on the request (the caller's session). */
   async validate(request: { [SESSION_FAMILY]?: string }, claims: Partial<AccessTokenClaims>): Promise<User | null> {
     if (claims.type !== 'access' || typeof claims.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(claims.sub)) return null;
     if (!this.withinLifetime(claims)) return null;

@@ -6,14 +6,13 @@ import { Strategy } from 'passport-local';
 import type { User } from '../../database/entities';
 import { AuthService } from '../auth.service';
 
-/** Email and password from the body of POST /api/auth/login, checked (and rate-limited) by AuthService. */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(private readonly auth: AuthService) {
     super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
   }
 
-  /** Throws 401 `Invalid email or password` or 429; never answers false. */
+  /** Throws 401 or 429; never answers false. */
   validate(request: FastifyRequest, email: string, password: string): Promise<User> {
     return this.auth.verifyCredentials(email, password, request.ip);
   }

@@ -6,12 +6,11 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
-/** The embedded server, or null when DATABASE_URL names a real PostgreSQL server. */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
 @Module({})
 export class EmbeddedPostgresModule implements OnApplicationShutdown {
-  /** `started`: the server main.ts started before it loaded the app, so that the two starts overlap. */
+  /** `started`: the server main.ts started before loading the app, so that the two starts overlap. */
   static forRoot(started?: Promise<EmbeddedPostgres | null>): DynamicModule {
     return {
       module: EmbeddedPostgresModule,
@@ -27,7 +26,7 @@ export class EmbeddedPostgresModule implements OnApplicationShutdown {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** Closes the pool before the server under it, whatever order Nest runs the shutdown hooks in. */
+  // Closes the pool before the server under it, whatever order Nest runs the shutdown hooks in.
   async onApplicationShutdown(): Promise<void> {
     if (!this.embedded) return;
     const dataSource = this.moduleRef.get(DataSource, { strict: false });

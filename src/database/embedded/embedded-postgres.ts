@@ -9,37 +9,25 @@ import type { AppConfig } from '../../config/app-config';
 import { type EmbeddedImage, findEmbeddedImage } from './embedded-image';
 import type { EmbeddedWorkerData, EmbeddedWorkerReport } from './embedded-postgres.worker';
 
-/** Where a PostgreSQL client reaches the embedded server. */
 export interface EmbeddedEndpoint {
   host: string;
   port: number;
 }
 
-/** PGlite's name for a database that lives in memory only (tests, benchmarks). */
 export const IN_MEMORY = 'memory://';
 
 const HOST = '127.0.0.1';
 
-/** Beside the pool, the connection that listens for row changes (RowChangesService). */
+// Beside the pool, the connection that listens for row changes.
 const NOTIFICATION_CONNECTIONS = 1;
 
-/**
- * Starts the embedded server the configuration asks for: none (null) when it names a DATABASE_URL.
- * Light to import (no TypeORM, no Nest core), so main.ts can start it before the app's modules load.
- */
+// Light to import (no TypeORM, no Nest core), so main.ts can start it before the app's modules load.
 export function startEmbeddedPostgres(config: AppConfig): Promise<EmbeddedPostgres | null> {
   if (config.database.url) return Promise.resolve(null);
   return EmbeddedPostgres.start(config.database.embeddedDir, config.database.poolMax + NOTIFICATION_CONNECTIONS, findEmbeddedImage());
 }
 
-/**
- * PostgreSQL embedded in this process (PGlite) behind a loopback socket, so the app talks to it with the same
- * `pg` driver and SQL as to a real server. PGlite and its wire server run in a worker thread
- * (`embedded-postgres.worker.ts`): a statement there runs for as long as it needs without holding this thread's
- * event loop, which goes on answering what it can answer from memory.
- * DECISION: one long-lived `worker_threads` Worker rather than a pool (piscina): there is one database, started once
- * and stopped once, and the app reaches it through its socket, not through calls to the worker.
- */
+/** PGlite in a worker thread behind a loopback socket, reached with the same `pg` driver as a real server. */
 export class EmbeddedPostgres {
   private readonly logger = new Logger(EmbeddedPostgres.name);
   private readonly exited: Promise<void>;
@@ -58,11 +46,7 @@ export class EmbeddedPostgres {
     });
   }
 
-  /**
-   * `maxConnections` must equal the client pool's `max`: the socket server refuses connections beyond it, and
-   * PGlite runs one statement at a time anyway. A new folder (absent or empty) starts as a copy of `image` when
-   * one is given, instead of being created by initdb.
-   */
+  /** `maxConnections` must equal the pool's `max`: the socket server refuses connections beyond it. */
   static async start(dataDir: string, maxConnections: number, image?: EmbeddedImage): Promise<EmbeddedPostgres> {
     const inMemory = dataDir === IN_MEMORY;
     const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
@@ -81,7 +65,6 @@ export class EmbeddedPostgres {
     }
   }
 
-  /** Closes the database (its data written to the folder) and ends its thread; then the folder's lock goes. */
   async stop(): Promise<void> {
     try {
       if (!this.stopping) {
@@ -96,15 +79,8 @@ export class EmbeddedPostgres {
   }
 }
 
-/**
- * The worker's script, beside this module's own file (see workerScript), run as it is, or as TypeScript compiled
- * as it loads by ts-node, which the TypeORM CLI runs this module under too.
- */
 function startWorker(data: EmbeddedWorkerData): Worker {
-  // DECISION: the thread's young generation is held to 4 MB. Its JavaScript makes a few small objects per message
-  // (PGlite's memory and the buffers it copies are outside V8's heap), yet by default V8 grows the young generation
-  // under load and keeps it: measured over 3,000 statements, the process stayed about 25 MB smaller with the limit,
-  // and the statements took as long.
+  // The young generation is held to 4 MB: by default V8 grows it under load and keeps it (about 25 MB more).
   const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4 } };
   const script = workerScript();
   if (extname(script) !== '.ts') return new Worker(script, options);
@@ -118,12 +94,8 @@ require(${source});`,
 }
 
 /**
- * DECISION: the worker's script is found beside the file this module's code was loaded from, as its own stack
- * frame names it: dist/compiled/database/ (`nest start`, the build of the image), dist/bundle/ beside the bundle
- * (dist/main.js, dist/seed.js, whose build writes the worker's own bundle there), or src/database/ (the TypeORM CLI
- * under ts-node, and Jest, where the worker then compiles the TypeScript it runs). It is the one place that is right
- * in all of them (code under src/ cannot name its own file: no __filename in Jest's ESM, no import.meta in the
- * CommonJS build), and tests run the worker of the sources they test, never a build that may be older.
+ * Found from this module's own stack frame (no __filename in Jest's ESM, no import.meta in the CommonJS build):
+ * dist/compiled/database/, dist/bundle/ or src/database/, so tests run the worker of the sources they test.
  */
 function workerScript(): string {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- only put back as it was, never called here
@@ -140,7 +112,6 @@ function workerScript(): string {
   }
 }
 
-/** The port the worker listens on, once it does; its warnings are logged, and its failure to start thrown. */
 function whenListening(worker: Worker, logger: Logger): Promise<number> {
   return new Promise((resolvePort, reject) => {
     let failure: Error | undefined;
@@ -170,13 +141,8 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/**
- * Two processes opening one PGlite folder corrupt it, so a lock file beside the folder names its owner.
- * A lock left by a process that no longer runs is taken over.
- */
 function lockDataDir(dataDir: string): () => void {
   const absolute = resolve(dataDir);
-  // PGlite does not create parent folders.
   mkdirSync(dirname(absolute), { recursive: true });
   const lockPath = `${absolute}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -191,8 +157,7 @@ function lockDataDir(dataDir: string): () => void {
         process.off('exit', release);
         rmSync(lockPath, { force: true });
       };
-      // A process that exits without stopping the database (the shutdown's deadline passed during a long
-      // statement) ends the database's thread with it, and lets go of the folder too.
+      // A process that exits without stopping the database ends its thread and lets go of the folder too.
       process.once('exit', release);
       return release;
     } catch (error) {

@@ -1,6 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
-// The ESM declarations: embedded-postgres.worker.ts loads PGlite with import().
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 
 const SSL_REQUEST_CODE = 80877103;
@@ -16,9 +15,7 @@ interface Connection {
   socket: Socket;
   buffer: Buffer;
   started: boolean;
-  /** Messages received since the last unit end. */
   pending: Buffer[];
-  /** Its start-up has been answered: from then on it may receive notifications at any moment. */
   ready: boolean;
   closed: boolean;
 }
@@ -29,20 +26,10 @@ interface Unit {
 }
 
 /**
- * Serves one PGlite database to PostgreSQL clients over a loopback socket.
- *
- * PGlite runs one statement at a time, so clients must take turns, and a turn must be a whole unit of the
- * protocol: everything up to a Sync (Parse, Bind, Describe, Execute, Sync) or a simple Query. Interleaving
- * single messages of two connections, as a message-by-message queue does, lets one connection's Bind land
- * between another's Parse and Execute ("portal does not exist"). While a connection is inside a transaction
- * only its own units run, so other connections wait for its COMMIT or ROLLBACK.
- * DECISION: this small server replaces @electric-sql/pglite-socket, whose message-by-message queue interleaves
- * concurrent connections' extended-protocol messages (seen as 401s and 500s under 50 concurrent requests).
- *
- * PGlite is one backend: a LISTEN by any connection makes it listen, and a notification comes out in the answer of
- * whichever unit committed it. So every notification is also passed to every other connection, as a PostgreSQL
- * server passes it to every listening session (a pg client that does not listen ignores it). A unit that fails
- * inside PGlite ends its connection, as a backend that failed would; the others go on.
+ * Serves PGlite over a loopback socket. PGlite runs one statement at a time, so a turn is a whole protocol unit (up
+ * to a Sync or a simple Query), and inside a transaction only its connection's units run: single interleaved
+ * messages let one connection's Bind land between another's Parse and Execute. PGlite is one backend, so every
+ * notification is passed to every connection, as a server passes it to every listening session.
  */
 export class PgliteWireServer {
   private readonly server: Server;
@@ -60,7 +47,6 @@ export class PgliteWireServer {
     this.server.maxConnections = maxConnections;
   }
 
-  /** Listens on a free loopback port and returns it. */
   async listen(host: string): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -163,8 +149,7 @@ export class PgliteWireServer {
         for (const message of messages) {
           await this.db.execProtocolRawStream(message, {
             onRawData: (data) => {
-              // Copied: the chunk is a view of PGlite's memory, which the next answer overwrites, and a socket that
-              // cannot send at once keeps what it was given, not a copy.
+              // Copied: the chunk is a view of PGlite's memory, which the next answer overwrites.
               if (!connection.closed) connection.socket.write(Buffer.from(data));
               notifications.scan(data);
             },
@@ -206,14 +191,9 @@ export class PgliteWireServer {
   }
 }
 
-/**
- * Finds the NotificationResponse messages in a stream of backend messages cut into chunks anywhere. Only the
- * headers of other messages are read; their bodies are skipped.
- */
+/** Finds NotificationResponse messages in a stream of backend messages cut into chunks anywhere. */
 export class NotificationScanner {
-  /** The start of a message cut by the chunk's end: a partial header, or a partial notification. */
   private carried: Buffer = Buffer.alloc(0);
-  /** Bytes of a message other than a notification still to skip. */
   private skipping = 0;
 
   constructor(private readonly found: (notification: Buffer) => void) {}

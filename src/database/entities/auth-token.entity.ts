@@ -3,10 +3,7 @@ import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedCo
 import { RefreshFamily } from './refresh-family.entity';
 import { User } from './user.entity';
 
-/**
- * A refresh token (access tokens are stateless). Only the SHA-256 of the opaque token is stored.
- * Every login starts a family; each refresh supersedes the presented token with a new one of the same family.
- */
+/** A refresh token (access tokens are stateless); only its SHA-256 is stored. */
 @Entity('auth_tokens')
 export class AuthToken {
   @PrimaryGeneratedColumn()
@@ -29,14 +26,14 @@ export class AuthToken {
   @ForeignKey(() => RefreshFamily, { onDelete: 'CASCADE' })
   familyId: string;
 
-  /** The family's absolute end: login time + JWT_REFRESH_EXPIRE_DAYS; rotation copies it, never extends it. */
+  /** Rotation copies it, never extends it. */
   @Column({ type: 'timestamptz' })
   expiresAt: Date;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  /** When a refresh superseded this token; presenting it again after the grace window revokes the family. */
+  /** Presenting it again after the grace window revokes the family. */
   @Column({ type: 'timestamptz', nullable: true })
   supersededAt: Date | null;
 
@@ -46,7 +43,6 @@ export class AuthToken {
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 
-  /** The client that logged in or refreshed with this token, for the sessions list. */
   @Column({ type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
 

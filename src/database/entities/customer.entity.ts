@@ -1,6 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** v1 table, unchanged by v2. */
 @Entity('customers')
 @Index('ix_customers_id', ['id'])
 export class Customer {

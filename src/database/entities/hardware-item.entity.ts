@@ -2,7 +2,6 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 import { decimalTransformer } from './decimal.transformer';
 
-/** A purchased part with up to three sourcing options: McMaster-Carr and two alternates. */
 @Entity('hardware_items')
 export class HardwareItem {
   @PrimaryGeneratedColumn()
@@ -11,7 +10,7 @@ export class HardwareItem {
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
-  /** 'hinge', 'latch', 'operator', ...: an open list, so plain text. */
+  /** An open list, so plain text. */
   @Column({ type: 'varchar', length: 64 })
   category: string;
 

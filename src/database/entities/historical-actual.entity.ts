@@ -3,13 +3,9 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGene
 import { Quote } from './quote.entity';
 import { User } from './user.entity';
 
-/**
- * What a job really took, for labor-estimate accuracy: from a quote, or from a shop's invoice loaded by the
- * seeder (no quote). Re-loading the same invoice in the same scope updates its row instead of adding one.
- */
+/** From a quote, or from a shop's invoice (no quote); re-loading an invoice updates its row. */
 @Entity('historical_actuals')
-// Unique per (scope, invoice_number) and per (scope, quote_id) for quote-only actuals; both are partial
-// UNIQUE NULLS NOT DISTINCT indexes, which TypeORM cannot describe, so the migration owns them.
+// Partial UNIQUE NULLS NOT DISTINCT indexes, which TypeORM cannot describe, so the migration owns them.
 @Index('UQ_historical_actuals_invoice', { synchronize: false })
 @Index('UQ_historical_actuals_quote', { synchronize: false })
 @Check('CHK_historical_actuals_identified', `"invoice_number" IS NOT NULL OR "quote_id" IS NOT NULL`)
@@ -21,7 +17,6 @@ export class HistoricalActual {
   @ForeignKey(() => Quote, { onDelete: 'SET NULL' })
   quoteId: number | null;
 
-  /** The shop the actual belongs to; NULL for the shared baseline. */
   @Column({ type: 'integer', nullable: true })
   @ForeignKey(() => User, { onDelete: 'CASCADE' })
   shopId: number | null;
@@ -42,7 +37,6 @@ export class HistoricalActual {
   @Column({ type: 'double precision', nullable: true })
   totalHours: number | null;
 
-  /** Hours the job was quoted at, where the invoice says so. */
   @Column({ type: 'double precision', nullable: true })
   quotedHours: number | null;
 

@@ -2,10 +2,7 @@ import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } fr
 
 import { User } from './user.entity';
 
-/**
- * A shop's `Idempotency-Key` and the answer its request was given: the same key with the same request is answered
- * this again until `expires_at`. Written in the request's own transaction, so a key exists only with its answer.
- */
+/** Written in the request's own transaction, so a key exists only with its answer. */
 @Entity('idempotency_keys')
 @Index('IDX_idempotency_keys_shop_id_expires_at', ['shopId', 'expiresAt'])
 export class IdempotencyKey {
@@ -16,11 +13,10 @@ export class IdempotencyKey {
   @PrimaryColumn({ type: 'varchar', length: 255 })
   key: string;
 
-  /** SHA-256 of the method, path and body the key was first sent with. */
   @Column({ type: 'character', length: 64 })
   fingerprint: string;
 
-  /** Null only inside the transaction that claimed the key: it commits with the answer or not at all. */
+  /** Null only inside the transaction that claimed the key. */
   @Column({ type: 'smallint', nullable: true })
   statusCode: number | null;
 

@@ -41,7 +41,6 @@ export * from './refresh-family.entity';
 export * from './supplier.entity';
 export * from './user.entity';
 
-/** Every table of the v1 and v2 schema; the feature modules share these. */
 export const ENTITIES = [
   AuthToken,
   Customer,

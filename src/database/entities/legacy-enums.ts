@@ -1,6 +1,4 @@
-// The enum types of the v1 database. They hold upper-case member NAMES, as the v1 application created them.
-// v2 keeps them where v1 columns still use them (quote status, line items, process rates) and stores new
-// reference lists as data in code instead (see src/common/reference-data.ts).
+// The v1 enum types hold upper-case member NAMES; v2 keeps them only where v1 columns still use them.
 
 export const QUOTE_STATUSES = ['DRAFT', 'SENT', 'ACCEPTED', 'DECLINED'] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];

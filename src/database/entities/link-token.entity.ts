@@ -5,7 +5,7 @@ import { User } from './user.entity';
 export const LINK_TOKEN_KINDS = ['verify_email', 'reset_password', 'change_email'] as const;
 export type LinkTokenKind = (typeof LINK_TOKEN_KINDS)[number];
 
-/** A token mailed in a link (verification, password reset, email change): only its SHA-256 is stored; single use. */
+/** Only its SHA-256 is stored; single use. */
 @Entity('link_tokens')
 @Index('IDX_link_tokens_user_id_kind', ['userId', 'kind'])
 @Check('CHK_link_tokens_kind', `"kind" IN (${LINK_TOKEN_KINDS.map((kind) => `'${kind}'`).join(', ')})`)
@@ -24,7 +24,6 @@ export class LinkToken {
   @Index('UQ_link_tokens_token_hash', { unique: true })
   tokenHash: string;
 
-  /** The address an email change goes to. */
   @Column({ type: 'varchar', length: 320, nullable: true })
   newEmail: string | null;
 

@@ -3,10 +3,7 @@ import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedCo
 import { LinkToken } from './link-token.entity';
 import { User } from './user.entity';
 
-/**
- * A message to send, written in the transaction of the change that causes it; the sender delivers it with
- * retries, so an SMTP outage or a crash delays mail and loses none.
- */
+/** Written in the transaction of the change that causes it, so an SMTP outage or a crash delays mail, loses none. */
 @Entity('mail_outbox')
 @Index('IDX_mail_outbox_next_attempt_at', ['nextAttemptAt'])
 export class MailOutbox {
@@ -52,7 +49,6 @@ export class MailOutbox {
   @Column({ type: 'timestamptz', nullable: true })
   failedAt: Date | null;
 
-  /** The link token the message carries, voided when the message is given up. */
   @Column({ type: 'integer', nullable: true })
   @ForeignKey(() => LinkToken, { onDelete: 'SET NULL', name: 'FK_mail_outbox_link_token_id' })
   linkTokenId: number | null;

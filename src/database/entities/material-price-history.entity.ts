@@ -7,7 +7,7 @@ import { User } from './user.entity';
 @Entity('material_price_history')
 @Index('IDX_material_price_history_material_type', ['materialType'])
 @Index('IDX_material_price_history_supplier_id', ['supplierId'])
-// Makes re-loading the same observation a no-op; UNIQUE NULLS NOT DISTINCT, so the migration owns it.
+// UNIQUE NULLS NOT DISTINCT, so the migration owns it.
 @Index('UQ_material_price_history_observation', { synchronize: false })
 export class MaterialPriceHistory {
   @PrimaryGeneratedColumn()
@@ -20,7 +20,6 @@ export class MaterialPriceHistory {
   @Column({ type: 'varchar' })
   materialType: string;
 
-  /** The supplier's display name, as `suppliers.name`. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   supplier: string | null;
 
@@ -28,11 +27,9 @@ export class MaterialPriceHistory {
   @ForeignKey(() => Supplier)
   supplierId: number | null;
 
-  /** The supplier's own description of the material (or the key as typed), so that every key can be audited. */
   @Column({ type: 'text', nullable: true })
   rawDescription: string | null;
 
-  /** ISO 4217: the currency of the price, its scope's when it was read. */
   @Column({ type: 'char', length: 3, default: 'USD' })
   currency: string;
 

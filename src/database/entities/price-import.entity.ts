@@ -5,10 +5,7 @@ import { User } from './user.entity';
 export const IMPORT_FILE_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ImportFileFormat = (typeof IMPORT_FILE_FORMATS)[number];
 
-/**
- * One price import of a shop through the API (a preview too): its counts as columns, so a shop's imports can be
- * listed and compared without reading reports, and the whole report the owner was answered with.
- */
+/** An import through the API (a preview too): its counts as columns, so imports compare without reading reports. */
 @Entity('price_imports')
 @Index('IDX_price_imports_shop_id_created_at', ['shopId', 'createdAt', 'id'])
 export class PriceImport {
@@ -25,7 +22,6 @@ export class PriceImport {
   @Column({ type: 'boolean' })
   dryRun: boolean;
 
-  /** Records read from every file. */
   @Column({ type: 'integer' })
   records: number;
 
@@ -50,12 +46,11 @@ export class PriceImport {
   @Column({ type: 'integer' })
   warnings: number;
 
-  /** The report as the import answered it (the seeder's `--report` shape). */
+  /** The seeder's `--report` shape. */
   @Column({ type: 'jsonb' })
   report: Record<string, unknown>;
 }
 
-/** One uploaded file of an import, as it was received. */
 @Entity('price_import_files')
 @Index('UQ_price_import_files_import_id_position', ['importId', 'position'], { unique: true })
 @Check('CHK_price_import_files_format', `"format" IN (${IMPORT_FILE_FORMATS.map((format) => `'${format}'`).join(', ')})`)
@@ -67,7 +62,7 @@ export class PriceImportFile {
   @ForeignKey(() => PriceImport, { onDelete: 'CASCADE' })
   importId: number;
 
-  /** The file's place in the upload, from 1. */
+  /** From 1. */
   @Column({ type: 'smallint' })
   position: number;
 

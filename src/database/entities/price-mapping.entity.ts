@@ -5,11 +5,7 @@ import { User } from './user.entity';
 export const PRICE_MAPPING_KINDS = ['supplier', 'material', 'ignore'] as const;
 export type PriceMappingKind = (typeof PRICE_MAPPING_KINDS)[number];
 
-/**
- * One entry of an owner's mapping document, in one scope: a supplier alias (`supplier`: name -> supplier name),
- * a material mapping (`material`: description -> material key) or a description to skip (`ignore`, no target).
- * `match_text` is the entry as the owner wrote it; `match_key` is what incoming text is compared with.
- */
+/** `match_text` is the entry as the owner wrote it; `match_key` is what incoming text is compared with. */
 @Entity('price_mappings')
 // UNIQUE NULLS NOT DISTINCT over (shop_id, kind, match_key), which TypeORM cannot describe: the migration owns it.
 @Index('UQ_price_mappings_entry', { synchronize: false })

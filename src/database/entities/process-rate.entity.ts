@@ -2,7 +2,6 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 import { PROCESS_TYPES, type ProcessType } from './legacy-enums';
 
-/** v1 table, unchanged by v2. */
 @Entity('process_rates')
 @Index('ix_process_rates_id', ['id'])
 @Unique('process_rates_process_type_key', ['processType'])

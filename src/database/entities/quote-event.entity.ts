@@ -6,7 +6,7 @@ import { User } from './user.entity';
 export const QUOTE_EVENT_ACTIONS = ['create', 'edit', 'send', 'accept', 'decline', 'reopen', 'archive', 'restore'] as const;
 export type QuoteEventAction = (typeof QUOTE_EVENT_ACTIONS)[number];
 
-/** One step in a quote's history: who did what, when, and the status before and after. Append-only. */
+/** Append-only. */
 @Entity('quote_events')
 @Index('IDX_quote_events_quote_id_id', ['quoteId', 'id'])
 @Check('CHK_quote_events_action', `"action" IN (${QUOTE_EVENT_ACTIONS.map((action) => `'${action}'`).join(', ')})`)
@@ -25,14 +25,13 @@ export class QuoteEvent {
   @Column({ type: 'varchar', length: 16 })
   action: QuoteEventAction;
 
-  /** The quote's status before the step, as the API names it (null for a creation). */
+  /** As the API names it (null for a creation). */
   @Column({ type: 'varchar', length: 16, nullable: true })
   fromStatus: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   toStatus: string;
 
-  /** The fields an edit changed. */
   @Column({ type: 'jsonb', default: () => `'[]'` })
   fields: string[];
 

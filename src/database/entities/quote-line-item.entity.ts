@@ -3,7 +3,6 @@ import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeo
 import { LEGACY_MATERIAL_TYPES, type LegacyMaterialType, PROCESS_TYPES, type ProcessType } from './legacy-enums';
 import { Quote } from './quote.entity';
 
-/** v1 table, unchanged by v2. */
 @Entity('quote_line_items')
 @Index('ix_quote_line_items_id', ['id'])
 export class QuoteLineItem {

@@ -3,7 +3,6 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGene
 import { QUOTE_SESSION_STATUSES, type QuoteSessionStatus } from '../../common/reference-data';
 import { User } from './user.entity';
 
-/** Conversation state of one job across the quoting pipeline, owned by a shop. */
 @Entity('quote_sessions')
 @Index('IDX_quote_sessions_user_id_created_at', ['userId', 'createdAt', 'id'])
 @Check('CHK_quote_sessions_status', `"status" IN (${QUOTE_SESSION_STATUSES.map((status) => `'${status}'`).join(', ')})`)
@@ -40,7 +39,6 @@ export class QuoteSession {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 
-  /** Grows by one with every change; the answer's ETag. */
   @Column({ type: 'integer', default: 1 })
   version: number;
 }

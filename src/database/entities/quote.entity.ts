@@ -5,10 +5,7 @@ import { QUOTE_STATUSES, type QuoteStatus } from './legacy-enums';
 import { QuoteSession } from './quote-session.entity';
 import { User } from './user.entity';
 
-/**
- * A quote. The v1 columns keep their v1 types (timestamps without time zone, FLOAT money); v2 adds the owner
- * (user_id), the session and the JSON inputs and outputs. Legacy v1 quotes have no owner.
- */
+/** The v1 columns keep their v1 types (timestamps without time zone, FLOAT money); legacy quotes have no owner. */
 @Entity('quotes')
 @Index('ix_quotes_id', ['id'])
 @Index('IDX_quotes_user_id_id', ['userId', 'id'])
@@ -100,14 +97,12 @@ export class Quote {
   @Column({ type: 'varchar', length: 2048, nullable: true })
   pdfUrl: string | null;
 
-  /** Grows by one with every change; the answer's ETag. */
   @Column({ type: 'integer', default: 1 })
   version: number;
 
   @Column({ type: 'timestamptz', nullable: true })
   sentAt: Date | null;
 
-  /** When the customer accepted or declined. */
   @Column({ type: 'timestamptz', nullable: true })
   decidedAt: Date | null;
 

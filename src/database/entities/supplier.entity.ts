@@ -2,10 +2,7 @@ import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedCo
 
 import { User } from './user.entity';
 
-/**
- * A supplier of one scope (a shop's own, or the shared baseline when shop_id is NULL). `name_key` ignores case,
- * spacing and punctuation, so "OSORIO", " osorio " and "Osorio." are one supplier; `name` is how it is shown.
- */
+/** `name_key` ignores case, spacing and punctuation: "OSORIO" and " osorio. " are one supplier. */
 @Entity('suppliers')
 // UNIQUE NULLS NOT DISTINCT (the baseline scope is NULL), which TypeORM cannot describe, so the migration owns it.
 @Index('UQ_suppliers_scope_name_key', { synchronize: false })

@@ -3,10 +3,10 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 import { SHOP_TIERS, type ShopTier } from '../../common/reference-data';
 import { decimalTransformer } from './decimal.transformer';
 
-/** A shop account. Guests are provisional users with a placeholder email until they register. */
+/** Guests are provisional users with a placeholder email until they register. */
 @Entity('users')
 @Index('UQ_users_email', ['email'], { unique: true })
-// Emails are stored trimmed and lower-cased, so the plain unique index is case-insensitive in the database itself.
+// Emails are stored trimmed and lower-cased, so the plain unique index is case-insensitive.
 @Check('CHK_users_email_normalized', `"email" = lower(btrim("email"))`)
 @Check('CHK_users_tier', `"tier" IN (${SHOP_TIERS.map((tier) => `'${tier}'`).join(', ')})`)
 @Check('CHK_users_markup_default', `"markup_default" BETWEEN 0 AND 100`)
@@ -59,11 +59,10 @@ export class User {
   @Column({ type: 'varchar', length: 16, default: 'basic' })
   tier: ShopTier;
 
-  /** ISO 4217: what the shop's prices are in; a price stated in another currency is rejected by its loads. */
+  /** ISO 4217; a price stated in another currency is rejected by its loads. */
   @Column({ type: 'char', length: 3, default: 'USD' })
   currency: string;
 
-  /** The last quote sequence number handed out to this shop (QuotesService advances it as it numbers a quote). */
   @Column({ type: 'integer', default: 0 })
   quoteSeq: number;
 

@@ -11,10 +11,7 @@ type Callback = () => void;
 
 const pending = new WeakMap<QueryRunner, Callback[]>();
 
-/**
- * Runs `callback` once the transaction `manager` is in has committed, or now when it is in none (its statements
- * committed by themselves). A rolled-back transaction drops its callbacks.
- */
+/** Runs `callback` once `manager`'s transaction commits, or now outside one; a rollback drops it. */
 export function afterCommit(manager: EntityManager | undefined, callback: Callback): void {
   const runner = manager?.queryRunner;
   if (!runner?.isTransactionActive) {
@@ -26,7 +23,6 @@ export function afterCommit(manager: EntityManager | undefined, callback: Callba
   else pending.set(runner, [callback]);
 }
 
-/** Registered with the data source, so that every transaction's end settles its callbacks. */
 @EventSubscriber()
 export class AfterCommitSubscriber implements EntitySubscriberInterface {
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {

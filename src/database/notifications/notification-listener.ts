@@ -2,43 +2,30 @@ import { randomUUID } from 'node:crypto';
 
 import { Client, type ClientConfig, escapeIdentifier, type Notification } from 'pg';
 
-/** How the listener proves itself and how it comes back. */
 export interface ListenerTiming {
-  /** A probe not heard back within this is a dead connection. */
   probeTimeoutMs: number;
-  /** How often a live connection is probed: a connection can die without telling (a stalled network). */
   heartbeatMs: number;
-  /** The first delay before reconnecting, doubled after each failure up to `maxRetryMs`. */
+  /** Doubled after each failure up to `maxRetryMs`. */
   firstRetryMs: number;
   maxRetryMs: number;
 }
 
-// DECISION: a probe every second, answered within one, bounds how long a silently dead connection (a stalled
-// network, a hung backend) goes unnoticed to 2 s, for one tiny notification per second and instance; a connection
-// that is reset or closed is noticed at once by its socket. Reconnecting starts fast (a restarted server) and
-// backs off.
 export const DEFAULT_LISTENER_TIMING: ListenerTiming = { probeTimeoutMs: 1000, heartbeatMs: 1000, firstRetryMs: 100, maxRetryMs: 5000 };
 
-// DECISION: on the embedded database a probe may wait a minute. Its server is this process's own thread, reached over
-// loopback: if that thread fails, the socket says so at once. A probe that waits there waits behind a long statement
-// or an open transaction (PGlite runs one at a time), and nothing can commit meanwhile that the listener would not
-// hear before its probe comes back; so the guard's cache goes on answering from memory through an import instead of
-// sending every request to wait behind it.
+// On the embedded database a probe waits behind a long statement (PGlite runs one at a time), and a failed thread
+// closes the socket at once; so the guard's cache goes on answering from memory through an import.
 export const EMBEDDED_LISTENER_TIMING: ListenerTiming = { ...DEFAULT_LISTENER_TIMING, probeTimeoutMs: 60_000 };
 
-/** What the listener reports: each payload heard while live, and each change of liveness. */
 export interface ListenerEvents {
   heard(payload: string): void;
   liveChanged(live: boolean): void;
 }
 
-/** The connection's name in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'createstage-quote notifications';
 
 /**
- * A connection of its own that LISTENs on one channel and says whether what it hears can be trusted. It is live
- * only once a notification it sent itself came back through the server, and stops being live the moment its
- * connection fails or a periodic probe goes unanswered; it then reconnects, with a growing delay.
+ * LISTENs on one channel; live only once a notification it sent itself came back, and no longer live the moment
+ * its connection fails or a probe goes unanswered.
  */
 export class NotificationListener {
   private client: Client | null = null;
@@ -47,7 +34,7 @@ export class NotificationListener {
   private retryDelayMs: number;
   private heartbeat: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
-  /** Probes sent and not yet heard back, by payload; the payloads are unique to this listener. */
+  /** By payload; the payloads are unique to this listener. */
   private readonly probes = new Map<string, () => void>();
   private readonly probePrefix = `probe:${randomUUID()}:`;
   private probesSent = 0;
@@ -117,7 +104,6 @@ export class NotificationListener {
     }
   }
 
-  /** Resolves once a notification sent on this connection has come back on it. */
   private async probe(client: Client): Promise<void> {
     const payload = `${this.probePrefix}${++this.probesSent}`;
     let timer: NodeJS.Timeout | undefined;
@@ -141,7 +127,6 @@ export class NotificationListener {
     else if (this.live && !payload.startsWith('probe:')) this.events.heard(payload);
   }
 
-  /** The connection failed: nothing heard can be trusted until a new one proves itself. */
   private lose(client: Client): void {
     if (client !== this.client) return;
     this.client = null;

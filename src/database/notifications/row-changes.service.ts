@@ -9,31 +9,26 @@ import { MigrationStatusService } from '../migration-status.service';
 import { afterCommit } from './after-commit';
 import { DEFAULT_LISTENER_TIMING, EMBEDDED_LISTENER_TIMING, NotificationListener } from './notification-listener';
 
-/** How often a server started before its migrations asks whether they ran (MigrationStatusService's own pace). */
+// MigrationStatusService's own pace.
 const MIGRATION_RECHECK_MS = 5000;
 
-/** The channel the row_changes triggers (migration RowChangeNotifications) notify on. */
+// Notified by the row_changes triggers (migration RowChangeNotifications).
 export const ROW_CHANGES_CHANNEL = 'row_changes';
 
-/** A changed row: its table and id, or every row of the table (`id` null, after a TRUNCATE). */
+/** `id` null: every row of the table (after a TRUNCATE). */
 export interface RowChange {
   table: string;
   id: string | null;
 }
 
 export interface RowChangeSubscriber {
-  /**
-   * A row changed, or, given null, anything may have changed: the feed stopped or started being live, and what
-   * was heard before is no proof of what was not.
-   */
+  /** Given null, anything may have changed: the feed stopped or started being live. */
   rowChanged(change: RowChange | null): void;
 }
 
 /**
- * Which rows changed, whoever changed them: this server's own writes, announced the moment they commit, and every
- * change the database announces (triggers notifying ROW_CHANGES_CHANNEL), heard on a connection of its own. The
- * feed is live while that connection is proven (NotificationListener); a subscriber must not trust anything it
- * kept from the database while it is not.
+ * This server's own writes, announced as they commit, and every change the triggers notify. A subscriber must not
+ * trust anything it kept from the database while the feed is not live.
  */
 @Injectable()
 export class RowChangesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -53,12 +48,11 @@ export class RowChangesService implements OnApplicationBootstrap, BeforeApplicat
     return this.listener?.isLive ?? false;
   }
 
-  /** Subscribers register while the application is created; the feed listens only when one did. */
   subscribe(subscriber: RowChangeSubscriber): void {
     this.subscribers.push(subscriber);
   }
 
-  /** This server changed a row: subscribers hear it once `transaction` commits, or now outside one. */
+  /** Subscribers hear it once `transaction` commits, or now outside one. */
   announce(table: string, ids: readonly (string | number)[], transaction?: Transaction): void {
     if (ids.length === 0 || this.subscribers.length === 0) return;
     afterCommit(transaction, () => {
@@ -71,10 +65,7 @@ export class RowChangesService implements OnApplicationBootstrap, BeforeApplicat
     await this.listenOnceMigrated();
   }
 
-  /**
-   * The triggers come with a migration: before it the database announces nothing, so the feed stays off (and the
-   * guard reads every session) until an operator has migrated, asked again as often as the server asks itself.
-   */
+  /** Before the migration that adds the triggers the database announces nothing, so the feed stays off. */
   private async listenOnceMigrated(): Promise<void> {
     if (this.stopped) return;
     const pending = await this.migrationStatus.pending().catch(() => ['(the database did not answer)']);

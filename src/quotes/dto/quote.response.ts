@@ -43,7 +43,6 @@ export function toQuoteResponse(quote: Quote): QuoteResponse {
     user_id: quote.userId!,
     session_id: quote.sessionId,
     job_type: quote.jobType,
-    // DECISION: the API speaks lower-case like every other enum-like field; the column keeps the v1 enum names.
     status: apiStatus(quote.status),
     project_description: quote.projectDescription,
     notes: quote.notes,

@@ -2,23 +2,19 @@ import { Injectable } from '@nestjs/common';
 
 import type { Transaction } from '../../database/database.service';
 
-/** What a key was first used for and the answer that request was given. */
 export interface StoredAnswer {
   fingerprint: string;
   response: Record<string, unknown>;
 }
 
-/** A claim: the key is the caller's now, or it holds an earlier answer, or the shop holds `limit` keys already. */
 export type Claim = { kind: 'claimed' } | { kind: 'stored'; answer: StoredAnswer } | { kind: 'full'; oldest: Date };
 
-/** The SQL of `idempotency_keys`: every statement names the shop, so keys of two shops never meet. */
+/** Every statement names the shop, so keys of two shops never meet. */
 @Injectable()
 export class IdempotencyKeysRepository {
   /**
-   * Claims the shop's key for the caller's transaction (a key past `expires_at` is taken over) while the shop holds
-   * fewer than `limit` live keys, or finds what an earlier request stored under it. A request holding the key
-   * uncommitted makes this wait for its end, and every lock wait of the rest of the transaction is bounded by
-   * `waitMs` (then PostgreSQL's lock_not_available). The shop's other expired keys go in the same statement.
+   * A key past `expires_at` is taken over. A request holding the key uncommitted makes this wait, and every lock
+   * wait of the rest of the transaction is bounded by `waitMs` (then lock_not_available).
    */
   async claim(
     manager: Transaction,
@@ -53,7 +49,6 @@ export class IdempotencyKeysRepository {
     return { kind: 'full', oldest };
   }
 
-  /** Stores the answer of the request that claimed the key, in its transaction. */
   async record(manager: Transaction, shopId: number, key: string, statusCode: number, response: object): Promise<void> {
     const json = JSON.stringify(response);
     await manager.query(

@@ -10,10 +10,7 @@ import type { IdempotentRequest } from './idempotent-request';
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
-/**
- * Runs a write once per `Idempotency-Key`: the key is claimed in the write's own transaction and stored with its
- * answer, so a key exists only with the answer it got; a failed request leaves nothing and may be retried.
- */
+/** The key is claimed in the write's own transaction, so it exists only with its answer; a failure leaves nothing. */
 @Injectable()
 export class IdempotencyService {
   constructor(
@@ -22,7 +19,6 @@ export class IdempotencyService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `work` in a transaction, or the stored answer of the same request; without a key, `work` alone. */
   once<T extends object>(
     shopId: number,
     request: IdempotentRequest | undefined,
@@ -30,8 +26,8 @@ export class IdempotencyService {
     work: (manager: Transaction) => Promise<T>,
   ): Promise<T> {
     if (!request) return this.database.transaction(work);
-    // DECISION: a keyed request waits for a lock (the duplicate it follows, the quote, the shop) up to half the
-    // statement timeout, then 409: a retry is the answer, and the wait ends before the statement's own timeout.
+    // DECISION: a keyed request waits for a lock up to half the statement timeout, then 409: a retry is the answer,
+    // and the wait ends before the statement's own timeout.
     const waitMs = Math.ceil(this.config.database.statementTimeoutMs / 2);
     return this.database
       .transaction(async (manager) => {

@@ -7,7 +7,6 @@ import { stringify } from 'safe-stable-stringify';
 
 import { ErrorResponse } from '../../common/error.response';
 
-/** A request sent with `Idempotency-Key`: the key, and what identifies the request (method, path, body). */
 export interface IdempotentRequest {
   key: string;
   fingerprint: string;
@@ -15,7 +14,7 @@ export interface IdempotentRequest {
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** The request's `Idempotency-Key` (1–255 visible ASCII characters, else 400), or undefined without one. */
+/** 1–255 visible ASCII characters, else 400. */
 export const Idempotency = createParamDecorator((_data: unknown, context: ExecutionContext): IdempotentRequest | undefined => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   const key = request.headers['idempotency-key'];
@@ -25,17 +24,14 @@ export const Idempotency = createParamDecorator((_data: unknown, context: Execut
   return { key, fingerprint: requestFingerprint(request.method, request.url, request.body) };
 });
 
-/** What tells two requests apart for a key: SHA-256 of the method, the URL and the body, its keys in one order (none counts as `{}`). */
+/** SHA-256 of the method, the URL and the body with its keys in one order (none counts as `{}`). */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method} ${url}\n${stringify(body ?? {})}`)
     .digest('hex');
 }
 
-/**
- * In the OpenAPI document: the optional `Idempotency-Key` header and its answers; `answers` are the operation's own
- * 409 and 429, which a key's share.
- */
+/** `answers` are the operation's own 409 and 429, which a key's share. */
 export const IdempotentOperation = (answers: { conflict?: string; tooMany?: string } = {}) =>
   applyDecorators(
     ApiHeader({

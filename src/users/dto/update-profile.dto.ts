@@ -21,10 +21,7 @@ const RATE = { allowNaN: false, allowInfinity: false } as const;
 /** Rates and markup are NOT NULL columns: absent means "leave as is", null is a 400. */
 const unlessAbsent = (_: object, value: unknown) => value !== undefined;
 
-/**
- * A partial update of the shop's profile. Text fields accept null to clear them. Anything else in the body
- * (email, password, tier, is_provisional, id, ...) is a 400 from the global ValidationPipe (forbidNonWhitelisted).
- */
+/** Text fields accept null to clear them; any other field (email, password, tier, ...) is a 400. */
 export class UpdateProfileDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
   @IsOptional()
