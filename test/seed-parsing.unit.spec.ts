@@ -2,9 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseDate } from '../src/seed/dates';
-import { ProgressLine } from '../src/seed/progress-line';
-import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
+import { parseDate } from '../src/price-loads/dates';
 import {
   addChange,
   addReject,
@@ -15,8 +13,10 @@ import {
   OTHER_REASONS,
   REPORT_JSON_MAX_BYTES,
   reportAsJson,
-} from '../src/seed/seed-report';
-import { readSourceFile, type SourceFormat } from '../src/seed/source-files';
+} from '../src/price-loads/load-report';
+import { readSourceFile, type SourceFormat } from '../src/price-loads/source-files';
+import { ProgressLine } from '../src/seed/progress-line';
+import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
 
 describe('seed dates', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 import type { ImportFileFormat, PriceUnit } from '../../database/entities';
-import { PRICE_WARNING_KINDS } from '../../seed/seed-report';
+import { PRICE_WARNING_KINDS } from '../../price-loads/load-report';
 
 export class ReportMappingsResponse {
   /** The mapping file applied first (mappings.json of the upload) */

@@ -1,5 +1,3 @@
-import { join, resolve } from 'node:path';
-
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
@@ -10,16 +8,13 @@ import { MaterialPricesRepository } from '../material-prices/material-prices.rep
 import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
 import { QuotesRepository } from '../quotes/quotes.repository';
-import { normalizeEmail } from '../users/email';
 import { UsersRepository } from '../users/users.repository';
+import { ActualWriter } from './actual-writer';
+import { addChange, addReject, addWarning, type FileSummary, type LoadReport, rejectCount } from './load-report';
 import { LoadSlots } from './load-slots';
+import { PriceLoadError, PriceLoadLimitError } from './price-load.error';
 import { PriceWriter } from './price-writer';
-import type { SeedProgress } from './progress-line';
-import type { SeedOptions } from './seed-options';
-import { addChange, addReject, addWarning, emptyReport, type FileSummary, rejectCount, type SeedReport } from './seed-report';
-import { SeedLimitError, SeedRunError } from './seed-run.error';
-import { ActualWriter } from './seed-writers';
-import { formatOfFileName, listSourceFiles, type SourceFormat } from './source-files';
+import type { SourceFormat } from './source-files';
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
@@ -27,6 +22,18 @@ import { SourceFileError } from './source-records';
 const BASELINE_CURRENCY = 'USD';
 /** How often, in records, a long file reports progress. */
 const PROGRESS_EVERY_RECORDS = 5000;
+
+/** Where a load is: reported per file and every few thousand records. */
+export interface LoadProgress {
+  file: string;
+  fileNumber: number;
+  fileCount: number;
+  /** Records of this file read so far. */
+  records: number;
+  /** Records of the whole load read, and rejected, so far. */
+  runRecords: number;
+  runRejects: number;
+}
 
 /** One file of a load: the name the report gives it, where it is, and how to read it. */
 export interface LoadFile {
@@ -38,7 +45,7 @@ export interface LoadFile {
 /** One load of files into one scope, from the seeder's folder or an import's upload. */
 export interface LoadPlan {
   /** The report to fill: it already says what is loaded, for whom, and anything found before the load. */
-  report: SeedReport;
+  report: LoadReport;
   shopId: number | null;
   files: LoadFile[];
   /** Owner mapping entries to merge into the scope's stored ones first, in the same transaction. */
@@ -51,8 +58,8 @@ export interface LoadPlan {
   /** A guest's preview: it waits for the one load slot all guests share. */
   guest?: boolean;
   /** Writes with the load (an import's own record): in its transaction before the commit; after a dry run's rollback. */
-  afterLoad?: (sql: SqlClient, report: SeedReport) => Promise<void>;
-  onProgress?: (progress: SeedProgress) => void;
+  afterLoad?: (sql: SqlClient, report: LoadReport) => Promise<void>;
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 interface RunWriters {
@@ -65,7 +72,7 @@ interface LoadState {
   writers: RunWriters;
   /** The scope's mapping entries, which the readers look descriptions up in. */
   mappingEntries: readonly MappingEntry[];
-  report: SeedReport;
+  report: LoadReport;
   records: number;
   limits?: LoadPlan['limits'];
   /** The scope's currency (ISO 4217). */
@@ -75,11 +82,11 @@ interface LoadState {
 /**
  * Loads supplier exports into material prices (with their history) and labor actuals: the owner's mappings first,
  * then files one at a time, each record through the reader of its shape into canonical records, then batched
- * writes. The CLI seeder reads a folder (`run`); the import API hands over uploaded files (`load`). One transaction
+ * writes, for the seeder's folder and the import API's uploaded files. One transaction
  * per load: a failure anywhere leaves the database as it was, and a dry run rolls the same work back.
  */
 @Injectable()
-export class SeedService {
+export class PriceLoadService {
   /** Loads running at once in this process: half of the pool at most, so the rest of the API keeps its connections. */
   private readonly loadSlots: LoadSlots;
 
@@ -93,40 +100,22 @@ export class SeedService {
     this.loadSlots = new LoadSlots(Math.max(1, Math.floor(config.database.poolMax / 2)), config.prices.loadWaitMs);
   }
 
-  async run(options: SeedOptions, onProgress: (progress: SeedProgress) => void = () => undefined): Promise<SeedReport> {
-    const report = emptyReport({ dryRun: options.dryRun, shopEmail: options.shopEmail, directory: options.directory });
-    const directory = resolve(options.directory);
-    const shopId = options.shopEmail === null ? null : await this.findShop(options.shopEmail);
-    const found = await listSourceFiles(directory);
-    if (!found.exists && options.directoryGiven) throw new SeedRunError(`The folder ${options.directory} does not exist`);
-    const folder = found.exists ? found : { files: [], ignored: [], mappingsFile: null };
-    report.ignoredFiles = folder.ignored;
-    const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
-    const mappingEntries = mappingsPath === null ? [] : await this.readMappings(mappingsPath);
-    if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
-    if (folder.files.length === 0)
-      report.nothingToLoad = found.exists ? `no .json, .csv or .xlsx files in ${options.directory}` : `${options.directory} does not exist`;
-    if (folder.files.length === 0 && mappingsPath === null) return report;
-    const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
-    return this.load({ report, shopId, files, mappingEntries, onProgress });
-  }
-
   /**
    * The entries of a mappings file (named `name` in messages); a file that cannot be read or holds an invalid entry
    * stops the run (exit 1, or a 400 for an import; a section over MAPPINGS_MAX_ENTRIES: a 413).
    */
   async readMappings(path: string, name = path): Promise<MappingEntry[]> {
     const reading = await this.reader.readMappingsFile({ path, maxEntries: this.config.prices.mappingsMaxEntries });
-    if ('unreadable' in reading) throw new SeedRunError(`The mappings ${name} ${reading.unreadable}`);
+    if ('unreadable' in reading) throw new PriceLoadError(`The mappings ${name} ${reading.unreadable}`);
     if ('refused' in reading) throw mappingsRefusal(reading, name);
     return reading.entries;
   }
 
-  async load(plan: LoadPlan): Promise<SeedReport> {
+  async load(plan: LoadPlan): Promise<LoadReport> {
     return this.loadSlots.run({ shopId: plan.shopId, guest: plan.guest ?? false }, () => this.loadNow(plan));
   }
 
-  private async loadNow(plan: LoadPlan): Promise<SeedReport> {
+  private async loadNow(plan: LoadPlan): Promise<LoadReport> {
     const { report, shopId } = plan;
     // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
@@ -205,15 +194,6 @@ export class SeedService {
     }
   }
 
-  private async findShop(email: string): Promise<number> {
-    const shop = await this.users.findByEmail(normalizeEmail(email));
-    if (!shop)
-      throw new SeedRunError(
-        `No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`,
-      );
-    return shop.id;
-  }
-
   private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<FileSummary> {
     const { report, writers } = state;
     const summary: FileSummary = {
@@ -229,7 +209,7 @@ export class SeedService {
     const fileProblem = (problem: string): FileSummary => {
       // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
       // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
-      if (state.limits || file.format === 'xlsx') throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
+      if (state.limits || file.format === 'xlsx') throw new PriceLoadError(`${file.name} ${problem}; nothing was loaded`);
       addReject(report, { file: file.name, record: null, line: null, reason: problem, offer: null });
       return { ...summary, problem, rejected: summary.rejected + 1 };
     };
@@ -243,7 +223,7 @@ export class SeedService {
         summary.records += 1;
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {
-          throw new SeedRunError(
+          throw new PriceLoadError(
             `The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`,
           );
         }
@@ -282,7 +262,7 @@ export class SeedService {
 }
 
 /** Why mappings cannot be used, naming the file they came from (exit 1; a 413 or a 400 for an import). */
-function mappingsRefusal({ refused, problems }: { refused: string; problems: string[] }, file: string | undefined): SeedRunError {
+function mappingsRefusal({ refused, problems }: { refused: string; problems: string[] }, file: string | undefined): PriceLoadError {
   const message = `The mappings${file === undefined ? '' : ` ${file}`} cannot be used; nothing was loaded:\n${problems.map((problem) => `  ${problem}`).join('\n')}`;
-  return refused === 'too_many' ? new SeedLimitError(message) : new SeedRunError(message);
+  return refused === 'too_many' ? new PriceLoadLimitError(message) : new PriceLoadError(message);
 }

@@ -91,7 +91,7 @@ export interface LoadDescription {
   directory: string | null;
 }
 
-export interface SeedReport {
+export interface LoadReport {
   load: LoadDescription;
   /** Why there was nothing to do (an empty folder, the default folder missing), or null. */
   nothingToLoad: string | null;
@@ -118,7 +118,7 @@ export interface OmittedEntries {
   changes: number;
 }
 
-export function emptyReport(load: LoadDescription): SeedReport {
+export function emptyReport(load: LoadDescription): LoadReport {
   return {
     load: { dryRun: load.dryRun, shopEmail: load.shopEmail, directory: load.directory },
     nothingToLoad: null,
@@ -139,7 +139,7 @@ export function emptyReport(load: LoadDescription): SeedReport {
  * REPORT_TEXT_MAX_LENGTH characters, the date as written to QUOTED_INPUT_MAX_LENGTH); else only counted under its
  * reason, so that a load's memory does not grow with its rejects.
  */
-export function addReject(report: SeedReport, reject: Reject): void {
+export function addReject(report: LoadReport, reject: Reject): void {
   if (report.rejects.length >= REPORT_LISTED_MAX) {
     countReason(report.omitted.rejects, reasonKey(reject.reason));
     return;
@@ -158,25 +158,25 @@ export function addReject(report: SeedReport, reject: Reject): void {
 }
 
 /** Adds a warning: listed (its message cut to REPORT_TEXT_MAX_LENGTH) up to REPORT_LISTED_MAX, then counted by kind. */
-export function addWarning(report: SeedReport, warning: PriceWarning): void {
+export function addWarning(report: LoadReport, warning: PriceWarning): void {
   if (report.warnings.length < REPORT_LISTED_MAX)
     report.warnings.push({ ...warning, message: cutText(warning.message, REPORT_TEXT_MAX_LENGTH) });
   else increment(report.omitted.warnings, warning.kind);
 }
 
 /** Adds a current price the load set: listed up to REPORT_CHANGES_LISTED_MAX, then counted. */
-export function addChange(report: SeedReport, change: PriceChange): void {
+export function addChange(report: LoadReport, change: PriceChange): void {
   if (report.changes.length < REPORT_CHANGES_LISTED_MAX) report.changes.push(change);
   else report.omitted.changes += 1;
 }
 
 /** Every reject of the load, listed or not. */
-export function rejectCount(report: SeedReport): number {
+export function rejectCount(report: LoadReport): number {
   return report.rejects.length + sum(report.omitted.rejects.values());
 }
 
 /** Every warning of the load, listed or not. */
-export function warningCount(report: SeedReport): number {
+export function warningCount(report: LoadReport): number {
   return report.warnings.length + sum(report.omitted.warnings.values());
 }
 
@@ -214,7 +214,7 @@ function byCount<K extends string>(counts: ReadonlyMap<K, number>): [K, number][
 }
 
 /** 0 when every record was accepted, 2 when some were rejected; 1 (could not run) never comes from a report. */
-export function exitCodeOf(report: SeedReport): 0 | 2 {
+export function exitCodeOf(report: LoadReport): 0 | 2 {
   return rejectCount(report) > 0 ? 2 : 0;
 }
 
@@ -235,7 +235,7 @@ function whereRead(reject: Reject): string {
  * warnings, then the summary lines of seeding.md (`Loaded X material prices, Y already current`, or `Would load`
  * in a dry run).
  */
-export function formatReport(report: SeedReport): string[] {
+export function formatReport(report: LoadReport): string[] {
   const { load, prices, actuals, rejects, warnings } = report;
   const [rejected, warned] = [rejectCount(report), warningCount(report)];
   const scope = load.shopEmail === null ? 'the shared baseline' : `the prices of shop ${load.shopEmail}`;
@@ -319,7 +319,7 @@ function asMappingLine(fix: object): string {
  * The whole report as `--report FILE` writes it (and the import API answers and keeps it): counts, then the listed
  * rejects, warnings and changes, each followed by what its list leaves out. The counts are always every entry's.
  */
-export function reportAsJson(report: SeedReport) {
+export function reportAsJson(report: LoadReport) {
   const head = {
     dry_run: report.load.dryRun,
     scope: report.load.shopEmail === null ? 'baseline' : 'shop',
