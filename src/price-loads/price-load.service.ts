@@ -10,7 +10,7 @@ import { PriceMappingsRepository } from '../material-prices/price-mappings.repos
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { UsersRepository } from '../users/users.repository';
 import { ActualWriter } from './actual-writer';
-import { addChange, addReject, addWarning, type FileSummary, type LoadReport, rejectCount } from './load-report';
+import { type LoadReport, LoadReportBuilder, rejectCount } from './load-report';
 import { LoadSlots } from './load-slots';
 import { PriceLoadError, PriceLoadLimitError } from './price-load.error';
 import { PriceWriter } from './price-writer';
@@ -72,7 +72,7 @@ interface LoadState {
   writers: RunWriters;
   /** The scope's mapping entries, which the readers look descriptions up in. */
   mappingEntries: readonly MappingEntry[];
-  report: LoadReport;
+  report: LoadReportBuilder;
   records: number;
   limits?: LoadPlan['limits'];
   /** The scope's currency (ISO 4217). */
@@ -141,7 +141,8 @@ export class PriceLoadService {
       };
       await writers.prices.applySupplierAliases();
       const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(shopId, runner.manager);
-      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits, currency };
+      const builder = new LoadReportBuilder(report);
+      const state: LoadState = { writers, mappingEntries: merged.entries, report: builder, records: 0, limits: plan.limits, currency };
       for (const [index, file] of plan.files.entries()) {
         const progress = (records: number) =>
           plan.onProgress?.({
@@ -152,25 +153,10 @@ export class PriceLoadService {
             runRecords: state.records,
             runRejects: rejectCount(report),
           });
-        report.files.push(await this.loadFile(file, state, progress));
+        await this.loadFile(file, state, progress);
       }
-      const prices = await writers.prices.finish(new Date());
-      report.prices = {
-        ...report.prices,
-        loaded: prices.loaded,
-        alreadyCurrent: prices.alreadyCurrent,
-        newObservations: prices.newObservations,
-      };
-      for (const change of prices.changes) addChange(report, change);
-      for (const warning of prices.warnings) addWarning(report, warning);
-      const actuals = await writers.actuals.finish();
-      report.actuals = { loaded: actuals.loaded, alreadyCurrent: actuals.alreadyCurrent };
-      for (const { place, reason } of actuals.rejected) {
-        addReject(report, { file: place.file, record: place.record, line: place.line ?? null, reason, offer: null });
-        const summary = report.files.find((candidate) => candidate.file === place.file)!;
-        summary.accepted -= 1;
-        summary.rejected += 1;
-      }
+      builder.pricesWritten(await writers.prices.finish(new Date()));
+      builder.actualsWritten(await writers.actuals.finish());
       // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
       // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
       if (report.load.dryRun) {
@@ -194,70 +180,50 @@ export class PriceLoadService {
     }
   }
 
-  private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<FileSummary> {
+  private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<void> {
     const { report, writers } = state;
-    const summary: FileSummary = {
-      file: file.name,
-      problem: null,
-      records: 0,
-      shapes: [],
-      accepted: 0,
-      rejected: 0,
-      ignored: 0,
-      exactDuplicates: 0,
-    };
-    const fileProblem = (problem: string): FileSummary => {
-      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
-      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
-      if (state.limits || file.format === 'xlsx') throw new PriceLoadError(`${file.name} ${problem}; nothing was loaded`);
-      addReject(report, { file: file.name, record: null, line: null, reason: problem, offer: null });
-      return { ...summary, problem, rejected: summary.rejected + 1 };
-    };
+    report.startFile(file.name);
     progress(0);
-    const shapes = new Set<string>();
     try {
       const scope = { currency: state.currency, maxPerUnit: this.config.prices.maxPerUnit };
       const onWarnings = (warnings: string[]) =>
-        warnings.forEach((message) => addWarning(report, { kind: 'ignored_columns', message: `${file.name}: ${message}` }));
+        warnings.forEach((message) => report.addWarning({ kind: 'ignored_columns', message: `${file.name}: ${message}` }));
       for await (const reading of this.reader.read(file, state.mappingEntries, scope, onWarnings)) {
-        summary.records += 1;
+        report.recordRead(reading.shape, reading.duplicate);
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {
           throw new PriceLoadError(
             `The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`,
           );
         }
-        if (reading.duplicate) summary.exactDuplicates += 1;
-        if (reading.shape !== null) shapes.add(reading.shape);
         for (const item of reading.items) {
           if ('problem' in item) {
-            addReject(report, {
+            report.rejectEntry({
               file: file.name,
               record: item.place.record,
               line: item.place.line ?? null,
               reason: item.problem,
               offer: item.offer,
             });
-            summary.rejected += 1;
           } else if ('ignored' in item) {
-            report.prices.ignored += 1;
-            summary.ignored += 1;
+            report.ignoreEntry();
           } else if (item.record.kind === 'material_price') {
-            summary.accepted += 1;
-            report.prices.entries += 1;
+            report.acceptPrice();
             await writers.prices.add(item.record.price);
           } else {
-            summary.accepted += 1;
+            report.acceptActual();
             writers.actuals.add(item.record.actual, item.place);
           }
         }
-        if (summary.records % PROGRESS_EVERY_RECORDS === 0) progress(summary.records);
+        if (report.fileRecords % PROGRESS_EVERY_RECORDS === 0) progress(report.fileRecords);
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;
-      return { ...fileProblem(error.message), shapes: [...shapes] };
+      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
+      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
+      if (state.limits || file.format === 'xlsx') throw new PriceLoadError(`${file.name} ${error.message}; nothing was loaded`);
+      report.fileUnreadable(error.message);
     }
-    return { ...summary, shapes: [...shapes] };
   }
 }
 
