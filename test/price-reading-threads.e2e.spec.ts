@@ -62,7 +62,7 @@ describe('reading a price file off the event loop', () => {
         mappingEntries: [],
         onProgress,
       })
-      .then((finished) => (report = finished));
+      .then((finished) => (report = finished.report));
 
     let answeredWhileReading = 0;
     // Bounded by the load itself: polling stops when it has finished.

@@ -80,22 +80,23 @@ export class PriceImportsService implements OnApplicationBootstrap {
       if (mappingsFile) report.mappings = { file: mappingsFile.name, entries: mappingEntries.length };
       const priceFiles = uploaded.filter((file): file is UploadedFile & { format: SourceFormat } => file.format !== 'mappings');
       // What the import answers is what it keeps: built once, when the load is done, and written with it.
-      let answer: PriceImportResponse | undefined;
-      await this.loads.load({
-        report,
-        shopId: user.id,
-        files: priceFiles.map((file) => ({ name: file.name, path: file.path, format: file.format })),
-        mappingEntries,
-        limits: { maxRecords: this.config.imports.maxRecords },
-        guest: user.isProvisional,
-        afterLoad: async (sql: SqlClient, loaded: LoadReport) => {
+      const { recorded } = await this.loads.load(
+        {
+          report,
+          shopId: user.id,
+          files: priceFiles.map((file) => ({ name: file.name, path: file.path, format: file.format })),
+          mappingEntries,
+          limits: { maxRecords: this.config.imports.maxRecords },
+          guest: user.isProvisional,
+        },
+        async (sql: SqlClient, loaded: LoadReport): Promise<PriceImportResponse> => {
           const files = filesOf(priceFiles, loaded);
           const reportJson = reportAsJson(loaded);
           const saved = await new PriceImportsRepository(sql).insert(user.id, dryRun, countsOf(loaded), files, reportJson);
-          answer = { id: saved.id, created_at: saved.created_at, uploaded_files: files, ...reportJson };
+          return { id: saved.id, created_at: saved.created_at, uploaded_files: files, ...reportJson };
         },
-      });
-      return answer!;
+      );
+      return recorded;
     } catch (error) {
       if (error instanceof PriceLoadError) {
         const lines = error.message.split('\n').map((line) => line.trim());

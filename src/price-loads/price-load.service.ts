@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService } from '../database/database.service';
+import { DatabaseService, type HeldConnection } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
@@ -57,9 +57,15 @@ export interface LoadPlan {
   limits?: { maxRecords: number };
   /** A guest's preview: it waits for the one load slot all guests share. */
   guest?: boolean;
-  /** Writes with the load (an import's own record): in its transaction before the commit; after a dry run's rollback. */
-  afterLoad?: (sql: SqlClient, report: LoadReport) => Promise<void>;
   onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Writes what a load keeps of itself (an import's row): in its transaction before the commit; after a dry run's rollback. */
+export type LoadRecorder<T> = (sql: SqlClient, report: LoadReport) => Promise<T>;
+
+export interface LoadOutcome<T> {
+  report: LoadReport;
+  recorded: T;
 }
 
 interface RunWriters {
@@ -111,11 +117,13 @@ export class PriceLoadService {
     return reading.entries;
   }
 
-  async load(plan: LoadPlan): Promise<LoadReport> {
-    return this.loadSlots.run({ shopId: plan.shopId, guest: plan.guest ?? false }, () => this.loadNow(plan));
+  async load(plan: LoadPlan): Promise<LoadOutcome<undefined>>;
+  async load<T>(plan: LoadPlan, record: LoadRecorder<T>): Promise<LoadOutcome<T>>;
+  async load<T>(plan: LoadPlan, record?: LoadRecorder<T>): Promise<LoadOutcome<T | undefined>> {
+    return this.loadSlots.run({ shopId: plan.shopId, guest: plan.guest ?? false }, () => this.loadNow(plan, record));
   }
 
-  private async loadNow(plan: LoadPlan): Promise<LoadReport> {
+  private async loadNow<T>(plan: LoadPlan, record?: LoadRecorder<T>): Promise<LoadOutcome<T | undefined>> {
     const { report, shopId } = plan;
     // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
@@ -157,20 +165,7 @@ export class PriceLoadService {
       }
       builder.pricesWritten(await writers.prices.finish(new Date()));
       builder.actualsWritten(await writers.actuals.finish());
-      // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
-      // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
-      if (report.load.dryRun) {
-        await runner.rollbackTransaction();
-        if (plan.afterLoad) {
-          await runner.startTransaction();
-          await plan.afterLoad(runner, report);
-          await runner.commitTransaction();
-        }
-      } else {
-        await plan.afterLoad?.(runner, report);
-        await runner.commitTransaction();
-      }
-      return report;
+      return { report, recorded: await this.settle(runner, report, record) };
     } catch (error) {
       // A connection that failed is released already, and the server ends its transaction with it.
       if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction();
@@ -178,6 +173,22 @@ export class PriceLoadService {
     } finally {
       await runner.release();
     }
+  }
+
+  private async settle<T>(runner: HeldConnection, report: LoadReport, record?: LoadRecorder<T>): Promise<T | undefined> {
+    if (!report.load.dryRun) {
+      const recorded = await record?.(runner, report);
+      await runner.commitTransaction();
+      return recorded;
+    }
+    // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
+    // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
+    await runner.rollbackTransaction();
+    if (!record) return undefined;
+    await runner.startTransaction();
+    const recorded = await record(runner, report);
+    await runner.commitTransaction();
+    return recorded;
   }
 
   private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<void> {

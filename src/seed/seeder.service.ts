@@ -33,7 +33,7 @@ export class SeederService {
       report.nothingToLoad = found.exists ? `no .json, .csv or .xlsx files in ${options.directory}` : `${options.directory} does not exist`;
     if (folder.files.length === 0 && mappingsPath === null) return report;
     const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
-    return this.loads.load({ report, shopId, files, mappingEntries, onProgress });
+    return (await this.loads.load({ report, shopId, files, mappingEntries, onProgress })).report;
   }
 
   private async findShop(email: string): Promise<number> {
