@@ -121,7 +121,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
       id: row.id,
       created_at: row.created_at,
       uploaded_files: row.files,
-      ...(row.report as unknown as ReturnType<typeof reportAsJson>),
+      ...row.report,
     };
   }
 }

@@ -2,6 +2,7 @@ import { cutText, QUOTED_INPUT } from '../common/quoted-input';
 import type { PriceUnit } from '../database/entities';
 import { descriptionKey, MATCH_TEXT_MAX_LENGTH, MATERIAL_KEY_PLACEHOLDER } from '../material-prices/price-mappings';
 import type { ActualCounts } from './actual-writer';
+import { type LoadReportResponse, PRICE_WARNING_KINDS, type ReportRejectResponse } from './load-report.response';
 import { describePlace, type PriceOffer } from './readers';
 
 /** A report lists this many rejects, and as many warnings, in full; the rest are counted. */
@@ -49,14 +50,6 @@ export interface Reject {
   offer: PriceOffer | null;
 }
 
-export const PRICE_WARNING_KINDS = [
-  'undated_current',
-  'same_day_conflict',
-  'unknown_key_family',
-  'supplier_look_alike',
-  'outlier',
-  'ignored_columns',
-] as const;
 export type PriceWarningKind = (typeof PRICE_WARNING_KINDS)[number];
 
 /** Reported, not rejected: something the owner should look at. */
@@ -403,7 +396,7 @@ function asMappingLine(fix: object): string {
  * The whole report as `--report FILE` writes it (and the import API answers and keeps it): counts, then the listed
  * rejects, warnings and changes, each followed by what its list leaves out. The counts are always every entry's.
  */
-export function reportAsJson(report: LoadReport) {
+export function reportAsJson(report: LoadReport): LoadReportResponse {
   const head = {
     dry_run: report.load.dryRun,
     scope: report.load.shopEmail === null ? 'baseline' : 'shop',
@@ -480,7 +473,7 @@ function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value)) + 1;
 }
 
-function rejectAsJson(reject: Reject) {
+function rejectAsJson(reject: Reject): ReportRejectResponse {
   return {
     file: reject.file,
     record: reject.record,
