@@ -1,5 +1,6 @@
 // The house's import rules, checked by `npm run lint` (and test/house-rules.unit.spec.ts): the shared layers import
-// no feature folder, migrations import only the database layer, and nothing imports in a circle.
+// no feature folder, migrations import only the database layer, the price load imports neither of its callers, and
+// nothing imports in a circle.
 const SHARED_LAYERS = '^src/(common|database|config|http|logging|material-keys|migrations)/';
 
 module.exports = {
@@ -18,6 +19,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/migrations/' },
       to: { path: '^src/', pathNot: '^src/(migrations|database)/' },
+    },
+    {
+      name: 'price-imports-not-the-seeder',
+      comment: 'an import runs the price load of price-loads/, never the seeder command',
+      severity: 'error',
+      from: { path: '^src/price-imports/' },
+      to: { path: '^src/seed/' },
+    },
+    {
+      name: 'price-loads-serve-their-callers',
+      comment: 'the price load serves the seeder and the import API and imports neither',
+      severity: 'error',
+      from: { path: '^src/price-loads/' },
+      to: { path: '^src/(seed|price-imports)/' },
     },
   ],
   options: {

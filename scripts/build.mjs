@@ -25,7 +25,7 @@ const BUNDLE = join(DIST, 'bundle');
 /** Every bundle, by name: the programs, then the worker scripts (run in a worker thread by their path). */
 const PROGRAMS = { main: 'main.js', seed: 'seed.js' };
 const WORKERS = {
-  'source-reader': 'seed/source-reader.worker.js',
+  'source-reader': 'price-loads/source-reader.worker.js',
   'embedded-postgres.worker': 'database/embedded/embedded-postgres.worker.js',
 };
 const FINGERPRINT_FILE = join(DIST, '.build-fingerprint');

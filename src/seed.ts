@@ -7,13 +7,13 @@ import { NestFactory } from '@nestjs/core';
 import { DATABASE_TOOL_USES, loadConfigOrReport } from './config/app-config';
 import { isDatabaseUnavailable } from './database/query-errors';
 import { createLogger } from './logging/logger';
+import { exitCodeOf, formatReport, reportAsJson } from './price-loads/load-report';
+import { PriceLoadError } from './price-loads/price-load.error';
 import { droppedOptionsMessage, dryRunTakenByNpm, NPM_DRY_RUN_MESSAGE, seedOptionsDroppedByNestStart } from './seed/launcher-arguments';
 import { describeProgress, ProgressLine } from './seed/progress-line';
 import { SeedModule } from './seed/seed.module';
-import { SeedService } from './seed/seed.service';
 import { parseSeedArguments, SEED_USAGE, SeedUsageError } from './seed/seed-options';
-import { exitCodeOf, formatReport, reportAsJson } from './seed/seed-report';
-import { SeedRunError } from './seed/seed-run.error';
+import { SeederService } from './seed/seeder.service';
 
 /** Exit 0 all loaded, 2 some records rejected, 1 could not run. */
 async function main(argv: string[]): Promise<number> {
@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       'seed run started',
     );
     const progressLine = new ProgressLine(process.stderr);
-    const report = await context.get(SeedService).run(options, (progress) => progressLine.update(describeProgress(progress)));
+    const report = await context.get(SeederService).run(options, (progress) => progressLine.update(describeProgress(progress)));
     progressLine.clear();
     console.log(formatReport(report).join('\n'));
     const asJson = reportAsJson(report);
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function explain(error: unknown): string {
-  if (error instanceof SeedRunError) return error.message;
+  if (error instanceof PriceLoadError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   if (isDatabaseUnavailable(error)) return `the database is unreachable (${message})`;
   // 42P01 undefined_table: the schema was never migrated on this server.

@@ -49,6 +49,24 @@ describe("the house's import rules", () => {
     expect(result.stdout).toMatch(/migrations-import-only-database/);
   });
 
+  it('fail on the import API importing the seeder command', async () => {
+    const result = await cruise({
+      'src/seed/seed-options.ts': "export const FILE = 'mappings.json';\n",
+      'src/price-imports/uploaded-files.ts': "import { FILE } from '../seed/seed-options';\nexport const name = FILE;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/price-imports-not-the-seeder/);
+  });
+
+  it('fail on the price load importing one of its callers', async () => {
+    const result = await cruise({
+      'src/price-imports/limits.ts': 'export const MAX = 10;\n',
+      'src/price-loads/price-load.service.ts': "import { MAX } from '../price-imports/limits';\nexport const max = MAX;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/price-loads-serve-their-callers/);
+  });
+
   it('fail on an import circle', async () => {
     const result = await cruise({
       'src/auth/a.ts': "import type { B } from './b';\nexport interface A { b: B }\n",

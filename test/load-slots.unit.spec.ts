@@ -1,7 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 
 import { ScopeBusyError } from '../src/material-prices/material-prices.repository';
-import { LoadSlots } from '../src/seed/load-slots';
+import { LoadSlots } from '../src/price-loads/load-slots';
 
 const LONG_WAIT_MS = 60_000;
 const SHORT_WAIT_MS = 50;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import { closestKeys } from '../src/material-keys/closest-keys';
 import { MappingLookup } from '../src/material-prices/price-mappings';
-import { readAmount } from '../src/seed/amounts';
-import { readRecord } from '../src/seed/readers';
-import { readSourceFile, type SourceFormat } from '../src/seed/source-files';
+import { readAmount } from '../src/price-loads/amounts';
+import { readRecord } from '../src/price-loads/readers';
+import { readSourceFile, type SourceFormat } from '../src/price-loads/source-files';
 
 const USD_SCOPE = { currency: 'USD', maxPerUnit: 100_000 };
 

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
 import { DatabaseService } from '../src/database/database.service';
-import { SeedService } from '../src/seed/seed.service';
+import { PriceLoadService } from '../src/price-loads/price-load.service';
 import { bearer, createGuest, registerShop, type TokenResponse } from './support/auth';
 import { pollUntil } from './support/poll';
 import { closeTestApp, openTestApp } from './support/test-app';
@@ -63,7 +63,7 @@ describe('the load slots: guests cannot starve a shop', () => {
       }
       return connection;
     });
-    const loads = jest.spyOn(app.get(SeedService), 'load');
+    const loads = jest.spyOn(app.get(PriceLoadService), 'load');
 
     const previews = guests.map((guest) => importPrices(guest, '?dry_run=true').then((response) => response));
     try {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 
-import { SeedService } from '../src/seed/seed.service';
-import type { SeedReport } from '../src/seed/seed-report';
+import { emptyReport, type LoadReport } from '../src/price-loads/load-report';
+import { PriceLoadService } from '../src/price-loads/price-load.service';
 import { closeTestApp, openTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';
 
@@ -52,11 +52,17 @@ describe('reading a price file off the event loop', () => {
       if (records >= 45_000) stretch = 'after';
       else if (records >= 5_000 && stretch === 'before') stretch = 'reading';
     };
-    let report: SeedReport | undefined;
+    let report: LoadReport | undefined;
     const load = app
-      .get(SeedService)
-      .run({ directory: workdir, directoryGiven: true, mappingsFile: null, reportFile: null, dryRun: true, shopEmail: null }, onProgress)
-      .then((finished) => (report = finished));
+      .get(PriceLoadService)
+      .load({
+        report: emptyReport({ dryRun: true, shopEmail: null, directory: workdir }),
+        shopId: null,
+        files: [{ name: 'estimate-lines.json', path: join(workdir, 'estimate-lines.json'), format: 'json' }],
+        mappingEntries: [],
+        onProgress,
+      })
+      .then((finished) => (report = finished.report));
 
     let answeredWhileReading = 0;
     // Bounded by the load itself: polling stops when it has finished.

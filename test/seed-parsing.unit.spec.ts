@@ -2,21 +2,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseDate } from '../src/seed/dates';
-import { ProgressLine } from '../src/seed/progress-line';
-import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
+import { parseDate } from '../src/price-loads/dates';
 import {
-  addChange,
-  addReject,
-  addWarning,
   emptyReport,
   exitCodeOf,
   formatReport,
+  LoadReportBuilder,
   OTHER_REASONS,
   REPORT_JSON_MAX_BYTES,
   reportAsJson,
-} from '../src/seed/seed-report';
-import { readSourceFile, type SourceFormat } from '../src/seed/source-files';
+} from '../src/price-loads/load-report';
+import { readSourceFile, type SourceFormat } from '../src/price-loads/source-files';
+import { ProgressLine } from '../src/seed/progress-line';
+import { parseSeedArguments, SeedUsageError } from '../src/seed/seed-options';
 
 describe('seed dates', () => {
   it.each([
@@ -302,12 +300,13 @@ describe('seed report', () => {
 
     it('lists the first 500 rejects and 500 warnings, counts the rest by reason or kind, and keeps every total exact', () => {
       const report = emptyReport(load);
+      const builder = new LoadReportBuilder(report);
       for (let record = 1; record <= 700; record++)
-        addReject(report, reject(record, `price_per_foot must be more than 0 (got -${record})`));
+        builder.addReject(reject(record, `price_per_foot must be more than 0 (got -${record})`));
       for (let record = 701; record <= 1200; record++)
-        addReject(report, reject(record, `price_per_foot must be a number (got the text "abc${record}")`));
+        builder.addReject(reject(record, `price_per_foot must be a number (got the text "abc${record}")`));
       for (let index = 0; index < 600; index++)
-        addWarning(report, {
+        builder.addWarning({
           kind: 'unknown_key_family',
           material_type: `widget_${index}`,
           message: `widget_${index} is of no known shape family`,
@@ -337,8 +336,9 @@ describe('seed report', () => {
 
     it(`counts rejects of more than 100 different reasons past the list under ${OTHER_REASONS}`, () => {
       const report = emptyReport(load);
+      const builder = new LoadReportBuilder(report);
       const word = (index: number) => [...index.toString(26)].map((digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
-      for (let record = 1; record <= 650; record++) addReject(report, reject(record, `no known format has the field ${word(record)}`));
+      for (let record = 1; record <= 650; record++) builder.addReject(reject(record, `no known format has the field ${word(record)}`));
 
       const omitted = reportAsJson(report).rejects_omitted;
       expect(omitted).toHaveLength(101);
@@ -348,11 +348,12 @@ describe('seed report', () => {
 
     it('cuts what a reject quotes and keeps its JSON under the byte bound, counting what no longer fits', () => {
       const report = emptyReport(load);
+      const builder = new LoadReportBuilder(report);
       const description = '\u0001'.repeat(512);
       for (let record = 1; record <= 500; record++)
-        addReject(report, reject(record, `it names no shape`, offerOf(description, '3.45 per foot', '\u0002'.repeat(5000))));
+        builder.addReject(reject(record, `it names no shape`, offerOf(description, '3.45 per foot', '\u0002'.repeat(5000))));
       for (let index = 0; index < 2500; index++)
-        addChange(report, {
+        builder.addChange({
           material_type: `widget_${index}`,
           supplier: '\u0003'.repeat(128),
           unit: 'foot',
@@ -374,7 +375,7 @@ describe('seed report', () => {
       });
       // A description longer than a mapping may hold has no fix.
       const tooLong = emptyReport(load);
-      addReject(tooLong, reject(1, 'it names no shape', offerOf('x'.repeat(513), '3.45 per foot', null)));
+      new LoadReportBuilder(tooLong).addReject(reject(1, 'it names no shape', offerOf('x'.repeat(513), '3.45 per foot', null)));
       expect(reportAsJson(tooLong).rejects[0].fixes).toEqual([]);
       expect(formatReport(tooLong)).toContainEqual(
         expect.stringMatching(/ \(433 more characters\) — many\.csv:1 .*: it names no shape\. Fix the record$/),

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { exitCodeOf, formatReport, reportAsJson } from '../src/seed/seed-report';
-import { SeedRunError } from '../src/seed/seed-run.error';
+import { exitCodeOf, formatReport, reportAsJson } from '../src/price-loads/load-report';
+import { PriceLoadError } from '../src/price-loads/price-load.error';
 import { runBuilt } from './support/processes';
 import { createShop, NOTHING_SEEDED, openSeeder, price, printed, REAL_EXPORTS, type SeederHarness } from './support/seeder';
 import { TEST_JWT_SECRET } from './support/test-database';
@@ -134,7 +134,7 @@ describe('prices a quote can trust (seeder)', () => {
     it('refuses a mapping document with a bad entry, naming it, and writes nothing', async () => {
       const bad = { materials: { 'Flat Bar 1/2" x': 'flat_bar_4x' }, ignore: 'everything' };
       const directory = await realExports({ 'mappings.json': bad });
-      await expect(harness.run(directory)).rejects.toThrow(SeedRunError);
+      await expect(harness.run(directory)).rejects.toThrow(PriceLoadError);
       await expect(harness.run(directory)).rejects.toThrow(
         /materials\["Flat Bar 1\/2\\" x"\]: "flat_bar_4x" is not a valid material key: .*\n.*ignore must be a list/,
       );

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MappingLookup } from '../src/material-prices/price-mappings';
-import type { LaborActual, PriceObservation, PriceTerms } from '../src/seed/canonical-records';
-import { readRecord } from '../src/seed/readers';
+import type { LaborActual, PriceObservation, PriceTerms } from '../src/price-loads/canonical-records';
+import { readRecord } from '../src/price-loads/readers';
 
 const NO_MAPPINGS = new MappingLookup([]);
 /** What the seeder gives a reader for record `record` (from 1) of `file`. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 
-import { exitCodeOf, formatReport, type SeedReport } from '../src/seed/seed-report';
-import { SeedRunError } from '../src/seed/seed-run.error';
-import { WRITE_BATCH_SIZE } from '../src/seed/seed-writers';
+import { WRITE_BATCH_SIZE } from '../src/price-loads/actual-writer';
+import { exitCodeOf, formatReport, type LoadReport } from '../src/price-loads/load-report';
+import { PriceLoadError } from '../src/price-loads/price-load.error';
 import { runBuilt } from './support/processes';
 import { createShop as createShopIn, NOTHING_SEEDED, openSeeder, price, printed, REAL_EXPORTS, type SeederHarness } from './support/seeder';
 import { TEST_JWT_SECRET, type TestDatabase } from './support/test-database';
@@ -196,7 +196,7 @@ describe('invoice seeder', () => {
       await expect(
         run(await folder({ 'a.json': price('sq_tube_2x11ga', 3, '2024-01-01') }), { shopEmail: 'nobody@nowhere.test' }),
       ).rejects.toThrow(
-        new SeedRunError(
+        new PriceLoadError(
           'No shop account has the email nobody@nowhere.test: register the shop first, or leave out --shop to load the shared baseline',
         ),
       );
@@ -207,7 +207,7 @@ describe('invoice seeder', () => {
       const absent = join(await folder({}), 'no-such-folder');
       const missing = await run(absent);
       expect(missing.nothingToLoad).toMatch(/does not exist$/);
-      await expect(run(absent, { directoryGiven: true })).rejects.toThrow(new SeedRunError(`The folder ${absent} does not exist`));
+      await expect(run(absent, { directoryGiven: true })).rejects.toThrow(new PriceLoadError(`The folder ${absent} does not exist`));
       const empty = await run(await folder({ 'notes.txt': 'not json' }));
       expect(printed(empty)).toContain('Nothing to load: no .json, .csv or .xlsx files in');
       expect(printed(empty)).toContain('Ignored notes.txt: only .json, .csv and .xlsx files are read');
@@ -334,7 +334,7 @@ describe('invoice seeder', () => {
   });
 
   describe('the real exports', () => {
-    let report: SeedReport;
+    let report: LoadReport;
     beforeEach(async () => {
       report = await run(REAL_EXPORTS);
     });

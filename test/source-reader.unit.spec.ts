@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
-import readSourceInBatches, { type ReaderMessage } from '../src/seed/source-reader.worker';
+import readSourceInBatches, { type ReaderMessage } from '../src/price-loads/source-reader.worker';
 
 /** The messages a port has received so far, and a wait for the next one. */
 function inboxOf(port: MessagePort) {

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 
 import { RateLimitModule } from '../auth/rate-limit/rate-limit.module';
-import { SeedModule } from '../seed/seed.module';
+import { PriceLoadsModule } from '../price-loads/price-loads.module';
 import { PriceImportsController } from './price-imports.controller';
 import { PriceImportsService } from './price-imports.service';
 
 @Module({
-  imports: [SeedModule, RateLimitModule],
+  imports: [PriceLoadsModule, RateLimitModule],
   controllers: [PriceImportsController],
   providers: [PriceImportsService],
 })

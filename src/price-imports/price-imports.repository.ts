@@ -2,6 +2,7 @@ import { storableJson } from '../common/json-values';
 import type { Page } from '../common/page.query';
 import type { ImportFileFormat } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
+import type { LoadReportResponse } from '../price-loads/load-report.response';
 
 /** One uploaded file of an import, as stored. */
 export interface ImportFileRow {
@@ -88,8 +89,8 @@ export class PriceImportsRepository {
   }
 
   /** One import of the shop with its report; undefined for an import of another shop, as for none. */
-  async findOne(shopId: number, id: number): Promise<(ImportRow & { report: Record<string, unknown> }) | undefined> {
-    const [row] = await this.sql.query<(ImportRow & { report: Record<string, unknown> })[]>(
+  async findOne(shopId: number, id: number): Promise<(ImportRow & { report: LoadReportResponse }) | undefined> {
+    const [row] = await this.sql.query<(ImportRow & { report: LoadReportResponse })[]>(
       `SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`,
       [id, shopId],
     );

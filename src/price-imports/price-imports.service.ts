@@ -21,10 +21,10 @@ import { isRowId } from '../database/postgres-limits';
 import { isDatabaseUnavailable } from '../database/query-errors';
 import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
-import { SeedService } from '../seed/seed.service';
-import { emptyReport, rejectCount, reportAsJson, type SeedReport, warningCount } from '../seed/seed-report';
-import { SeedLimitError, SeedRunError } from '../seed/seed-run.error';
-import type { SourceFormat } from '../seed/source-files';
+import { emptyReport, type LoadReport, rejectCount, reportAsJson, warningCount } from '../price-loads/load-report';
+import { PriceLoadError, PriceLoadLimitError } from '../price-loads/price-load.error';
+import { PriceLoadService } from '../price-loads/price-load.service';
+import type { SourceFormat } from '../price-loads/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
 import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
@@ -36,7 +36,7 @@ import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
 @Injectable()
 export class PriceImportsService implements OnApplicationBootstrap {
   constructor(
-    private readonly seed: SeedService,
+    private readonly loads: PriceLoadService,
     private readonly rateLimits: RateLimitService,
     private readonly metrics: MetricsService,
     private readonly database: DatabaseService,
@@ -76,30 +76,31 @@ export class PriceImportsService implements OnApplicationBootstrap {
       const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
       const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
       const mappingsFile = uploaded.find((file) => file.format === 'mappings');
-      const mappingEntries = mappingsFile ? await this.seed.readMappings(mappingsFile.path, mappingsFile.name) : [];
+      const mappingEntries = mappingsFile ? await this.loads.readMappings(mappingsFile.path, mappingsFile.name) : [];
       if (mappingsFile) report.mappings = { file: mappingsFile.name, entries: mappingEntries.length };
       const priceFiles = uploaded.filter((file): file is UploadedFile & { format: SourceFormat } => file.format !== 'mappings');
       // What the import answers is what it keeps: built once, when the load is done, and written with it.
-      let answer: PriceImportResponse | undefined;
-      await this.seed.load({
-        report,
-        shopId: user.id,
-        files: priceFiles.map((file) => ({ name: file.name, path: file.path, format: file.format })),
-        mappingEntries,
-        limits: { maxRecords: this.config.imports.maxRecords },
-        guest: user.isProvisional,
-        afterLoad: async (sql: SqlClient, loaded: SeedReport) => {
+      const { recorded } = await this.loads.load(
+        {
+          report,
+          shopId: user.id,
+          files: priceFiles.map((file) => ({ name: file.name, path: file.path, format: file.format })),
+          mappingEntries,
+          limits: { maxRecords: this.config.imports.maxRecords },
+          guest: user.isProvisional,
+        },
+        async (sql: SqlClient, loaded: LoadReport): Promise<PriceImportResponse> => {
           const files = filesOf(priceFiles, loaded);
           const reportJson = reportAsJson(loaded);
           const saved = await new PriceImportsRepository(sql).insert(user.id, dryRun, countsOf(loaded), files, reportJson);
-          answer = { id: saved.id, created_at: saved.created_at, uploaded_files: files, ...reportJson };
+          return { id: saved.id, created_at: saved.created_at, uploaded_files: files, ...reportJson };
         },
-      });
-      return answer!;
+      );
+      return recorded;
     } catch (error) {
-      if (error instanceof SeedRunError) {
+      if (error instanceof PriceLoadError) {
         const lines = error.message.split('\n').map((line) => line.trim());
-        throw error instanceof SeedLimitError ? new PayloadTooLargeException(lines) : new BadRequestException(lines);
+        throw error instanceof PriceLoadLimitError ? new PayloadTooLargeException(lines) : new BadRequestException(lines);
       }
       throw error;
     } finally {
@@ -120,12 +121,12 @@ export class PriceImportsService implements OnApplicationBootstrap {
       id: row.id,
       created_at: row.created_at,
       uploaded_files: row.files,
-      ...(row.report as unknown as ReturnType<typeof reportAsJson>),
+      ...row.report,
     };
   }
 }
 
-function countsOf(report: SeedReport): ImportCounts {
+function countsOf(report: LoadReport): ImportCounts {
   return {
     records: report.files.reduce((sum, file) => sum + file.records, 0),
     prices_loaded: report.prices.loaded,
@@ -138,7 +139,7 @@ function countsOf(report: SeedReport): ImportCounts {
   };
 }
 
-function filesOf(files: readonly (UploadedFile & { format: SourceFormat })[], report: SeedReport): ImportFileRow[] {
+function filesOf(files: readonly (UploadedFile & { format: SourceFormat })[], report: LoadReport): ImportFileRow[] {
   return files.map((file) => ({
     name: file.name,
     format: file.format,

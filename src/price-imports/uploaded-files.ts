@@ -8,8 +8,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-import { MAPPINGS_FILE_NAME } from '../seed/seed-options';
-import { formatOfFileName, type SourceFormat } from '../seed/source-files';
+import { formatOfFileName, MAPPINGS_FILE_NAME, type SourceFormat } from '../price-loads/source-files';
 
 /** One uploaded file as it was received and where it waits on disk. */
 export interface UploadedFile {

@@ -1,16 +1,6 @@
-/** Where a run is: reported per file and every few thousand records. */
-export interface SeedProgress {
-  file: string;
-  fileNumber: number;
-  fileCount: number;
-  /** Records of this file read so far. */
-  records: number;
-  /** Records of the whole run read, and rejected, so far. */
-  runRecords: number;
-  runRejects: number;
-}
+import type { LoadProgress } from '../price-loads/price-load.service';
 
-export function describeProgress(progress: SeedProgress): string {
+export function describeProgress(progress: LoadProgress): string {
   return `Reading ${progress.file} (file ${progress.fileNumber} of ${progress.fileCount}): ${progress.records} records; ${progress.runRecords} records, ${progress.runRejects} rejected so far`;
 }
 

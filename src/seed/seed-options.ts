@@ -1,3 +1,5 @@
+import { MAPPINGS_FILE_NAME } from '../price-loads/source-files';
+
 /** What one run of the seeder does. */
 export interface SeedOptions {
   /** Folder of price files (SEED_FILE_FORMATS), relative to the working directory. */
@@ -15,8 +17,6 @@ export interface SeedOptions {
 }
 
 export const DEFAULT_SEED_DIRECTORY = 'data/raw';
-
-export const MAPPINGS_FILE_NAME = 'mappings.json';
 
 export const SEED_USAGE = `Usage: seed [--dir DIR] [--dry-run] [--shop EMAIL] [--mappings FILE] [--report FILE]
   --dir DIR        folder of files to load (default ${DEFAULT_SEED_DIRECTORY}); its ${MAPPINGS_FILE_NAME} is applied first

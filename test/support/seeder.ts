@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
+import { formatReport, type LoadReport } from '../../src/price-loads/load-report';
 import { SeedModule } from '../../src/seed/seed.module';
-import { SeedService } from '../../src/seed/seed.service';
 import type { SeedOptions } from '../../src/seed/seed-options';
-import { formatReport, type SeedReport } from '../../src/seed/seed-report';
+import { SeederService } from '../../src/seed/seeder.service';
 import { insertUsers } from './factories';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -20,7 +20,7 @@ export const NOTHING_SEEDED = Object.fromEntries(SEEDED_TABLES.map((table) => [t
 export interface SeederHarness {
   db: TestDatabase;
   /** Runs the seeder as the command would, with `options` over the command's defaults. */
-  run(directory: string, options?: Partial<SeedOptions>): Promise<SeedReport>;
+  run(directory: string, options?: Partial<SeedOptions>): Promise<LoadReport>;
   /** A fresh folder holding `files`: JSON values are written as JSON, strings as they are. */
   folder(files: Record<string, unknown>): Promise<string>;
   /** Every row of the seeded tables, as JSON text so values compare exactly. */
@@ -34,7 +34,7 @@ export async function openSeeder(): Promise<SeederHarness> {
   const db = await createTestDatabase();
   // MIGRATE_ON_START (set by db.config) migrates the database.
   const context: INestApplicationContext = await NestFactory.createApplicationContext(SeedModule.forRoot(db.config()), { logger: false });
-  const seeder = context.get(SeedService);
+  const seeder = context.get(SeederService);
   const workdir = await mkdtemp(join(tmpdir(), 'seed-spec-'));
   let folderCount = 0;
   return {
@@ -66,7 +66,7 @@ export async function openSeeder(): Promise<SeederHarness> {
   };
 }
 
-export const printed = (report: SeedReport): string => formatReport(report).join('\n');
+export const printed = (report: LoadReport): string => formatReport(report).join('\n');
 
 /** A canonical material price per foot. */
 export const price = (materialType: string, pricePerFoot: number, date: string | null, supplier = 'Osorio') => ({

@@ -1,6 +1,6 @@
 import { isRecord } from '../../common/json-values';
 import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
-import { FieldReader } from '../fields';
+import { FieldReader } from '../field-reader';
 import { problemItem, type ReadContext, type ReadItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 

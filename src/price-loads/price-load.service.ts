@@ -1,26 +1,21 @@
-import { join, resolve } from 'node:path';
-
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService } from '../database/database.service';
+import { DatabaseService, type HeldConnection } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
 import { closestKeys } from '../material-keys/closest-keys';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
 import { QuotesRepository } from '../quotes/quotes.repository';
-import { normalizeEmail } from '../users/email';
 import { UsersRepository } from '../users/users.repository';
+import { ActualWriter } from './actual-writer';
+import { type LoadReport, LoadReportBuilder, rejectCount } from './load-report';
 import { LoadSlots } from './load-slots';
+import { PriceLoadError, PriceLoadLimitError } from './price-load.error';
 import { PriceWriter } from './price-writer';
-import type { SeedProgress } from './progress-line';
-import type { SeedOptions } from './seed-options';
-import { addChange, addReject, addWarning, emptyReport, type FileSummary, rejectCount, type SeedReport } from './seed-report';
-import { SeedLimitError, SeedRunError } from './seed-run.error';
-import { ActualWriter } from './seed-writers';
-import { formatOfFileName, listSourceFiles, type SourceFormat } from './source-files';
+import type { SourceFormat } from './source-files';
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
@@ -28,6 +23,18 @@ import { SourceFileError } from './source-records';
 const BASELINE_CURRENCY = 'USD';
 /** How often, in records, a long file reports progress. */
 const PROGRESS_EVERY_RECORDS = 5000;
+
+/** Where a load is: reported per file and every few thousand records. */
+export interface LoadProgress {
+  file: string;
+  fileNumber: number;
+  fileCount: number;
+  /** Records of this file read so far. */
+  records: number;
+  /** Records of the whole load read, and rejected, so far. */
+  runRecords: number;
+  runRejects: number;
+}
 
 /** One file of a load: the name the report gives it, where it is, and how to read it. */
 export interface LoadFile {
@@ -39,7 +46,7 @@ export interface LoadFile {
 /** One load of files into one scope, from the seeder's folder or an import's upload. */
 export interface LoadPlan {
   /** The report to fill: it already says what is loaded, for whom, and anything found before the load. */
-  report: SeedReport;
+  report: LoadReport;
   shopId: number | null;
   files: LoadFile[];
   /** Owner mapping entries to merge into the scope's stored ones first, in the same transaction. */
@@ -51,9 +58,15 @@ export interface LoadPlan {
   limits?: { maxRecords: number };
   /** A guest's preview: it waits for the one load slot all guests share. */
   guest?: boolean;
-  /** Writes with the load (an import's own record): in its transaction before the commit; after a dry run's rollback. */
-  afterLoad?: (sql: SqlClient, report: SeedReport) => Promise<void>;
-  onProgress?: (progress: SeedProgress) => void;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Writes what a load keeps of itself (an import's row): in its transaction before the commit; after a dry run's rollback. */
+export type LoadRecorder<T> = (sql: SqlClient, report: LoadReport) => Promise<T>;
+
+export interface LoadOutcome<T> {
+  report: LoadReport;
+  recorded: T;
 }
 
 interface RunWriters {
@@ -66,7 +79,7 @@ interface LoadState {
   writers: RunWriters;
   /** The scope's mapping entries, which the readers look descriptions up in. */
   mappingEntries: readonly MappingEntry[];
-  report: SeedReport;
+  report: LoadReportBuilder;
   records: number;
   limits?: LoadPlan['limits'];
   /** The scope's currency (ISO 4217). */
@@ -76,11 +89,11 @@ interface LoadState {
 /**
  * Loads supplier exports into material prices (with their history) and labor actuals: the owner's mappings first,
  * then files one at a time, each record through the reader of its shape into canonical records, then batched
- * writes. The CLI seeder reads a folder (`run`); the import API hands over uploaded files (`load`). One transaction
+ * writes, for the seeder's folder and the import API's uploaded files. One transaction
  * per load: a failure anywhere leaves the database as it was, and a dry run rolls the same work back.
  */
 @Injectable()
-export class SeedService {
+export class PriceLoadService {
   /** Loads running at once in this process: half of the pool at most, so the rest of the API keeps its connections. */
   private readonly loadSlots: LoadSlots;
 
@@ -94,40 +107,24 @@ export class SeedService {
     this.loadSlots = new LoadSlots(Math.max(1, Math.floor(config.database.poolMax / 2)), config.prices.loadWaitMs);
   }
 
-  async run(options: SeedOptions, onProgress: (progress: SeedProgress) => void = () => undefined): Promise<SeedReport> {
-    const report = emptyReport({ dryRun: options.dryRun, shopEmail: options.shopEmail, directory: options.directory });
-    const directory = resolve(options.directory);
-    const shopId = options.shopEmail === null ? null : await this.findShop(options.shopEmail);
-    const found = await listSourceFiles(directory);
-    if (!found.exists && options.directoryGiven) throw new SeedRunError(`The folder ${options.directory} does not exist`);
-    const folder = found.exists ? found : { files: [], ignored: [], mappingsFile: null };
-    report.ignoredFiles = folder.ignored;
-    const mappingsPath = options.mappingsFile ?? (folder.mappingsFile === null ? null : join(options.directory, folder.mappingsFile));
-    const mappingEntries = mappingsPath === null ? [] : await this.readMappings(mappingsPath);
-    if (mappingsPath !== null) report.mappings = { file: mappingsPath, entries: mappingEntries.length };
-    if (folder.files.length === 0)
-      report.nothingToLoad = found.exists ? `no .json, .csv or .xlsx files in ${options.directory}` : `${options.directory} does not exist`;
-    if (folder.files.length === 0 && mappingsPath === null) return report;
-    const files = folder.files.map((name) => ({ name, path: join(directory, name), format: formatOfFileName(name)! }));
-    return this.load({ report, shopId, files, mappingEntries, onProgress });
-  }
-
   /**
    * The entries of a mappings file (named `name` in messages); a file that cannot be read or holds an invalid entry
    * stops the run (exit 1, or a 400 for an import; a section over MAPPINGS_MAX_ENTRIES: a 413).
    */
   async readMappings(path: string, name = path): Promise<MappingEntry[]> {
     const reading = await this.reader.readMappingsFile({ path, maxEntries: this.config.prices.mappingsMaxEntries });
-    if ('unreadable' in reading) throw new SeedRunError(`The mappings ${name} ${reading.unreadable}`);
+    if ('unreadable' in reading) throw new PriceLoadError(`The mappings ${name} ${reading.unreadable}`);
     if ('refused' in reading) throw mappingsRefusal(reading, name);
     return reading.entries;
   }
 
-  async load(plan: LoadPlan): Promise<SeedReport> {
-    return this.loadSlots.run({ shopId: plan.shopId, guest: plan.guest ?? false }, () => this.loadNow(plan));
+  async load(plan: LoadPlan): Promise<LoadOutcome<undefined>>;
+  async load<T>(plan: LoadPlan, record: LoadRecorder<T>): Promise<LoadOutcome<T>>;
+  async load<T>(plan: LoadPlan, record?: LoadRecorder<T>): Promise<LoadOutcome<T | undefined>> {
+    return this.loadSlots.run({ shopId: plan.shopId, guest: plan.guest ?? false }, () => this.loadNow(plan, record));
   }
 
-  private async loadNow(plan: LoadPlan): Promise<SeedReport> {
+  private async loadNow<T>(plan: LoadPlan, record?: LoadRecorder<T>): Promise<LoadOutcome<T | undefined>> {
     const { report, shopId } = plan;
     // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
@@ -153,7 +150,8 @@ export class SeedService {
       };
       await writers.prices.applySupplierAliases();
       const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(shopId, runner.manager);
-      const state: LoadState = { writers, mappingEntries: merged.entries, report, records: 0, limits: plan.limits, currency };
+      const builder = new LoadReportBuilder(report);
+      const state: LoadState = { writers, mappingEntries: merged.entries, report: builder, records: 0, limits: plan.limits, currency };
       for (const [index, file] of plan.files.entries()) {
         const progress = (records: number) =>
           plan.onProgress?.({
@@ -164,42 +162,14 @@ export class SeedService {
             runRecords: state.records,
             runRejects: rejectCount(report),
           });
-        report.files.push(await this.loadFile(file, state, progress));
+        await this.loadFile(file, state, progress);
       }
-      const prices = await writers.prices.finish(new Date());
-      report.prices = {
-        ...report.prices,
-        loaded: prices.loaded,
-        alreadyCurrent: prices.alreadyCurrent,
-        newObservations: prices.newObservations,
-      };
-      for (const change of prices.changes) addChange(report, change);
+      builder.pricesWritten(await writers.prices.finish(new Date()));
       const mappable = report.rejects.filter((reject) => reject.offer?.mappable);
       const knownKeys = mappable.length === 0 ? [] : await new MaterialPricesRepository(runner).knownKeys(shopId);
       for (const reject of mappable) reject.offer!.closestKeys = closestKeys(reject.offer!.description, knownKeys);
-      for (const warning of prices.warnings) addWarning(report, warning);
-      const actuals = await writers.actuals.finish();
-      report.actuals = { loaded: actuals.loaded, alreadyCurrent: actuals.alreadyCurrent };
-      for (const { place, reason } of actuals.rejected) {
-        addReject(report, { file: place.file, record: place.record, line: place.line ?? null, reason, offer: null });
-        const summary = report.files.find((candidate) => candidate.file === place.file)!;
-        summary.accepted -= 1;
-        summary.rejected += 1;
-      }
-      // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
-      // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
-      if (report.load.dryRun) {
-        await runner.rollbackTransaction();
-        if (plan.afterLoad) {
-          await runner.startTransaction();
-          await plan.afterLoad(runner, report);
-          await runner.commitTransaction();
-        }
-      } else {
-        await plan.afterLoad?.(runner, report);
-        await runner.commitTransaction();
-      }
-      return report;
+      builder.actualsWritten(await writers.actuals.finish());
+      return { report, recorded: await this.settle(runner, report, record) };
     } catch (error) {
       // A connection that failed is released already, and the server ends its transaction with it.
       if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction();
@@ -209,84 +179,71 @@ export class SeedService {
     }
   }
 
-  private async findShop(email: string): Promise<number> {
-    const shop = await this.users.findByEmail(normalizeEmail(email));
-    if (!shop)
-      throw new SeedRunError(
-        `No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`,
-      );
-    return shop.id;
+  private async settle<T>(runner: HeldConnection, report: LoadReport, record?: LoadRecorder<T>): Promise<T | undefined> {
+    if (!report.load.dryRun) {
+      const recorded = await record?.(runner, report);
+      await runner.commitTransaction();
+      return recorded;
+    }
+    // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
+    // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
+    await runner.rollbackTransaction();
+    if (!record) return undefined;
+    await runner.startTransaction();
+    const recorded = await record(runner, report);
+    await runner.commitTransaction();
+    return recorded;
   }
 
-  private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<FileSummary> {
+  private async loadFile(file: LoadFile, state: LoadState, progress: (records: number) => void): Promise<void> {
     const { report, writers } = state;
-    const summary: FileSummary = {
-      file: file.name,
-      problem: null,
-      records: 0,
-      shapes: [],
-      accepted: 0,
-      rejected: 0,
-      ignored: 0,
-      exactDuplicates: 0,
-    };
-    const fileProblem = (problem: string): FileSummary => {
-      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
-      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
-      if (state.limits || file.format === 'xlsx') throw new SeedRunError(`${file.name} ${problem}; nothing was loaded`);
-      addReject(report, { file: file.name, record: null, line: null, reason: problem, offer: null });
-      return { ...summary, problem, rejected: summary.rejected + 1 };
-    };
+    report.startFile(file.name);
     progress(0);
-    const shapes = new Set<string>();
     try {
       const scope = { currency: state.currency, maxPerUnit: this.config.prices.maxPerUnit };
       const onWarnings = (warnings: string[]) =>
-        warnings.forEach((message) => addWarning(report, { kind: 'ignored_columns', message: `${file.name}: ${message}` }));
+        warnings.forEach((message) => report.addWarning({ kind: 'ignored_columns', message: `${file.name}: ${message}` }));
       for await (const reading of this.reader.read(file, state.mappingEntries, scope, onWarnings)) {
-        summary.records += 1;
+        report.recordRead(reading.shape, reading.duplicate);
         state.records += 1;
         if (state.limits && state.records > state.limits.maxRecords) {
-          throw new SeedRunError(
+          throw new PriceLoadError(
             `The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`,
           );
         }
-        if (reading.duplicate) summary.exactDuplicates += 1;
-        if (reading.shape !== null) shapes.add(reading.shape);
         for (const item of reading.items) {
           if ('problem' in item) {
-            addReject(report, {
+            report.rejectEntry({
               file: file.name,
               record: item.place.record,
               line: item.place.line ?? null,
               reason: item.problem,
               offer: item.offer,
             });
-            summary.rejected += 1;
           } else if ('ignored' in item) {
-            report.prices.ignored += 1;
-            summary.ignored += 1;
+            report.ignoreEntry();
           } else if (item.record.kind === 'material_price') {
-            summary.accepted += 1;
-            report.prices.entries += 1;
+            report.acceptPrice();
             await writers.prices.add(item.record.price);
           } else {
-            summary.accepted += 1;
+            report.acceptActual();
             writers.actuals.add(item.record.actual, item.place);
           }
         }
-        if (summary.records % PROGRESS_EVERY_RECORDS === 0) progress(summary.records);
+        if (report.fileRecords % PROGRESS_EVERY_RECORDS === 0) progress(report.fileRecords);
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;
-      return { ...fileProblem(error.message), shapes: [...shapes] };
+      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
+      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
+      if (state.limits || file.format === 'xlsx') throw new PriceLoadError(`${file.name} ${error.message}; nothing was loaded`);
+      report.fileUnreadable(error.message);
     }
-    return { ...summary, shapes: [...shapes] };
   }
 }
 
 /** Why mappings cannot be used, naming the file they came from (exit 1; a 413 or a 400 for an import). */
-function mappingsRefusal({ refused, problems }: { refused: string; problems: string[] }, file: string | undefined): SeedRunError {
+function mappingsRefusal({ refused, problems }: { refused: string; problems: string[] }, file: string | undefined): PriceLoadError {
   const message = `The mappings${file === undefined ? '' : ` ${file}`} cannot be used; nothing was loaded:\n${problems.map((problem) => `  ${problem}`).join('\n')}`;
-  return refused === 'too_many' ? new SeedLimitError(message) : new SeedRunError(message);
+  return refused === 'too_many' ? new PriceLoadLimitError(message) : new PriceLoadError(message);
 }

@@ -1,6 +1,8 @@
 import { cutText, QUOTED_INPUT } from '../common/quoted-input';
 import type { PriceUnit } from '../database/entities';
 import { descriptionKey, MATCH_TEXT_MAX_LENGTH, MATERIAL_KEY_PLACEHOLDER } from '../material-prices/price-mappings';
+import type { ActualCounts } from './actual-writer';
+import { type LoadReportResponse, PRICE_WARNING_KINDS, type ReportRejectResponse } from './load-report.response';
 import { describePlace, type PriceOffer } from './readers';
 
 /** A report lists this many rejects, and as many warnings, in full; the rest are counted. */
@@ -48,14 +50,6 @@ export interface Reject {
   offer: PriceOffer | null;
 }
 
-export const PRICE_WARNING_KINDS = [
-  'undated_current',
-  'same_day_conflict',
-  'unknown_key_family',
-  'supplier_look_alike',
-  'outlier',
-  'ignored_columns',
-] as const;
 export type PriceWarningKind = (typeof PRICE_WARNING_KINDS)[number];
 
 /** Reported, not rejected: something the owner should look at. */
@@ -91,7 +85,7 @@ export interface LoadDescription {
   directory: string | null;
 }
 
-export interface SeedReport {
+export interface LoadReport {
   load: LoadDescription;
   /** Why there was nothing to do (an empty folder, the default folder missing), or null. */
   nothingToLoad: string | null;
@@ -102,11 +96,11 @@ export interface SeedReport {
   files: FileSummary[];
   prices: { loaded: number; alreadyCurrent: number; newObservations: number; entries: number; ignored: number };
   actuals: { loaded: number; alreadyCurrent: number };
-  /** The first REPORT_LISTED_MAX rejects (added with addReject); `omitted` counts the others. */
+  /** The first REPORT_LISTED_MAX rejects (added by LoadReportBuilder); `omitted` counts the others. */
   rejects: Reject[];
-  /** The first REPORT_LISTED_MAX warnings (added with addWarning). */
+  /** The first REPORT_LISTED_MAX warnings (added by LoadReportBuilder). */
   warnings: PriceWarning[];
-  /** The first REPORT_CHANGES_LISTED_MAX current prices set (added with addChange). */
+  /** The first REPORT_CHANGES_LISTED_MAX current prices set (added by LoadReportBuilder). */
   changes: PriceChange[];
   omitted: OmittedEntries;
 }
@@ -118,7 +112,7 @@ export interface OmittedEntries {
   changes: number;
 }
 
-export function emptyReport(load: LoadDescription): SeedReport {
+export function emptyReport(load: LoadDescription): LoadReport {
   return {
     load: { dryRun: load.dryRun, shopEmail: load.shopEmail, directory: load.directory },
     nothingToLoad: null,
@@ -134,49 +128,132 @@ export function emptyReport(load: LoadDescription): SeedReport {
   };
 }
 
-/**
- * Adds a reject: listed while the report lists fewer than REPORT_LISTED_MAX, with its texts cut (the reason to
- * REPORT_TEXT_MAX_LENGTH characters, the date as written to QUOTED_INPUT_MAX_LENGTH); else only counted under its
- * reason, so that a load's memory does not grow with its rejects.
- */
-export function addReject(report: SeedReport, reject: Reject): void {
-  if (report.rejects.length >= REPORT_LISTED_MAX) {
-    countReason(report.omitted.rejects, reasonKey(reject.reason));
-    return;
+/** The one writer of a load's report: its lists and every count, per file and for the load. */
+export class LoadReportBuilder {
+  private file: FileSummary | null = null;
+
+  constructor(readonly report: LoadReport) {}
+
+  /**
+   * Lists a reject while the report lists fewer than REPORT_LISTED_MAX, with its texts cut (the reason to
+   * REPORT_TEXT_MAX_LENGTH characters, the date as written to QUOTED_INPUT_MAX_LENGTH); else only counts it under its
+   * reason, so that a load's memory does not grow with its rejects.
+   */
+  addReject(reject: Reject): void {
+    const { report } = this;
+    if (report.rejects.length >= REPORT_LISTED_MAX) {
+      countReason(report.omitted.rejects, reasonKey(reject.reason));
+      return;
+    }
+    const { offer } = reject;
+    report.rejects.push({
+      ...reject,
+      reason: cutText(reject.reason, REPORT_TEXT_MAX_LENGTH),
+      // The description stays whole (the readers hold it to FREE_TEXT_MAX_LENGTH): a mapping that fixes it needs all of it.
+      offer: offer && {
+        ...offer,
+        stated: offer.stated === null ? null : cutText(offer.stated, REPORT_TEXT_MAX_LENGTH),
+        date: offer.date === null ? null : cutText(offer.date),
+      },
+    });
   }
-  const { offer } = reject;
-  report.rejects.push({
-    ...reject,
-    reason: cutText(reject.reason, REPORT_TEXT_MAX_LENGTH),
-    // The description stays whole (the readers hold it to FREE_TEXT_MAX_LENGTH): a mapping that fixes it needs all of it.
-    offer: offer && {
-      ...offer,
-      stated: offer.stated === null ? null : cutText(offer.stated, REPORT_TEXT_MAX_LENGTH),
-      date: offer.date === null ? null : cutText(offer.date),
-    },
-  });
-}
 
-/** Adds a warning: listed (its message cut to REPORT_TEXT_MAX_LENGTH) up to REPORT_LISTED_MAX, then counted by kind. */
-export function addWarning(report: SeedReport, warning: PriceWarning): void {
-  if (report.warnings.length < REPORT_LISTED_MAX)
-    report.warnings.push({ ...warning, message: cutText(warning.message, REPORT_TEXT_MAX_LENGTH) });
-  else increment(report.omitted.warnings, warning.kind);
-}
+  /** Lists a warning (its message cut to REPORT_TEXT_MAX_LENGTH) up to REPORT_LISTED_MAX, then counts it by kind. */
+  addWarning(warning: PriceWarning): void {
+    const { report } = this;
+    if (report.warnings.length < REPORT_LISTED_MAX)
+      report.warnings.push({ ...warning, message: cutText(warning.message, REPORT_TEXT_MAX_LENGTH) });
+    else increment(report.omitted.warnings, warning.kind);
+  }
 
-/** Adds a current price the load set: listed up to REPORT_CHANGES_LISTED_MAX, then counted. */
-export function addChange(report: SeedReport, change: PriceChange): void {
-  if (report.changes.length < REPORT_CHANGES_LISTED_MAX) report.changes.push(change);
-  else report.omitted.changes += 1;
+  /** Lists a current price the load set up to REPORT_CHANGES_LISTED_MAX, then counts it. */
+  addChange(change: PriceChange): void {
+    if (this.report.changes.length < REPORT_CHANGES_LISTED_MAX) this.report.changes.push(change);
+    else this.report.omitted.changes += 1;
+  }
+
+  /** Starts the summary of the next file: what follows is counted in it. */
+  startFile(name: string): void {
+    this.file = { file: name, problem: null, records: 0, shapes: [], accepted: 0, rejected: 0, ignored: 0, exactDuplicates: 0 };
+    this.report.files.push(this.file);
+  }
+
+  get fileRecords(): number {
+    return this.currentFile().records;
+  }
+
+  recordRead(shape: string | null, duplicate: boolean): void {
+    const file = this.currentFile();
+    file.records += 1;
+    if (duplicate) file.exactDuplicates += 1;
+    if (shape !== null && !file.shapes.includes(shape)) file.shapes.push(shape);
+  }
+
+  rejectEntry(reject: Reject): void {
+    this.addReject(reject);
+    this.currentFile().rejected += 1;
+  }
+
+  ignoreEntry(): void {
+    this.currentFile().ignored += 1;
+    this.report.prices.ignored += 1;
+  }
+
+  acceptPrice(): void {
+    this.currentFile().accepted += 1;
+    this.report.prices.entries += 1;
+  }
+
+  acceptActual(): void {
+    this.currentFile().accepted += 1;
+  }
+
+  /** The file itself could not be read: one reject with no record number. */
+  fileUnreadable(problem: string): void {
+    this.currentFile().problem = problem;
+    this.rejectEntry({ file: this.currentFile().file, record: null, line: null, reason: problem, offer: null });
+  }
+
+  pricesWritten(counts: {
+    loaded: number;
+    alreadyCurrent: number;
+    newObservations: number;
+    changes: PriceChange[];
+    warnings: PriceWarning[];
+  }): void {
+    Object.assign(this.report.prices, {
+      loaded: counts.loaded,
+      alreadyCurrent: counts.alreadyCurrent,
+      newObservations: counts.newObservations,
+    });
+    for (const change of counts.changes) this.addChange(change);
+    for (const warning of counts.warnings) this.addWarning(warning);
+  }
+
+  /** The actuals written; those refused at the write were accepted when read and become rejects of their file. */
+  actualsWritten(counts: ActualCounts): void {
+    this.report.actuals = { loaded: counts.loaded, alreadyCurrent: counts.alreadyCurrent };
+    for (const { place, reason } of counts.rejected) {
+      this.addReject({ file: place.file, record: place.record, line: place.line ?? null, reason, offer: null });
+      const file = this.report.files.find((candidate) => candidate.file === place.file)!;
+      file.accepted -= 1;
+      file.rejected += 1;
+    }
+  }
+
+  private currentFile(): FileSummary {
+    if (this.file === null) throw new Error('No file of the load has started');
+    return this.file;
+  }
 }
 
 /** Every reject of the load, listed or not. */
-export function rejectCount(report: SeedReport): number {
+export function rejectCount(report: LoadReport): number {
   return report.rejects.length + sum(report.omitted.rejects.values());
 }
 
 /** Every warning of the load, listed or not. */
-export function warningCount(report: SeedReport): number {
+export function warningCount(report: LoadReport): number {
   return report.warnings.length + sum(report.omitted.warnings.values());
 }
 
@@ -214,7 +291,7 @@ function byCount<K extends string>(counts: ReadonlyMap<K, number>): [K, number][
 }
 
 /** 0 when every record was accepted, 2 when some were rejected; 1 (could not run) never comes from a report. */
-export function exitCodeOf(report: SeedReport): 0 | 2 {
+export function exitCodeOf(report: LoadReport): 0 | 2 {
   return rejectCount(report) > 0 ? 2 : 0;
 }
 
@@ -235,7 +312,7 @@ function whereRead(reject: Reject): string {
  * warnings, then the summary lines of seeding.md (`Loaded X material prices, Y already current`, or `Would load`
  * in a dry run).
  */
-export function formatReport(report: SeedReport): string[] {
+export function formatReport(report: LoadReport): string[] {
   const { load, prices, actuals, rejects, warnings } = report;
   const [rejected, warned] = [rejectCount(report), warningCount(report)];
   const scope = load.shopEmail === null ? 'the shared baseline' : `the prices of shop ${load.shopEmail}`;
@@ -321,7 +398,7 @@ function asMappingLine(fix: object): string {
  * The whole report as `--report FILE` writes it (and the import API answers and keeps it): counts, then the listed
  * rejects, warnings and changes, each followed by what its list leaves out. The counts are always every entry's.
  */
-export function reportAsJson(report: SeedReport) {
+export function reportAsJson(report: LoadReport): LoadReportResponse {
   const head = {
     dry_run: report.load.dryRun,
     scope: report.load.shopEmail === null ? 'baseline' : 'shop',
@@ -398,7 +475,7 @@ function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value)) + 1;
 }
 
-function rejectAsJson(reject: Reject) {
+function rejectAsJson(reject: Reject): ReportRejectResponse {
   return {
     file: reject.file,
     record: reject.record,

@@ -1,6 +1,6 @@
 import { quoteInput } from '../../common/quoted-input';
 import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
-import { FieldReader } from '../fields';
+import { FieldReader } from '../field-reader';
 import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { type StatedPrice, SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 

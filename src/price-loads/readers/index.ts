@@ -1,7 +1,7 @@
 import { isRecord } from '../../common/json-values';
 import { listQuoted, quoteInput } from '../../common/quoted-input';
 import { LABOR_ACTUAL_TYPE, MATERIAL_PRICE_TYPE } from '../canonical-records';
-import { describeValue } from '../fields';
+import { describeValue } from '../field-reader';
 import { billOfMaterialsReader } from './bill-of-materials.reader';
 import { canonicalPriceReader, laborActualReader } from './canonical.readers';
 import { jobInvoiceReader } from './job-invoice.reader';

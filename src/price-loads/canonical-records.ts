@@ -5,7 +5,7 @@ import { checkMaterialKey } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierNameProblem } from '../material-prices/supplier-name';
 import { currencyOf, type DecimalStyle, isScopeCurrency } from './amounts';
 import type { DateFormat } from './dates';
-import { FieldReader } from './fields';
+import { FieldReader } from './field-reader';
 
 /**
  * The canonical formats of seeding.md, validated. Every reader of a supplier's shape builds a canonical

@@ -1,7 +1,7 @@
 import { deriveMaterialKey, type MaterialProfile } from '../../material-keys/material-key';
 import { validateMaterialPrice } from '../canonical-records';
 import type { DateFormat } from '../dates';
-import { describeValue, roundPrice } from '../fields';
+import { describeValue, roundPrice } from '../field-reader';
 import { describePlace, itemOf, type PriceOffer, type ReadContext, type ReadItem } from './record-reader';
 
 /** Suppliers write M/D/YYYY; an export that already writes ISO dates or month names is read as well. */

@@ -4,16 +4,18 @@ import { join } from 'node:path';
 import { jsonShapeBeyond } from '../common/json-values';
 import { quoteInput } from '../common/quoted-input';
 import { readCsvFile } from './csv-records';
-import { describeValue } from './fields';
+import { describeValue } from './field-reader';
 import { repeatedKeysByRecord } from './json-repeated-keys';
-import { MAPPINGS_FILE_NAME } from './seed-options';
-import { SeedRunError } from './seed-run.error';
+import { PriceLoadError } from './price-load.error';
 import type { FileTerms, SourceFileContent, SourceRecord } from './source-records';
 import { readWorkbookFile } from './workbook-records';
 
 const JSON_FILE_MAX_DEPTH = 64;
 /** A JSON file's terms (seeding.md): prices are JSON numbers, never text, and dates ISO. */
 const JSON_FILE_TERMS: FileTerms = { decimalStyles: [], dateFormats: ['iso'] };
+
+/** The owner's mappings, in a folder or among uploaded files. */
+export const MAPPINGS_FILE_NAME = 'mappings.json';
 
 /** The formats the seeder reads, by file name extension. */
 export const SOURCE_FORMATS = ['json', 'csv', 'xlsx'] as const;
@@ -38,7 +40,7 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
     names = await readdir(directory);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
-    throw new SeedRunError(`Cannot read the folder ${directory}: ${(error as Error).message}`);
+    throw new PriceLoadError(`Cannot read the folder ${directory}: ${(error as Error).message}`);
   }
   const files: string[] = [];
   const ignored: string[] = [];

@@ -1,5 +1,5 @@
 import { validateLaborActual } from '../canonical-records';
-import { FieldReader } from '../fields';
+import { FieldReader } from '../field-reader';
 import { describePlace, hasFields, itemOf, problemItem, type RecordReader } from './record-reader';
 
 /** Invoices are exported with dates such as "Jun 18, 2024"; other common forms are read as well. */

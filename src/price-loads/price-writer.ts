@@ -12,9 +12,9 @@ import type { MappingLookup } from '../material-prices/price-mappings';
 import { comparePrices } from '../material-prices/price-rules';
 import { looksAlike, supplierKey } from '../material-prices/supplier-name';
 import { type SupplierRecord, SuppliersRepository } from '../material-prices/suppliers.repository';
+import { inBatches, WRITE_BATCH_SIZE } from './actual-writer';
 import type { PriceObservation } from './canonical-records';
-import type { PriceChange, PriceWarning } from './seed-report';
-import { inBatches, WRITE_BATCH_SIZE } from './seed-writers';
+import type { PriceChange, PriceWarning } from './load-report';
 
 /** What the prices of one run did. */
 export interface PriceCounts {

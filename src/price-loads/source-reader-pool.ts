@@ -22,7 +22,7 @@ import { SourceFileError } from './source-records';
 
 /** The worker's script: bundled beside the entry scripts (scripts/build.mjs), or compiled beside its source (nest build). */
 const BUNDLED_SCRIPT = join('bundle', 'source-reader.js');
-const COMPILED_SCRIPT = join('seed', 'source-reader.worker.js');
+const COMPILED_SCRIPT = join('price-loads', 'source-reader.worker.js');
 /** Readings one thread interleaves: each spends most of its time waiting for the writes it feeds. */
 const READINGS_PER_THREAD = 16;
 /** A thread with nothing to read ends after this long; the pool starts one again when a file comes. */
@@ -119,7 +119,7 @@ export class SourceReaderPool implements OnModuleDestroy {
  * The worker's script.
  * DECISION: looked for beside the entry script that runs, as the embedded database image is (dist/main.js and
  * dist/seed.js: the bundle's dist/bundle/source-reader.js; dist/compiled/seed.js under `nest start`: the compiled
- * dist/compiled/seed/source-reader.worker.js), then in dist/bundle/ of the working folder: Jest runs the app's
+ * dist/compiled/price-loads/source-reader.worker.js), then in dist/bundle/ of the working folder: Jest runs the app's
  * TypeScript in its own process from the project folder, and a worker thread cannot run TypeScript, so the tests
  * read with the build that `npm test` makes first.
  */

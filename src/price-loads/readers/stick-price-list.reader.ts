@@ -1,7 +1,7 @@
 import { quoteInput } from '../../common/quoted-input';
 import { parseLengthFeet } from '../../material-keys/material-key';
 import { SUPPLIER_NAME_MAX_LENGTH } from '../../material-prices/supplier-name';
-import { FieldReader } from '../fields';
+import { FieldReader } from '../field-reader';
 import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
