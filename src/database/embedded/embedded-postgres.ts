@@ -95,7 +95,7 @@ require(${source});`,
 
 /**
  * Found from this module's own stack frame (no __filename in Jest's ESM, no import.meta in the CommonJS build):
- * dist/compiled/database/, dist/bundle/ or src/database/, so tests run the worker of the sources they test.
+ * dist/compiled/database/embedded/, dist/bundle/ or src/database/embedded/, so tests run the worker of the sources they test.
  */
 function workerScript(): string {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- only put back as it was, never called here
