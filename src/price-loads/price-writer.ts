@@ -315,7 +315,6 @@ class RunSuppliers {
     }
   }
 
-  /** In a fixed number of statements whatever the number of aliases. */
   async mergeAliased(aliases: readonly [aliasedKey: string, targetName: string][]): Promise<void> {
     const targetOf = new Map(aliases.filter(([aliasedKey, targetName]) => supplierKey(targetName) !== aliasedKey));
     if (targetOf.size === 0) return;

@@ -73,9 +73,9 @@ let threadScratchFolder: Promise<string> | undefined;
 let readingsInFlight = 0;
 
 /**
- * DECISION: exceljs parks a sheet that precedes its shared strings in a `tmp` file, which takes no folder but TMPDIR and stays
- * until the process exits when a reading stops early: so each reading thread has a scratch TMPDIR of its own, emptied
- * when idle, removed when the thread ends, swept at the next start after a kill.
+ * DECISION: exceljs parks a sheet that precedes its shared strings in a `tmp` file, which takes no folder but TMPDIR
+ * and stays until the process exits when a reading stops early: so each reading thread has a scratch TMPDIR of its
+ * own, emptied when idle, removed when the thread ends, swept at the next start after a kill.
  */
 async function* inScratchFolder(records: AsyncGenerator<SourceRecord>): AsyncGenerator<SourceRecord> {
   if (isMainThread) {
