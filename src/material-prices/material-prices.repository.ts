@@ -7,7 +7,6 @@ import type { MaterialPrice, MaterialPriceHistory, PriceUnit } from '../database
 import type { SqlClient } from '../database/sql-client';
 import { CURRENT_PRICE_RANK } from './price-rules';
 
-/** One observation as the history stores it (every price column it stated). */
 export interface HistoryRow {
   material_type: string;
   supplier_id: number | null;
@@ -22,7 +21,6 @@ export interface HistoryRow {
   currency: string;
 }
 
-/** A current price: one material from one supplier in one unit. */
 export interface CurrentPrice {
   materialType: string;
   supplierId: number | null;
@@ -53,7 +51,6 @@ const LOCK_POLL_MS = 50;
 const PRICE_FIELDS = `id, material_type AS "materialType", supplier, supplier_id AS "supplierId", price_date::text AS "priceDate",
   price_per_foot AS "pricePerFoot", price_per_lb AS "pricePerLb", price_per_sqft AS "pricePerSqft", source, notes, shop_id AS "shopId"`;
 
-/** Another load of the same scope held it for longer than a load waits: a 409 for an import, exit 1 for the seeder. */
 export class ScopeBusyError extends ConflictException {
   constructor(shopId: number | null, waitMs: number) {
     super(
@@ -62,15 +59,12 @@ export class ScopeBusyError extends ConflictException {
   }
 }
 
-/** The SQL of `material_prices` (current prices) and `material_price_history` (observations). */
 export class MaterialPricesRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /**
-   * Takes the scope's load lock (price loads and mapping changes) for the rest of the transaction, waiting up to
-   * `waitMs` for a load that holds it; ScopeBusyError when it did not come free in time.
-   * DECISION: the wait asks again every LOCK_POLL_MS rather than blocking in pg_advisory_xact_lock, whose wait
-   * would count against the statement timeout that keeps every other query short.
+   * DECISION: a load waiting for the scope's lock asks again every LOCK_POLL_MS rather than blocking in
+   * pg_advisory_xact_lock, whose wait would count against the statement timeout that keeps every other query short.
    */
   async lockScopeForLoad(shopId: number | null, waitMs: number): Promise<void> {
     const deadline = Date.now() + waitMs;
@@ -85,7 +79,6 @@ export class MaterialPricesRepository {
     }
   }
 
-  /** The material keys that have a current price in the scope or in the shared baseline. */
   async knownKeys(shopId: number | null): Promise<string[]> {
     const rows = await this.sql.query<{ material_type: string }[]>(
       'SELECT DISTINCT material_type FROM material_prices WHERE shop_id IS NULL OR shop_id = $1',
@@ -94,7 +87,6 @@ export class MaterialPricesRepository {
     return rows.map((row) => row.material_type);
   }
 
-  /** Inserts the observations the history does not hold yet (UQ_material_price_history_observation); returns how many. */
   async insertHistory(shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
     const [{ inserted }] = await this.sql.query<{ inserted: number }[]>(
       `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description, currency)
@@ -109,10 +101,6 @@ export class MaterialPricesRepository {
     return inserted;
   }
 
-  /**
-   * The current prices a shop may see (its own and the shared baseline's), of one material or all, a page at a time:
-   * by material, supplier (none first), the shop's before the baseline's, unit, id.
-   */
   async pageVisibleTo(shopId: number, materialType: string | undefined, limit: number, offset: number): Promise<Page<MaterialPrice>> {
     const visible = `(shop_id IS NULL OR shop_id = $1) AND ($2::varchar IS NULL OR material_type = $2)`;
     const [items, [{ total }]] = await Promise.all([
@@ -129,10 +117,6 @@ export class MaterialPricesRepository {
     return { items, total, limit, offset };
   }
 
-  /**
-   * The observations of one material a shop may see (its own and the baseline's), a page at a time: newest price date
-   * first, undated last, then newest loaded first.
-   */
   async historyPageVisibleTo(shopId: number, materialType: string, limit: number, offset: number): Promise<Page<MaterialPriceHistory>> {
     const visible = `(shop_id IS NULL OR shop_id = $1) AND material_type = $2`;
     const [items, [{ total }]] = await Promise.all([
@@ -149,7 +133,6 @@ export class MaterialPricesRepository {
     return { items, total, limit, offset };
   }
 
-  /** The current prices of `materialTypes` in the given scopes (a shop and/or the baseline, NULL), every supplier and unit. */
   async currentPricesOf(shopIds: readonly (number | null)[], materialTypes: readonly string[], unit?: PriceUnit): Promise<CurrentPrice[]> {
     const shops = shopIds.filter((id) => id !== null);
     return this.sql.query(
@@ -162,10 +145,7 @@ export class MaterialPricesRepository {
     );
   }
 
-  /**
-   * Writes current prices, each only where it wins under the price rules over the stored one (so two runs at the
-   * same time cannot put an older price back); returns how many were written.
-   */
+  /** Each price only where it wins under the price rules, so two runs at once cannot put an older price back. */
   async upsertCurrent(shopId: number | null, rows: readonly CurrentPriceRow[], now: Date): Promise<number> {
     const [{ written }] = await this.sql.query<{ written: number }[]>(
       `WITH written AS (INSERT INTO material_prices AS existing (shop_id, material_type, supplier_id, supplier, unit, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, updated_at)

@@ -19,31 +19,21 @@ export class MaterialPricesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /**
-   * DECISION: a shop's own price and the baseline price of the same material and supplier are both returned,
-   * each with its scope (the shop's first), so the caller sees where a price comes from; nothing is merged.
-   */
   listCurrent(shopId: number, query: { material_type?: string; limit: number; offset: number }): Promise<Page<MaterialPrice>> {
     const materialType = query.material_type === undefined ? undefined : normalKey(query.material_type);
     return this.prices.pageVisibleTo(shopId, materialType, query.limit, query.offset);
   }
 
-  /** The observations of one material the shop may see, a page at a time, newest price date first (undated ones last). */
   listHistory(shopId: number, typedKey: string, page: { limit: number; offset: number }): Promise<Page<MaterialPriceHistory>> {
     return this.prices.historyPageVisibleTo(shopId, normalKey(typedKey), page.limit, page.offset);
   }
 
-  /** What one material costs now for this shop (prices.md, "Resolution"); 404 with the reason when nothing prices it. */
   async resolveOne(shopId: number, typedKey: string, unit?: PriceUnit): Promise<ResolvedPriceResponse> {
     const { prices, missing } = await this.resolve(shopId, [typedKey], unit);
     if (missing.length > 0) throw new NotFoundException(missing[0].reason);
     return prices[0];
   }
 
-  /**
-   * Resolves every key in one query over the caller's shop and the shared baseline; `bestFirst` orders the
-   * candidates of each key.
-   */
   async resolve(shopId: number, typedKeys: readonly string[], unit?: PriceUnit): Promise<ResolvedPricesResponse> {
     const keys = [...new Set(typedKeys.map(normalKey))];
     const candidates = new Map<string, CurrentPrice[]>(keys.map((key) => [key, []]));
@@ -79,13 +69,8 @@ export class MaterialPricesService {
 }
 
 /**
- * The order of resolution (prices.md): a dated price before an undated one, whatever its scope; the caller's
- * shop before the shared baseline; then the latest date, and on the same date the higher price.
- * DECISION: the two rules "the shop's own prices first" and "an undated price never wins over a dated one in
- * resolution" meet when the shop has only an undated price and the baseline a dated one: the dated one wins, as a
- * quote must not rest on a price of unknown age while a dated one exists.
- * DECISION: with no unit asked, prices of one date in different units are not compared by amount (that would
- * compare a price per foot with one per lb): foot, then lb, then sqft, the order a quote's lengths need them.
+ * The order of resolution (prices.md). DECISION: when the shop has only an undated price and the baseline a dated
+ * one, the dated one wins: a quote must not rest on a price of unknown age while a dated one exists.
  */
 function bestFirst(a: CurrentPrice, b: CurrentPrice): number {
   return (
@@ -104,7 +89,6 @@ function normalKey(typedKey: string): string {
   return checked.key;
 }
 
-/** Why the winner won, in the words of the rules. */
 function ruleOf(winner: CurrentPrice, ranked: readonly CurrentPrice[]): string {
   if (winner.priceDate === null)
     return `no dated price: the highest undated price of ${winner.shopId === null ? 'the shared baseline' : "the caller's shop"}`;

@@ -1,7 +1,6 @@
 import type { SqlClient } from '../database/sql-client';
 import type { MappingEntry } from './price-mappings';
 
-/** The SQL of `price_mappings`: the owners' mapping entries, per scope (a shop, or NULL for the baseline). */
 export class PriceMappingsRepository {
   constructor(private readonly sql: SqlClient) {}
 
@@ -13,18 +12,12 @@ export class PriceMappingsRepository {
     );
   }
 
-  /** Makes `entries` the scope's whole mapping document. */
   async replaceAll(shopId: number | null, entries: readonly MappingEntry[]): Promise<void> {
     await this.sql.query('DELETE FROM price_mappings WHERE shop_id IS NOT DISTINCT FROM $1', [shopId]);
     await this.insert(shopId, entries);
   }
 
-  /**
-   * Adds `entries` to the scope's mappings; a stored entry matching the same text is replaced (a description
-   * that was ignored and is now mapped is only mapped), and every other stored entry stays.
-   * DECISION: a mapping file adds to what is stored rather than replacing it all, so a file that fixes this
-   * month's export does not undo the fixes of earlier ones (the product owner's rule: keep more data).
-   */
+  /** A stored entry matching the same text is replaced (an ignored description now mapped is only mapped). */
   async merge(shopId: number | null, entries: readonly MappingEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const supplierKeys = entries.filter((entry) => entry.kind === 'supplier').map((entry) => entry.matchKey);

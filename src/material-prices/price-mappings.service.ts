@@ -9,7 +9,6 @@ import { MaterialPricesRepository } from './material-prices.repository';
 import { type MappingDocument, mappingDocumentOf, mergeMappingEntries, parseMappingDocument } from './price-mappings';
 import { PriceMappingsRepository } from './price-mappings.repository';
 
-/** A shop owner's mapping document through the API: the same stored entries the seeder and imports read. */
 @Injectable()
 export class PriceMappingsService {
   constructor(
@@ -21,11 +20,7 @@ export class PriceMappingsService {
     return mappingDocumentOf(await new PriceMappingsRepository(this.database.pool).findEntries(shopId));
   }
 
-  /**
-   * Replaces the shop's whole mapping document; every invalid entry is named in one 400, a section over
-   * MAPPINGS_MAX_ENTRIES is a 413. The change waits for a running load of the shop, so a load reads one document
-   * from start to end.
-   */
+  /** The change waits for a running load of the shop, so a load reads one document from start to end. */
   async replace(user: User, document: unknown): Promise<MappingDocument> {
     refuseGuestWrite(user, 'change price mappings');
     const shopId = user.id;

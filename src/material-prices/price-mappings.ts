@@ -3,7 +3,6 @@ import type { PriceMappingKind } from '../database/entities';
 import { checkMaterialKey, type KeyCheck } from '../material-keys/material-key-check';
 import { SUPPLIER_NAME_MAX_LENGTH, supplierKey, supplierNameProblem } from './supplier-name';
 
-/** One entry of a document as it is stored: what it matches (as written, and as compared) and its target. */
 export interface MappingEntry {
   kind: PriceMappingKind;
   matchText: string;
@@ -11,7 +10,6 @@ export interface MappingEntry {
   target: string | null;
 }
 
-/** A description matches a mapping exactly after trimming and case folding. */
 export function descriptionKey(description: string): string {
   return description.trim().toLowerCase();
 }
@@ -19,16 +17,7 @@ export function descriptionKey(description: string): string {
 const SECTIONS = ['suppliers', 'materials', 'ignore'] as const;
 export const MATCH_TEXT_MAX_LENGTH = 512;
 
-/**
- * Validates a whole mapping document, as mappings.json carries it, into entries:
- * `{ "suppliers": { "Osorio Metals Supply Inc.": "Osorio" }, "materials": { "Flat Bar 1/2\" x": "flat_bar_4x0.5" },
- *    "ignore": [ "Tubing - Round 4\" OD x sch 40" ] }`. Every problem names its entry, so the owner can fix the file:
- * a material target must be a valid key (stored in its normal spelling); a description cannot be both mapped and
- * ignored; a supplier alias cannot point at a name that is itself aliased.
- * DECISION: one document stays without chains even though a merge now flattens them (mergeMappingEntries): what an
- * owner writes in one file is what GET /mappings shows back, and "A": "B", "B": "C" in one file is more often a slip
- * than a wish; chains across documents come from history (a later file aliasing an earlier target) and are re-pointed.
- */
+/** A supplier alias cannot point at a name that is itself aliased in the same document. */
 export function parseMappingDocument(value: unknown): { entries: MappingEntry[] } | { problems: string[] } {
   if (!isRecord(value)) return { problems: ['the mappings must be an object with "suppliers", "materials" and "ignore"'] };
   const problems: string[] = [];
@@ -101,7 +90,6 @@ export function parseMappingDocument(value: unknown): { entries: MappingEntry[] 
   return problems.length > 0 ? { problems } : { entries };
 }
 
-/** The mapping document of stored entries, as an owner writes it (the inverse of parseMappingDocument). */
 export interface MappingDocument {
   suppliers: Record<string, string>;
   materials: Record<string, string>;
@@ -118,7 +106,6 @@ export function mappingDocumentOf(entries: readonly MappingEntry[]): MappingDocu
   return document;
 }
 
-/** What an entry matches: a supplier name, or a description (mapped or ignored, never both). */
 function identityOf(entry: MappingEntry): string {
   return `${entry.kind === 'supplier' ? 'supplier' : 'description'}:${entry.matchKey}`;
 }
@@ -136,10 +123,7 @@ function tooMany(section: string, count: number, maxEntries: number): string {
   return `${section} would hold ${count.toLocaleString('en-US')} entries, more than the ${maxEntries.toLocaleString('en-US')} MAPPINGS_MAX_ENTRIES allows`;
 }
 
-/**
- * The sections of a document, as it was read, that hold more than `maxEntries` entries by themselves: counted before
- * any entry is checked, since a merge can only hold more.
- */
+/** Counted before any entry is checked, since a merge can only hold more. */
 export function oversizedSections(document: unknown, maxEntries: number): string[] {
   if (!isRecord(document)) return [];
   return SECTIONS.flatMap((section) => {
@@ -149,17 +133,9 @@ export function oversizedSections(document: unknown, maxEntries: number): string
   });
 }
 
-/** A merge of a document into the stored entries: the whole result and what to write, or why it cannot be stored. */
 export type MergedMappings = { entries: MappingEntry[]; changed: MappingEntry[] } | { refused: 'too_many' | 'circles'; problems: string[] };
 
-/**
- * The `incoming` document over a scope's `stored` entries: an entry for the same text replaces the stored one, the
- * others stay; then every supplier alias is re-pointed at the end of its chain, so stored aliases never point at
- * another alias and a lookup is one step. `changed` is what to write: the incoming entries and the stored aliases
- * re-pointed. Refused when a section would hold more than `maxEntries` entries, or when aliases lead in a circle.
- * DECISION: the cap is checked when a document comes in, not on what is stored alone, so lowering
- * MAPPINGS_MAX_ENTRIES never stops the imports of a shop that sends no mappings.
- */
+/** Every supplier alias is re-pointed at the end of its chain, so a lookup is one step. */
 export function mergeMappingEntries(
   stored: readonly MappingEntry[],
   incoming: readonly MappingEntry[],
@@ -189,20 +165,12 @@ export function mergeMappingEntries(
   return { entries, changed: entries.filter((entry) => changed.has(identityOf(entry))) };
 }
 
-/** Supplier aliases followed to the end of their chains. */
 export interface FlattenedAliases {
-  /** Every aliased key -> the name its chain ends at; null for a key whose chain runs into a circle. */
   finalNames: Map<string, string | null>;
-  /** Each circle once, as its keys in the order the aliases lead. */
   circles: string[][];
 }
 
-/**
- * Follows every alias (aliased key -> target name) to the end of its chain in one pass: a walk stops at the first
- * key already resolved and gives its end to every key it passed, so each alias is looked up about once however the
- * chains run (at most twice the number of aliases in all). A name aliased to its own key ("OSORIO": "Osorio", a
- * spelling) ends a chain with that spelling. A walk that meets a key of its own path has found a circle.
- */
+/** One pass: a walk stops at the first key already resolved, so each alias is looked up about twice at most. */
 export function flattenSupplierAliases(aliases: ReadonlyMap<string, string>): FlattenedAliases {
   const finalNames = new Map<string, string | null>();
   const circles: string[][] = [];
@@ -283,12 +251,10 @@ function textProblem(text: string, maxLength: number): string | null {
   return null;
 }
 
-/** How the owner's mappings read a description: a material key, or a description to skip. */
 export interface MaterialMappingLookup {
   materialFor(description: string): { materialType: string } | 'ignore' | undefined;
 }
 
-/** What one scope's mappings (entries as mergeMappingEntries leaves them) say about incoming descriptions and supplier names. */
 export class MappingLookup implements MaterialMappingLookup {
   private readonly materials = new Map<string, { materialType: string } | 'ignore'>();
   private readonly aliases = new Map<string, string>();
@@ -304,12 +270,10 @@ export class MappingLookup implements MaterialMappingLookup {
     return this.materials.get(descriptionKey(description));
   }
 
-  /** The supplier `name` is by the aliases (merged entries point at the end of their chain), else `name` itself. */
   supplierName(name: string): string {
     return this.aliases.get(supplierKey(name)) ?? name;
   }
 
-  /** The aliases, as (the aliased key, the final name). */
   supplierAliases(): [string, string][] {
     return [...this.aliases];
   }
@@ -318,10 +282,6 @@ export class MappingLookup implements MaterialMappingLookup {
 /** The target the report's fixes carry: it fails the key grammar, so a fix pasted unedited can never load. */
 export const MATERIAL_KEY_PLACEHOLDER = '<material key>';
 
-/**
- * DECISION: a mapping target must be a key of a known shape family (data/README.md), not only a well-formed one: a
- * mapping says what a description is, and a key of no family (`material_key`) is never what a quote asks for.
- */
 function materialTargetProblem(target: string, checked: KeyCheck): string | null {
   if (target.trim() === MATERIAL_KEY_PLACEHOLDER)
     return `${JSON.stringify(target)} is the placeholder of a suggested fix: replace it with the material's key (data/README.md lists the key of every shape)`;

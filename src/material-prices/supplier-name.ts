@@ -4,12 +4,7 @@ import { LRUCache } from 'lru-cache';
 // Every record's supplier is keyed, and exports repeat a handful of names: the keys of recent names are kept.
 const recentKeys = new LRUCache<string, string>({ max: 10_000 });
 
-/**
- * Supplier names as shops type them. Two names are one supplier when their keys are equal: the key ignores case,
- * repeated spaces and punctuation ("OSORIO", " osorio ", "Osorio." are one). Anything more (an abbreviation, a
- * company suffix) is a different supplier until the owner says otherwise with an alias; such names are only
- * reported as look-alikes.
- */
+/** Case, repeated spaces and punctuation are ignored; anything more is another supplier until the owner aliases it. */
 export function supplierKey(name: string): string {
   let key = recentKeys.get(name);
   if (key === undefined) {
@@ -28,10 +23,8 @@ function keyOf(name: string): string {
     .trim();
 }
 
-/** The longest supplier name, and name key, a supplier record holds. */
 export const SUPPLIER_NAME_MAX_LENGTH = 128;
 
-/** Why `name` (trimmed) cannot name a supplier, or null: no letter or digit, or a name or key over `maxLength`. */
 export function supplierNameProblem(name: string, maxLength = SUPPLIER_NAME_MAX_LENGTH): string | null {
   const key = supplierKey(name);
   if (key === '') return 'needs a letter or a digit';
@@ -45,10 +38,6 @@ const TYPO_EDITS = 2;
 /** ...when both are at least this long: "Supplier A" and "Supplier B", or "Yard 1" and "Yard 2", are two. */
 const TYPO_MIN_WORD_LENGTH = 4;
 
-/**
- * Do two different supplier keys look like one supplier? One is the other's leading words ("osorio" and "osorio
- * metals supply inc"), they differ only in spacing, or one word differs by a typo or two.
- */
 export function looksAlike(keyA: string, keyB: string): boolean {
   if (keyA === keyB) return false;
   const [shorter, longer] = keyA.length <= keyB.length ? [keyA, keyB] : [keyB, keyA];

@@ -7,7 +7,6 @@ export interface SupplierRecord {
   nameKey: string;
 }
 
-/** The SQL of `suppliers`; each scope (a shop, or NULL for the shared baseline) has its own. */
 export class SuppliersRepository {
   constructor(private readonly sql: SqlClient) {}
 
@@ -24,7 +23,6 @@ export class SuppliersRepository {
     );
   }
 
-  /** Creates the suppliers that do not exist yet (a concurrent creator wins); returns only those created here. */
   async createMissing(shopId: number | null, suppliers: readonly { name: string; nameKey: string }[]): Promise<SupplierRecord[]> {
     if (suppliers.length === 0) return [];
     return this.sql.query(
@@ -36,20 +34,13 @@ export class SuppliersRepository {
     );
   }
 
-  /** A new display name, shown by the supplier's prices and history too (an id names one scope's supplier). */
   async rename(id: number, name: string): Promise<void> {
     await this.sql.query(`UPDATE suppliers SET name = $2 WHERE id = $1`, [id, name]);
     await this.sql.query(`UPDATE material_price_history SET supplier = $2 WHERE supplier_id = $1`, [id, name]);
     await this.sql.query(`UPDATE material_prices SET supplier = $2 WHERE supplier_id = $1`, [id, name]);
   }
 
-  /**
-   * Merges each `from` supplier into its `into` supplier of the same scope (an owner's alias), all in a fixed number of
-   * statements: the observations move over (one the target, or another supplier merged into it, already holds is
-   * kept once), and of the current prices of one material and unit the price rules keep one (equal in date and
-   * price: the target's, else the one stored first); the `from` suppliers are then deleted. A target is never itself
-   * merged here (stored aliases point at the end of their chain).
-   */
+  /** Observations held twice are kept once; of two current prices the rules keep one (equal: the target's). */
   async merge(merges: readonly { from: SupplierRecord; into: SupplierRecord }[]): Promise<void> {
     if (merges.length === 0) return;
     const pairs = JSON.stringify(merges.map(({ from, into }) => ({ from_id: from.id, into_id: into.id, into_name: into.name })));

@@ -4,7 +4,6 @@ import type { ImportFileFormat } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
 import type { LoadReportResponse } from '../price-loads/load-report.response';
 
-/** One uploaded file of an import, as stored. */
 export interface ImportFileRow {
   name: string;
   format: ImportFileFormat;
@@ -43,13 +42,11 @@ const COUNT_COLUMNS = [
   'warnings',
 ] as const;
 
-// An import with its files (in upload order) and its counts as one object.
 const IMPORT_COLUMNS = `i.id, i.created_at, i.dry_run,
   jsonb_build_object(${COUNT_COLUMNS.map((column) => `'${column}', i.${column}`).join(', ')}) AS counts,
   COALESCE((SELECT jsonb_agg(jsonb_build_object('name', f.name, 'format', f.format, 'bytes', f.bytes, 'sha256', f.sha256, 'records', f.records) ORDER BY f.position)
               FROM price_import_files f WHERE f.import_id = i.id), '[]'::jsonb) AS files`;
 
-/** The SQL of `price_imports` and `price_import_files`: every query is of one shop's imports. */
 export class PriceImportsRepository {
   constructor(private readonly sql: SqlClient) {}
 
@@ -76,7 +73,6 @@ export class PriceImportsRepository {
     return created;
   }
 
-  /** The shop's imports, newest first. */
   async page(shopId: number, limit: number, offset: number): Promise<Page<ImportRow>> {
     const [items, [{ total }]] = await Promise.all([
       this.sql.query<ImportRow[]>(
@@ -88,7 +84,6 @@ export class PriceImportsRepository {
     return { items, total, limit, offset };
   }
 
-  /** One import of the shop with its report; undefined for an import of another shop, as for none. */
   async findOne(shopId: number, id: number): Promise<(ImportRow & { report: LoadReportResponse }) | undefined> {
     const [row] = await this.sql.query<(ImportRow & { report: LoadReportResponse })[]>(
       `SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`,

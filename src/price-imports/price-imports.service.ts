@@ -29,10 +29,6 @@ import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/pric
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
 import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
 
-/**
- * Price imports through the API: a shop's uploaded files go through the seeder's own load (same readers, key
- * grammar, mappings, price rules and report) into that shop's scope, and each import is kept with its report.
- */
 @Injectable()
 export class PriceImportsService implements OnApplicationBootstrap {
   constructor(
@@ -64,8 +60,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
   private async importFiles(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
     if (!dryRun) refuseGuestWrite(user, 'load prices (a preview with ?dry_run=true is allowed)');
     const { priceImportsPerShop } = this.config.rateLimits;
-    // DECISION: every attempt counts, a refused upload too: each one costs the server its upload, so a flood of
-    // bad files is limited like good ones; the hourly allowance leaves room to fix a file and send it again.
+
     await this.rateLimits.consume(
       'priceImportsPerShop',
       `shop:${user.id}`,
@@ -113,7 +108,6 @@ export class PriceImportsService implements OnApplicationBootstrap {
     return { ...page, items: page.items.map(toSummary) };
   }
 
-  /** One import of the caller's shop; another shop's import is a 404, as if it did not exist. */
   async findOne(shopId: number, id: number): Promise<PriceImportResponse> {
     const row = isRowId(id) ? await new PriceImportsRepository(this.database.pool).findOne(shopId, id) : undefined;
     if (!row) throw new NotFoundException(`No import ${id} in this shop`);

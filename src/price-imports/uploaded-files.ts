@@ -10,7 +10,6 @@ import type { FastifyRequest } from 'fastify';
 
 import { formatOfFileName, MAPPINGS_FILE_NAME, type SourceFormat } from '../price-loads/source-files';
 
-/** One uploaded file as it was received and where it waits on disk. */
 export interface UploadedFile {
   name: string;
   /** `mappings` for an owner's mapping document uploaded beside the price files, as in a seeder folder. */
@@ -31,13 +30,7 @@ const FILE_NAME_MAX_LENGTH = 255;
 // eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-/**
- * Writes each file of a multipart upload to `folder` as it arrives, counting and hashing it on the way, so the
- * request holds no file in memory and the load that follows reads files of a known size. Every file is read to
- * its end before an answer, so that a bad name is reported with the others and the client is not cut off.
- * DECISION: files are written to disk first and loaded after the upload ends, so the load's transaction and the
- * shop's load lock are never held while a slow client sends.
- */
+/** Every file is read to its end before an answer, so that a bad name is reported with the others. */
 export async function receiveUploadedFiles(request: FastifyRequest, folder: string, limits: UploadLimits): Promise<UploadedFile[]> {
   if (!request.isMultipart()) throw new UnsupportedMediaTypeException('Send the files as multipart/form-data (curl -F "file=@prices.csv")');
   // The connection closed (or was cut) before the handler got here: a reader starting now would wait for ever.
@@ -104,7 +97,6 @@ async function saveFile(part: MultipartFile, name: string, format: UploadedFile[
   return { name, format, path, bytes, sha256: hash.digest('hex') };
 }
 
-/** The multipart plugin's limit errors, in words a person understands. */
 function tooLarge(error: unknown, limits: UploadLimits): PayloadTooLargeException | null {
   const code = (error as { code?: unknown }).code;
   const part = (error as { part?: { filename?: string } }).part;
@@ -120,10 +112,7 @@ function tooLarge(error: unknown, limits: UploadLimits): PayloadTooLargeExceptio
   return null;
 }
 
-/**
- * What the multipart parser could not read (no boundary, a body cut off before its end) is the client's body, not
- * a fault of the server; a system call that failed (a full disk) stays the server's error.
- */
+// A body the multipart parser cannot read is the client's; a system call that failed (a full disk) is the server's.
 function malformed(error: unknown): unknown {
   if (typeof (error as { syscall?: unknown }).syscall === 'string') return error;
   return new BadRequestException(`The multipart body cannot be read: ${(error as Error).message}`);

@@ -7,11 +7,8 @@ import type { RecordPlace } from './readers';
 export const WRITE_BATCH_SIZE = 5000;
 
 export interface ActualCounts {
-  /** Actuals inserted, or updated because a value changed. */
   loaded: number;
-  /** Actuals stored with exactly these values already. */
   alreadyCurrent: number;
-  /** Actuals whose quote_id names no quote of the scope, with where they were read. */
   rejected: { place: RecordPlace; reason: string }[];
 }
 
@@ -20,10 +17,7 @@ interface PlacedActual {
   place: RecordPlace;
 }
 
-/**
- * The labor actuals of one run, one per invoice (or per quote when there is no invoice number) and scope: a
- * later record of the same invoice replaces an earlier one, as re-loading an invoice updates it.
- */
+/** A later record of the same invoice replaces an earlier one, as re-loading an invoice updates it. */
 export class ActualWriter {
   private readonly byIdentity = new Map<string, PlacedActual>();
 
@@ -53,10 +47,6 @@ export class ActualWriter {
     return { loaded, alreadyCurrent: actuals.length - loaded, rejected };
   }
 
-  /**
-   * DECISION: an actual may name only a quote of its own scope (the --shop shop's quotes, or quotes without an
-   * owner for the shared baseline); any other quote_id is rejected rather than linking another shop's quote.
-   */
   private async withoutForeignQuotes(): Promise<ActualCounts['rejected']> {
     const quoteIds = [...new Set([...this.byIdentity.values()].flatMap(({ actual }) => (actual.quoteId === null ? [] : [actual.quoteId])))];
     if (quoteIds.length === 0) return [];

@@ -4,7 +4,6 @@ import { quoteInput } from '../common/quoted-input';
 export type DecimalStyle = 'point' | 'comma';
 export const DECIMAL_STYLES: readonly DecimalStyle[] = ['point', 'comma'];
 
-/** A bare `$`: a dollar of the scope's currency when that is written with `$`. */
 export const DOLLAR_SIGN = '$';
 const DOLLAR_CURRENCIES = new Set(['USD', 'CAD', 'AUD', 'NZD', 'MXN', 'SGD', 'HKD']);
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -31,7 +30,6 @@ const STYLE_PATTERNS: Record<DecimalStyle, { plain: RegExp; grouped: RegExp; gro
   comma: { plain: /^(\d*)(?:,(\d+))?$/, grouped: /^(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?$/, group: /\./g },
 };
 
-/** An ISO 4217 code for a sign or code as written (`US$` -> USD, `eur` -> EUR), DOLLAR_SIGN for `$`, else null. */
 export function currencyOf(text: string): string | null {
   const sign = CURRENCY_SIGNS[text.toUpperCase()];
   if (sign !== undefined) return sign;
@@ -43,18 +41,13 @@ export function isCurrencyCode(text: string): boolean {
   return ISO_CURRENCIES.has(text);
 }
 
-/** Whether a price written in `currency` (a code or DOLLAR_SIGN) is in the scope's `scopeCurrency`. */
 export function isScopeCurrency(currency: string, scopeCurrency: string): boolean {
   return currency === scopeCurrency || (currency === DOLLAR_SIGN && DOLLAR_CURRENCIES.has(scopeCurrency));
 }
 
 export type Amount = { value: number; currency: string | null } | { problem: string };
 
-/**
- * An amount as a spreadsheet or a supplier portal writes it: `3.45`, `$3.45`, `USD 3.45`, `3,45 EUR`, `1.234,56`.
- * Thousands separators (and spaces) are read in the file's `styles` only; a text that reads as two numbers there
- * (`1.234` in a decimal-comma file: 1234 or 1.234) is a problem naming both. Null when the text is no amount.
- */
+// A text that reads as two numbers in the file's styles (`1.234` with decimal commas) is a problem naming both.
 export function readAmount(text: string, styles: readonly DecimalStyle[]): Amount | null {
   const trimmed = text.trim();
   if (trimmed.length > AMOUNT_MAX_LENGTH) return null;
@@ -76,7 +69,6 @@ export function readAmount(text: string, styles: readonly DecimalStyle[]): Amoun
   return { value: sign * readings[0], currency };
 }
 
-/** `digits` as a number written in `style`; thousands separators only where `grouping` (the file's own style). */
 function numberIn(digits: string, style: DecimalStyle, grouping: boolean): number | null {
   const { plain, grouped, group } = STYLE_PATTERNS[style];
   const spaced = SPACE.test(digits);

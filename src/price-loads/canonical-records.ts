@@ -7,12 +7,6 @@ import { currencyOf, type DecimalStyle, isScopeCurrency } from './amounts';
 import type { DateFormat } from './dates';
 import { FieldReader } from './field-reader';
 
-/**
- * The canonical formats of seeding.md, validated. Every reader of a supplier's shape builds a canonical
- * record and passes it through the same validation, so the rules below hold for every source.
- */
-
-/** One observed price of one material from one supplier on one day. */
 export interface PriceObservation {
   materialType: string;
   supplier: string | null;
@@ -22,13 +16,9 @@ export interface PriceObservation {
   pricePerLb: number | null;
   pricePerSqft: number | null;
   notes: string | null;
-  /** ISO 4217: the scope's currency, which the price was written in (or stated no currency). */
   currency: string;
-  /** `file:record` the observation was read from. */
   source: string;
-  /** The supplier's own description of the material, or the key as it was typed, so every key can be audited. */
   rawDescription: string | null;
-  /** The key is of no known shape family: accepted, and reported as a warning. */
   unknownKeyFamily: boolean;
 }
 
@@ -45,7 +35,6 @@ export interface LaborActual {
   laborCost: number | null;
   total: number | null;
   notes: string | null;
-  /** The document the actual came from (the invoice PDF), else `file:record-index`. */
   sourceFile: string;
 }
 
@@ -78,29 +67,20 @@ const LABOR_ACTUAL_FIELDS = [
 const INVOICE_MAX_LENGTH = 64;
 const SOURCE_FILE_MAX_LENGTH = 512;
 
-/** What the scope and the file say about how prices read. */
 export interface PriceTerms {
   /** The scope's currency (ISO 4217): a price stated in another one is rejected, never converted. */
   currency: string;
-  /** PRICE_MAX_PER_UNIT: a higher price is rejected. */
   maxPerUnit: number;
-  /** How the file writes numbers given as text (`$1,234.56`); none: a price must be a number (JSON). */
   decimalStyles: readonly DecimalStyle[];
   dateFormats: readonly DateFormat[];
 }
 
-/** How the material key of a price was arrived at. */
 export interface KeyOrigin {
-  /** The supplier's description the key was derived or mapped from; absent when the key was typed. */
   rawDescription?: string;
   /** A key the owner's mappings gave for the description: it wins over the key grammar. */
   mappedKey?: string;
 }
 
-/**
- * `{ "material_type": "sq_tube_2x11ga", "price_per_foot": 3.45, "supplier": "...", "date": "2024-03-15" }`. A typed
- * key is checked under the key grammar and stored in its normal spelling; a key of no known family is accepted.
- */
 export function validateMaterialPrice(record: RawRecord, source: string, terms: PriceTerms, origin: KeyOrigin = {}): Validated {
   const fields = new FieldReader(record, terms.decimalStyles);
   fields.onlyFields(MATERIAL_PRICE_FIELDS);
@@ -134,7 +114,6 @@ export function validateMaterialPrice(record: RawRecord, source: string, terms: 
   return { record: { kind: 'material_price', price } };
 }
 
-/** The currency a price record states (its `currency` field, its amounts' signs) must be its scope's. */
 function currencyProblem(fields: FieldReader, scopeCurrency: string): void {
   const stated = fields.text('currency', { maxLength: 8 });
   if (stated !== null) {
@@ -148,7 +127,6 @@ function currencyProblem(fields: FieldReader, scopeCurrency: string): void {
     fields.problem(`the price is in ${currencies[0]} and this scope's prices are in ${scopeCurrency}: prices are never converted`);
 }
 
-/** `{ "type": "labor_actual", "invoice": "12217", "date": "2024-06-23", ... }`; `source` stands in for a missing `file`. */
 export function validateLaborActual(record: RawRecord, source: string): Validated {
   const fields = new FieldReader(record);
   fields.onlyFields(LABOR_ACTUAL_FIELDS);

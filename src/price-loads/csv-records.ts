@@ -9,16 +9,11 @@ import type { DateFormat } from './dates';
 import { type SourceFileContent, SourceFileError, type SourceRecord } from './source-records';
 import { readHeader, recordOfRow, type TableHeader, unusedColumnsWarning } from './table-columns';
 
-/** How much of a file is read to find its header line and separator. */
 const HEADER_PROBE_BYTES = 64 * 1024;
 /** csv-parse quotes the field it stopped in, whatever its length; its message is cut after this many characters. */
 const PARSER_MESSAGE_MAX_LENGTH = 300;
 
-/**
- * The separators a header line may use, and the decimal style each implies. A `;` file is a European spreadsheet's
- * export (decimal commas, `.` thousands); a `,` file writes decimal points. DECISION: tab- and `|`-separated
- * exports come from either side, so their numbers are read in both styles and one that reads two ways is rejected.
- */
+/** A `;` file is a European spreadsheet's export (decimal commas, `.` thousands); a `,` file writes decimal points. */
 const SEPARATORS: readonly { separator: string; decimalStyles: DecimalStyle[] }[] = [
   { separator: ',', decimalStyles: ['point'] },
   { separator: ';', decimalStyles: ['comma'] },
@@ -26,20 +21,8 @@ const SEPARATORS: readonly { separator: string; decimalStyles: DecimalStyle[] }[
   { separator: '|', decimalStyles: ['point', 'comma'] },
 ];
 
-/**
- * DECISION: a spreadsheet writes dates in its locale's form. ISO, M/D/YYYY (what US spreadsheets and the supplier
- * exports this platform reads write) and D.M.YYYY (dots: only day-first locales write them) are read; D/M/YYYY
- * cannot be told from M/D/YYYY, so it is read as M/D/YYYY, and an impossible month rejects the row.
- */
 export const TABLE_DATE_FORMATS: readonly DateFormat[] = ['iso', 'month/day/year', 'day.month.year'];
 
-/**
- * The records of a CSV file, streamed: the file is never held whole. Read with csv-parse: quoted fields, a UTF-8
- * byte order mark, CRLF, blank rows and rows of empty cells skipped. The separator is the one of SEPARATORS the
- * header line uses most; the header names the columns through the table of spellings (table-columns.ts), unused
- * columns are named in one warning. Each row becomes a canonical material price record; a problem of one row (a
- * cell too many, a word where a price belongs) rejects that row through the usual validation.
- */
 export async function readCsvFile(path: string): Promise<SourceFileContent> {
   let headerLine: string;
   try {
@@ -113,7 +96,6 @@ async function* csvRecords(
   }
 }
 
-/** The file's first line (its header), without a byte order mark. */
 async function firstLine(path: string): Promise<string> {
   const file = await open(path, 'r');
   try {

@@ -2,11 +2,6 @@ import { LRUCache } from 'lru-cache';
 
 import { quoteInput } from '../common/quoted-input';
 
-/**
- * Calendar dates as the seeder meets them: ISO `YYYY-MM-DD` (the canonical format), `M/D/YYYY` (supplier
- * exports, US spreadsheets), `D.M.YYYY` (day-first spreadsheets) and `Jun 18, 2024` (invoices). Every form becomes
- * an ISO date; only real calendar dates from EARLIEST_YEAR to next year pass.
- */
 export type DateFormat = 'iso' | 'month/day/year' | 'day.month.year' | 'month name';
 
 export type ParsedDate = { iso: string } | { problem: string };
@@ -54,10 +49,6 @@ const EXAMPLES: Record<DateFormat, string> = {
 // Exports repeat a few hundred dates across their records: the answers for recent texts are kept.
 const recentDates = new LRUCache<string, ParsedDate>({ max: 10_000 });
 
-/**
- * Parses `text` in the first of `formats` whose shape it has; a shape with an impossible day, or a year outside
- * EARLIEST_YEAR..`latestYear` (next year by default), is a problem that says what was read and why it is refused.
- */
 export function parseDate(text: string, formats: readonly DateFormat[], latestYear = new Date().getUTCFullYear() + 1): ParsedDate {
   const cacheKey = `${formats.join(',')}\u0000${latestYear}\u0000${text}`;
   let parsed = recentDates.get(cacheKey);
@@ -81,7 +72,6 @@ function parseUncached(text: string, formats: readonly DateFormat[], latestYear:
   return { problem: `${quoteInput(trimmed)} is not a date in the form ${formats.map((format) => EXAMPLES[format]).join(' or ')}` };
 }
 
-/** Why year-month-day is no day a price was quoted on, or null. */
 function calendarProblem([year, month, day]: [number, number, number], latestYear: number): string | null {
   if (month < 1 || month > 12) return `there is no month ${month}`;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -22,16 +22,10 @@ export function roundPrice(price: number): number {
   return Math.round(price * 10_000) / 10_000;
 }
 
-/**
- * Reads typed fields of one record and collects every problem, so that a rejected record names all of them.
- * A field that is absent or null reads as null; `required` makes that a problem.
- */
 export class FieldReader {
   readonly problems: string[] = [];
-  /** The currencies the amounts read were written in (codes, or DOLLAR_SIGN). */
   readonly currencies = new Set<string>();
 
-  /** `amountStyles`: numbers may also come as text written in one of these styles, with a currency (readAmount). */
   constructor(
     private readonly record: RawRecord,
     private readonly amountStyles?: readonly DecimalStyle[],
@@ -41,10 +35,6 @@ export class FieldReader {
     return this.record[name] !== undefined && this.record[name] !== null;
   }
 
-  /**
-   * Trimmed text; empty text reads as absent. A number is accepted as its text (invoice 12217). Text the database
-   * cannot store, or longer than `maxLength` (default FREE_TEXT_MAX_LENGTH), is a problem of the record.
-   */
   text(name: string, options: { required?: boolean; maxLength?: number; numbersAllowed?: boolean } = {}): string | null {
     const value = this.record[name];
     if (value === undefined || value === null) return this.absent(name, options.required);
@@ -58,28 +48,24 @@ export class FieldReader {
     return trimmed;
   }
 
-  /** A price or a rate: a finite number above zero. */
   positiveNumber(name: string, required = false): number | null {
     const value = this.number(name, required);
     if (value !== null && value <= 0) return this.problem(`${name} must be more than 0 (got ${value})`);
     return value;
   }
 
-  /** A price per unit: above zero and at most `max` (PRICE_MAX_PER_UNIT). */
   price(name: string, max: number): number | null {
     const value = this.positiveNumber(name);
     if (value !== null && value > max) return this.problem(`${name} ${value} is above ${max}, the most a price per unit may be`);
     return value;
   }
 
-  /** Hours and costs: a finite number, zero allowed. */
   nonNegativeNumber(name: string): number | null {
     const value = this.number(name, false);
     if (value !== null && value < 0) return this.problem(`${name} must not be negative (got ${value})`);
     return value;
   }
 
-  /** An id: a whole number above 0 that a PostgreSQL integer can hold. */
   positiveInteger(name: string): number | null {
     const value = this.positiveNumber(name);
     if (value !== null && !Number.isInteger(value)) return this.problem(`${name} must be a whole number (got ${value})`);
@@ -87,7 +73,6 @@ export class FieldReader {
     return value;
   }
 
-  /** A date in one of `formats`, as ISO `YYYY-MM-DD`. */
   date(name: string, formats: readonly DateFormat[]): string | null {
     const value = this.text(name);
     if (value === null) return null;

@@ -1,11 +1,7 @@
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-/**
- * The first key repeated inside one object of each record of a valid JSON text (records: the elements of a
- * top-level array by index, or the one top-level object as 0), which JSON.parse would silently resolve to the last.
- * One pass over the text; keys are decoded only when they hold an escape.
- */
+/** JSON.parse silently resolves a repeated key to the last; one pass over the text, keys decoded only with an escape. */
 export function repeatedKeysByRecord(text: string): Map<number, string> {
   const found = new Map<number, string>();
   const objects: (Set<string> | null)[] = [];
@@ -41,7 +37,6 @@ export function repeatedKeysByRecord(text: string): Map<number, string> {
   return found;
 }
 
-/** The index of the quote that closes the string opened at `open` (one not preceded by an odd run of backslashes). */
 function closingQuote(text: string, open: number): number {
   for (let from = open + 1; ;) {
     const quote = text.indexOf('"', from);

@@ -7,55 +7,38 @@ import { describePlace, type PriceOffer } from './readers';
 
 /** A report lists this many rejects, and as many warnings, in full; the rest are counted. */
 const REPORT_LISTED_MAX = 500;
-/** A report lists this many current prices it set; the rest are counted. */
 const REPORT_CHANGES_LISTED_MAX = 2000;
-/** The longest reason, warning message or file problem a report holds, in characters. */
 const REPORT_TEXT_MAX_LENGTH = 1000;
 /** How many reasons the rejects left out of the list are counted under; the rest under OTHER_REASONS. */
 const OMITTED_REASONS_MAX = 100;
 export const OTHER_REASONS = '(other reasons)';
-/**
- * The most bytes the JSON of a report (reportAsJson) takes. DECISION: 768 KiB, so that what holds a report stays
- * under 1 MiB: an import's answer adds its id and uploaded files, and PostgreSQL's text of the stored jsonb a space
- * after every ":" and ",". The lists above keep a report well under it; the guard in reportAsJson holds it whatever
- * the records held.
- */
+/** 768 KiB keeps what holds a report under 1 MiB (an import's answer; PostgreSQL's text of the jsonb adds spaces). */
 export const REPORT_JSON_MAX_BYTES = 768 * 1024;
 
-/** What happened to one file of the run. */
 export interface FileSummary {
   file: string;
-  /** Set when the file itself could not be read (its reject has no record number). */
   problem: string | null;
   records: number;
-  /** The shapes its records were recognised as. */
   shapes: string[];
   /** Entries accepted, rejected and skipped by the owner's `ignore`; a bill of materials has an entry per line. */
   accepted: number;
   rejected: number;
   ignored: number;
-  /** Records identical to an earlier record of the same file; their prices are stored once. */
   exactDuplicates: number;
 }
 
-/** A record (or a whole file, with no record number) that was not loaded, and why. */
 export interface Reject {
   file: string;
-  /** From 1; null for a problem with the whole file. */
   record: number | null;
-  /** The line of a bill of materials, or of a CSV file, from 1. */
   line: number | null;
   reason: string;
-  /** The supplier's priced line the record was, when an owner's mapping can fix or skip it. */
   offer: PriceOffer | null;
 }
 
 export type PriceWarningKind = (typeof PRICE_WARNING_KINDS)[number];
 
-/** Reported, not rejected: something the owner should look at. */
 export interface PriceWarning {
   kind: PriceWarningKind;
-  /** One line for the owner. */
   message: string;
   material_type?: string;
   supplier?: string | null;
@@ -64,11 +47,9 @@ export interface PriceWarning {
   prices?: number[];
   median?: number;
   records?: string[];
-  /** The supplier alias that would merge two look-alike names. */
   alias?: Record<string, string>;
 }
 
-/** A current price the run set: `old` is null for a material, supplier and unit that had none. */
 export interface PriceChange {
   material_type: string;
   supplier: string | null;
@@ -77,35 +58,27 @@ export interface PriceChange {
   new: { price: number; price_date: string | null };
 }
 
-/** What a report is of: a run of the seeder on a folder, or an import of uploaded files (no folder). */
 export interface LoadDescription {
   dryRun: boolean;
-  /** The shop whose prices are loaded; null for the shared baseline. */
   shopEmail: string | null;
   directory: string | null;
 }
 
 export interface LoadReport {
   load: LoadDescription;
-  /** Why there was nothing to do (an empty folder, the default folder missing), or null. */
   nothingToLoad: string | null;
-  /** The mapping file applied first, and how many entries it had. */
   mappings: { file: string; entries: number } | null;
-  /** Files of the folder that are neither .json nor .csv. */
   ignoredFiles: string[];
   files: FileSummary[];
   prices: { loaded: number; alreadyCurrent: number; newObservations: number; entries: number; ignored: number };
   actuals: { loaded: number; alreadyCurrent: number };
   /** The first REPORT_LISTED_MAX rejects (added by LoadReportBuilder); `omitted` counts the others. */
   rejects: Reject[];
-  /** The first REPORT_LISTED_MAX warnings (added by LoadReportBuilder). */
   warnings: PriceWarning[];
-  /** The first REPORT_CHANGES_LISTED_MAX current prices set (added by LoadReportBuilder). */
   changes: PriceChange[];
   omitted: OmittedEntries;
 }
 
-/** What the lists of a report leave out, counted: rejects per reason (see reasonKey), warnings per kind. */
 export interface OmittedEntries {
   rejects: Map<string, number>;
   warnings: Map<PriceWarningKind, number>;
@@ -128,17 +101,12 @@ export function emptyReport(load: LoadDescription): LoadReport {
   };
 }
 
-/** The one writer of a load's report: its lists and every count, per file and for the load. */
 export class LoadReportBuilder {
   private file: FileSummary | null = null;
 
   constructor(readonly report: LoadReport) {}
 
-  /**
-   * Lists a reject while the report lists fewer than REPORT_LISTED_MAX, with its texts cut (the reason to
-   * REPORT_TEXT_MAX_LENGTH characters, the date as written to QUOTED_INPUT_MAX_LENGTH); else only counts it under its
-   * reason, so that a load's memory does not grow with its rejects.
-   */
+  /** Past REPORT_LISTED_MAX, rejects are only counted by reason, so that a load's memory does not grow with them. */
   addReject(reject: Reject): void {
     const { report } = this;
     if (report.rejects.length >= REPORT_LISTED_MAX) {
@@ -158,7 +126,6 @@ export class LoadReportBuilder {
     });
   }
 
-  /** Lists a warning (its message cut to REPORT_TEXT_MAX_LENGTH) up to REPORT_LISTED_MAX, then counts it by kind. */
   addWarning(warning: PriceWarning): void {
     const { report } = this;
     if (report.warnings.length < REPORT_LISTED_MAX)
@@ -166,13 +133,11 @@ export class LoadReportBuilder {
     else increment(report.omitted.warnings, warning.kind);
   }
 
-  /** Lists a current price the load set up to REPORT_CHANGES_LISTED_MAX, then counts it. */
   addChange(change: PriceChange): void {
     if (this.report.changes.length < REPORT_CHANGES_LISTED_MAX) this.report.changes.push(change);
     else this.report.omitted.changes += 1;
   }
 
-  /** Starts the summary of the next file: what follows is counted in it. */
   startFile(name: string): void {
     this.file = { file: name, problem: null, records: 0, shapes: [], accepted: 0, rejected: 0, ignored: 0, exactDuplicates: 0 };
     this.report.files.push(this.file);
@@ -208,7 +173,6 @@ export class LoadReportBuilder {
     this.currentFile().accepted += 1;
   }
 
-  /** The file itself could not be read: one reject with no record number. */
   fileUnreadable(problem: string): void {
     this.currentFile().problem = problem;
     this.rejectEntry({ file: this.currentFile().file, record: null, line: null, reason: problem, offer: null });
@@ -247,30 +211,20 @@ export class LoadReportBuilder {
   }
 }
 
-/** Every reject of the load, listed or not. */
 export function rejectCount(report: LoadReport): number {
   return report.rejects.length + sum(report.omitted.rejects.values());
 }
 
-/** Every warning of the load, listed or not. */
 export function warningCount(report: LoadReport): number {
   return report.warnings.length + sum(report.omitted.warnings.values());
 }
 
-/**
- * What rejects of one kind have in common, so that they are counted together: the reason with its values left out,
- * a quoted text (see quoteInput) as `"…"` and a number as `#`.
- */
 function reasonKey(reason: string): string {
   return cutText(reason, REPORT_TEXT_MAX_LENGTH)
     .replace(QUOTED_INPUT, '"…"')
     .replace(/\d+(?:\.\d+)?/g, '#');
 }
 
-/**
- * DECISION: past OMITTED_REASONS_MAX different reasons, rejects are counted under OTHER_REASONS, so that what a
- * report keeps of the rejects it does not list stays bounded even when every reason differs.
- */
 function countReason(counts: Map<string, number>, key: string): void {
   increment(counts, counts.has(key) || counts.size < OMITTED_REASONS_MAX ? key : OTHER_REASONS);
 }
@@ -285,17 +239,14 @@ function sum(counts: Iterable<number>): number {
   return total;
 }
 
-/** Largest count first, then in text order. */
 function byCount<K extends string>(counts: ReadonlyMap<K, number>): [K, number][] {
   return [...counts].sort(([a, countA], [b, countB]) => countB - countA || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** 0 when every record was accepted, 2 when some were rejected; 1 (could not run) never comes from a report. */
 export function exitCodeOf(report: LoadReport): 0 | 2 {
   return rejectCount(report) > 0 ? 2 : 0;
 }
 
-/** What the owner pastes into the mappings to fix rejects of one description: a key for it, or skipping it. No fix for a description longer than a mapping may hold: the mapping document would refuse it. */
 function fixesFor(offer: PriceOffer): ({ materials: Record<string, string> } | { ignore: string[] })[] {
   if (offer.description.trim().length > MATCH_TEXT_MAX_LENGTH) return [];
   const skip = { ignore: [offer.description] };
@@ -306,12 +257,6 @@ function whereRead(reject: Reject): string {
   return reject.record === null ? reject.file : describePlace({ file: reject.file, record: reject.record, line: reject.line ?? undefined });
 }
 
-/**
- * The report as the command prints it, for the shop owner: the files read, the rejects grouped by description
- * (one line per item: its records with price and date, the reason, and the mapping that would fix it), the
- * warnings, then the summary lines of seeding.md (`Loaded X material prices, Y already current`, or `Would load`
- * in a dry run).
- */
 export function formatReport(report: LoadReport): string[] {
   const { load, prices, actuals, rejects, warnings } = report;
   const [rejected, warned] = [rejectCount(report), warningCount(report)];
@@ -348,10 +293,6 @@ export function formatReport(report: LoadReport): string[] {
   return lines;
 }
 
-/**
- * One line per item: the rejects of one description (compared as mappings compare them) together, every other
- * reject on its own as `file:record: reason`.
- */
 function groupRejects(rejects: readonly Reject[]): string[] {
   const byDescription = new Map<string, Reject[]>();
   const lines: string[] = [];
@@ -383,7 +324,6 @@ function groupRejects(rejects: readonly Reject[]): string[] {
   return [...grouped, ...lines];
 }
 
-/** `{ "ignore": ["a"] }` as the line to paste into a mapping document: `"ignore": [ "a" ]`. */
 function asMappingLine(fix: object): string {
   const [[section, value]] = Object.entries(fix);
   const inner = Array.isArray(value)
@@ -394,10 +334,6 @@ function asMappingLine(fix: object): string {
   return `${JSON.stringify(section)}: ${inner}`;
 }
 
-/**
- * The whole report as `--report FILE` writes it (and the import API answers and keeps it): counts, then the listed
- * rejects, warnings and changes, each followed by what its list leaves out. The counts are always every entry's.
- */
 export function reportAsJson(report: LoadReport): LoadReportResponse {
   const head = {
     dry_run: report.load.dryRun,
@@ -444,9 +380,7 @@ export function reportAsJson(report: LoadReport): LoadReportResponse {
     };
     const excess = Buffer.byteLength(JSON.stringify(json)) - REPORT_JSON_MAX_BYTES;
     if (excess <= 0) return json;
-    // DECISION: over REPORT_JSON_MAX_BYTES (long descriptions, supplier names full of escaped characters), each list
-    // gives up a share of the excess in proportion to the bytes it takes, from its end, and counts what it no longer
-    // lists; nothing else is cut. Lists that are already empty leave only what the limits of a load bound (its files).
+    // Over the limit, each list gives up a share of the excess in proportion to its bytes, from its end; nothing else is cut.
     const itemBytes = {
       rejects: lists.rejects.map(jsonBytes),
       warnings: lists.warnings.map(jsonBytes),
@@ -470,7 +404,6 @@ export function reportAsJson(report: LoadReport): LoadReportResponse {
   }
 }
 
-/** The bytes `value` takes in a JSON list: its text and a comma. */
 function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value)) + 1;
 }

@@ -19,37 +19,28 @@ import type { SourceFormat } from './source-files';
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
-/** The shared baseline's prices are in US dollars. */
 const BASELINE_CURRENCY = 'USD';
-/** How often, in records, a long file reports progress. */
 const PROGRESS_EVERY_RECORDS = 5000;
 
-/** Where a load is: reported per file and every few thousand records. */
 export interface LoadProgress {
   file: string;
   fileNumber: number;
   fileCount: number;
-  /** Records of this file read so far. */
   records: number;
-  /** Records of the whole load read, and rejected, so far. */
   runRecords: number;
   runRejects: number;
 }
 
-/** One file of a load: the name the report gives it, where it is, and how to read it. */
 export interface LoadFile {
   name: string;
   path: string;
   format: SourceFormat;
 }
 
-/** One load of files into one scope, from the seeder's folder or an import's upload. */
 export interface LoadPlan {
-  /** The report to fill: it already says what is loaded, for whom, and anything found before the load. */
   report: LoadReport;
   shopId: number | null;
   files: LoadFile[];
-  /** Owner mapping entries to merge into the scope's stored ones first, in the same transaction. */
   mappingEntries: MappingEntry[];
   /**
    * An import's terms: more records than `maxRecords` stop the load, and so does a file that cannot be read at
@@ -74,24 +65,16 @@ interface RunWriters {
   actuals: ActualWriter;
 }
 
-/** What the files of one load have given so far, against its limits. */
 interface LoadState {
   writers: RunWriters;
-  /** The scope's mapping entries, which the readers look descriptions up in. */
   mappingEntries: readonly MappingEntry[];
   report: LoadReportBuilder;
   records: number;
   limits?: LoadPlan['limits'];
-  /** The scope's currency (ISO 4217). */
   currency: string;
 }
 
-/**
- * Loads supplier exports into material prices (with their history) and labor actuals: the owner's mappings first,
- * then files one at a time, each record through the reader of its shape into canonical records, then batched
- * writes, for the seeder's folder and the import API's uploaded files. One transaction
- * per load: a failure anywhere leaves the database as it was, and a dry run rolls the same work back.
- */
+/** One transaction per load: a failure anywhere leaves the database as it was. */
 @Injectable()
 export class PriceLoadService {
   /** Loads running at once in this process: half of the pool at most, so the rest of the API keeps its connections. */
@@ -107,10 +90,6 @@ export class PriceLoadService {
     this.loadSlots = new LoadSlots(Math.max(1, Math.floor(config.database.poolMax / 2)), config.prices.loadWaitMs);
   }
 
-  /**
-   * The entries of a mappings file (named `name` in messages); a file that cannot be read or holds an invalid entry
-   * stops the run (exit 1, or a 400 for an import; a section over MAPPINGS_MAX_ENTRIES: a 413).
-   */
   async readMappings(path: string, name = path): Promise<MappingEntry[]> {
     const reading = await this.reader.readMappingsFile({ path, maxEntries: this.config.prices.mappingsMaxEntries });
     if ('unreadable' in reading) throw new PriceLoadError(`The mappings ${name} ${reading.unreadable}`);
@@ -134,8 +113,7 @@ export class PriceLoadService {
       // One load per scope at a time: two would otherwise wait on each other's rows in opposite orders.
       await new MaterialPricesRepository(runner).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
       const mappingsRepository = new PriceMappingsRepository(runner);
-      // DECISION: a scope's load reads that scope's mappings only (a shop's run not the baseline's), so what a
-      // run does follows from its own scope's data and can be tested on its own.
+
       const merged = await this.reader.mergeMappings({
         stored: await mappingsRepository.findEntries(shopId),
         incoming: plan.mappingEntries,
@@ -185,8 +163,7 @@ export class PriceLoadService {
       await runner.commitTransaction();
       return recorded;
     }
-    // DECISION: a dry run does all the work of a real run in its transaction and rolls it back, so its counts
-    // are a real run's by construction; the only trace it leaves is id sequence numbers it consumed.
+
     await runner.rollbackTransaction();
     if (!record) return undefined;
     await runner.startTransaction();
@@ -234,15 +211,13 @@ export class PriceLoadService {
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;
-      // DECISION: a workbook that cannot be opened stops the seeder too (exit 1): it is a bound refused or a broken
-      // archive, never a record to skip, while an unreadable JSON or CSV file stays a reject as seeding.md says.
+
       if (state.limits || file.format === 'xlsx') throw new PriceLoadError(`${file.name} ${error.message}; nothing was loaded`);
       report.fileUnreadable(error.message);
     }
   }
 }
 
-/** Why mappings cannot be used, naming the file they came from (exit 1; a 413 or a 400 for an import). */
 function mappingsRefusal({ refused, problems }: { refused: string; problems: string[] }, file: string | undefined): PriceLoadError {
   const message = `The mappings${file === undefined ? '' : ` ${file}`} cannot be used; nothing was loaded:\n${problems.map((problem) => `  ${problem}`).join('\n')}`;
   return refused === 'too_many' ? new PriceLoadLimitError(message) : new PriceLoadError(message);

@@ -16,34 +16,25 @@ import { inBatches, WRITE_BATCH_SIZE } from './actual-writer';
 import type { PriceObservation } from './canonical-records';
 import type { PriceChange, PriceWarning } from './load-report';
 
-/** What the prices of one run did. */
 export interface PriceCounts {
-  /** Current prices inserted or replaced by a better one (per material, supplier and unit). */
   loaded: number;
-  /** (material, supplier, unit) of this run whose stored current price stays. */
   alreadyCurrent: number;
-  /** Observations the history did not hold yet. */
   newObservations: number;
   changes: PriceChange[];
   warnings: PriceWarning[];
 }
 
-/**
- * One text for a tuple of values, as a map key: NUL cannot occur in stored text, null is empty and every value
- * starts with "=". Called for every record, where JSON.stringify of an array costs several times as much.
- */
+// NUL cannot occur in stored text; JSON.stringify of an array costs several times as much, for every record.
 function identityOf(...values: (string | number | null)[]): string {
   return values.map((value) => (value === null ? '' : `=${value}`)).join('\u0000');
 }
 
 /** An outlier is more than this many times above or below the median of the other suppliers' current prices. */
 const OUTLIER_FACTOR = 3;
-/** How many records, or prices, a warning lists before it counts the rest. */
 const RECORDS_LISTED = 5;
 
 const PRICE_FIELD_OF_UNIT = { foot: 'pricePerFoot', lb: 'pricePerLb', sqft: 'pricePerSqft' } as const;
 
-/** This run's best observation of one (material, supplier, unit), and the prices seen on its date. */
 interface Candidate {
   materialType: string;
   supplierKey: string | null;
@@ -54,12 +45,7 @@ interface Candidate {
   pricesOnItsDate: Set<number>;
 }
 
-/**
- * The material prices of one run. Every observation lands once in the history (written in batches while the run
- * reads on); the current price per (scope, material, supplier, unit) follows the price rules (price-rules.ts),
- * decided in memory for this run's observations and against the stored ones at the end, so the outcome does not
- * depend on the order of files or records. Memory grows with the number of distinct (material, supplier, unit).
- */
+/** The current price is decided in memory, then against the stored ones, so order of files or records never matters. */
 export class PriceWriter {
   private readonly prices: MaterialPricesRepository;
   private readonly supplierRecords: SuppliersRepository;
@@ -80,7 +66,6 @@ export class PriceWriter {
     this.suppliers = new RunSuppliers(this.supplierRecords, shopId);
   }
 
-  /** Applies the scope's supplier aliases to what is stored (an alias merges the aliased supplier into its target). */
   async applySupplierAliases(): Promise<void> {
     await this.suppliers.mergeAliased(this.mappings.supplierAliases());
   }
@@ -193,10 +178,6 @@ export class PriceWriter {
     return { loaded, alreadyCurrent: this.best.size - loaded, newObservations: this.newObservations, changes, warnings };
   }
 
-  /**
-   * Keeps the better of two observations of one (material, supplier, unit). DECISION: of two equal in date and price
-   * (the same price), the first one read keeps its notes and source; the price itself does not depend on the order.
-   */
   private consider(candidate: Omit<Candidate, 'pricesOnItsDate'>): void {
     const identity = identityOf(candidate.materialType, candidate.supplierKey, candidate.unit);
     const best = this.best.get(identity);
@@ -227,7 +208,6 @@ export class PriceWriter {
     }));
   }
 
-  /** Pairs of this scope's suppliers, one of them in this run, whose names look like one supplier. */
   private async lookAlikes(): Promise<PriceWarning[]> {
     const runKeys = this.suppliers.keysOfRun();
     if (runKeys.size === 0) return [];
@@ -236,8 +216,7 @@ export class PriceWriter {
     for (const [index, a] of all.entries()) {
       for (const b of all.slice(index + 1)) {
         if ((!runKeys.has(a.nameKey) && !runKeys.has(b.nameKey)) || !looksAlike(a.nameKey, b.nameKey)) continue;
-        // DECISION: the alias suggested maps the longer name onto the shorter one (the company suffix goes), and
-        // never merges by itself: the owner decides.
+
         const [from, to] = a.name.length > b.name.length || (a.name.length === b.name.length && a.name > b.name) ? [a, b] : [b, a];
         warnings.push({
           kind: 'supplier_look_alike',
@@ -250,10 +229,7 @@ export class PriceWriter {
     return warnings;
   }
 
-  /**
-   * Sends the pending history rows while the caller reads on: the database works on one batch while the next one
-   * is parsed. At most one batch is in flight, and its failure surfaces at the next flush or at finish().
-   */
+  /** At most one history batch is in flight; its failure surfaces at the next flush or at finish(). */
   private async flushHistory(): Promise<void> {
     await this.historyInFlight;
     if (this.pendingHistory.size === 0) return;
@@ -288,11 +264,6 @@ export class PriceWriter {
   }
 }
 
-/**
- * The suppliers a run meets: how often each spelling was used, and the stored record of each. DECISION: a supplier
- * keeps the display name it was stored with; one this run creates is shown by its most used spelling (ties: the
- * first in code-point order), whatever the order the records came in.
- */
 class RunSuppliers {
   private readonly spellings = new Map<string, Map<string, number>>();
   private readonly records = new Map<string, SupplierRecord & { createdHere: boolean }>();
@@ -302,7 +273,6 @@ class RunSuppliers {
     private readonly shopId: number | null,
   ) {}
 
-  /** Counts one use of `name`; returns its key. */
   count(name: string): string {
     const key = supplierKey(name);
     const counts = this.spellings.get(key) ?? new Map<string, number>();
@@ -321,7 +291,6 @@ class RunSuppliers {
     return record;
   }
 
-  /** Makes sure every supplier of `names` has a stored record. */
   async ensure(names: readonly string[]): Promise<void> {
     const missing = [...new Set(names.map(supplierKey))].filter((key) => !this.records.has(key));
     if (missing.length === 0) return;
@@ -336,7 +305,6 @@ class RunSuppliers {
       this.records.set(record.nameKey, { ...record, createdHere: false });
   }
 
-  /** Gives each supplier this run created its preferred spelling, now that every record was counted. */
   async settleNames(): Promise<void> {
     for (const [key, record] of this.records) {
       const preferred = this.preferredSpelling(key);
@@ -347,10 +315,6 @@ class RunSuppliers {
     }
   }
 
-  /**
-   * Moves each supplier stored under an aliased key into the supplier its alias names (created when missing, and
-   * counted once as a spelling of it), in a fixed number of statements whatever the number of aliases.
-   */
   async mergeAliased(aliases: readonly [aliasedKey: string, targetName: string][]): Promise<void> {
     const targetOf = new Map(aliases.filter(([aliasedKey, targetName]) => supplierKey(targetName) !== aliasedKey));
     if (targetOf.size === 0) return;
@@ -385,7 +349,6 @@ function listRecords(records: string[], count: number): string {
   return count > records.length ? `${records.join(', ')} and ${count - records.length} more` : records.join(', ');
 }
 
-/** Changed prices more than OUTLIER_FACTOR times above or below the median of the other suppliers' current prices. */
 function outliers(changes: readonly PriceChange[], current: readonly CurrentPrice[]): PriceWarning[] {
   const byItem = new Map<string, CurrentPrice[]>();
   for (const price of current) {

@@ -11,17 +11,13 @@ import type { FileTerms, SourceFileContent, SourceRecord } from './source-record
 import { readWorkbookFile } from './workbook-records';
 
 const JSON_FILE_MAX_DEPTH = 64;
-/** A JSON file's terms (seeding.md): prices are JSON numbers, never text, and dates ISO. */
 const JSON_FILE_TERMS: FileTerms = { decimalStyles: [], dateFormats: ['iso'] };
 
-/** The owner's mappings, in a folder or among uploaded files. */
 export const MAPPINGS_FILE_NAME = 'mappings.json';
 
-/** The formats the seeder reads, by file name extension. */
 export const SOURCE_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
-/** `prices.CSV` -> csv; null for a name of no format the seeder reads. */
 export function formatOfFileName(name: string): SourceFormat | null {
   const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
   return (SOURCE_FORMATS as readonly string[]).includes(extension ?? '') ? (extension as SourceFormat) : null;
@@ -29,11 +25,6 @@ export function formatOfFileName(name: string): SourceFormat | null {
 
 export type SourceFolder = { exists: false } | { exists: true; files: string[]; ignored: string[]; mappingsFile: string | null };
 
-/**
- * The `*.json`, `*.csv` and `*.xlsx` files of `directory`, by name, apart from the owner's mappings (MAPPINGS_FILE_NAME, any case). A
- * missing folder is reported, for the caller to decide; a folder that cannot be read is an error. Hidden files
- * are skipped silently, other files are named as ignored.
- */
 export async function listSourceFiles(directory: string): Promise<SourceFolder> {
   let names: string[];
   try {
@@ -58,22 +49,15 @@ export async function listSourceFiles(directory: string): Promise<SourceFolder> 
   return { exists: true, files, ignored, mappingsFile };
 }
 
-/** What bounds the reading of a file beyond its bytes: the uncompressed size of a workbook. */
 export interface ReadLimits {
   xlsxMaxUncompressedBytes: number;
 }
 
-/** The records of one file of `format`. */
 export async function readSourceFile(path: string, format: SourceFormat, limits: ReadLimits): Promise<SourceFileContent> {
   if (format === 'xlsx') return readWorkbookFile(path, limits.xlsxMaxUncompressedBytes);
   return format === 'csv' ? readCsvFile(path) : readJsonRecords(path);
 }
 
-/**
- * A JSON file's records: an array of records, or a single record.
- * DECISION: a JSON file is parsed whole (one file at a time, so memory follows the largest file, which an import
- * bounds), because exports written by Python hold bare NaN that streaming JSON parsers refuse; CSV streams.
- */
 async function readJsonRecords(path: string): Promise<SourceFileContent> {
   const parsed = await readJsonFile(path);
   if ('problem' in parsed) return parsed;
@@ -96,7 +80,6 @@ async function readJsonRecords(path: string): Promise<SourceFileContent> {
   };
 }
 
-/** The JSON value a file holds (a UTF-8 byte order mark is allowed), or why it has none. */
 export async function readJsonFile(path: string): Promise<{ value: unknown; text: string } | { problem: string }> {
   let text: string;
   try {
@@ -116,10 +99,7 @@ export async function readJsonFile(path: string): Promise<{ value: unknown; text
 const STRING_OR_NON_FINITE = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
 const NON_FINITE_MARK = '\u0000non-finite:';
 
-/**
- * DECISION: exports written by Python may hold bare NaN or Infinity, which JSON forbids. They are read as
- * numbers so that only the record holding one is rejected (its price is NaN), not the whole file.
- */
+// DECISION: bare NaN and Infinity are read as numbers, so only the record holding one is rejected, not the file.
 function parseJson(text: string): { value: unknown } | { problem: string } {
   try {
     return { value: JSON.parse(text) };
@@ -139,7 +119,6 @@ function parseJson(text: string): { value: unknown } | { problem: string } {
   }
 }
 
-/** "Unexpected token } in JSON at position 41" -> "Unexpected token } (line 3, column 5)". */
 function describeJsonError(error: Error, text: string): string {
   const position = /at position (\d+)/.exec(error.message);
   const message = error.message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');

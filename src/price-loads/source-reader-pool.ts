@@ -30,23 +30,12 @@ const IDLE_THREAD_MS = 30_000;
 
 type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
 
-/**
- * Reads price files and mappings documents in worker threads (piscina), so parsing a file and reading its records
- * (shapes, material keys, checks, mapping look-ups), or checking and merging thousands of mappings, never holds the
- * event loop: it only hands each batch of readings to the writers. The threads (PRICE_READ_THREADS) start with the
- * first file and end when idle or when the app closes.
- */
 @Injectable()
 export class SourceReaderPool implements OnModuleDestroy {
   private pool: Piscina | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /**
-   * The records of `file` as read, in order, taken from the worker batch by batch: it reads a few batches ahead of
-   * the caller and no further. A file that cannot be read, at once or part-way, throws SourceFileError where its
-   * records end; stopping early stops the worker.
-   */
   async *read(
     file: ReadTask['file'],
     mappingEntries: readonly MappingEntry[],
@@ -86,7 +75,6 @@ export class SourceReaderPool implements OnModuleDestroy {
     return (await pool.run(task, { name: 'readMappingsFile' })) as MappingsFileReading;
   }
 
-  /** mergeMappingEntries, in a worker thread. */
   async mergeMappings(task: MergeMappingsTask): Promise<MergedMappings> {
     const pool = await this.poolOf();
     return (await pool.run(task, { name: 'mergeMappings' })) as MergedMappings;
@@ -115,14 +103,7 @@ export class SourceReaderPool implements OnModuleDestroy {
   }
 }
 
-/**
- * The worker's script.
- * DECISION: looked for beside the entry script that runs, as the embedded database image is (dist/main.js and
- * dist/seed.js: the bundle's dist/bundle/source-reader.js; dist/compiled/seed.js under `nest start`: the compiled
- * dist/compiled/price-loads/source-reader.worker.js), then in dist/bundle/ of the working folder: Jest runs the app's
- * TypeScript in its own process from the project folder, and a worker thread cannot run TypeScript, so the tests
- * read with the build that `npm test` makes first.
- */
+/** Beside the entry script that runs, then in dist/bundle/ of the working folder (Jest: a worker cannot run TypeScript). */
 export function findSourceReaderScript(entryScript: string | undefined = process.argv[1], workingFolder = process.cwd()): string {
   const entryFolder = entryScript === undefined ? undefined : dirname(resolve(entryScript));
   const candidates = [
@@ -134,11 +115,8 @@ export function findSourceReaderScript(entryScript: string | undefined = process
   return found;
 }
 
-/**
- * DECISION: a new reading goes to an idle thread, else to a new thread while the pool may grow, else to the least
- * busy one (piscina's own balancer fills a busy thread before it starts another, which would leave PRICE_READ_THREADS
- * unused while readings wait for their writes).
- */
+// DECISION: piscina's own balancer fills a busy thread before it starts another, which would leave PRICE_READ_THREADS unused
+// while readings wait for their writes: a reading goes to an idle thread, else a new one, else the least busy.
 function idleThenNewThenLeastBusy(maxThreads: number): LoadBalancer {
   return (_task, workers) => {
     const idle = workers.find((worker) => worker.currentUsage === 0);
@@ -148,7 +126,6 @@ function idleThenNewThenLeastBusy(maxThreads: number): LoadBalancer {
   };
 }
 
-/** The worker's messages in order; a failed task (the worker threw or died) fails the wait for the next one. */
 class Inbox {
   private readonly queued: ReaderMessage[] = [];
   private failure: { error: unknown } | undefined;

@@ -15,40 +15,24 @@ import { problemItem, readRecord, type RecordReading } from './readers';
 import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
-/**
- * The worker thread's half of reading a load's files (SourceReaderPool runs it; scripts/build.mjs bundles it as
- * dist/bundle/source-reader.js): a price file is parsed and each record read through the reader of its shape
- * (material keys, checks, the owner's description mappings), its readings posted in batches, so the event loop only
- * hands them to the writers; a mappings document is parsed, checked and merged over the stored mappings here too.
- */
-
-/** Records per message. */
 const BATCH_RECORDS = 1000;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
 
 export interface ReadTask {
   file: { name: string; path: string; format: SourceFormat };
-  /** What the readers look up: the scope's material and ignore mappings. */
   mappingEntries: MappingEntry[];
-  /** The scope's terms: its currency and the highest price per unit. */
   scope: Pick<PriceTerms, 'currency' | 'maxPerUnit'>;
   limits: ReadLimits;
   port: MessagePort;
 }
 
-/** One record as read (its items carry their places), and whether an earlier record of its file was identical. */
 export interface FileRecordReading extends RecordReading {
   duplicate: boolean;
 }
 
-/**
- * Worker to main thread: a batch of readings; the end of the file; or why the file cannot be read (at once, or
- * part-way after the batches before it: a SourceFileError, whose message completes "<file> …").
- */
 export type ReaderMessage = { readings: FileRecordReading[] } | { done: true; warnings: string[] } | { problem: string };
 
-/** Main thread to worker: take one batch more. Closing its port stops the reading. */
 export type ReaderRequest = 'more';
 
 export default async function readSourceInBatches({ file, mappingEntries, scope, limits, port }: ReadTask): Promise<void> {
@@ -92,13 +76,11 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
   }
 }
 
-/** A mappings file to read and check, refused when a section alone holds more than `maxEntries` entries. */
 export interface MappingsFileTask {
   path: string;
   maxEntries: number;
 }
 
-/** The entries of a mappings file; or why it cannot be used: unreadable, or refused (as a merge can be). */
 export type MappingsFileReading =
   { entries: MappingEntry[] } | { unreadable: string } | { refused: 'too_many' | 'invalid'; problems: string[] };
 
@@ -122,12 +104,7 @@ export function mergeMappings({ stored, incoming, maxEntries }: MergeMappingsTas
   return mergeMappingEntries(stored, incoming, maxEntries);
 }
 
-/**
- * What tells a record from the others of its file: a SHA-256 digest of its fields in order, each text prefixed by its
- * length so that no two records give one text. DECISION: a digest, not the record's JSON: JSON escapes a control
- * character as six, so a 5 MB cell of them made a 30 MB fingerprint (held until its file ended), where the digest is
- * 44 characters and the text it hashes is the record's own length.
- */
+/** Each text prefixed by its length, so that no two records give one text; a digest keeps a 5 MB cell's fingerprint small. */
 function fingerprintOf(record: unknown): string {
   let text = '';
   if (isRecord(record)) for (const key of Object.keys(record)) text += fieldText(key) + fieldText(record[key]);
@@ -160,7 +137,6 @@ class Allowance {
     port.on('close', this.onClose);
   }
 
-  /** Waits until one more batch may be posted; false when the main thread stopped reading. */
   async take(): Promise<boolean> {
     while (this.batches === 0 && !this.closed) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.closed) return false;

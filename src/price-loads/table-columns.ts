@@ -1,15 +1,9 @@
 import { listQuoted, quoteInput } from '../common/quoted-input';
 import { MATERIAL_PRICE_TYPE, PRICE_FIELDS } from './canonical-records';
 
-/** The fields a price table's columns fill: the canonical material price fields (seeding.md) and its currency. */
 export const TABLE_FIELDS = ['material_type', ...PRICE_FIELDS, 'currency', 'supplier', 'date', 'notes'] as const;
 export type TableField = (typeof TABLE_FIELDS)[number];
 
-/**
- * The one table of header spellings a person writes for each field, compared as `headerKey` spells them.
- * DECISION: `Unit Price` and a bare `Price` are per foot: bar and tube stock, what these files list, is sold by length;
- * a per-lb or per-sqft column says so in its name.
- */
 const SPELLINGS: Record<TableField, readonly string[]> = {
   material_type: ['material type', 'material', 'item', 'description', 'item description', 'material description', 'product'],
   price_per_foot: ['price per foot', 'price per ft', 'per ft', 'per foot', 'unit price', 'price', 'cost per foot', 'cost per ft'],
@@ -34,7 +28,6 @@ export function headerKey(cell: string): string {
     .trim();
 }
 
-/** What a header row says: the field of each column (null: not used), and the columns it does not use. */
 export interface TableHeader {
   fields: (TableField | null)[];
   unused: string[];
@@ -42,7 +35,6 @@ export interface TableHeader {
 
 const NEEDED = `the first row must name the columns it needs: a material (${listQuoted(['material_type', ...SPELLINGS.material_type.slice(1, 4)])}) and a price (${listQuoted([...PRICE_FIELDS, 'Price/ft', 'Unit Price'])}); supplier, date, currency and notes may follow, in any order`;
 
-/** The header row read through the table of spellings, or why it is no usable header. */
 export function readHeader(cells: readonly string[]): TableHeader | { problem: string } {
   const fields = cells.map((cell) => FIELD_OF_SPELLING.get(headerKey(cell)) ?? null);
   const named = fields.filter((field) => field !== null);
@@ -56,16 +48,10 @@ export function readHeader(cells: readonly string[]): TableHeader | { problem: s
   return { fields, unused: cells.filter((cell, index) => fields[index] === null && cell.trim() !== '') };
 }
 
-/** The warning for a header's unused columns, or null when it uses them all. */
 export function unusedColumnsWarning(header: TableHeader): string | null {
   return header.unused.length === 0 ? null : `the columns ${listQuoted(header.unused)} are not used and were ignored`;
 }
 
-/**
- * One row as a canonical material price record: empty cells are absent fields, the rest as they came (text, or a
- * workbook's numbers), for the validation to read with the file's terms. Cells of unused columns are left out; a
- * cell past the header's columns becomes a field the validation rejects by name.
- */
 export function recordOfRow(cells: readonly unknown[], header: TableHeader): Record<string, unknown> {
   const record: Record<string, unknown> = { type: MATERIAL_PRICE_TYPE };
   cells.forEach((cell, index) => {

@@ -10,11 +10,8 @@ const DATA_DESCRIPTOR_FLAG = 0x8;
 const DATA_DESCRIPTOR_MAX_BYTES = 24;
 
 /**
- * Why a .xlsx file is no archive the workbook reader may open, or null. Checked before the reader sees it, from the
- * central directory: at most WORKBOOK_MAX_ENTRIES parts, declared sizes adding up to `maxUncompressedBytes`, and the
- * parts lying back to back from the first byte to the directory (so that a reader going through the local headers in
- * order, as the streaming workbook reader does, meets exactly these parts); then while inflating every part, with
- * yauzl refusing a part that inflates beyond its declared size, so that a lying size cannot pass either.
+ * Checked from the central directory before the reader sees it: the parts must lie back to back (a streaming reader
+ * goes through the local headers in order), and yauzl refuses a part that inflates beyond its declared size.
  */
 export async function workbookArchiveProblem(path: string, maxUncompressedBytes: number): Promise<string | null> {
   const { default: yauzl } = await import('yauzl');
@@ -52,7 +49,6 @@ export async function workbookArchiveProblem(path: string, maxUncompressedBytes:
   }
 }
 
-/** Whether `offset` is where the part ending at `end` ends, its data descriptor (if it has one) aside. */
 function follows(end: { offset: number; descriptor: boolean }, offset: number): boolean {
   const gap = offset - end.offset;
   return gap === 0 || (end.descriptor && gap > 0 && gap <= DATA_DESCRIPTOR_MAX_BYTES);
@@ -71,7 +67,6 @@ function entriesOf(zip: ZipFile): Promise<Entry[]> {
   });
 }
 
-/** The bytes `entry` inflates to, counted as they come; stops past `allowance`. */
 async function inflatedBytes(zip: ZipFile, entry: Entry, allowance: number): Promise<number> {
   const stream = await promisify<Entry, NodeJS.ReadableStream>(zip.openReadStream.bind(zip))(entry);
   let bytes = 0;

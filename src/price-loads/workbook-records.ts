@@ -12,14 +12,6 @@ import { workbookArchiveProblem } from './workbook-archive';
 /** The reader's own messages quote what it stopped on; they are cut after this many characters. */
 const READER_MESSAGE_MAX_LENGTH = 300;
 
-/**
- * The records of an .xlsx workbook, streamed with exceljs's WorkbookReader after the archive passed its bounds
- * (workbook-archive.ts). Every sheet whose first non-empty row is a usable header (table-columns.ts) is read like a
- * CSV file; the others are named in a warning as skipped. Cells come as Excel keeps them: numbers as numbers (a
- * currency format is only a format), date cells as ISO dates, a formula as its cached result, text as text; an empty
- * or merged header cell names no column. DECISION: numbers typed as text are read in both decimal styles (a
- * workbook has no one locale), so one that reads two ways is rejected; records are numbered across the sheets.
- */
 export async function readWorkbookFile(path: string, maxUncompressedBytes: number): Promise<SourceFileContent> {
   const problem = await workbookArchiveProblem(path, maxUncompressedBytes);
   if (problem !== null) return { problem };
@@ -81,10 +73,9 @@ let threadScratchFolder: Promise<string> | undefined;
 let readingsInFlight = 0;
 
 /**
- * DECISION: exceljs parks a sheet that comes before its shared strings (as Excel writes them) in a file of the `tmp`
- * package, which takes no folder but TMPDIR and keeps the file until the process exits when a reading stops early.
- * A reading thread's TMPDIR is therefore a scratch folder of its own (its environment is the thread's), emptied
- * whenever none of its readings runs, removed when the thread ends, and swept at the next start after a kill.
+ * DECISION: exceljs parks a sheet that precedes its shared strings in a `tmp` file, which takes no folder but TMPDIR
+ * and stays until the process exits when a reading stops early: so each reading thread has a scratch TMPDIR of its
+ * own, emptied when idle, removed when the thread ends, swept at the next start after a kill.
  */
 async function* inScratchFolder(records: AsyncGenerator<SourceRecord>): AsyncGenerator<SourceRecord> {
   if (isMainThread) {
@@ -102,7 +93,6 @@ async function* inScratchFolder(records: AsyncGenerator<SourceRecord>): AsyncGen
   }
 }
 
-/** A cell as the table reader takes it: a number, text, or a date cell's ISO date; '' for an empty cell. */
 function cellValue(value: CellValue): unknown {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);

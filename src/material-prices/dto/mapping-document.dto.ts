@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { IsArray, IsObject, IsOptional } from 'class-validator';
 
-// DECISION: the body and the response describe the same three fields, so their descriptions and examples are written once
-// here and given to both through @ApiProperty, where JSDoc would repeat them on each class.
 const SUPPLIERS = {
   type: 'object',
   additionalProperties: { type: 'string' },

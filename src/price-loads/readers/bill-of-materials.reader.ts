@@ -7,11 +7,7 @@ import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 /** "Acme Metals Inc. Quotation 62028": the supplier is named before the document's own reference. */
 const SUPPLIER_BEFORE_DOCUMENT_REFERENCE = /^(.+?)[\s,;:-]+(?:quotation|quote|estimate|invoice|order)\b[\s#:.]*[\w-]*$/i;
 
-/**
- * A product's bill of materials: `product`, `source_quote` (the supplier's quotation), `materials[]` of
- * `{qty, desc, material, unit_price}` where the unit price is per piece (a stick, a cut sheet). Each line is read
- * as a price of its own, located by its line number (from 1) inside the record.
- */
+/** The unit price of a line is per piece (a stick, a cut sheet). */
 export const billOfMaterialsReader: RecordReader = {
   shape: 'bill of materials',
   recognizes: (record) => Array.isArray(record.materials),
@@ -20,8 +16,7 @@ export const billOfMaterialsReader: RecordReader = {
     const product = fields.text('product');
     const sourceQuote = fields.text('source_quote');
     const supplier = fields.text('supplier', { maxLength: SUPPLIER_NAME_MAX_LENGTH }) ?? supplierOf(sourceQuote);
-    // DECISION: a bill of materials states no date, so its prices are undated: they are kept in the history and
-    // become current only where no dated price exists for the same material and supplier.
+
     const date = fields.date('date', SUPPLIER_DATE_FORMATS);
     if (fields.problems.length > 0) return [problemItem(context.place, fields.problems)];
     const origin = [product && `${product} bill of materials`, sourceQuote].filter(Boolean).join(', ');

@@ -2,10 +2,7 @@ import { PRICE_FIELDS, validateLaborActual, validateMaterialPrice } from '../can
 import { describePlace, itemOf, type PriceOffer, type RecordReader } from './record-reader';
 import { describeUnitPrice } from './supplier-price';
 
-/**
- * The documented material price format; also the fallback for untyped records that carry a price field. The
- * owner's mappings read a typed key like a supplier's description, so a key the grammar rejects can be mapped.
- */
+/** The owner's mappings read a typed key like a supplier's description, so a key the grammar rejects can be mapped. */
 export const canonicalPriceReader: RecordReader = {
   shape: 'material price',
   recognizes: (record) => 'material_type' in record || PRICE_FIELDS.some((name) => name in record),
@@ -34,7 +31,6 @@ export const canonicalPriceReader: RecordReader = {
   },
 };
 
-/** The documented labor actual format (`"type": "labor_actual"`). */
 export const laborActualReader: RecordReader = {
   shape: 'labor actual',
   recognizes: (record) => record.type === 'labor_actual',

@@ -13,16 +13,12 @@ import { supplierLineItemReader } from './supplier-line-item.reader';
 export type { PriceOffer, ReadItem, RecordPlace } from './record-reader';
 export { describePlace, problemItem } from './record-reader';
 
-/** A record that names its `type` is read as that canonical type. */
 const TYPED_READERS: Record<string, RecordReader> = {
   [MATERIAL_PRICE_TYPE]: canonicalPriceReader,
   [LABOR_ACTUAL_TYPE]: laborActualReader,
 };
 
-/**
- * Untyped records are recognised by their fields, most specific shape first; the canonical material price comes
- * last because any record with a price field looks like one.
- */
+// Most specific shape first; the canonical price comes last because any record with a price field looks like one.
 const SHAPE_READERS: readonly RecordReader[] = [
   billOfMaterialsReader,
   jobInvoiceReader,
@@ -33,7 +29,6 @@ const SHAPE_READERS: readonly RecordReader[] = [
 ];
 
 export interface RecordReading {
-  /** The shape the record was recognised as, when it was. */
   shape: string | null;
   items: ReadItem[];
 }

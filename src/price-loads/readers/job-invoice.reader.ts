@@ -5,10 +5,6 @@ import { describePlace, hasFields, itemOf, problemItem, type RecordReader } from
 /** Invoices are exported with dates such as "Jun 18, 2024"; other common forms are read as well. */
 const INVOICE_DATE_FORMATS = ['month name', 'month/day/year', 'iso'] as const;
 
-/**
- * The shop's own job invoices: `invoice`, `date` ("Jun 18, 2024"), `total`, `shop_rate`, `hours_quoted`,
- * `material_cost`, `labor_cost` (often null), `description`, `file`. They become labor actuals.
- */
 export const jobInvoiceReader: RecordReader = {
   shape: 'job invoice',
   recognizes: (record) => hasFields(record, ['invoice', 'total']),

@@ -3,12 +3,7 @@ import { FieldReader } from '../field-reader';
 import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
-/**
- * A summary of a price list, one row per material: `material`, `price_per_foot`, `supplier`, `last_date`,
- * `quote_count`. Each row is read as the dated observation it states; because prices are compared by real
- * dates, a summary whose "latest" was picked by comparing date texts never overrides a newer observation of
- * the full list, and the rows it shares with that list are stored once.
- */
+/** Prices are compared by real dates, so a "latest" picked by comparing date texts never overrides a newer one. */
 export const priceSummaryReader: RecordReader = {
   shape: 'supplier price summary',
   recognizes: (record) => hasFields(record, ['material', 'last_date']),

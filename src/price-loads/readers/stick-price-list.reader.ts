@@ -5,10 +5,6 @@ import { FieldReader } from '../field-reader';
 import { hasFields, problemItem, type RecordReader } from './record-reader';
 import { SUPPLIER_DATE_FORMATS, supplierPriceItem } from './supplier-price';
 
-/**
- * A supplier's price list by stick: `material` description, stick `size` ("24' 0\""), `price_per_piece`,
- * `price_per_foot` (piece / length), `supplier`, `date` (M/D/YYYY).
- */
 export const stickPriceListReader: RecordReader = {
   shape: 'supplier price list by stick',
   recognizes: (record) => hasFields(record, ['material', 'size', 'price_per_piece']),

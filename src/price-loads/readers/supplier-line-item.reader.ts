@@ -36,10 +36,6 @@ const UNIT_NAMES: Record<string, keyof typeof UNITS> = {
   length: 'piece',
 };
 
-/**
- * A line of a supplier's estimate: `description` ("2\" x 2\" x 11G HR SQUARE TUBE 24'"), `qty`, `unit` (ft, lb,
- * ...), `rate_per_unit`, `supplier`, `date` (M/D/YYYY), `file` (the estimate it was read from).
- */
 export const supplierLineItemReader: RecordReader = {
   shape: 'supplier estimate line',
   recognizes: (record) => hasFields(record, ['description', 'unit', 'rate_per_unit']),

@@ -9,27 +9,18 @@ export const SUPPLIER_DATE_FORMATS: readonly DateFormat[] = ['month/day/year', '
 
 export type UnitPriceField = 'price_per_foot' | 'price_per_lb' | 'price_per_sqft';
 
-/** A price as a supplier states it: per unit, or per piece (a stick, a cut sheet). */
 export type StatedPrice = { field: UnitPriceField; amount: number } | { perPiece: number; stickLengthFeet?: number | null };
 
-/** A supplier's priced line, before its description became a material key. */
 export interface SupplierPrice {
-  /** The field holding the description (`material`, `description`, `desc`). */
   descriptionField: string;
   description: string;
-  /** Other texts of the record naming the alloy or shape (a category such as `ss_304_sq_tube`). */
   hints?: readonly string[];
   supplier: string | null;
-  /** ISO date, or null when the source gives none. */
   date: string | null;
   price: StatedPrice;
   notes: string | null;
 }
 
-/**
- * Derives the key (or takes the owner's mapping of the description, which wins over the grammar), turns a piece
- * price into a unit price, and validates the result as a canonical material price.
- */
 export function supplierPriceItem(line: SupplierPrice, { place, mappings, terms }: ReadContext): ReadItem {
   const offer: PriceOffer = {
     field: line.descriptionField,
@@ -63,15 +54,11 @@ function describeStatedPrice(price: StatedPrice): string {
   return 'field' in price ? describeUnitPrice(price.amount, price.field) : `${price.perPiece} per piece`;
 }
 
-/** `3.45 per foot`; an amount that is not a number is described as it came. */
 export function describeUnitPrice(amount: unknown, field: UnitPriceField): string {
   return `${typeof amount === 'number' ? amount : describeValue(amount)} ${field.replace('price_', '').replace('_', ' ')}`;
 }
 
-/**
- * A piece price becomes a price per foot where the stick length is known (from the record, else from the
- * description), or a price per square foot where a sheet's width and length are; otherwise it is not guessed.
- */
+/** A piece price is not guessed into a unit price without a stick length or a sheet's width and length. */
 function unitPriceOfPiece(
   perPiece: number,
   profile: Pick<MaterialProfile, 'stickLengthFeet' | 'sheetAreaSqft'>,
