@@ -324,6 +324,16 @@ describe('the quote lifecycle', () => {
       expect(await listed('sort=-quote_number')).toEqual([ids.bollard, ids.rail, ids.gate]);
     });
 
+    it('sorts numbers past 99,999 after the ones before', async () => {
+      const big = await registerShop(app);
+      await db.query('UPDATE users SET quote_seq = 99998 WHERE id = $1', [big.user_id]);
+      const before = await createQuote(big);
+      const after = await createQuote(big);
+      expect([before.quote_number, after.quote_number]).toEqual([`Q${big.user_id}-99999`, `Q${big.user_id}-100000`]);
+      const sorted = await as(big).get('/api/quotes?sort=quote_number').expect(200);
+      expect(sorted.body.items.map((quote: { id: number }) => quote.id)).toEqual([before.id, after.id]);
+    });
+
     it.each([
       'status=open',
       'job_type=moon_base',

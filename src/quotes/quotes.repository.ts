@@ -138,7 +138,10 @@ export class QuotesRepository {
     }
     const descending = filter.sort.startsWith('-') ? ' DESC' : '';
     const column = filter.sort.replace('-', '');
-    const order = column === 'quote_number' ? `quote_number${descending}` : `${column}${descending}, id${descending}`;
+    const order =
+      column === 'quote_number'
+        ? `length(quote_number)${descending}, quote_number${descending}`
+        : `${column}${descending}, id${descending}`;
     const conditions = where.join(' AND ');
     return {
       page: {

@@ -12,7 +12,8 @@ import { User } from './user.entity';
 @Index('IDX_quotes_user_id_created_at', ['userId', 'createdAt', 'id'])
 @Index('IDX_quotes_user_id_updated_at', ['userId', 'updatedAt', 'id'])
 @Index('IDX_quotes_user_id_status_created_at', ['userId', 'status', 'createdAt', 'id'])
-@Index('IDX_quotes_user_id_quote_number', ['userId', 'quoteNumber'])
+// (user_id, length(quote_number), quote_number): a shop's numbers in numeric order.
+@Index('IDX_quotes_user_id_quote_number', { synchronize: false })
 @Unique('quotes_quote_number_key', ['quoteNumber'])
 export class Quote {
   @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'quotes_pkey' })
