@@ -18,7 +18,9 @@ export class QuoteLifecycle1764201600024 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "quotes" ADD "decided_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "quotes" ADD "archived_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`CREATE INDEX "IDX_quote_sessions_user_id_created_at" ON "quote_sessions" ("user_id", "created_at", "id")`);
-    await queryRunner.query(`CREATE INDEX "IDX_quotes_user_id_quote_number" ON "quotes" ("user_id", length("quote_number"), "quote_number")`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_quotes_user_id_quote_number" ON "quotes" ("user_id", length("quote_number"), "quote_number")`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_quotes_user_id_status_created_at" ON "quotes" ("user_id", "status", "created_at", "id")`);
     await queryRunner.query(`CREATE INDEX "IDX_quotes_user_id_updated_at" ON "quotes" ("user_id", "updated_at", "id")`);
     await queryRunner.query(`CREATE INDEX "IDX_quotes_user_id_created_at" ON "quotes" ("user_id", "created_at", "id")`);
