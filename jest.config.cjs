@@ -46,7 +46,17 @@ const shared = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
-const tier = (name) => ({ ...shared, displayName: name, testMatch: [`<rootDir>/test/**/*.${name}.spec.ts`] });
+// A test that holds a transaction open while the app waits behind it needs a server: the embedded database runs one
+// transaction at a time. Without DATABASE_URL it is left out; CI always sets DATABASE_URL.
+const SERVER_ONLY = ['idempotency-wait'];
+const serverOnlyLeftOut = process.env.DATABASE_URL ? [] : SERVER_ONLY.map((name) => `/test/${name}\\.`);
+
+const tier = (name) => ({
+  ...shared,
+  displayName: name,
+  testMatch: [`<rootDir>/test/**/*.${name}.spec.ts`],
+  testPathIgnorePatterns: ['/node_modules/', ...serverOnlyLeftOut],
+});
 
 module.exports = {
   testTimeout: 60000,
