@@ -61,7 +61,7 @@ describe("the guard's query on a user with a long history and stale statistics",
     const preparedStatements = new PreparedStatements(dataSource, db.config());
     await preparedStatements.onModuleInit();
     recorder.statements.length = 0;
-    const session = await new AuthTokensRepository(dataSource, rowChanges, preparedStatements).findLiveSession(1, LIVE_FAMILY);
+    const session = await new AuthTokensRepository(dataSource, rowChanges, preparedStatements).findLiveSession(dataSource, 1, LIVE_FAMILY);
     expect(session?.user.email).toBe('shop1@example.com');
     expect(recorder.statements).toHaveLength(1);
     const [{ sql, parameters }] = recorder.statements;

@@ -33,20 +33,20 @@ describe('the prepared statements', () => {
 
   it('are prepared once on a PostgreSQL server, never on the embedded database, and answer the same', async () => {
     const queries = await preparedStatements();
-    expect(await queries.query('hot_sum', 'SELECT $1::int + 1 AS sum', [41])).toEqual([{ sum: 42 }]);
-    expect(await queries.query('hot_sum', 'SELECT $1::int + 1 AS sum', [1])).toEqual([{ sum: 2 }]);
+    expect(await queries.query(dataSource, 'hot_sum', 'SELECT $1::int + 1 AS sum', [41])).toEqual([{ sum: 42 }]);
+    expect(await queries.query(dataSource, 'hot_sum', 'SELECT $1::int + 1 AS sum', [1])).toEqual([{ sum: 2 }]);
     expect(await preparedNames()).toEqual(onPglite ? [] : ['hot_sum']);
   });
 
   it('are not prepared when DATABASE_PREPARED_STATEMENTS=false', async () => {
     const queries = await preparedStatements({ DATABASE_PREPARED_STATEMENTS: 'false' });
-    expect(await queries.query('hot_product', 'SELECT $1::int * 2 AS product', [21])).toEqual([{ product: 42 }]);
+    expect(await queries.query(dataSource, 'hot_product', 'SELECT $1::int * 2 AS product', [21])).toEqual([{ product: 42 }]);
     expect(await preparedNames()).not.toContain('hot_product');
   });
 
   it('fail as any other statement does', async () => {
     const queries = await preparedStatements();
-    await expect(queries.query('hot_broken', 'SELECT * FROM no_such_table', [])).rejects.toMatchObject({
+    await expect(queries.query(dataSource, 'hot_broken', 'SELECT * FROM no_such_table', [])).rejects.toMatchObject({
       name: 'QueryFailedError',
       driverError: expect.objectContaining({ code: '42P01' }),
     });

@@ -101,7 +101,13 @@ describe('the plan of a filtered page of quotes', () => {
   });
 
   it('finds the page it planned: one shop, the filter, the order', async () => {
-    const page = await repository.pageOfQuotes(shop, { archived: false, status: 'SENT', jobType: 'swing_gate', sort: '-created_at' }, 5, 0);
+    const page = await repository.pageOfQuotes(
+      dataSource,
+      shop,
+      { archived: false, status: 'SENT', jobType: 'swing_gate', sort: '-created_at' },
+      5,
+      0,
+    );
     expect(page.total).toBeGreaterThan(5);
     expect(page.items.map((quote) => [quote.userId, quote.status, quote.jobType])).toEqual(Array(5).fill([shop, 'SENT', 'swing_gate']));
     const created = page.items.map((quote) => quote.createdAt!.getTime());

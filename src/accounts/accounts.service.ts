@@ -7,8 +7,9 @@ import { RefreshTokensService } from '../auth/refresh-tokens.service';
 import { RateLimitedException } from '../common/rate-limited.exception';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService, type Transaction } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import type { LinkTokenKind, User } from '../database/entities';
+import type { SqlClient } from '../database/sql-client';
 import { MailService } from '../mail/mail.service';
 import type { OutgoingMail } from '../mail/mail-outbox.repository';
 import { emailChangeMail, emailChangeNotice, passwordResetMail, verificationMail } from '../mail/messages';
@@ -49,23 +50,23 @@ export class AccountsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.mail.onGiveUp((manager, linkTokenId) => this.linkTokens.void(manager, linkTokenId));
+    this.mail.onGiveUp((sql, linkTokenId) => this.linkTokens.void(sql, linkTokenId));
   }
 
   async requestVerification(user: User): Promise<void> {
     if (user.isProvisional) throw new ForbiddenException('A guest account has no address to verify: register it first');
     await this.limits.consume('accountMailsPerAccount', String(user.id), 'Too many mails asked for; try again later');
-    await this.database.transaction((manager) =>
-      this.mailLink(manager, user.id, 'verify_email', VERIFY_HOURS * 60, (url) => verificationMail(user.id, user.email, url, VERIFY_HOURS)),
+    await this.database.transaction((sql) =>
+      this.mailLink(sql, user.id, 'verify_email', VERIFY_HOURS * 60, (url) => verificationMail(user.id, user.email, url, VERIFY_HOURS)),
     );
     this.mail.wake();
   }
 
   async verifyEmail(token: string): Promise<UserProfileResponse> {
-    const user = await this.database.transaction(async (manager) => {
-      const used = await this.linkTokens.consume(manager, 'verify_email', token);
+    const user = await this.database.transaction(async (sql) => {
+      const used = await this.linkTokens.consume(sql, 'verify_email', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      return this.users.markVerified(manager, used.userId);
+      return this.users.markVerified(sql, used.userId);
     });
     return toUserProfile(user);
   }
@@ -83,10 +84,10 @@ export class AccountsService implements OnModuleInit {
   }
 
   private async mailPasswordReset(account: string): Promise<void> {
-    const user = await this.users.findByEmail(account);
+    const user = await this.users.findByEmail(this.database.pool, account);
     if (!user || user.isProvisional || !(await this.spaceResetMail(account))) return;
-    await this.database.transaction((manager) =>
-      this.mailLink(manager, user.id, 'reset_password', RESET_MINUTES, (url) => passwordResetMail(user.id, user.email, url, RESET_MINUTES)),
+    await this.database.transaction((sql) =>
+      this.mailLink(sql, user.id, 'reset_password', RESET_MINUTES, (url) => passwordResetMail(user.id, user.email, url, RESET_MINUTES)),
     );
     this.mail.wake();
   }
@@ -104,13 +105,13 @@ export class AccountsService implements OnModuleInit {
 
   async resetPassword(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
-    const user = await this.database.transaction(async (manager) => {
-      const used = await this.linkTokens.consume(manager, 'reset_password', token);
+    const user = await this.database.transaction(async (sql) => {
+      const used = await this.linkTokens.consume(sql, 'reset_password', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      await this.users.setPassword(manager, used.userId, passwordHash, true);
-      await this.refreshTokens.revokeAllOf(used.userId, manager);
-      await this.linkTokens.voidAll(manager, used.userId);
-      return this.users.findById(used.userId, manager);
+      await this.users.setPassword(sql, used.userId, passwordHash, true);
+      await this.refreshTokens.revokeAllOf(sql, used.userId);
+      await this.linkTokens.voidAll(sql, used.userId);
+      return this.users.findById(sql, used.userId);
     });
     if (user) await this.auth.clearFailedLogins(user.email);
   }
@@ -119,10 +120,10 @@ export class AccountsService implements OnModuleInit {
   async changePassword(user: User, currentPassword: string, newPassword: string, sessionId: string, ip: string): Promise<void> {
     await this.auth.verifyCredentials(user.email, currentPassword, ip, WRONG_PASSWORD);
     const passwordHash = await this.passwords.hash(newPassword);
-    await this.database.transaction(async (manager) => {
-      await this.users.setPassword(manager, user.id, passwordHash, false);
-      await this.refreshTokens.revokeAllOf(user.id, manager, sessionId);
-      await this.linkTokens.voidAll(manager, user.id);
+    await this.database.transaction(async (sql) => {
+      await this.users.setPassword(sql, user.id, passwordHash, false);
+      await this.refreshTokens.revokeAllOf(sql, user.id, sessionId);
+      await this.linkTokens.voidAll(sql, user.id);
     });
     await this.auth.clearFailedLogins(user.email);
   }
@@ -136,7 +137,7 @@ export class AccountsService implements OnModuleInit {
   }
 
   async revokeOtherSessions(user: User, sessionId: string): Promise<void> {
-    await this.refreshTokens.revokeAllOf(user.id, undefined, sessionId);
+    await this.refreshTokens.revokeAllOf(this.database.pool, user.id, sessionId);
   }
 
   /** Nothing changes until the link is used, and only then is a taken address a 409. */
@@ -147,26 +148,26 @@ export class AccountsService implements OnModuleInit {
       throw new BadRequestException(['new_email holds an invisible character (zero-width, soft hyphen or direction mark)']);
     const address = normalizeEmail(newEmail);
     if (address === user.email) throw new BadRequestException(['new_email is the address the account already has']);
-    await this.database.transaction(async (manager) => {
+    await this.database.transaction(async (sql) => {
       await this.mailLink(
-        manager,
+        sql,
         user.id,
         'change_email',
         EMAIL_CHANGE_HOURS * 60,
         (url) => emailChangeMail(user.id, address, url, EMAIL_CHANGE_HOURS),
         address,
       );
-      await this.mail.enqueue(manager, emailChangeNotice(user.id, user.email, address));
+      await this.mail.enqueue(sql, emailChangeNotice(user.id, user.email, address));
     });
     this.mail.wake();
   }
 
   async confirmEmailChange(token: string): Promise<UserProfileResponse> {
-    const user = await this.database.transaction(async (manager) => {
-      const used = await this.linkTokens.consume(manager, 'change_email', token);
+    const user = await this.database.transaction(async (sql) => {
+      const used = await this.linkTokens.consume(sql, 'change_email', token);
       if (!used) throw new BadRequestException(BAD_LINK);
-      const user = await this.users.changeEmail(manager, used.userId, used.newEmail!).catch(conflictIfEmailTaken);
-      await this.linkTokens.voidAll(manager, used.userId);
+      const user = await this.users.changeEmail(sql, used.userId, used.newEmail!).catch(conflictIfEmailTaken);
+      await this.linkTokens.voidAll(sql, used.userId);
       return user;
     });
     return toUserProfile(user);
@@ -177,25 +178,25 @@ export class AccountsService implements OnModuleInit {
       if (password === undefined) throw new BadRequestException(['password is required: it confirms the deletion of a full account']);
       await this.auth.verifyCredentials(user.email, password, ip, WRONG_PASSWORD);
     }
-    await this.database.transaction(async (manager) => {
+    await this.database.transaction(async (sql) => {
       // The shop's row lock keeps a quote from being created between the deletes below.
-      await this.users.lock(manager, user.id);
+      await this.users.lock(sql, user.id);
       // Quotes do not cascade from their owner; everything else does.
-      await this.quotes.deleteQuotesOf(manager, user.id);
-      await this.users.delete(manager, user.id);
+      await this.quotes.deleteQuotesOf(sql, user.id);
+      await this.users.delete(sql, user.id);
     });
   }
 
   private async mailLink(
-    manager: Transaction,
+    sql: SqlClient,
     userId: number,
     kind: LinkTokenKind,
     ttlMinutes: number,
     compose: (url: string) => OutgoingMail,
     newEmail?: string,
   ): Promise<void> {
-    const issued = await this.linkTokens.issue(manager, userId, kind, ttlMinutes, newEmail);
+    const issued = await this.linkTokens.issue(sql, userId, kind, ttlMinutes, newEmail);
     const url = `${this.config.mail.appBaseUrl}/${LINK_PAGES[kind]}?token=${issued.token}`;
-    await this.mail.enqueue(manager, { ...compose(url), linkTokenId: issued.id });
+    await this.mail.enqueue(sql, { ...compose(url), linkTokenId: issued.id });
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 
 import { hashRefreshToken, newOpaqueToken } from '../auth/refresh-tokens.service';
 import type { LinkTokenKind } from '../database/entities';
+import type { SqlClient } from '../database/sql-client';
 import { UsersRepository } from '../users/users.repository';
 
 /** Tokens stored as SHA-256, single use, expiring. */
@@ -12,7 +12,7 @@ export class LinkTokensRepository {
 
   /** The user's older unused one of that kind is voided. */
   async issue(
-    manager: EntityManager,
+    sql: SqlClient,
     userId: number,
     kind: LinkTokenKind,
     ttlMinutes: number,
@@ -20,9 +20,9 @@ export class LinkTokensRepository {
   ): Promise<{ token: string; id: number }> {
     const token = newOpaqueToken();
     // The user's row lock orders two requests of one user, so the second one voids the first one's token.
-    await this.users.lock(manager, userId);
-    await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
-    const [{ id }]: { id: number }[] = await manager.query(
+    await this.users.lock(sql, userId);
+    await sql.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, [userId, kind]);
+    const [{ id }]: { id: number }[] = await sql.query(
       `INSERT INTO link_tokens (user_id, kind, token_hash, new_email, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING id`,
       [userId, kind, hashRefreshToken(token), newEmail, ttlMinutes],
     );
@@ -30,16 +30,16 @@ export class LinkTokensRepository {
   }
 
   /** After a reset, a password change or a new address, no link mailed before may still act on the account. */
-  async voidAll(manager: EntityManager, userId: number): Promise<void> {
-    await manager.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+  async voidAll(sql: SqlClient, userId: number): Promise<void> {
+    await sql.query(`UPDATE link_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
   }
 
-  async void(manager: EntityManager, id: number): Promise<void> {
-    await manager.query(`UPDATE link_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL`, [id]);
+  async void(sql: SqlClient, id: number): Promise<void> {
+    await sql.query(`UPDATE link_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL`, [id]);
   }
 
-  async consume(manager: EntityManager, kind: LinkTokenKind, token: string): Promise<{ userId: number; newEmail: string | null } | null> {
-    const [rows]: { user_id: number; new_email: string | null }[][] = await manager.query(
+  async consume(sql: SqlClient, kind: LinkTokenKind, token: string): Promise<{ userId: number; newEmail: string | null } | null> {
+    const [rows]: { user_id: number; new_email: string | null }[][] = await sql.query(
       `UPDATE link_tokens SET used_at = now() WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id, new_email`,
       [hashRefreshToken(token), kind],
     );

@@ -41,9 +41,9 @@ export class AuthService {
   async register(dto: RegisterDto, client: ClientInfo): Promise<TokenResponse> {
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
-    const { user, refresh } = await this.database.transaction(async (manager) => {
-      const user = await this.users.createAccount(dto.email, passwordHash, manager);
-      return { user, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
+    const { user, refresh } = await this.database.transaction(async (sql) => {
+      const user = await this.users.createAccount(sql, dto.email, passwordHash);
+      return { user, refresh: await this.refreshTokens.startFamily(sql, user.id, client) };
     });
     return this.tokenResponse(user, refresh);
   }
@@ -53,10 +53,10 @@ export class AuthService {
     if (!guest.isProvisional) throw new ConflictException('This account is already registered');
     await this.refuseInvisibleCharacters(dto.email);
     const passwordHash = await this.passwords.hash(dto.password);
-    const { user, refresh } = await this.database.transaction(async (manager) => {
-      const user = await this.users.claimGuest(guest.id, dto.email, passwordHash, manager);
-      await this.refreshTokens.revokeAllOf(user.id, manager);
-      return { user, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
+    const { user, refresh } = await this.database.transaction(async (sql) => {
+      const user = await this.users.claimGuest(sql, guest.id, dto.email, passwordHash);
+      await this.refreshTokens.revokeAllOf(sql, user.id);
+      return { user, refresh: await this.refreshTokens.startFamily(sql, user.id, client) };
     });
     return this.tokenResponse(user, refresh);
   }
@@ -89,7 +89,10 @@ export class AuthService {
       this.metrics.failedLogins.inc();
       throw new UnauthorizedException(wrongAnswer);
     }
-    await Promise.all([...undoHits.map((undo) => undo()), this.knownLoginIps.recordLogin(candidate.id, ip, this.config.knownLoginIpDays)]);
+    await Promise.all([
+      ...undoHits.map((undo) => undo()),
+      this.knownLoginIps.recordLogin(this.database.pool, candidate.id, ip, this.config.knownLoginIpDays),
+    ]);
     return candidate;
   }
 
@@ -100,20 +103,24 @@ export class AuthService {
   }
 
   private async letKnownIpThrough(error: unknown, user: User | null, ip: string): Promise<UndoHit> {
-    if (!(error instanceof RateLimitedException) || !user || !(await this.knownLoginIps.isKnown(user.id, ip, this.config.knownLoginIpDays)))
+    if (
+      !(error instanceof RateLimitedException) ||
+      !user ||
+      !(await this.knownLoginIps.isKnown(this.database.pool, user.id, ip, this.config.knownLoginIpDays))
+    )
       throw error;
     return async () => undefined;
   }
 
   async login(user: User, client: ClientInfo): Promise<TokenResponse> {
-    return this.tokenResponse(user, await this.refreshTokens.startFamily(user.id, client));
+    return this.tokenResponse(user, await this.refreshTokens.startFamily(this.database.pool, user.id, client));
   }
 
   async createGuest(client: ClientInfo): Promise<TokenResponse> {
-    const { user, sessionId, refresh } = await this.database.transaction(async (manager) => {
-      const user = await this.users.createGuest(manager);
-      const session = await this.quoteSessions.create(user.id, null, manager);
-      return { user, sessionId: session.id, refresh: await this.refreshTokens.startFamily(user.id, client, manager) };
+    const { user, sessionId, refresh } = await this.database.transaction(async (sql) => {
+      const user = await this.users.createGuest(sql);
+      const session = await this.quoteSessions.create(sql, user.id, null);
+      return { user, sessionId: session.id, refresh: await this.refreshTokens.startFamily(sql, user.id, client) };
     });
     return { ...this.tokenResponse(user, refresh), session_id: sessionId };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+
+import type { SqlClient } from '../database/sql-client';
 
 /** A day-granular fact needs no more than an hourly write per (user, IP) and instance. */
 const RECORD_AGAIN_AFTER_MS = 60 * 60 * 1000;
@@ -11,10 +11,8 @@ const REMEMBERED_MAX = 10_000;
 export class KnownLoginIpsRepository {
   private readonly recorded = new Map<string, number>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  async isKnown(userId: number, ip: string, days: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+  async isKnown(sql: SqlClient, userId: number, ip: string, days: number): Promise<boolean> {
+    const rows: unknown[] = await sql.query(
       `SELECT 1 FROM known_login_ips WHERE user_id = $1 AND ip = $2 AND last_login_at > now() - make_interval(days => $3)`,
       [userId, ip, days],
     );
@@ -22,13 +20,13 @@ export class KnownLoginIpsRepository {
   }
 
   /** Written at most hourly per (user, IP): a flood of logins of one account would otherwise queue on one row lock. */
-  async recordLogin(userId: number, ip: string, days: number): Promise<void> {
+  async recordLogin(sql: SqlClient, userId: number, ip: string, days: number): Promise<void> {
     const key = `${userId} ${ip}`;
     const now = Date.now();
     if (now - (this.recorded.get(key) ?? -Infinity) < RECORD_AGAIN_AFTER_MS) return;
     if (this.recorded.size >= REMEMBERED_MAX) this.recorded.clear();
     this.recorded.set(key, now);
-    await this.dataSource.query(
+    await sql.query(
       `WITH forgotten AS (DELETE FROM known_login_ips WHERE user_id = $1 AND last_login_at <= now() - make_interval(days => $3))
        INSERT INTO known_login_ips (user_id, ip) VALUES ($1, $2) ON CONFLICT (user_id, ip) DO UPDATE SET last_login_at = now()`,
       [userId, ip, days],

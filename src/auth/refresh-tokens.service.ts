@@ -4,7 +4,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import type { Transaction } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
+import type { SqlClient } from '../database/sql-client';
 import { AuthTokensRepository, type LiveFamily } from './auth-tokens.repository';
 import type { ClientInfo } from './decorators/client.decorator';
 
@@ -32,20 +33,21 @@ export class RefreshTokensService {
   private readonly logger = new Logger(RefreshTokensService.name);
 
   constructor(
+    private readonly database: DatabaseService,
     private readonly authTokens: AuthTokensRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async startFamily(userId: number, client: ClientInfo, manager?: Transaction): Promise<IssuedRefreshToken> {
+  async startFamily(sql: SqlClient, userId: number, client: ClientInfo): Promise<IssuedRefreshToken> {
     const issued = { token: newOpaqueToken(), familyId: randomUUID(), userId };
-    await this.authTokens.startFamily(issued, hashRefreshToken(issued.token), this.config.jwt.refreshExpireDays, client, manager);
+    await this.authTokens.startFamily(sql, issued, hashRefreshToken(issued.token), this.config.jwt.refreshExpireDays, client);
     return issued;
   }
 
   /** Of two concurrent rotations of one token exactly one wins (AuthTokensRepository.rotate). */
   async rotate(presented: string, client: ClientInfo): Promise<IssuedRefreshToken | null> {
     const token = newOpaqueToken();
-    const family = await this.authTokens.rotate(hashRefreshToken(presented), hashRefreshToken(token), client);
+    const family = await this.authTokens.rotate(this.database.pool, hashRefreshToken(presented), hashRefreshToken(token), client);
     if (!family) {
       await this.revokeFamilyIfReused(presented);
       return null;
@@ -59,6 +61,7 @@ export class RefreshTokensService {
    */
   private async revokeFamilyIfReused(presented: string): Promise<void> {
     const revoked = await this.authTokens.revokeFamilyOfTokenSupersededBefore(
+      this.database.pool,
       hashRefreshToken(presented),
       this.config.jwt.refreshGraceSeconds,
     );
@@ -66,18 +69,18 @@ export class RefreshTokensService {
   }
 
   async revokeFamilyOf(presented: string): Promise<void> {
-    await this.authTokens.revokeFamilyOfToken(hashRefreshToken(presented));
+    await this.authTokens.revokeFamilyOfToken(this.database.pool, hashRefreshToken(presented));
   }
 
-  async revokeAllOf(userId: number, manager?: Transaction, keepFamilyId: string | null = null): Promise<void> {
-    await this.authTokens.revokeAllOf(userId, keepFamilyId, manager);
+  async revokeAllOf(sql: SqlClient, userId: number, keepFamilyId: string | null = null): Promise<void> {
+    await this.authTokens.revokeAllOf(sql, userId, keepFamilyId);
   }
 
   revokeFamily(userId: number, familyId: string): Promise<boolean> {
-    return this.authTokens.revokeLiveFamily(userId, familyId);
+    return this.authTokens.revokeLiveFamily(this.database.pool, userId, familyId);
   }
 
   listLiveFamilies(userId: number): Promise<LiveFamily[]> {
-    return this.authTokens.listLiveFamilies(userId);
+    return this.authTokens.listLiveFamilies(this.database.pool, userId);
   }
 }

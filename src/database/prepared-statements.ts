@@ -6,6 +6,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
+import type { SqlClient } from './sql-client';
 
 /**
  * Named statements (parsed and planned once per connection) for the few run on most requests: about twice the
@@ -26,9 +27,9 @@ export class PreparedStatements implements OnModuleInit {
     this.prepared = !version.includes('PGlite');
   }
 
-  /** A name stands for one SQL text. */
-  async query<T>(name: string, sql: string, parameters: unknown[]): Promise<T[]> {
-    if (!this.prepared) return this.dataSource.query<T[]>(sql, parameters);
+  /** A name stands for one SQL text; only a query on the pool is named, one in a transaction runs as it is. */
+  async query<T>(client: SqlClient, name: string, sql: string, parameters: unknown[]): Promise<T[]> {
+    if (!this.prepared || client !== this.dataSource) return client.query<T[]>(sql, parameters);
     this.dataSource.logger.logQuery(sql, parameters);
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     try {

@@ -1,4 +1,4 @@
-/** A QueryRunner (one connection, in a transaction: the seeder) or an EntityManager (the API). */
+/** What runs SQL: the pool (`DatabaseService.pool`), a transaction, or the one connection a price load holds. */
 export interface SqlClient {
   query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T>;
 }

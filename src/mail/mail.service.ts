@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService, type Transaction } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import { MigrationStatusService } from '../database/migration-status.service';
 import { isDatabaseUnavailable } from '../database/query-errors';
+import type { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
 import { type LeasedMail, MailOutboxRepository, type OutgoingMail } from './mail-outbox.repository';
 import { createMailTransport } from './mail-transport';
@@ -14,7 +15,7 @@ const BATCH = 1;
 const LEASE_MS = 60_000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
 
-export type LinkTokenVoider = (manager: Transaction, linkTokenId: number) => Promise<void>;
+export type LinkTokenVoider = (sql: SqlClient, linkTokenId: number) => Promise<void>;
 
 /** Retries a failed delivery after MAIL_RETRY_BASE_MS, twice as long each time, at most an hour. */
 @Injectable()
@@ -37,8 +38,8 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
     this.transport = createMailTransport(config.mail, config.database.url === undefined);
   }
 
-  enqueue(manager: Transaction, mail: OutgoingMail): Promise<void> {
-    return this.outbox.enqueue(manager, mail);
+  enqueue(sql: SqlClient, mail: OutgoingMail): Promise<void> {
+    return this.outbox.enqueue(sql, mail);
   }
 
   /** The mail module does not know the link tokens' table. */
@@ -86,11 +87,11 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
   private async deliverBatch(): Promise<number> {
     // Before the outbox's table exists there is nothing to send, and nothing to log.
     if ((await this.migrations.pending()).length > 0) return 0;
-    const batch = await this.outbox.lease(BATCH, LEASE_MS, this.config.mail.giveUpAfterSeconds);
+    const batch = await this.outbox.lease(this.database.pool, BATCH, LEASE_MS, this.config.mail.giveUpAfterSeconds);
     for (const mail of batch) {
       try {
         await this.transport.send(mail);
-        await this.outbox.markSent(mail.id);
+        await this.outbox.markSent(this.database.pool, mail.id);
       } catch (error) {
         if (mail.overdue) {
           await this.giveUp(mail, error as Error);
@@ -100,16 +101,16 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(
           `Mail ${mail.id} not delivered (attempt ${mail.attempts}), retrying in ${retryInMs} ms: ${(error as Error).message}`,
         );
-        await this.outbox.markFailed(mail.id, (error as Error).message, retryInMs);
+        await this.outbox.markFailed(this.database.pool, mail.id, (error as Error).message, retryInMs);
       }
     }
     return batch.length;
   }
 
   private async giveUp(mail: LeasedMail, error: Error): Promise<void> {
-    await this.database.transaction(async (manager) => {
-      const linkTokenId = await this.outbox.giveUp(manager, mail.id, error.message);
-      if (linkTokenId !== null) await this.voidLinkToken(manager, linkTokenId);
+    await this.database.transaction(async (sql) => {
+      const linkTokenId = await this.outbox.giveUp(sql, mail.id, error.message);
+      if (linkTokenId !== null) await this.voidLinkToken(sql, linkTokenId);
     });
     this.metrics.mailGivenUp.inc();
     this.logger.error(

@@ -1,22 +1,15 @@
 import { Module } from '@nestjs/common';
 
-import { DatabaseService } from '../database/database.service';
 import { MaterialPricesController } from './material-prices.controller';
 import { MaterialPricesRepository } from './material-prices.repository';
 import { MaterialPricesService } from './material-prices.service';
+import { PriceMappingsRepository } from './price-mappings.repository';
 import { PriceMappingsService } from './price-mappings.service';
+import { SuppliersRepository } from './suppliers.repository';
 
 @Module({
   controllers: [MaterialPricesController],
-  providers: [
-    MaterialPricesService,
-    PriceMappingsService,
-    // The seeder builds its own on the run's transaction; the API's runs on the pool.
-    {
-      provide: MaterialPricesRepository,
-      useFactory: (database: DatabaseService) => new MaterialPricesRepository(database.pool),
-      inject: [DatabaseService],
-    },
-  ],
+  providers: [MaterialPricesService, PriceMappingsService, MaterialPricesRepository, PriceMappingsRepository, SuppliersRepository],
+  exports: [MaterialPricesRepository, PriceMappingsRepository, SuppliersRepository],
 })
 export class MaterialPricesModule {}

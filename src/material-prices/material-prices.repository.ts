@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { ConflictException } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 
 import type { Page } from '../common/page.query';
 import type { MaterialPrice, MaterialPriceHistory, PriceUnit } from '../database/entities';
@@ -59,36 +59,35 @@ export class ScopeBusyError extends ConflictException {
   }
 }
 
+@Injectable()
 export class MaterialPricesRepository {
-  constructor(private readonly sql: SqlClient) {}
-
   /**
    * DECISION: a load waiting for the scope's lock asks again every LOCK_POLL_MS rather than blocking in
    * pg_advisory_xact_lock, whose wait would count against the statement timeout that keeps every other query short.
    */
-  async lockScopeForLoad(shopId: number | null, waitMs: number): Promise<void> {
+  async lockScopeForLoad(sql: SqlClient, shopId: number | null, waitMs: number): Promise<void> {
     const deadline = Date.now() + waitMs;
     while (true) {
-      const [{ locked }]: { locked: boolean }[] = await this.sql.query(
-        `SELECT pg_try_advisory_xact_lock($1::integer, $2::integer) AS locked`,
-        [PRICE_LOAD_LOCK, shopId ?? 0],
-      );
+      const [{ locked }]: { locked: boolean }[] = await sql.query(`SELECT pg_try_advisory_xact_lock($1::integer, $2::integer) AS locked`, [
+        PRICE_LOAD_LOCK,
+        shopId ?? 0,
+      ]);
       if (locked) return;
       if (Date.now() >= deadline) throw new ScopeBusyError(shopId, waitMs);
       await sleep(LOCK_POLL_MS);
     }
   }
 
-  async knownKeys(shopId: number | null): Promise<string[]> {
-    const rows = await this.sql.query<{ material_type: string }[]>(
+  async knownKeys(sql: SqlClient, shopId: number | null): Promise<string[]> {
+    const rows = await sql.query<{ material_type: string }[]>(
       'SELECT DISTINCT material_type FROM material_prices WHERE shop_id IS NULL OR shop_id = $1',
       [shopId],
     );
     return rows.map((row) => row.material_type);
   }
 
-  async insertHistory(shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
-    const [{ inserted }] = await this.sql.query<{ inserted: number }[]>(
+  async insertHistory(sql: SqlClient, shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
+    const [{ inserted }] = await sql.query<{ inserted: number }[]>(
       `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description, currency)
        SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description, o.currency
          FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, price_date date, price_per_foot float8,
@@ -101,15 +100,21 @@ export class MaterialPricesRepository {
     return inserted;
   }
 
-  async pageVisibleTo(shopId: number, materialType: string | undefined, limit: number, offset: number): Promise<Page<MaterialPrice>> {
+  async pageVisibleTo(
+    sql: SqlClient,
+    shopId: number,
+    materialType: string | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<Page<MaterialPrice>> {
     const visible = `(shop_id IS NULL OR shop_id = $1) AND ($2::varchar IS NULL OR material_type = $2)`;
     const [items, [{ total }]] = await Promise.all([
-      this.sql.query<MaterialPrice[]>(
+      sql.query<MaterialPrice[]>(
         `SELECT ${PRICE_FIELDS}, unit, updated_at AS "updatedAt" FROM material_prices WHERE ${visible}
           ORDER BY material_type, supplier NULLS FIRST, shop_id NULLS LAST, unit, id LIMIT $3 OFFSET $4`,
         [shopId, materialType ?? null, limit, offset],
       ),
-      this.sql.query<{ total: number }[]>(`SELECT count(*)::integer AS total FROM material_prices WHERE ${visible}`, [
+      sql.query<{ total: number }[]>(`SELECT count(*)::integer AS total FROM material_prices WHERE ${visible}`, [
         shopId,
         materialType ?? null,
       ]),
@@ -117,15 +122,21 @@ export class MaterialPricesRepository {
     return { items, total, limit, offset };
   }
 
-  async historyPageVisibleTo(shopId: number, materialType: string, limit: number, offset: number): Promise<Page<MaterialPriceHistory>> {
+  async historyPageVisibleTo(
+    sql: SqlClient,
+    shopId: number,
+    materialType: string,
+    limit: number,
+    offset: number,
+  ): Promise<Page<MaterialPriceHistory>> {
     const visible = `(shop_id IS NULL OR shop_id = $1) AND material_type = $2`;
     const [items, [{ total }]] = await Promise.all([
-      this.sql.query<MaterialPriceHistory[]>(
+      sql.query<MaterialPriceHistory[]>(
         `SELECT ${PRICE_FIELDS}, raw_description AS "rawDescription", recorded_at AS "recordedAt" FROM material_price_history
           WHERE ${visible} ORDER BY price_date DESC NULLS LAST, id DESC LIMIT $3 OFFSET $4`,
         [shopId, materialType, limit, offset],
       ),
-      this.sql.query<{ total: number }[]>(`SELECT count(*)::integer AS total FROM material_price_history WHERE ${visible}`, [
+      sql.query<{ total: number }[]>(`SELECT count(*)::integer AS total FROM material_price_history WHERE ${visible}`, [
         shopId,
         materialType,
       ]),
@@ -133,9 +144,14 @@ export class MaterialPricesRepository {
     return { items, total, limit, offset };
   }
 
-  async currentPricesOf(shopIds: readonly (number | null)[], materialTypes: readonly string[], unit?: PriceUnit): Promise<CurrentPrice[]> {
+  async currentPricesOf(
+    sql: SqlClient,
+    shopIds: readonly (number | null)[],
+    materialTypes: readonly string[],
+    unit?: PriceUnit,
+  ): Promise<CurrentPrice[]> {
     const shops = shopIds.filter((id) => id !== null);
-    return this.sql.query(
+    return sql.query(
       `SELECT material_type AS "materialType", supplier_id AS "supplierId", supplier, unit, shop_id AS "shopId",
               coalesce(price_per_foot, price_per_lb, price_per_sqft) AS price, price_date::text AS "priceDate"
          FROM material_prices
@@ -146,8 +162,8 @@ export class MaterialPricesRepository {
   }
 
   /** Each price only where it wins under the price rules, so two runs at once cannot put an older price back. */
-  async upsertCurrent(shopId: number | null, rows: readonly CurrentPriceRow[], now: Date): Promise<number> {
-    const [{ written }] = await this.sql.query<{ written: number }[]>(
+  async upsertCurrent(sql: SqlClient, shopId: number | null, rows: readonly CurrentPriceRow[], now: Date): Promise<number> {
+    const [{ written }] = await sql.query<{ written: number }[]>(
       `WITH written AS (INSERT INTO material_prices AS existing (shop_id, material_type, supplier_id, supplier, unit, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, updated_at)
        SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.unit, o.price_date,
               CASE WHEN o.unit = 'foot' THEN o.price END, CASE WHEN o.unit = 'lb' THEN o.price END, CASE WHEN o.unit = 'sqft' THEN o.price END,

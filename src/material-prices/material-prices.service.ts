@@ -3,6 +3,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import type { Page } from '../common/page.query';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
+import { DatabaseService } from '../database/database.service';
 import { type MaterialPrice, type MaterialPriceHistory, PRICE_UNITS, type PriceUnit } from '../database/entities';
 import { checkMaterialKey } from '../material-keys/material-key-check';
 import { scopeOf } from './dto/material-price.response';
@@ -15,17 +16,18 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class MaterialPricesService {
   constructor(
+    private readonly database: DatabaseService,
     private readonly prices: MaterialPricesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   listCurrent(shopId: number, query: { material_type?: string; limit: number; offset: number }): Promise<Page<MaterialPrice>> {
     const materialType = query.material_type === undefined ? undefined : normalKey(query.material_type);
-    return this.prices.pageVisibleTo(shopId, materialType, query.limit, query.offset);
+    return this.prices.pageVisibleTo(this.database.pool, shopId, materialType, query.limit, query.offset);
   }
 
   listHistory(shopId: number, typedKey: string, page: { limit: number; offset: number }): Promise<Page<MaterialPriceHistory>> {
-    return this.prices.historyPageVisibleTo(shopId, normalKey(typedKey), page.limit, page.offset);
+    return this.prices.historyPageVisibleTo(this.database.pool, shopId, normalKey(typedKey), page.limit, page.offset);
   }
 
   async resolveOne(shopId: number, typedKey: string, unit?: PriceUnit): Promise<ResolvedPriceResponse> {
@@ -37,7 +39,8 @@ export class MaterialPricesService {
   async resolve(shopId: number, typedKeys: readonly string[], unit?: PriceUnit): Promise<ResolvedPricesResponse> {
     const keys = [...new Set(typedKeys.map(normalKey))];
     const candidates = new Map<string, CurrentPrice[]>(keys.map((key) => [key, []]));
-    for (const price of await this.prices.currentPricesOf([shopId, null], keys, unit)) candidates.get(price.materialType)!.push(price);
+    for (const price of await this.prices.currentPricesOf(this.database.pool, [shopId, null], keys, unit))
+      candidates.get(price.materialType)!.push(price);
     const today = Date.now();
     const resolved: ResolvedPricesResponse = { prices: [], missing: [] };
     for (const key of keys) {

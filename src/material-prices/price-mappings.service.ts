@@ -13,11 +13,13 @@ import { PriceMappingsRepository } from './price-mappings.repository';
 export class PriceMappingsService {
   constructor(
     private readonly database: DatabaseService,
+    private readonly prices: MaterialPricesRepository,
+    private readonly mappings: PriceMappingsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async documentOf(shopId: number): Promise<MappingDocument> {
-    return mappingDocumentOf(await new PriceMappingsRepository(this.database.pool).findEntries(shopId));
+    return mappingDocumentOf(await this.mappings.findEntries(this.database.pool, shopId));
   }
 
   /** The change waits for a running load of the shop, so a load reads one document from start to end. */
@@ -29,9 +31,9 @@ export class PriceMappingsService {
     const merged = mergeMappingEntries([], parsed.entries, this.config.prices.mappingsMaxEntries);
     if ('refused' in merged)
       throw merged.refused === 'too_many' ? new PayloadTooLargeException(merged.problems) : new BadRequestException(merged.problems);
-    await this.database.transaction(async (manager) => {
-      await new MaterialPricesRepository(manager).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
-      await new PriceMappingsRepository(manager).replaceAll(shopId, merged.entries);
+    await this.database.transaction(async (sql) => {
+      await this.prices.lockScopeForLoad(sql, shopId, this.config.prices.loadWaitMs);
+      await this.mappings.replaceAll(sql, shopId, merged.entries);
     });
     return this.documentOf(shopId);
   }

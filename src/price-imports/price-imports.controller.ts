@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseIntPipe, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -20,16 +20,22 @@ import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { ErrorResponse } from '../common/error.response';
 import { GuardedApi } from '../common/guarded-api.decorator';
 import { PageQuery } from '../common/page.query';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/app-config.module';
 import type { User } from '../database/entities';
 import { AcceptsFiles } from '../http/route-config';
 import { ImportQuery } from './dto/import.query';
 import { PriceImportPageResponse, PriceImportResponse } from './dto/price-import.response';
 import { PriceImportsService } from './price-imports.service';
+import { receiveUploadedFiles } from './uploaded-files';
 
 @GuardedApi('material-prices')
 @Controller('material-prices/imports')
 export class PriceImportsController {
-  constructor(private readonly imports: PriceImportsService) {}
+  constructor(
+    private readonly imports: PriceImportsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @AcceptsFiles()
@@ -88,7 +94,7 @@ export class PriceImportsController {
     description: 'More imports this hour than RATE_LIMIT_PRICE_IMPORTS_SHOP allows (Retry-After says when to try again)',
   })
   create(@CurrentUser() user: User, @Req() request: FastifyRequest, @Query() query: ImportQuery): Promise<PriceImportResponse> {
-    return this.imports.import(user, request, query.dry_run);
+    return this.imports.import(user, query.dry_run, (folder) => receiveUploadedFiles(request, folder, this.config.imports));
   }
 
   @Get()

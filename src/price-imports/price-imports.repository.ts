@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
 import { storableJson } from '../common/json-values';
 import type { Page } from '../common/page.query';
 import type { ImportFileFormat } from '../database/entities';
@@ -47,24 +49,24 @@ const IMPORT_COLUMNS = `i.id, i.created_at, i.dry_run,
   COALESCE((SELECT jsonb_agg(jsonb_build_object('name', f.name, 'format', f.format, 'bytes', f.bytes, 'sha256', f.sha256, 'records', f.records) ORDER BY f.position)
               FROM price_import_files f WHERE f.import_id = i.id), '[]'::jsonb) AS files`;
 
+@Injectable()
 export class PriceImportsRepository {
-  constructor(private readonly sql: SqlClient) {}
-
   async insert(
+    sql: SqlClient,
     shopId: number,
     dryRun: boolean,
     counts: ImportCounts,
     files: readonly ImportFileRow[],
     report: object,
   ): Promise<{ id: number; created_at: Date }> {
-    const [created]: { id: number; created_at: Date }[] = await this.sql.query(
+    const [created]: { id: number; created_at: Date }[] = await sql.query(
       `INSERT INTO price_imports (shop_id, dry_run, ${COUNT_COLUMNS.join(', ')}, report)
        VALUES ($1, $2, ${COUNT_COLUMNS.map((_, index) => `$${index + 3}`).join(', ')}, $${COUNT_COLUMNS.length + 3}::jsonb)
        RETURNING id, created_at`,
       // A reject quotes what the file said, which may hold a NUL that a jsonb value cannot.
       [shopId, dryRun, ...COUNT_COLUMNS.map((column) => counts[column]), JSON.stringify(storableJson(report))],
     );
-    await this.sql.query(
+    await sql.query(
       `INSERT INTO price_import_files (import_id, position, name, format, bytes, sha256, records)
        SELECT $1::integer, f.position, f.name, f.format, f.bytes, f.sha256, f.records
          FROM jsonb_to_recordset($2::jsonb) AS f(position smallint, name varchar, format varchar, bytes integer, sha256 char(64), records integer)`,
@@ -73,19 +75,19 @@ export class PriceImportsRepository {
     return created;
   }
 
-  async page(shopId: number, limit: number, offset: number): Promise<Page<ImportRow>> {
+  async page(sql: SqlClient, shopId: number, limit: number, offset: number): Promise<Page<ImportRow>> {
     const [items, [{ total }]] = await Promise.all([
-      this.sql.query<ImportRow[]>(
+      sql.query<ImportRow[]>(
         `SELECT ${IMPORT_COLUMNS} FROM price_imports i WHERE i.shop_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2 OFFSET $3`,
         [shopId, limit, offset],
       ),
-      this.sql.query<{ total: number }[]>('SELECT count(*)::integer AS total FROM price_imports WHERE shop_id = $1', [shopId]),
+      sql.query<{ total: number }[]>('SELECT count(*)::integer AS total FROM price_imports WHERE shop_id = $1', [shopId]),
     ]);
     return { items, total, limit, offset };
   }
 
-  async findOne(shopId: number, id: number): Promise<(ImportRow & { report: LoadReportResponse }) | undefined> {
-    const [row] = await this.sql.query<(ImportRow & { report: LoadReportResponse })[]>(
+  async findOne(sql: SqlClient, shopId: number, id: number): Promise<(ImportRow & { report: LoadReportResponse }) | undefined> {
+    const [row] = await sql.query<(ImportRow & { report: LoadReportResponse })[]>(
       `SELECT ${IMPORT_COLUMNS}, i.report FROM price_imports i WHERE i.id = $1 AND i.shop_id = $2`,
       [id, shopId],
     );

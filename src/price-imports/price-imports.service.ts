@@ -7,7 +7,6 @@ import {
   type OnApplicationBootstrap,
   PayloadTooLargeException,
 } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 
 import { RateLimitService } from '../auth/rate-limit/rate-limit.service';
 import { refuseGuestWrite } from '../common/guest-writes';
@@ -27,7 +26,10 @@ import { PriceLoadService } from '../price-loads/price-load.service';
 import type { SourceFormat } from '../price-loads/source-files';
 import type { PriceImportResponse, PriceImportSummaryResponse } from './dto/price-import.response';
 import { type ImportCounts, type ImportFileRow, type ImportRow, PriceImportsRepository } from './price-imports.repository';
-import { receiveUploadedFiles, type UploadedFile } from './uploaded-files';
+import type { UploadedFile } from './uploaded-files';
+
+/** Reads the request's files into `folder`: called once the request is admitted, never before. */
+export type UploadReceiver = (folder: string) => Promise<UploadedFile[]>;
 
 @Injectable()
 export class PriceImportsService implements OnApplicationBootstrap {
@@ -36,6 +38,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
     private readonly rateLimits: RateLimitService,
     private readonly metrics: MetricsService,
     private readonly database: DatabaseService,
+    private readonly imports: PriceImportsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -45,10 +48,10 @@ export class PriceImportsService implements OnApplicationBootstrap {
       new Logger(PriceImportsService.name).log(`Removed the upload folders of servers that were killed: ${removed.join(', ')}`);
   }
 
-  async import(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
+  async import(user: User, dryRun: boolean, receive: UploadReceiver): Promise<PriceImportResponse> {
     const outcome = { kind: dryRun ? 'preview' : 'load', status: '201' };
     try {
-      return await this.importFiles(user, request, dryRun);
+      return await this.importFiles(user, dryRun, receive);
     } catch (error) {
       outcome.status = String(isDatabaseUnavailable(error) ? 503 : ((error as { getStatus?: () => number }).getStatus?.() ?? 500));
       throw error;
@@ -57,7 +60,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
     }
   }
 
-  private async importFiles(user: User, request: FastifyRequest, dryRun: boolean): Promise<PriceImportResponse> {
+  private async importFiles(user: User, dryRun: boolean, receive: UploadReceiver): Promise<PriceImportResponse> {
     if (!dryRun) refuseGuestWrite(user, 'load prices (a preview with ?dry_run=true is allowed)');
     const { priceImportsPerShop } = this.config.rateLimits;
 
@@ -68,7 +71,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
     );
     const folder = await createScratchFolder();
     try {
-      const uploaded = await receiveUploadedFiles(request, folder, this.config.imports);
+      const uploaded = await receive(folder);
       const report = emptyReport({ dryRun, shopEmail: user.email, directory: null });
       const mappingsFile = uploaded.find((file) => file.format === 'mappings');
       const mappingEntries = mappingsFile ? await this.loads.readMappings(mappingsFile.path, mappingsFile.name) : [];
@@ -87,7 +90,7 @@ export class PriceImportsService implements OnApplicationBootstrap {
         async (sql: SqlClient, loaded: LoadReport): Promise<PriceImportResponse> => {
           const files = filesOf(priceFiles, loaded);
           const reportJson = reportAsJson(loaded);
-          const saved = await new PriceImportsRepository(sql).insert(user.id, dryRun, countsOf(loaded), files, reportJson);
+          const saved = await this.imports.insert(sql, user.id, dryRun, countsOf(loaded), files, reportJson);
           return { id: saved.id, created_at: saved.created_at, uploaded_files: files, ...reportJson };
         },
       );
@@ -104,12 +107,12 @@ export class PriceImportsService implements OnApplicationBootstrap {
   }
 
   async list(shopId: number, limit: number, offset: number): Promise<Page<PriceImportSummaryResponse>> {
-    const page = await new PriceImportsRepository(this.database.pool).page(shopId, limit, offset);
+    const page = await this.imports.page(this.database.pool, shopId, limit, offset);
     return { ...page, items: page.items.map(toSummary) };
   }
 
   async findOne(shopId: number, id: number): Promise<PriceImportResponse> {
-    const row = isRowId(id) ? await new PriceImportsRepository(this.database.pool).findOne(shopId, id) : undefined;
+    const row = isRowId(id) ? await this.imports.findOne(this.database.pool, shopId, id) : undefined;
     if (!row) throw new NotFoundException(`No import ${id} in this shop`);
     return {
       id: row.id,

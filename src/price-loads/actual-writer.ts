@@ -22,9 +22,9 @@ export class ActualWriter {
   private readonly byIdentity = new Map<string, PlacedActual>();
 
   constructor(
+    private readonly quotes: QuotesRepository,
     private readonly sql: SqlClient,
     private readonly shopId: number | null,
-    private readonly quotes: QuotesRepository,
   ) {}
 
   add(actual: LaborActual, place: RecordPlace): void {

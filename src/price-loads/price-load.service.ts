@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService, type HeldConnection } from '../database/database.service';
+import { DatabaseService, type QueryRunner } from '../database/database.service';
 import type { SqlClient } from '../database/sql-client';
 import { closestKeys } from '../material-keys/closest-keys';
 import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import { type MappingEntry, MappingLookup } from '../material-prices/price-mappings';
 import { PriceMappingsRepository } from '../material-prices/price-mappings.repository';
+import { SuppliersRepository } from '../material-prices/suppliers.repository';
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { UsersRepository } from '../users/users.repository';
 import { ActualWriter } from './actual-writer';
@@ -84,6 +85,9 @@ export class PriceLoadService {
     private readonly database: DatabaseService,
     private readonly users: UsersRepository,
     private readonly quotes: QuotesRepository,
+    private readonly prices: MaterialPricesRepository,
+    private readonly suppliers: SuppliersRepository,
+    private readonly mappings: PriceMappingsRepository,
     private readonly reader: SourceReaderPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -111,23 +115,22 @@ export class PriceLoadService {
     try {
       await runner.startTransaction();
       // One load per scope at a time: two would otherwise wait on each other's rows in opposite orders.
-      await new MaterialPricesRepository(runner).lockScopeForLoad(shopId, this.config.prices.loadWaitMs);
-      const mappingsRepository = new PriceMappingsRepository(runner);
+      await this.prices.lockScopeForLoad(runner, shopId, this.config.prices.loadWaitMs);
 
       const merged = await this.reader.mergeMappings({
-        stored: await mappingsRepository.findEntries(shopId),
+        stored: await this.mappings.findEntries(runner, shopId),
         incoming: plan.mappingEntries,
         maxEntries: this.config.prices.mappingsMaxEntries,
       });
       if ('refused' in merged) throw mappingsRefusal(merged, report.mappings?.file);
-      await mappingsRepository.merge(shopId, merged.changed);
+      await this.mappings.merge(runner, shopId, merged.changed);
       const mappings = new MappingLookup(merged.entries);
       const writers: RunWriters = {
-        prices: new PriceWriter(runner, shopId, mappings),
-        actuals: new ActualWriter(runner, shopId, this.quotes),
+        prices: new PriceWriter(this.prices, this.suppliers, runner, shopId, mappings),
+        actuals: new ActualWriter(this.quotes, runner, shopId),
       };
       await writers.prices.applySupplierAliases();
-      const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(shopId, runner.manager);
+      const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(runner, shopId);
       const builder = new LoadReportBuilder(report);
       const state: LoadState = { writers, mappingEntries: merged.entries, report: builder, records: 0, limits: plan.limits, currency };
       for (const [index, file] of plan.files.entries()) {
@@ -144,7 +147,7 @@ export class PriceLoadService {
       }
       builder.pricesWritten(await writers.prices.finish(new Date()));
       const mappable = report.rejects.filter((reject) => reject.offer?.mappable);
-      const knownKeys = mappable.length === 0 ? [] : await new MaterialPricesRepository(runner).knownKeys(shopId);
+      const knownKeys = mappable.length === 0 ? [] : await this.prices.knownKeys(runner, shopId);
       for (const reject of mappable) reject.offer!.closestKeys = closestKeys(reject.offer!.description, knownKeys);
       builder.actualsWritten(await writers.actuals.finish());
       return { report, recorded: await this.settle(runner, report, record) };
@@ -157,7 +160,7 @@ export class PriceLoadService {
     }
   }
 
-  private async settle<T>(runner: HeldConnection, report: LoadReport, record?: LoadRecorder<T>): Promise<T | undefined> {
+  private async settle<T>(runner: QueryRunner, report: LoadReport, record?: LoadRecorder<T>): Promise<T | undefined> {
     if (!report.load.dryRun) {
       const recorded = await record?.(runner, report);
       await runner.commitTransaction();

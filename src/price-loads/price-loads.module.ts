@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 
-import { QuotesRepository } from '../quotes/quotes.repository';
+import { MaterialPricesModule } from '../material-prices/material-prices.module';
+import { QuotesModule } from '../quotes/quotes.module';
 import { UsersModule } from '../users/users.module';
 import { PriceLoadService } from './price-load.service';
 import { SourceReaderPool } from './source-reader-pool';
 
-@Module({ imports: [UsersModule], providers: [PriceLoadService, SourceReaderPool, QuotesRepository], exports: [PriceLoadService] })
+@Module({
+  imports: [UsersModule, QuotesModule, MaterialPricesModule],
+  providers: [PriceLoadService, SourceReaderPool],
+  exports: [PriceLoadService],
+})
 export class PriceLoadsModule {}

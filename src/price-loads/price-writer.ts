@@ -47,8 +47,6 @@ interface Candidate {
 
 /** The current price is decided in memory, then against the stored ones, so order of files or records never matters. */
 export class PriceWriter {
-  private readonly prices: MaterialPricesRepository;
-  private readonly supplierRecords: SuppliersRepository;
   private readonly suppliers: RunSuppliers;
   private readonly best = new Map<string, Candidate>();
   private readonly pendingHistory = new Map<string, PriceObservation>();
@@ -57,13 +55,13 @@ export class PriceWriter {
   private newObservations = 0;
 
   constructor(
-    sql: SqlClient,
+    private readonly prices: MaterialPricesRepository,
+    private readonly supplierRecords: SuppliersRepository,
+    private readonly sql: SqlClient,
     private readonly shopId: number | null,
     private readonly mappings: MappingLookup,
   ) {
-    this.prices = new MaterialPricesRepository(sql);
-    this.supplierRecords = new SuppliersRepository(sql);
-    this.suppliers = new RunSuppliers(this.supplierRecords, shopId);
+    this.suppliers = new RunSuppliers(supplierRecords, sql, shopId);
   }
 
   async applySupplierAliases(): Promise<void> {
@@ -100,7 +98,7 @@ export class PriceWriter {
     const materials = [...new Set([...this.best.values()].map((candidate) => candidate.materialType))];
     const stored = new Map<string, CurrentPrice>();
     for (const batch of inBatches(materials)) {
-      for (const price of await this.prices.currentPricesOf([this.shopId], batch))
+      for (const price of await this.prices.currentPricesOf(this.sql, [this.shopId], batch))
         stored.set(currentKey(price.materialType, price.supplierId, price.unit), price);
     }
 
@@ -163,7 +161,7 @@ export class PriceWriter {
       });
     }
     let loaded = 0;
-    for (const batch of inBatches(rows)) loaded += await this.prices.upsertCurrent(this.shopId, batch, now);
+    for (const batch of inBatches(rows)) loaded += await this.prices.upsertCurrent(this.sql, this.shopId, batch, now);
 
     warnings.push(...outliers(changes, [...stored.values()]), ...this.unknownFamilyWarnings(), ...(await this.lookAlikes()));
     // Sorted, so that the report does not depend on the order the records came in either.
@@ -211,7 +209,7 @@ export class PriceWriter {
   private async lookAlikes(): Promise<PriceWarning[]> {
     const runKeys = this.suppliers.keysOfRun();
     if (runKeys.size === 0) return [];
-    const all = await this.supplierRecords.findAll(this.shopId);
+    const all = await this.supplierRecords.findAll(this.sql, this.shopId);
     const warnings: PriceWarning[] = [];
     for (const [index, a] of all.entries()) {
       for (const b of all.slice(index + 1)) {
@@ -238,6 +236,7 @@ export class PriceWriter {
     this.historyInFlight = (async () => {
       await this.suppliers.ensure(observations.flatMap((observation) => (observation.supplier === null ? [] : [observation.supplier])));
       this.newObservations += await this.prices.insertHistory(
+        this.sql,
         this.shopId,
         observations.map((observation) => this.historyRow(observation)),
       );
@@ -270,6 +269,7 @@ class RunSuppliers {
 
   constructor(
     private readonly repository: SuppliersRepository,
+    private readonly sql: SqlClient,
     private readonly shopId: number | null,
   ) {}
 
@@ -294,14 +294,14 @@ class RunSuppliers {
   async ensure(names: readonly string[]): Promise<void> {
     const missing = [...new Set(names.map(supplierKey))].filter((key) => !this.records.has(key));
     if (missing.length === 0) return;
-    for (const record of await this.repository.findByKeys(this.shopId, missing))
+    for (const record of await this.repository.findByKeys(this.sql, this.shopId, missing))
       this.records.set(record.nameKey, { ...record, createdHere: false });
     const toCreate = missing.filter((key) => !this.records.has(key)).map((key) => ({ nameKey: key, name: this.preferredSpelling(key) }));
-    for (const record of await this.repository.createMissing(this.shopId, toCreate))
+    for (const record of await this.repository.createMissing(this.sql, this.shopId, toCreate))
       this.records.set(record.nameKey, { ...record, createdHere: true });
     // Created by another run in the meantime.
     const stillMissing = toCreate.filter(({ nameKey }) => !this.records.has(nameKey)).map(({ nameKey }) => nameKey);
-    for (const record of await this.repository.findByKeys(this.shopId, stillMissing))
+    for (const record of await this.repository.findByKeys(this.sql, this.shopId, stillMissing))
       this.records.set(record.nameKey, { ...record, createdHere: false });
   }
 
@@ -309,7 +309,7 @@ class RunSuppliers {
     for (const [key, record] of this.records) {
       const preferred = this.preferredSpelling(key);
       if (record.createdHere && preferred !== record.name) {
-        await this.repository.rename(record.id, preferred);
+        await this.repository.rename(this.sql, record.id, preferred);
         record.name = preferred;
       }
     }
@@ -318,12 +318,15 @@ class RunSuppliers {
   async mergeAliased(aliases: readonly [aliasedKey: string, targetName: string][]): Promise<void> {
     const targetOf = new Map(aliases.filter(([aliasedKey, targetName]) => supplierKey(targetName) !== aliasedKey));
     if (targetOf.size === 0) return;
-    const aliased = await this.repository.findByKeys(this.shopId, [...targetOf.keys()]);
+    const aliased = await this.repository.findByKeys(this.sql, this.shopId, [...targetOf.keys()]);
     if (aliased.length === 0) return;
     const targets = aliased.map((supplier) => targetOf.get(supplier.nameKey)!);
     for (const targetName of targets) this.count(targetName);
     await this.ensure(targets);
-    await this.repository.merge(aliased.map((from, index) => ({ from, into: this.recordOf(supplierKey(targets[index])) })));
+    await this.repository.merge(
+      this.sql,
+      aliased.map((from, index) => ({ from, into: this.recordOf(supplierKey(targets[index])) })),
+    );
   }
 
   private preferredSpelling(key: string): string {

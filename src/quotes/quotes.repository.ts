@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 import { Quote, QuoteEvent, QuoteSession, type QuoteStatus } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
@@ -89,14 +89,14 @@ export class QuotesRepository {
   private readonly sessions: EntityRows<QuoteSession>;
   private readonly events: EntityRows<QuoteEvent>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource) {
     this.quotes = new EntityRows(dataSource, Quote);
     this.sessions = new EntityRows(dataSource, QuoteSession);
     this.events = new EntityRows(dataSource, QuoteEvent);
   }
 
-  async insertQuote(manager: EntityManager, quote: NewQuote): Promise<Quote> {
-    const rows: Record<string, unknown>[] = await manager.query(
+  async insertQuote(sql: SqlClient, quote: NewQuote): Promise<Quote> {
+    const rows: Record<string, unknown>[] = await sql.query(
       `INSERT INTO quotes (quote_number, user_id, session_id, job_type, status, project_description, notes, inputs_json, outputs_json,
                            selected_markup_pct, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -119,8 +119,8 @@ export class QuotesRepository {
     return this.quotes.toEntity(rows[0]);
   }
 
-  pageOfQuotes(ownerId: number, filter: QuoteFilter, limit: number, offset: number): Promise<QuotePage> {
-    return this.page(this.quotes, this.quotePageStatements(ownerId, filter, limit, offset));
+  pageOfQuotes(sql: SqlClient, ownerId: number, filter: QuoteFilter, limit: number, offset: number): Promise<QuotePage> {
+    return this.page(sql, this.quotes, this.quotePageStatements(ownerId, filter, limit, offset));
   }
 
   /** Each sort has an index led by user_id (then status), so a page is one index scan whatever the shop's size. */
@@ -152,37 +152,37 @@ export class QuotesRepository {
     };
   }
 
-  async findQuote(ownerId: number, id: number): Promise<Quote | null> {
-    const [row]: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${this.quotes.columns} FROM quotes WHERE id = $1 AND user_id = $2`,
-      [id, ownerId],
-    );
+  async findQuote(sql: SqlClient, ownerId: number, id: number): Promise<Quote | null> {
+    const [row]: Record<string, unknown>[] = await sql.query(`SELECT ${this.quotes.columns} FROM quotes WHERE id = $1 AND user_id = $2`, [
+      id,
+      ownerId,
+    ]);
     return row === undefined ? null : this.quotes.toEntity(row);
   }
 
-  lockQuote(manager: EntityManager, ownerId: number, id: number): Promise<Quote | null> {
-    return this.lockOwned(manager, this.quotes, 'quotes', ownerId, id);
+  lockQuote(sql: SqlClient, ownerId: number, id: number): Promise<Quote | null> {
+    return this.lockOwned(sql, this.quotes, 'quotes', ownerId, id);
   }
 
-  async updateQuote(manager: EntityManager, id: number, changes: QuoteChanges, now: Date): Promise<Quote> {
-    const { sql, values } = this.quotes.assignments({ ...changes, updatedAt: now }, 2);
-    const [[row]]: Record<string, unknown>[][] = await manager.query(
-      `UPDATE quotes SET ${sql}, version = version + 1 WHERE id = $1 RETURNING ${this.quotes.columns}`,
+  async updateQuote(sql: SqlClient, id: number, changes: QuoteChanges, now: Date): Promise<Quote> {
+    const { sql: assignments, values } = this.quotes.assignments({ ...changes, updatedAt: now }, 2);
+    const [[row]]: Record<string, unknown>[][] = await sql.query(
+      `UPDATE quotes SET ${assignments}, version = version + 1 WHERE id = $1 RETURNING ${this.quotes.columns}`,
       [id, ...values],
     );
     return this.quotes.toEntity(row);
   }
 
-  async insertEvent(manager: EntityManager, event: NewQuoteEvent): Promise<void> {
-    await manager.query(
+  async insertEvent(sql: SqlClient, event: NewQuoteEvent): Promise<void> {
+    await sql.query(
       `INSERT INTO quote_events (quote_id, actor_id, action, from_status, to_status, fields) VALUES ($1, $2, $3, $4, $5, $6)`,
       [event.quoteId, event.actorId, event.action, event.fromStatus, event.toStatus, JSON.stringify(event.fields)],
     );
   }
 
   /** The caller has checked the quote is the shop's. */
-  pageOfEvents(quoteId: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
-    return this.page(this.events, {
+  pageOfEvents(sql: SqlClient, quoteId: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
+    return this.page(sql, this.events, {
       page: {
         text: `SELECT ${this.events.columns} FROM quote_events WHERE quote_id = $1 ORDER BY id LIMIT $2 OFFSET $3`,
         values: [quoteId, limit, offset],
@@ -192,31 +192,37 @@ export class QuotesRepository {
   }
 
   /** Quotes do not cascade from their owner. */
-  async deleteQuotesOf(manager: EntityManager, ownerId: number): Promise<void> {
-    await manager.query(`DELETE FROM quote_line_items WHERE quote_id IN (SELECT id FROM quotes WHERE user_id = $1)`, [ownerId]);
-    await manager.query(`DELETE FROM quotes WHERE user_id = $1`, [ownerId]);
+  async deleteQuotesOf(sql: SqlClient, ownerId: number): Promise<void> {
+    await sql.query(`DELETE FROM quote_line_items WHERE quote_id IN (SELECT id FROM quotes WHERE user_id = $1)`, [ownerId]);
+    await sql.query(`DELETE FROM quotes WHERE user_id = $1`, [ownerId]);
   }
 
-  async insertSession(manager: EntityManager, ownerId: number, jobType: string | null): Promise<QuoteSession> {
-    const rows: Record<string, unknown>[] = await manager.query(
+  async insertSession(sql: SqlClient, ownerId: number, jobType: string | null): Promise<QuoteSession> {
+    const rows: Record<string, unknown>[] = await sql.query(
       `INSERT INTO quote_sessions (user_id, job_type) VALUES ($1, $2) RETURNING ${this.sessions.columns}`,
       [ownerId, jobType],
     );
     return this.sessions.toEntity(rows[0]);
   }
 
-  async findSession(ownerId: number, id: string, manager: EntityManager = this.dataSource.manager): Promise<QuoteSession | null> {
-    const [row]: Record<string, unknown>[] = await manager.query(
+  async findSession(sql: SqlClient, ownerId: number, id: string): Promise<QuoteSession | null> {
+    const [row]: Record<string, unknown>[] = await sql.query(
       `SELECT ${this.sessions.columns} FROM quote_sessions WHERE id = $1 AND user_id = $2`,
       [id, ownerId],
     );
     return row === undefined ? null : this.sessions.toEntity(row);
   }
 
-  pageOfSessions(ownerId: number, status: string | undefined, limit: number, offset: number): Promise<RowPage<QuoteSession>> {
+  pageOfSessions(
+    sql: SqlClient,
+    ownerId: number,
+    status: string | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<RowPage<QuoteSession>> {
     const where = 'user_id = $1 AND ($2::varchar IS NULL OR status = $2)';
     const values = [ownerId, status ?? null];
-    return this.page(this.sessions, {
+    return this.page(sql, this.sessions, {
       page: {
         text: `SELECT ${this.sessions.columns} FROM quote_sessions WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
         values: [...values, limit, offset],
@@ -225,27 +231,27 @@ export class QuotesRepository {
     });
   }
 
-  lockSession(manager: EntityManager, ownerId: number, id: string): Promise<QuoteSession | null> {
-    return this.lockOwned(manager, this.sessions, 'quote_sessions', ownerId, id);
+  lockSession(sql: SqlClient, ownerId: number, id: string): Promise<QuoteSession | null> {
+    return this.lockOwned(sql, this.sessions, 'quote_sessions', ownerId, id);
   }
 
-  async updateSession(manager: EntityManager, id: string, changes: SessionChanges): Promise<QuoteSession> {
-    const { sql, values } = this.sessions.assignments(changes, 2);
-    const [[row]]: Record<string, unknown>[][] = await manager.query(
-      `UPDATE quote_sessions SET ${sql}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${this.sessions.columns}`,
+  async updateSession(sql: SqlClient, id: string, changes: SessionChanges): Promise<QuoteSession> {
+    const { sql: assignments, values } = this.sessions.assignments(changes, 2);
+    const [[row]]: Record<string, unknown>[][] = await sql.query(
+      `UPDATE quote_sessions SET ${assignments}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${this.sessions.columns}`,
       [id, ...values],
     );
     return this.sessions.toEntity(row);
   }
 
   async recentCreations(
-    manager: EntityManager,
+    sql: SqlClient,
     table: 'quotes' | 'quote_sessions',
     ownerId: number,
     since: Date,
     limit: number,
   ): Promise<RecentCreations> {
-    const [recent]: RecentCreations[] = await manager.query(
+    const [recent]: RecentCreations[] = await sql.query(
       `SELECT count(*)::int AS count, min(created_at) AS oldest FROM (
          SELECT created_at FROM ${table} WHERE user_id = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT $3) recent`,
       [ownerId, since, limit],
@@ -263,23 +269,23 @@ export class QuotesRepository {
   }
 
   private async lockOwned<T extends object>(
-    manager: EntityManager,
+    sql: SqlClient,
     rows: EntityRows<T>,
     table: 'quotes' | 'quote_sessions',
     ownerId: number,
     id: number | string,
   ): Promise<T | null> {
-    const [row]: Record<string, unknown>[] = await manager.query(
+    const [row]: Record<string, unknown>[] = await sql.query(
       `SELECT ${rows.columns} FROM ${table} WHERE id = $1 AND user_id = $2 FOR UPDATE`,
       [id, ownerId],
     );
     return row === undefined ? null : rows.toEntity(row);
   }
 
-  private async page<T extends object>(rows: EntityRows<T>, statements: PageStatements): Promise<RowPage<T>> {
+  private async page<T extends object>(sql: SqlClient, rows: EntityRows<T>, statements: PageStatements): Promise<RowPage<T>> {
     const [found, [{ total }]] = await Promise.all([
-      this.dataSource.query<Record<string, unknown>[]>(statements.page.text, statements.page.values),
-      this.dataSource.query<{ total: number }[]>(statements.total.text, statements.total.values),
+      sql.query<Record<string, unknown>[]>(statements.page.text, statements.page.values),
+      sql.query<{ total: number }[]>(statements.total.text, statements.total.values),
     ]);
     return { items: found.map((row) => rows.toEntity(row)), total };
   }

@@ -3,10 +3,11 @@ import { BadRequestException, ConflictException, HttpStatus, Inject, Injectable,
 import { refuseGuestWrite } from '../common/guest-writes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
-import { DatabaseService, type Transaction } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import type { Quote, QuoteEventAction, QuoteStatus, User } from '../database/entities';
 import type { QuoteEvent } from '../database/entities';
 import { isRowId } from '../database/postgres-limits';
+import type { SqlClient } from '../database/sql-client';
 import { UsersRepository } from '../users/users.repository';
 import { withoutAbsent } from './changes';
 import { dailyQuotaSince, enforceDailyQuota, enforceJsonSize } from './daily-quota';
@@ -35,17 +36,17 @@ export class QuotesService {
   async create(owner: User, dto: CreateQuoteDto, retry?: IdempotentRequest): Promise<QuoteResponse> {
     const { quotesPerDay } = this.config.quotas;
     this.enforceJsonSizes(dto);
-    return this.idempotency.once(owner.id, retry, HttpStatus.CREATED, async (manager) => {
-      if (dto.session_id) await this.sessions.findOwned(owner.id, dto.session_id, manager);
+    return this.idempotency.once(owner.id, retry, HttpStatus.CREATED, async (sql) => {
+      if (dto.session_id) await this.sessions.requireOwned(sql, owner.id, dto.session_id);
       // Allocating the number locks the shop's row, so concurrent creations count one after the other.
-      const quoteNumber = await this.allocateQuoteNumber(manager, owner.id);
+      const quoteNumber = await this.allocateQuoteNumber(sql, owner.id);
       enforceDailyQuota(
-        await this.quotes.recentCreations(manager, 'quotes', owner.id, dailyQuotaSince(), quotesPerDay),
+        await this.quotes.recentCreations(sql, 'quotes', owner.id, dailyQuotaSince(), quotesPerDay),
         quotesPerDay,
         'quotes',
       );
       const now = new Date();
-      const quote = await this.quotes.insertQuote(manager, {
+      const quote = await this.quotes.insertQuote(sql, {
         quoteNumber,
         userId: owner.id,
         sessionId: dto.session_id ?? null,
@@ -59,7 +60,7 @@ export class QuotesService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.record(manager, owner, quote, 'create', null);
+      await this.record(sql, owner, quote, 'create', null);
       return toQuoteResponse(quote);
     });
   }
@@ -74,29 +75,29 @@ export class QuotesService {
       q: query.q?.trim() || undefined,
       sort: query.sort,
     };
-    return this.quotes.pageOfQuotes(ownerId, filter, query.limit, query.offset);
+    return this.quotes.pageOfQuotes(this.database.pool, ownerId, filter, query.limit, query.offset);
   }
 
   /** A legacy quote without owner answers the same 404. */
   async findOwned(ownerId: number, id: number): Promise<Quote> {
-    const quote = isRowId(id) ? await this.quotes.findQuote(ownerId, id) : null;
+    const quote = isRowId(id) ? await this.quotes.findQuote(this.database.pool, ownerId, id) : null;
     if (!quote) throw new NotFoundException('Quote not found');
     return quote;
   }
 
   async events(ownerId: number, id: number, limit: number, offset: number): Promise<RowPage<QuoteEvent>> {
     await this.findOwned(ownerId, id);
-    return this.quotes.pageOfEvents(id, limit, offset);
+    return this.quotes.pageOfEvents(this.database.pool, id, limit, offset);
   }
 
   async update(owner: User, id: number, dto: UpdateQuoteDto, ifMatch: IfMatch): Promise<QuoteResponse> {
     const nulls = NOT_NULL_FIELDS.filter((field) => dto[field] === null);
     if (nulls.length) throw new BadRequestException(nulls.map((field) => `${field} cannot be null`));
     this.enforceJsonSizes(dto);
-    return this.database.transaction(async (manager) => {
-      const quote = await this.lockForChange(manager, owner.id, id, ifMatch);
+    return this.database.transaction(async (sql) => {
+      const quote = await this.lockForChange(sql, owner.id, id, ifMatch);
       if (quote.status !== 'DRAFT') throw new ConflictException(`The quote is ${apiStatus(quote.status)}: only a draft can be edited`);
-      if (dto.session_id) await this.sessions.findOwned(owner.id, dto.session_id, manager);
+      if (dto.session_id) await this.sessions.requireOwned(sql, owner.id, dto.session_id);
       const changes: QuoteChanges = {
         projectDescription: dto.project_description,
         notes: dto.notes,
@@ -109,8 +110,8 @@ export class QuotesService {
       };
       const fields = Object.keys(withoutAbsent(dto)).sort();
       if (fields.length === 0) return toQuoteResponse(quote);
-      const updated = await this.quotes.updateQuote(manager, id, withoutAbsent(changes), new Date());
-      await this.record(manager, owner, updated, 'edit', quote.status, fields);
+      const updated = await this.quotes.updateQuote(sql, id, withoutAbsent(changes), new Date());
+      await this.record(sql, owner, updated, 'edit', quote.status, fields);
       return toQuoteResponse(updated);
     });
   }
@@ -118,8 +119,8 @@ export class QuotesService {
   move(owner: User, id: number, move: QuoteMove, ifMatch: IfMatch, retry?: IdempotentRequest): Promise<QuoteResponse> {
     // DECISION: a guest works on its drafts; sending one to a customer takes a claimed account (403), as imports do.
     if (move === 'send') refuseGuestWrite(owner, 'send a quote');
-    return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (manager) => {
-      const quote = await this.lockForChange(manager, owner.id, id, ifMatch);
+    return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (sql) => {
+      const quote = await this.lockForChange(sql, owner.id, id, ifMatch);
       const rule = MOVE_RULES[move];
       if (quote.status === null || !rule.from.includes(quote.status)) {
         const allowed = movesFrom(quote.status);
@@ -134,49 +135,42 @@ export class QuotesService {
       const now = new Date();
       const stamps: QuoteChanges =
         move === 'send' ? { sentAt: now } : move === 'reopen' ? { sentAt: null, decidedAt: null } : { decidedAt: now };
-      const updated = await this.quotes.updateQuote(manager, id, { status: rule.to, ...stamps }, now);
-      await this.record(manager, owner, updated, move, quote.status);
+      const updated = await this.quotes.updateQuote(sql, id, { status: rule.to, ...stamps }, now);
+      await this.record(sql, owner, updated, move, quote.status);
       return toQuoteResponse(updated);
     });
   }
 
   /** The number stays taken. */
   async archive(owner: User, id: number, ifMatch: IfMatch): Promise<void> {
-    await this.database.transaction(async (manager) => {
-      const quote = await this.lockForChange(manager, owner.id, id, ifMatch, true);
+    await this.database.transaction(async (sql) => {
+      const quote = await this.lockForChange(sql, owner.id, id, ifMatch, true);
       if (quote.archivedAt) return;
-      const updated = await this.quotes.updateQuote(manager, id, { archivedAt: new Date() }, new Date());
-      await this.record(manager, owner, updated, 'archive', quote.status);
+      const updated = await this.quotes.updateQuote(sql, id, { archivedAt: new Date() }, new Date());
+      await this.record(sql, owner, updated, 'archive', quote.status);
     });
   }
 
   restore(owner: User, id: number, ifMatch: IfMatch, retry?: IdempotentRequest): Promise<QuoteResponse> {
-    return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (manager) => {
-      const quote = await this.lockForChange(manager, owner.id, id, ifMatch, true);
+    return this.idempotency.once(owner.id, retry, HttpStatus.OK, async (sql) => {
+      const quote = await this.lockForChange(sql, owner.id, id, ifMatch, true);
       if (!quote.archivedAt) throw new ConflictException('The quote is not archived');
-      const updated = await this.quotes.updateQuote(manager, id, { archivedAt: null }, new Date());
-      await this.record(manager, owner, updated, 'restore', quote.status);
+      const updated = await this.quotes.updateQuote(sql, id, { archivedAt: null }, new Date());
+      await this.record(sql, owner, updated, 'restore', quote.status);
       return toQuoteResponse(updated);
     });
   }
 
-  private async lockForChange(manager: Transaction, ownerId: number, id: number, ifMatch: IfMatch, archivedToo = false): Promise<Quote> {
-    const quote = isRowId(id) ? await this.quotes.lockQuote(manager, ownerId, id) : null;
+  private async lockForChange(sql: SqlClient, ownerId: number, id: number, ifMatch: IfMatch, archivedToo = false): Promise<Quote> {
+    const quote = isRowId(id) ? await this.quotes.lockQuote(sql, ownerId, id) : null;
     if (!quote) throw new NotFoundException('Quote not found');
     enforceIfMatch(ifMatch, quote.version, this.config.requireIfMatch, 'quote');
     if (quote.archivedAt && !archivedToo) throw new ConflictException('The quote is archived: restore it first');
     return quote;
   }
 
-  private record(
-    manager: Transaction,
-    actor: User,
-    quote: Quote,
-    action: QuoteEventAction,
-    from: QuoteStatus | null,
-    fields: string[] = [],
-  ) {
-    return this.quotes.insertEvent(manager, {
+  private record(sql: SqlClient, actor: User, quote: Quote, action: QuoteEventAction, from: QuoteStatus | null, fields: string[] = []) {
+    return this.quotes.insertEvent(sql, {
       quoteId: quote.id,
       actorId: actor.id,
       action,
@@ -191,8 +185,8 @@ export class QuotesService {
     enforceJsonSize('outputs_json', dto.outputs_json, this.config.quotas.quoteJsonBytes);
   }
 
-  private async allocateQuoteNumber(manager: Transaction, ownerId: number): Promise<string> {
-    const sequence = await this.users.advanceQuoteSequence(manager, ownerId);
+  private async allocateQuoteNumber(sql: SqlClient, ownerId: number): Promise<string> {
+    const sequence = await this.users.advanceQuoteSequence(sql, ownerId);
     return `Q${ownerId}-${String(sequence).padStart(5, '0')}`;
   }
 }

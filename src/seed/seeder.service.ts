@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 
 import { Injectable } from '@nestjs/common';
 
+import { DatabaseService } from '../database/database.service';
 import { emptyReport, type LoadReport } from '../price-loads/load-report';
 import { PriceLoadError } from '../price-loads/price-load.error';
 import { type LoadProgress, PriceLoadService } from '../price-loads/price-load.service';
@@ -14,6 +15,7 @@ import type { SeedOptions } from './seed-options';
 @Injectable()
 export class SeederService {
   constructor(
+    private readonly database: DatabaseService,
     private readonly loads: PriceLoadService,
     private readonly users: UsersRepository,
   ) {}
@@ -37,7 +39,7 @@ export class SeederService {
   }
 
   private async findShop(email: string): Promise<number> {
-    const shop = await this.users.findByEmail(normalizeEmail(email));
+    const shop = await this.users.findByEmail(this.database.pool, normalizeEmail(email));
     if (!shop)
       throw new PriceLoadError(
         `No shop account has the email ${email}: register the shop first, or leave out --shop to load the shared baseline`,

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 import { User } from '../database/entities';
 import { EntityRows } from '../database/entity-rows';
 import { RowChangesService } from '../database/notifications/row-changes.service';
 import { PreparedStatements } from '../database/prepared-statements';
 import { isUniqueViolation } from '../database/query-errors';
+import type { SqlClient } from '../database/sql-client';
 import { emailSkeleton } from './email';
 
 export type ProfileChanges = Partial<
@@ -42,31 +43,31 @@ export class UsersRepository {
   private readonly users: EntityRows<User>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly rowChanges: RowChangesService,
     private readonly preparedStatements: PreparedStatements,
   ) {
     this.users = new EntityRows(dataSource, User);
   }
 
-  async findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
-    return this.first(await manager.query(`SELECT ${this.users.columns} FROM users WHERE id = $1`, [id]));
+  async findById(sql: SqlClient, id: number): Promise<User | null> {
+    return this.first(await sql.query(`SELECT ${this.users.columns} FROM users WHERE id = $1`, [id]));
   }
 
-  async currencyOf(id: number, manager: EntityManager): Promise<string> {
-    const [row] = await manager.query<{ currency: string }[]>(`SELECT currency FROM users WHERE id = $1`, [id]);
+  async currencyOf(sql: SqlClient, id: number): Promise<string> {
+    const [row] = await sql.query<{ currency: string }[]>(`SELECT currency FROM users WHERE id = $1`, [id]);
     return row.currency;
   }
 
-  async findByEmail(email: string): Promise<User | null> {
+  async findByEmail(sql: SqlClient, email: string): Promise<User | null> {
     return this.first(
-      await this.preparedStatements.query('user_by_email', `SELECT ${this.users.columns} FROM users WHERE email = $1`, [email]),
+      await this.preparedStatements.query(sql, 'user_by_email', `SELECT ${this.users.columns} FROM users WHERE email = $1`, [email]),
     );
   }
 
-  async insert(manager: EntityManager, fields: Pick<User, 'email' | 'passwordHash' | 'isProvisional'>): Promise<User> {
-    const skeleton = fields.isProvisional ? null : await this.refuseLookAlike(manager, fields.email, null);
-    const rows = await manager
+  async insert(sql: SqlClient, fields: Pick<User, 'email' | 'passwordHash' | 'isProvisional'>): Promise<User> {
+    const skeleton = fields.isProvisional ? null : await this.refuseLookAlike(sql, fields.email, null);
+    const rows = await sql
       .query<Record<string, unknown>[]>(
         `INSERT INTO users (email, email_skeleton, password_hash, is_provisional) VALUES ($1, $2, $3, $4) RETURNING ${this.users.columns}`,
         [fields.email, skeleton, fields.passwordHash, fields.isProvisional],
@@ -75,87 +76,87 @@ export class UsersRepository {
     return this.users.toEntity(rows[0]);
   }
 
-  async claimGuest(manager: EntityManager, id: number, email: string, passwordHash: string): Promise<User | null> {
-    const skeleton = await this.refuseLookAlike(manager, email, id);
-    const [rows] = await manager
+  async claimGuest(sql: SqlClient, id: number, email: string, passwordHash: string): Promise<User | null> {
+    const skeleton = await this.refuseLookAlike(sql, email, id);
+    const [rows] = await sql
       .query<UpdatedRows>(
         `UPDATE users SET email = $2, email_skeleton = $4, password_hash = $3, is_provisional = false, updated_at = now()
           WHERE id = $1 AND is_provisional RETURNING ${this.users.columns}`,
         [id, email, passwordHash, skeleton],
       )
       .catch(emailTakenIfUniqueViolation);
-    this.changed(id, manager);
+    this.changed(sql, id);
     return this.first(rows);
   }
 
-  async changeEmail(manager: EntityManager, id: number, email: string): Promise<User> {
-    const skeleton = await this.refuseLookAlike(manager, email, id);
-    const [rows] = await manager
+  async changeEmail(sql: SqlClient, id: number, email: string): Promise<User> {
+    const skeleton = await this.refuseLookAlike(sql, email, id);
+    const [rows] = await sql
       .query<UpdatedRows>(
         `UPDATE users SET email = $2, email_skeleton = $3, is_verified = true, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
         [id, email, skeleton],
       )
       .catch(emailTakenIfUniqueViolation);
-    this.changed(id, manager);
+    this.changed(sql, id);
     return this.existing(this.first(rows), id);
   }
 
-  async markVerified(manager: EntityManager, id: number): Promise<User> {
-    const [rows]: Record<string, unknown>[][] = await manager.query(
+  async markVerified(sql: SqlClient, id: number): Promise<User> {
+    const [rows]: Record<string, unknown>[][] = await sql.query(
       `UPDATE users SET is_verified = true, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
       [id],
     );
-    this.changed(id, manager);
+    this.changed(sql, id);
     return this.existing(this.first(rows), id);
   }
 
   /** `addressProven` (a reset through a mailed link) marks the address verified as well. */
-  async setPassword(manager: EntityManager, id: number, passwordHash: string, addressProven: boolean): Promise<void> {
-    await manager.query(`UPDATE users SET password_hash = $2, is_verified = is_verified OR $3, updated_at = now() WHERE id = $1`, [
+  async setPassword(sql: SqlClient, id: number, passwordHash: string, addressProven: boolean): Promise<void> {
+    await sql.query(`UPDATE users SET password_hash = $2, is_verified = is_verified OR $3, updated_at = now() WHERE id = $1`, [
       id,
       passwordHash,
       addressProven,
     ]);
-    this.changed(id, manager);
+    this.changed(sql, id);
   }
 
-  async updateProfile(id: number, changes: ProfileChanges): Promise<User> {
+  async updateProfile(sql: SqlClient, id: number, changes: ProfileChanges): Promise<User> {
     const fields = (Object.keys(PROFILE_COLUMNS) as (keyof ProfileChanges)[]).filter((field) => changes[field] !== undefined);
-    if (fields.length === 0) return this.existing(await this.findById(id), id);
+    if (fields.length === 0) return this.existing(await this.findById(sql, id), id);
     const assignments = fields.map((field, index) => `${PROFILE_COLUMNS[field]} = $${index + 2}`);
-    const [rows]: Record<string, unknown>[][] = await this.dataSource.query(
+    const [rows]: Record<string, unknown>[][] = await sql.query(
       `UPDATE users SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${this.users.columns}`,
       [id, ...fields.map((field) => changes[field])],
     );
-    this.changed(id);
+    this.changed(sql, id);
     return this.existing(this.first(rows), id);
   }
 
-  async lock(manager: EntityManager, id: number): Promise<void> {
-    await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [id]);
+  async lock(sql: SqlClient, id: number): Promise<void> {
+    await sql.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [id]);
   }
 
   /** The row lock serialises the shop's concurrent creations; a rollback gives the number back. */
-  async advanceQuoteSequence(manager: EntityManager, id: number): Promise<number> {
-    const [[{ quote_seq: sequence }]]: { quote_seq: number }[][] = await manager.query(
+  async advanceQuoteSequence(sql: SqlClient, id: number): Promise<number> {
+    const [[{ quote_seq: sequence }]]: { quote_seq: number }[][] = await sql.query(
       `UPDATE users SET quote_seq = quote_seq + 1, updated_at = now() WHERE id = $1 RETURNING quote_seq`,
       [id],
     );
-    this.changed(id, manager);
+    this.changed(sql, id);
     return sequence;
   }
 
   /** Everything the shop owns but its quotes goes with it (ON DELETE CASCADE). */
-  async delete(manager: EntityManager, id: number): Promise<void> {
-    await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
-    this.changed(id, manager);
+  async delete(sql: SqlClient, id: number): Promise<void> {
+    await sql.query(`DELETE FROM users WHERE id = $1`, [id]);
+    this.changed(sql, id);
   }
 
   /** A transaction lock on the skeleton keeps two look-alikes from being written side by side. */
-  private async refuseLookAlike(manager: EntityManager, email: string, exceptId: number | null): Promise<string> {
+  private async refuseLookAlike(sql: SqlClient, email: string, exceptId: number | null): Promise<string> {
     const skeleton = emailSkeleton(email);
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`users.email_skeleton:${skeleton}`]);
-    const taken: unknown[] = await manager.query(`SELECT 1 FROM users WHERE email_skeleton = $1 AND id IS DISTINCT FROM $2::int LIMIT 1`, [
+    await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`users.email_skeleton:${skeleton}`]);
+    const taken: unknown[] = await sql.query(`SELECT 1 FROM users WHERE email_skeleton = $1 AND id IS DISTINCT FROM $2::int LIMIT 1`, [
       skeleton,
       exceptId,
     ]);
@@ -163,8 +164,8 @@ export class UsersRepository {
     return skeleton;
   }
 
-  private changed(id: number, manager?: EntityManager): void {
-    this.rowChanges.announce('users', [id], manager);
+  private changed(sql: SqlClient, id: number): void {
+    this.rowChanges.announce(sql, 'users', [id]);
   }
 
   private first(rows: Record<string, unknown>[]): User | null {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { ConflictException, Injectable } from '@nestjs/common';
 
-import type { Transaction } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import type { User } from '../database/entities';
+import type { SqlClient } from '../database/sql-client';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
 import { normalizeEmail, PLACEHOLDER_EMAIL_DOMAIN } from './email';
 import { EmailTakenError, type ProfileChanges, UsersRepository } from './users.repository';
@@ -15,23 +16,26 @@ export const EMAIL_TAKEN = 'This email is already registered';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly users: UsersRepository,
+  ) {}
 
   findById(id: number): Promise<User | null> {
-    return this.users.findById(id);
+    return this.users.findById(this.database.pool, id);
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findByEmail(normalizeEmail(email));
+    return this.users.findByEmail(this.database.pool, normalizeEmail(email));
   }
 
   /** The unique index on the normalized email decides races: the loser gets a 409. */
-  async createAccount(email: string, passwordHash: string, manager: Transaction): Promise<User> {
-    return this.users.insert(manager, { email: normalizeEmail(email), passwordHash, isProvisional: false }).catch(conflictIfEmailTaken);
+  async createAccount(sql: SqlClient, email: string, passwordHash: string): Promise<User> {
+    return this.users.insert(sql, { email: normalizeEmail(email), passwordHash, isProvisional: false }).catch(conflictIfEmailTaken);
   }
 
-  createGuest(manager: Transaction): Promise<User> {
-    return this.users.insert(manager, {
+  createGuest(sql: SqlClient): Promise<User> {
+    return this.users.insert(sql, {
       email: `guest-${randomUUID()}@${PLACEHOLDER_EMAIL_DOMAIN}`,
       passwordHash: GUEST_PASSWORD_HASH,
       isProvisional: true,
@@ -39,8 +43,8 @@ export class UsersService {
   }
 
   /** Same id, so its quotes and sessions stay; 409 (row left as it was) on a taken email or a claim meanwhile. */
-  async claimGuest(id: number, email: string, passwordHash: string, manager: Transaction): Promise<User> {
-    const user = await this.users.claimGuest(manager, id, normalizeEmail(email), passwordHash).catch(conflictIfEmailTaken);
+  async claimGuest(sql: SqlClient, id: number, email: string, passwordHash: string): Promise<User> {
+    const user = await this.users.claimGuest(sql, id, normalizeEmail(email), passwordHash).catch(conflictIfEmailTaken);
     if (!user) throw new ConflictException('This account is already registered');
     return user;
   }
@@ -57,7 +61,7 @@ export class UsersService {
       markupDefault: dto.markup_default,
       currency: dto.currency,
     };
-    return this.users.updateProfile(id, changes);
+    return this.users.updateProfile(this.database.pool, id, changes);
   }
 }
 

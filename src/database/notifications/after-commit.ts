@@ -1,5 +1,5 @@
 import {
-  type EntityManager,
+  EntityManager,
   type EntitySubscriberInterface,
   EventSubscriber,
   type QueryRunner,
@@ -7,13 +7,15 @@ import {
   type TransactionRollbackEvent,
 } from 'typeorm';
 
+import type { SqlClient } from '../sql-client';
+
 type Callback = () => void;
 
 const pending = new WeakMap<QueryRunner, Callback[]>();
 
-/** Runs `callback` once `manager`'s transaction commits, or now outside one; a rollback drops it. */
-export function afterCommit(manager: EntityManager | undefined, callback: Callback): void {
-  const runner = manager?.queryRunner;
+/** Runs `callback` once the transaction `sql` runs in commits, or now outside one; a rollback drops it. */
+export function afterCommit(sql: SqlClient, callback: Callback): void {
+  const runner = sql instanceof EntityManager ? sql.queryRunner : isQueryRunner(sql) ? sql : undefined;
   if (!runner?.isTransactionActive) {
     callback();
     return;
@@ -36,4 +38,8 @@ export class AfterCommitSubscriber implements EntitySubscriberInterface {
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
     if (!queryRunner.isTransactionActive) pending.delete(queryRunner);
   }
+}
+
+function isQueryRunner(sql: SqlClient): sql is QueryRunner {
+  return 'isTransactionActive' in sql;
 }

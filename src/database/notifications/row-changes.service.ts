@@ -2,10 +2,10 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
-import type { Transaction } from '../database.service';
 import type { EmbeddedPostgres } from '../embedded/embedded-postgres';
 import { EMBEDDED_POSTGRES } from '../embedded/embedded-postgres.module';
 import { MigrationStatusService } from '../migration-status.service';
+import type { SqlClient } from '../sql-client';
 import { afterCommit } from './after-commit';
 import { DEFAULT_LISTENER_TIMING, EMBEDDED_LISTENER_TIMING, NotificationListener } from './notification-listener';
 
@@ -52,10 +52,10 @@ export class RowChangesService implements OnApplicationBootstrap, BeforeApplicat
     this.subscribers.push(subscriber);
   }
 
-  /** Subscribers hear it once `transaction` commits, or now outside one. */
-  announce(table: string, ids: readonly (string | number)[], transaction?: Transaction): void {
+  /** Subscribers hear it once the transaction `sql` runs in commits, or now outside one. */
+  announce(sql: SqlClient, table: string, ids: readonly (string | number)[]): void {
     if (ids.length === 0 || this.subscribers.length === 0) return;
-    afterCommit(transaction, () => {
+    afterCommit(sql, () => {
       for (const id of ids) this.publish({ table, id: String(id) });
     });
   }

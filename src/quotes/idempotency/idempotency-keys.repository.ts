@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { Transaction } from '../../database/database.service';
+import type { SqlClient } from '../../database/sql-client';
 
 export interface StoredAnswer {
   fingerprint: string;
@@ -17,14 +17,14 @@ export class IdempotencyKeysRepository {
    * wait of the rest of the transaction is bounded by `waitMs` (then lock_not_available).
    */
   async claim(
-    manager: Transaction,
+    sql: SqlClient,
     shopId: number,
     key: string,
     fingerprint: string,
     waitMs: number,
     limit: { keys: number; bytes: number },
   ): Promise<Claim> {
-    const claimed: unknown[] = await manager.query(
+    const claimed: unknown[] = await sql.query(
       `WITH wait AS (SELECT set_config('lock_timeout', $4, true)),
             expired AS (DELETE FROM idempotency_keys WHERE shop_id = $1 AND key <> $2 AND expires_at <= now()),
             held AS (SELECT count(*) AS keys, coalesce(sum(response_bytes), 0) AS bytes FROM idempotency_keys WHERE shop_id = $1 AND expires_at > now())
@@ -37,23 +37,26 @@ export class IdempotencyKeysRepository {
       [shopId, key, fingerprint, `${waitMs}ms`, limit.keys, limit.bytes],
     );
     if (claimed.length === 1) return { kind: 'claimed' };
-    const [stored]: StoredAnswer[] = await manager.query(
+    const [stored]: StoredAnswer[] = await sql.query(
       'SELECT fingerprint, response FROM idempotency_keys WHERE shop_id = $1 AND key = $2 AND expires_at > now()',
       [shopId, key],
     );
     if (stored) return { kind: 'stored', answer: stored };
-    const [{ oldest }]: { oldest: Date }[] = await manager.query(
+    const [{ oldest }]: { oldest: Date }[] = await sql.query(
       'SELECT min(created_at) AS oldest FROM idempotency_keys WHERE shop_id = $1 AND expires_at > now()',
       [shopId],
     );
     return { kind: 'full', oldest };
   }
 
-  async record(manager: Transaction, shopId: number, key: string, statusCode: number, response: object): Promise<void> {
+  async record(sql: SqlClient, shopId: number, key: string, statusCode: number, response: object): Promise<void> {
     const json = JSON.stringify(response);
-    await manager.query(
-      'UPDATE idempotency_keys SET status_code = $3, response = $4, response_bytes = $5 WHERE shop_id = $1 AND key = $2',
-      [shopId, key, statusCode, json, Buffer.byteLength(json)],
-    );
+    await sql.query('UPDATE idempotency_keys SET status_code = $3, response = $4, response_bytes = $5 WHERE shop_id = $1 AND key = $2', [
+      shopId,
+      key,
+      statusCode,
+      json,
+      Buffer.byteLength(json),
+    ]);
   }
 }

@@ -3,7 +3,8 @@ import { QueryFailedError } from 'typeorm';
 
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
-import { DatabaseService, type Transaction } from '../../database/database.service';
+import { DatabaseService } from '../../database/database.service';
+import type { SqlClient } from '../../database/sql-client';
 import { enforceDailyQuota } from '../daily-quota';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import type { IdempotentRequest } from './idempotent-request';
@@ -23,16 +24,16 @@ export class IdempotencyService {
     shopId: number,
     request: IdempotentRequest | undefined,
     status: HttpStatus,
-    work: (manager: Transaction) => Promise<T>,
+    work: (sql: SqlClient) => Promise<T>,
   ): Promise<T> {
     if (!request) return this.database.transaction(work);
     // DECISION: a keyed request waits for a lock up to half the statement timeout, then 409: a retry is the answer,
     // and the wait ends before the statement's own timeout.
     const waitMs = Math.ceil(this.config.database.statementTimeoutMs / 2);
     return this.database
-      .transaction(async (manager) => {
+      .transaction(async (sql) => {
         const { idempotencyKeysPerDay: keys, idempotencyBytesPerDay: bytes } = this.config.quotas;
-        const claim = await this.keys.claim(manager, shopId, request.key, request.fingerprint, waitMs, { keys, bytes });
+        const claim = await this.keys.claim(sql, shopId, request.key, request.fingerprint, waitMs, { keys, bytes });
         if (claim.kind === 'full')
           enforceDailyQuota(
             { count: keys, oldest: claim.oldest },
@@ -44,8 +45,8 @@ export class IdempotencyService {
             throw new UnprocessableEntityException('This Idempotency-Key was used with another request; use a new key for a new request');
           return claim.answer.response as T;
         }
-        const answer = await work(manager);
-        await this.keys.record(manager, shopId, request.key, status, answer);
+        const answer = await work(sql);
+        await this.keys.record(sql, shopId, request.key, status, answer);
         return answer;
       })
       .catch(busyAsConflict);
