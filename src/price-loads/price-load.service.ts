@@ -12,6 +12,7 @@ import { SuppliersRepository } from '../material-prices/suppliers.repository';
 import { QuotesRepository } from '../quotes/quotes.repository';
 import { UsersRepository } from '../users/users.repository';
 import { ActualWriter } from './actual-writer';
+import { HistoricalActualsRepository } from './historical-actuals.repository';
 import { type LoadReport, LoadReportBuilder, rejectCount } from './load-report';
 import { LoadSlots } from './load-slots';
 import { PriceLoadError, PriceLoadLimitError } from './price-load.error';
@@ -88,6 +89,7 @@ export class PriceLoadService {
     private readonly prices: MaterialPricesRepository,
     private readonly suppliers: SuppliersRepository,
     private readonly mappings: PriceMappingsRepository,
+    private readonly historicalActuals: HistoricalActualsRepository,
     private readonly reader: SourceReaderPool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -127,7 +129,7 @@ export class PriceLoadService {
       const mappings = new MappingLookup(merged.entries);
       const writers: RunWriters = {
         prices: new PriceWriter(this.prices, this.suppliers, runner, shopId, mappings),
-        actuals: new ActualWriter(this.quotes, runner, shopId),
+        actuals: new ActualWriter(this.historicalActuals, this.quotes, runner, shopId),
       };
       await writers.prices.applySupplierAliases();
       const currency = shopId === null ? BASELINE_CURRENCY : await this.users.currencyOf(runner, shopId);
