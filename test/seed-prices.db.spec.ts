@@ -405,6 +405,20 @@ describe('prices a quote can trust (seeder)', () => {
       expect(sameDay.warnings.map((warning) => [warning.kind, warning.prices])).toEqual([['same_day_conflict', [3.4, 3.3]]]);
     });
 
+    it("pools one day's prices across the files of a run", async () => {
+      const report = await harness.run(
+        await harness.folder({
+          'a.json': [price('sq_tube_2x11ga', 3.1, '2024-06-01'), price('sq_tube_2x11ga', 3.6, '2024-05-01')],
+          'b.json': [price('sq_tube_2x11ga', 2.9, '2024-04-01'), price('sq_tube_2x11ga', 3.3, '2024-06-01')],
+          'c.json': [price('sq_tube_2x11ga', 3.2, '2024-06-01')],
+        }),
+      );
+      expect(report.warnings.map((warning) => [warning.kind, warning.prices])).toEqual([['same_day_conflict', [3.3, 3.2, 3.1]]]);
+      expect(await currentPrices()).toEqual([
+        { material_type: 'sq_tube_2x11ga', supplier: 'Osorio', unit: 'foot', price: 3.3, price_date: '2024-06-01' },
+      ]);
+    });
+
     it('reports undated prices that became current, and outliers against the other suppliers', async () => {
       const report = await harness.run(
         await harness.folder({

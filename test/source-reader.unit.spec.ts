@@ -29,7 +29,7 @@ describe('the price file reader (the worker thread side, run in this thread)', (
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'source-reader-'));
-    await writeFile(join(folder, 'prices.json'), JSON.stringify(Array.from({ length: 4500 }, (_, index) => price(index))));
+    await writeFile(join(folder, 'prices.json'), JSON.stringify(Array.from({ length: 11_000 }, (_, index) => price(index))));
     await writeFile(join(folder, 'broken.csv'), `material_type,price_per_foot\nsq_tube_2x11ga,1\nsq_tube_2x11ga,"2\n`);
   });
 
@@ -55,20 +55,29 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     await new Promise((resolve) => setImmediate(resolve));
     expect(inbox.received).toHaveLength(2);
     port.postMessage('more');
-    await inbox.until(3);
-    port.postMessage('more');
-    port.postMessage('more');
     await task;
-    await inbox.until(6);
-    const sizes = inbox.received.map((message) => ('readings' in message ? message.readings.length : message));
-    expect(sizes).toEqual([1000, 1000, 1000, 1000, 500, { done: true, warnings: [] }]);
-    const first = inbox.received[0] as { readings: { duplicate: boolean; shape: string | null; items: { place: unknown }[] }[] };
-    expect(first.readings.slice(0, 4).map((reading) => [reading.shape, reading.duplicate, reading.items[0].place])).toEqual([
-      ['material price', false, { file: 'prices.json', record: 1 }],
-      ['material price', false, { file: 'prices.json', record: 2 }],
-      ['material price', false, { file: 'prices.json', record: 3 }],
-      ['material price', true, { file: 'prices.json', record: 4 }],
+    await inbox.until(4);
+    const batches = inbox.received.flatMap((message) => ('batch' in message ? [message.batch] : []));
+    expect(batches.map((batch) => [batch.records, batch.exactDuplicates, batch.acceptedPrices])).toEqual([
+      [5000, 4997, 5000],
+      [5000, 5000, 5000],
+      [1000, 1000, 1000],
     ]);
+    expect(batches[0]).toMatchObject({ shapes: ['material price'], items: [], history: { spellings: [['Osorio', 5000]] } });
+    // Each batch's history holds each observation once: the three prices the records repeat.
+    expect(batches.map((batch) => (JSON.parse(batch.history!.rowsJson) as unknown[]).length)).toEqual([3, 3, 3]);
+    expect(inbox.received[3]).toEqual({
+      end: {
+        problem: null,
+        warnings: [],
+        prices: {
+          candidates: [
+            expect.objectContaining({ materialType: 'sq_tube_2x11ga', unit: 'foot', price: 3, pricesOnItsDate: new Set([1, 2, 3]) }),
+          ],
+          unknownFamilies: [],
+        },
+      },
+    });
     port.close();
   });
 
@@ -85,15 +94,14 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     await task;
     await inbox.until(2);
     expect(inbox.received).toEqual([
+      { batch: expect.objectContaining({ records: 1, acceptedPrices: 1, items: [] }) },
       {
-        readings: [
-          expect.objectContaining({
-            shape: 'material price',
-            items: [expect.objectContaining({ place: { file: 'broken.csv', record: 1, line: 2 } })],
-          }),
-        ],
+        end: {
+          problem: expect.stringMatching(/^is not valid CSV from line 3 on: Quote Not Closed/),
+          warnings: [],
+          prices: { candidates: [expect.objectContaining({ price: 1 })], unknownFamilies: [] },
+        },
       },
-      { problem: expect.stringMatching(/^is not valid CSV from line 3 on: Quote Not Closed/) },
     ]);
     port.close();
   });

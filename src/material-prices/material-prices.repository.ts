@@ -6,20 +6,7 @@ import type { Page } from '../common/page.query';
 import type { MaterialPrice, MaterialPriceHistory, PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
 import { CURRENT_PRICE_RANK } from './price-rules';
-
-export interface HistoryRow {
-  material_type: string;
-  supplier_id: number | null;
-  supplier: string | null;
-  price_date: string | null;
-  price_per_foot: number | null;
-  price_per_lb: number | null;
-  price_per_sqft: number | null;
-  source: string;
-  notes: string | null;
-  raw_description: string | null;
-  currency: string;
-}
+import type { SupplierRecord } from './suppliers.repository';
 
 export interface CurrentPrice {
   materialType: string;
@@ -86,16 +73,21 @@ export class MaterialPricesRepository {
     return rows.map((row) => row.material_type);
   }
 
-  async insertHistory(sql: SqlClient, shopId: number | null, rows: readonly HistoryRow[]): Promise<number> {
+  /**
+   * `rowsJson`: an array of { material_type, supplier_key, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes,
+   * raw_description, currency }, each supplier key one of `suppliers`.
+   */
+  async insertHistory(sql: SqlClient, shopId: number | null, rowsJson: string, suppliers: readonly SupplierRecord[]): Promise<number> {
     const [{ inserted }] = await sql.query<{ inserted: number }[]>(
       `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description, currency)
-       SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description, o.currency
-         FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, price_date date, price_per_foot float8,
+       SELECT $1::integer, o.material_type, s.id, s.name, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description, o.currency
+         FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_key varchar, price_date date, price_per_foot float8,
            price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text, currency char(3))
+         LEFT JOIN jsonb_to_recordset($3::jsonb) AS s(id integer, name varchar, "nameKey" varchar) ON s."nameKey" = o.supplier_key
        ON CONFLICT (shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft) DO NOTHING
        RETURNING 1)
        SELECT count(*)::integer AS inserted FROM inserted`,
-      [shopId, JSON.stringify(rows)],
+      [shopId, rowsJson, JSON.stringify(suppliers)],
     );
     return inserted;
   }

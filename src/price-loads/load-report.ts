@@ -147,11 +147,13 @@ export class LoadReportBuilder {
     return this.currentFile().records;
   }
 
-  recordRead(shape: string | null, duplicate: boolean): void {
+  recordsRead(batch: { records: number; exactDuplicates: number; shapes: readonly string[]; acceptedPrices: number }): void {
     const file = this.currentFile();
-    file.records += 1;
-    if (duplicate) file.exactDuplicates += 1;
-    if (shape !== null && !file.shapes.includes(shape)) file.shapes.push(shape);
+    file.records += batch.records;
+    file.exactDuplicates += batch.exactDuplicates;
+    for (const shape of batch.shapes) if (!file.shapes.includes(shape)) file.shapes.push(shape);
+    file.accepted += batch.acceptedPrices;
+    this.report.prices.entries += batch.acceptedPrices;
   }
 
   rejectEntry(reject: Reject): void {
@@ -162,11 +164,6 @@ export class LoadReportBuilder {
   ignoreEntry(): void {
     this.currentFile().ignored += 1;
     this.report.prices.ignored += 1;
-  }
-
-  acceptPrice(): void {
-    this.currentFile().accepted += 1;
-    this.report.prices.entries += 1;
   }
 
   acceptActual(): void {

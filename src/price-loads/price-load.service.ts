@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
+import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import { DatabaseService, type QueryRunner } from '../database/database.service';
@@ -18,11 +19,11 @@ import { LoadSlots } from './load-slots';
 import { PriceLoadError, PriceLoadLimitError } from './price-load.error';
 import { PriceWriter } from './price-writer';
 import type { SourceFormat } from './source-files';
+import type { FileEnd } from './source-reader.worker';
 import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
 const BASELINE_CURRENCY = 'USD';
-const PROGRESS_EVERY_RECORDS = 5000;
 
 export interface LoadProgress {
   file: string;
@@ -183,17 +184,21 @@ export class PriceLoadService {
     progress(0);
     try {
       const scope = { currency: state.currency, maxPerUnit: this.config.prices.maxPerUnit };
-      const onWarnings = (warnings: string[]) =>
-        warnings.forEach((message) => report.addWarning({ kind: 'ignored_columns', message: `${file.name}: ${message}` }));
-      for await (const reading of this.reader.read(file, state.mappingEntries, scope, onWarnings)) {
-        report.recordRead(reading.shape, reading.duplicate);
-        state.records += 1;
+      const onEnd = ({ warnings, prices }: FileEnd) => {
+        writers.prices.addFile(prices);
+        for (const message of warnings) report.addWarning({ kind: 'ignored_columns', message: `${file.name}: ${message}` });
+      };
+      const slices = new EventLoopSlices();
+      for await (const batch of this.reader.read(file, state.mappingEntries, scope, onEnd)) {
+        report.recordsRead(batch);
+        state.records += batch.records;
         if (state.limits && state.records > state.limits.maxRecords) {
           throw new PriceLoadError(
             `The upload holds more than ${state.limits.maxRecords.toLocaleString('en-US')} records, the most one import may hold; split it into smaller imports`,
           );
         }
-        for (const item of reading.items) {
+        for (const item of batch.items) {
+          if (slices.due()) await slices.turn();
           if ('problem' in item) {
             report.rejectEntry({
               file: file.name,
@@ -204,15 +209,13 @@ export class PriceLoadService {
             });
           } else if ('ignored' in item) {
             report.ignoreEntry();
-          } else if (item.record.kind === 'material_price') {
-            report.acceptPrice();
-            await writers.prices.add(item.record.price);
           } else {
             report.acceptActual();
             writers.actuals.add(item.record.actual, item.place);
           }
         }
-        if (report.fileRecords % PROGRESS_EVERY_RECORDS === 0) progress(report.fileRecords);
+        if (batch.history !== null) await writers.prices.addHistory(batch.history);
+        progress(report.fileRecords);
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;

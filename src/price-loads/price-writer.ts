@@ -1,20 +1,24 @@
 import { EventLoopSlices } from '../common/event-loop-slices';
 import { quoteInput } from '../common/quoted-input';
-import { PRICE_UNITS, type PriceUnit } from '../database/entities';
+import type { PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
-import {
-  type CurrentPrice,
-  type CurrentPriceRow,
-  type HistoryRow,
-  MaterialPricesRepository,
-} from '../material-prices/material-prices.repository';
+import { type CurrentPrice, type CurrentPriceRow, MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import type { MappingLookup } from '../material-prices/price-mappings';
 import { comparePrices } from '../material-prices/price-rules';
 import { looksAlike, supplierKey } from '../material-prices/supplier-name';
 import { type SupplierRecord, SuppliersRepository } from '../material-prices/suppliers.repository';
-import { inBatches, WRITE_BATCH_SIZE } from './actual-writer';
-import type { PriceObservation } from './canonical-records';
+import { inBatches } from './actual-writer';
 import type { PriceChange, PriceWarning } from './load-report';
+import {
+  type Candidate,
+  type FileReduction,
+  type HistoryBatch,
+  identityOf,
+  keepBest,
+  noteUnknownFamily,
+  RECORDS_LISTED,
+  type UnknownFamily,
+} from './price-reduction';
 
 export interface PriceCounts {
   loaded: number;
@@ -24,33 +28,14 @@ export interface PriceCounts {
   warnings: PriceWarning[];
 }
 
-// NUL cannot occur in stored text; JSON.stringify of an array costs several times as much, for every record.
-function identityOf(...values: (string | number | null)[]): string {
-  return values.map((value) => (value === null ? '' : `=${value}`)).join('\u0000');
-}
-
 /** An outlier is more than this many times above or below the median of the other suppliers' current prices. */
 const OUTLIER_FACTOR = 3;
-const RECORDS_LISTED = 5;
-
-const PRICE_FIELD_OF_UNIT = { foot: 'pricePerFoot', lb: 'pricePerLb', sqft: 'pricePerSqft' } as const;
-
-interface Candidate {
-  materialType: string;
-  supplierKey: string | null;
-  unit: PriceUnit;
-  price: number;
-  priceDate: string | null;
-  observation: PriceObservation;
-  pricesOnItsDate: Set<number>;
-}
 
 /** The current price is decided in memory, then against the stored ones, so order of files or records never matters. */
 export class PriceWriter {
   private readonly suppliers: RunSuppliers;
   private readonly best = new Map<string, Candidate>();
-  private readonly pendingHistory = new Map<string, PriceObservation>();
-  private readonly unknownFamilies = new Map<string, { records: string[]; count: number }>();
+  private readonly unknownFamilies = new Map<string, UnknownFamily>();
   private historyInFlight: Promise<void> = Promise.resolve();
   private newObservations = 0;
 
@@ -68,30 +53,27 @@ export class PriceWriter {
     await this.suppliers.mergeAliased(this.mappings.supplierAliases());
   }
 
-  async add(observation: PriceObservation): Promise<void> {
-    const supplierName = observation.supplier === null ? null : this.mappings.supplierName(observation.supplier);
-    const price = { ...observation, supplier: supplierName };
-    const key = supplierName === null ? null : this.suppliers.count(supplierName);
-    if (price.unknownKeyFamily) this.noteUnknownFamily(price);
-    for (const unit of PRICE_UNITS) {
-      const amount = price[PRICE_FIELD_OF_UNIT[unit]];
-      if (amount !== null)
-        this.consider({
-          materialType: price.materialType,
-          supplierKey: key,
-          unit,
-          price: amount,
-          priceDate: price.priceDate,
-          observation: price,
-        });
-    }
-    const identity = identityOf(price.materialType, key, price.priceDate, price.pricePerFoot, price.pricePerLb, price.pricePerSqft);
-    if (!this.pendingHistory.has(identity)) this.pendingHistory.set(identity, price);
-    if (this.pendingHistory.size >= WRITE_BATCH_SIZE) await this.flushHistory();
+  /** At most one batch is in flight; its failure surfaces at the next batch or at finish(). */
+  async addHistory(batch: HistoryBatch): Promise<void> {
+    await this.historyInFlight;
+    for (const [name, records] of batch.spellings) this.suppliers.count(name, records);
+    this.historyInFlight = (async () => {
+      const names = batch.spellings.map(([name]) => name);
+      await this.suppliers.ensure(names);
+      const suppliers = [...new Set(names.map(supplierKey))].map((key) => this.suppliers.recordOf(key));
+      this.newObservations += await this.prices.insertHistory(this.sql, this.shopId, batch.rowsJson, suppliers);
+    })();
+    // Marks the rejection as handled until it is awaited, so that it fails the run instead of the process.
+    this.historyInFlight.catch(() => undefined);
+  }
+
+  /** A file's reduction, in the order the files are read: of equal prices the first seen stays. */
+  addFile(reduction: FileReduction): void {
+    for (const candidate of reduction.candidates) keepBest(this.best, candidate);
+    for (const [materialType, noted] of reduction.unknownFamilies) noteUnknownFamily(this.unknownFamilies, materialType, noted);
   }
 
   async finish(now: Date): Promise<PriceCounts> {
-    await this.flushHistory();
     await this.historyInFlight;
     await this.suppliers.settleNames();
 
@@ -176,27 +158,6 @@ export class PriceWriter {
     return { loaded, alreadyCurrent: this.best.size - loaded, newObservations: this.newObservations, changes, warnings };
   }
 
-  private consider(candidate: Omit<Candidate, 'pricesOnItsDate'>): void {
-    const identity = identityOf(candidate.materialType, candidate.supplierKey, candidate.unit);
-    const best = this.best.get(identity);
-    if (!best) {
-      this.best.set(identity, { ...candidate, pricesOnItsDate: new Set([candidate.price]) });
-      return;
-    }
-    if (best.priceDate === candidate.priceDate) best.pricesOnItsDate.add(candidate.price);
-    const order = comparePrices(candidate, best);
-    if (order <= 0) return;
-    const pricesOnItsDate = best.priceDate === candidate.priceDate ? best.pricesOnItsDate : new Set([candidate.price]);
-    this.best.set(identity, { ...candidate, pricesOnItsDate });
-  }
-
-  private noteUnknownFamily(price: PriceObservation): void {
-    const noted = this.unknownFamilies.get(price.materialType) ?? { records: [], count: 0 };
-    noted.count += 1;
-    if (noted.records.length < RECORDS_LISTED) noted.records.push(price.source);
-    this.unknownFamilies.set(price.materialType, noted);
-  }
-
   private unknownFamilyWarnings(): PriceWarning[] {
     return [...this.unknownFamilies].map(([materialType, { records, count }]) => ({
       kind: 'unknown_key_family',
@@ -226,41 +187,6 @@ export class PriceWriter {
     }
     return warnings;
   }
-
-  /** At most one history batch is in flight; its failure surfaces at the next flush or at finish(). */
-  private async flushHistory(): Promise<void> {
-    await this.historyInFlight;
-    if (this.pendingHistory.size === 0) return;
-    const observations = [...this.pendingHistory.values()];
-    this.pendingHistory.clear();
-    this.historyInFlight = (async () => {
-      await this.suppliers.ensure(observations.flatMap((observation) => (observation.supplier === null ? [] : [observation.supplier])));
-      this.newObservations += await this.prices.insertHistory(
-        this.sql,
-        this.shopId,
-        observations.map((observation) => this.historyRow(observation)),
-      );
-    })();
-    // Marks the rejection as handled until it is awaited, so that it fails the run instead of the process.
-    this.historyInFlight.catch(() => undefined);
-  }
-
-  private historyRow(observation: PriceObservation): HistoryRow {
-    const supplier = observation.supplier === null ? null : this.suppliers.recordOf(supplierKey(observation.supplier));
-    return {
-      material_type: observation.materialType,
-      supplier_id: supplier?.id ?? null,
-      supplier: supplier?.name ?? null,
-      price_date: observation.priceDate,
-      price_per_foot: observation.pricePerFoot,
-      price_per_lb: observation.pricePerLb,
-      price_per_sqft: observation.pricePerSqft,
-      source: observation.source,
-      notes: observation.notes,
-      raw_description: observation.rawDescription,
-      currency: observation.currency,
-    };
-  }
 }
 
 class RunSuppliers {
@@ -273,12 +199,11 @@ class RunSuppliers {
     private readonly shopId: number | null,
   ) {}
 
-  count(name: string): string {
+  count(name: string, records = 1): void {
     const key = supplierKey(name);
     const counts = this.spellings.get(key) ?? new Map<string, number>();
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+    counts.set(name, (counts.get(name) ?? 0) + records);
     this.spellings.set(key, counts);
-    return key;
   }
 
   keysOfRun(): Set<string> {

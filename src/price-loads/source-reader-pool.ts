@@ -5,15 +5,15 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
-import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { MappingEntry, MergedMappings } from '../material-prices/price-mappings';
 import type {
-  FileRecordReading,
+  FileEnd,
   MappingsFileReading,
   MappingsFileTask,
   MergeMappingsTask,
+  ReadBatch,
   ReaderMessage,
   ReaderRequest,
   ReadTask,
@@ -36,33 +36,31 @@ export class SourceReaderPool implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** `onEnd` hears of the file's end, also of a break part-way, which then throws a SourceFileError. */
   async *read(
     file: ReadTask['file'],
     mappingEntries: readonly MappingEntry[],
     scope: ReadTask['scope'],
-    onWarnings: (warnings: string[]) => void,
-  ): AsyncGenerator<FileRecordReading> {
+    onEnd: (end: FileEnd) => void,
+  ): AsyncGenerator<ReadBatch> {
     const pool = await this.poolOf();
     const { port1: port, port2: workerPort } = new MessageChannel();
     const task: ReadTask = {
       file: { name: file.name, path: file.path, format: file.format },
-      // Supplier aliases are the writers' business; the readers look descriptions up.
-      mappingEntries: mappingEntries.filter((entry) => entry.kind !== 'supplier'),
+      mappingEntries,
       scope,
       limits: { xlsxMaxUncompressedBytes: this.config.prices.xlsxMaxUncompressedBytes },
       port: workerPort,
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }) as Promise<void>);
     try {
-      const slices = new EventLoopSlices();
       for (let message = await inbox.next(); ; message = await inbox.next()) {
-        if ('done' in message) return onWarnings(message.warnings);
-        if ('problem' in message) throw new SourceFileError(message.problem);
-        for (const reading of message.readings) {
-          yield reading;
-          // What the caller does with the readings runs on the event loop, also when the worker is ahead.
-          if (slices.due()) await slices.turn();
+        if ('end' in message) {
+          onEnd(message.end);
+          if (message.end.problem !== null) throw new SourceFileError(message.end.problem);
+          return;
         }
+        yield message.batch;
         port.postMessage('more' satisfies ReaderRequest);
       }
     } finally {

@@ -10,69 +10,112 @@ import {
   oversizedSections,
   parseMappingDocument,
 } from '../material-prices/price-mappings';
-import type { PriceTerms } from './canonical-records';
-import { problemItem, readRecord, type RecordReading } from './readers';
+import type { LaborActual, PriceTerms } from './canonical-records';
+import { type FileReduction, type HistoryBatch, PriceReduction } from './price-reduction';
+import { problemItem, type ReadItem, readRecord, type RecordPlace, type RecordReading } from './readers';
 import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
-const BATCH_RECORDS = 1000;
+/** Records per batch: a batch's history rows are one statement. */
+const BATCH_RECORDS = 5000;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
 
 export interface ReadTask {
   file: { name: string; path: string; format: SourceFormat };
-  mappingEntries: MappingEntry[];
+  mappingEntries: readonly MappingEntry[];
   scope: Pick<PriceTerms, 'currency' | 'maxPerUnit'>;
   limits: ReadLimits;
   port: MessagePort;
 }
 
-export interface FileRecordReading extends RecordReading {
-  duplicate: boolean;
+/** What a read item is once its prices went into the reduction. */
+export type BatchItem =
+  Exclude<ReadItem, { record: unknown }> | { place: RecordPlace; record: { kind: 'labor_actual'; actual: LaborActual } };
+
+/** Records read, counted; their items but the accepted prices, in the order read; the prices' history rows. */
+export interface ReadBatch {
+  records: number;
+  exactDuplicates: number;
+  shapes: string[];
+  acceptedPrices: number;
+  items: BatchItem[];
+  history: HistoryBatch | null;
 }
 
-export type ReaderMessage = { readings: FileRecordReading[] } | { done: true; warnings: string[] } | { problem: string };
+/** `problem`: the file turned out unreadable part-way (the batches before it were read); `warnings` are then left out. */
+export interface FileEnd {
+  problem: string | null;
+  warnings: string[];
+  prices: FileReduction;
+}
+
+export type ReaderMessage = { batch: ReadBatch } | { end: FileEnd };
 
 export type ReaderRequest = 'more';
 
 export default async function readSourceInBatches({ file, mappingEntries, scope, limits, port }: ReadTask): Promise<void> {
   const allowance = new Allowance(port, READ_AHEAD_BATCHES);
+  const mappings = new MappingLookup(mappingEntries);
+  const reduction = new PriceReduction(mappings);
   const post = (message: ReaderMessage) => port.postMessage(message);
+  const end = (problem: string | null, warnings: string[]) => post({ end: { problem, warnings, prices: reduction.result() } });
   try {
     const content = await readSourceFile(file.path, file.format, limits);
-    if ('problem' in content) return post({ problem: content.problem });
-    const mappings = new MappingLookup(mappingEntries);
+    if ('problem' in content) return end(content.problem, []);
     const terms: PriceTerms = { ...scope, ...content.terms };
     const seen = new Set<string>();
-    let batch: FileRecordReading[] = [];
+    let batch = emptyBatch();
     let records = 0;
-    let end: ReaderMessage = { done: true, warnings: content.warnings };
+    let problem: string | null = null;
     try {
-      for await (const { value: record, line, problem } of content.records) {
+      for await (const { value: record, line, problem: recordProblem } of content.records) {
         records += 1;
         const fingerprint = fingerprintOf(record);
         const duplicate = seen.has(fingerprint);
         if (!duplicate) seen.add(fingerprint);
         const place = { file: file.name, record: records, ...(line === undefined ? {} : { line }) };
-        const reading =
-          problem === undefined ? readRecord(record, { place, mappings, terms }) : { shape: null, items: [problemItem(place, [problem])] };
-        batch.push({ ...reading, duplicate });
-        if (batch.length < BATCH_RECORDS) continue;
+        const reading: RecordReading =
+          recordProblem === undefined
+            ? readRecord(record, { place, mappings, terms })
+            : { shape: null, items: [problemItem(place, [recordProblem])] };
+        addReading(batch, reading, duplicate, reduction);
+        if (batch.records < BATCH_RECORDS) continue;
         if (!(await allowance.take())) return;
-        post({ readings: batch });
-        batch = [];
+        post({ batch: { ...batch, history: reduction.takeHistory() } });
+        batch = emptyBatch();
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;
-      end = { problem: error.message };
+      problem = error.message;
     }
-    if (batch.length > 0) {
+    if (batch.records > 0) {
       if (!(await allowance.take())) return;
-      post({ readings: batch });
+      post({ batch: { ...batch, history: reduction.takeHistory() } });
     }
-    post(end);
+    end(problem, problem === null ? content.warnings : []);
   } finally {
     allowance.end();
+  }
+}
+
+function emptyBatch(): ReadBatch {
+  return { records: 0, exactDuplicates: 0, shapes: [], acceptedPrices: 0, items: [], history: null };
+}
+
+function addReading(batch: ReadBatch, reading: RecordReading, duplicate: boolean, reduction: PriceReduction): void {
+  batch.records += 1;
+  if (duplicate) batch.exactDuplicates += 1;
+  if (reading.shape !== null && !batch.shapes.includes(reading.shape)) batch.shapes.push(reading.shape);
+  for (const item of reading.items) {
+    if (!('record' in item)) {
+      batch.items.push(item);
+    } else if (item.record.kind === 'material_price') {
+      reduction.add(item.record.price);
+      batch.acceptedPrices += 1;
+    } else {
+      batch.items.push({ place: item.place, record: item.record });
+    }
   }
 }
 
