@@ -65,7 +65,7 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     ]);
     expect(batches[0]).toMatchObject({ shapes: ['material price'], items: [], history: { spellings: [['Osorio', 5000]] } });
     // Each batch's history holds each observation once: the three prices the records repeat.
-    expect(batches.map((batch) => (JSON.parse(batch.history!.rowsJson) as unknown[]).length)).toEqual([3, 3, 3]);
+    expect(batches.map((batch) => (JSON.parse(new TextDecoder().decode(batch.history!.rows)) as unknown[]).length)).toEqual([3, 3, 3]);
     expect(inbox.received[3]).toEqual({
       end: {
         problem: null,

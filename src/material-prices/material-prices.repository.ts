@@ -74,20 +74,22 @@ export class MaterialPricesRepository {
   }
 
   /**
-   * `rowsJson`: an array of { material_type, supplier_key, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes,
-   * raw_description, currency }, each supplier key one of `suppliers`.
+   * `rows`: UTF-8 JSON, an array of { material_type, supplier_key, price_date, price_per_foot, price_per_lb, price_per_sqft, source,
+   * notes, raw_description, currency }, each supplier key one of `suppliers`.
    */
-  async insertHistory(sql: SqlClient, shopId: number | null, rowsJson: string, suppliers: readonly SupplierRecord[]): Promise<number> {
+  async insertHistory(sql: SqlClient, shopId: number | null, rows: Uint8Array, suppliers: readonly SupplierRecord[]): Promise<number> {
     const [{ inserted }] = await sql.query<{ inserted: number }[]>(
       `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description, currency)
        SELECT $1::integer, o.material_type, s.id, s.name, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description, o.currency
-         FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_key varchar, price_date date, price_per_foot float8,
+         FROM json_to_recordset($2::json) AS o(material_type varchar, supplier_key varchar, price_date date, price_per_foot float8,
            price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text, currency char(3))
          LEFT JOIN jsonb_to_recordset($3::jsonb) AS s(id integer, name varchar, "nameKey" varchar) ON s."nameKey" = o.supplier_key
        ON CONFLICT (shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft) DO NOTHING
        RETURNING 1)
        SELECT count(*)::integer AS inserted FROM inserted`,
-      [shopId, rowsJson, JSON.stringify(suppliers)],
+      // DECISION: the rows go as bytes, a binary parameter (json's binary form is its text), so the main thread never holds them as a
+      // string: a megabyte string per batch filled the old generation and its collections paused every request.
+      [shopId, rows, JSON.stringify(suppliers)],
     );
     return inserted;
   }

@@ -30,7 +30,8 @@ export interface UnknownFamily {
 export interface HistoryBatch {
   /** Each supplier name as the batch's records spell it (after the aliases), with how many records spelled it so. */
   spellings: [name: string, records: number][];
-  rowsJson: string;
+  /** UTF-8 JSON, handed to the main thread by transfer (never a string there). */
+  rows: Uint8Array<ArrayBuffer>;
 }
 
 /** What a file's prices come to: the best candidates and the unknown key families, in the order first seen. */
@@ -106,7 +107,8 @@ export class PriceReduction {
 
   takeHistory(): HistoryBatch | null {
     if (this.pendingHistory.size === 0) return null;
-    const batch: HistoryBatch = { spellings: [...this.spellings], rowsJson: JSON.stringify([...this.pendingHistory.values()]) };
+    const rows = new TextEncoder().encode(JSON.stringify([...this.pendingHistory.values()]));
+    const batch: HistoryBatch = { spellings: [...this.spellings], rows };
     this.pendingHistory.clear();
     this.spellings.clear();
     return batch;

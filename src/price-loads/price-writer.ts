@@ -61,7 +61,7 @@ export class PriceWriter {
       const names = batch.spellings.map(([name]) => name);
       await this.suppliers.ensure(names);
       const suppliers = [...new Set(names.map(supplierKey))].map((key) => this.suppliers.recordOf(key));
-      this.newObservations += await this.prices.insertHistory(this.sql, this.shopId, batch.rowsJson, suppliers);
+      this.newObservations += await this.prices.insertHistory(this.sql, this.shopId, batch.rows, suppliers);
     })();
     // Marks the rejection as handled until it is awaited, so that it fails the run instead of the process.
     this.historyInFlight.catch(() => undefined);

@@ -58,7 +58,8 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
   const allowance = new Allowance(port, READ_AHEAD_BATCHES);
   const mappings = new MappingLookup(mappingEntries);
   const reduction = new PriceReduction(mappings);
-  const post = (message: ReaderMessage) => port.postMessage(message);
+  const post = (message: ReaderMessage) =>
+    port.postMessage(message, 'batch' in message && message.batch.history !== null ? [message.batch.history.rows.buffer] : []);
   const end = (problem: string | null, warnings: string[]) => post({ end: { problem, warnings, prices: reduction.result() } });
   try {
     const content = await readSourceFile(file.path, file.format, limits);
