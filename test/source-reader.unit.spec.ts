@@ -54,19 +54,24 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     // Nothing more comes until the main thread takes a batch: the worker waits for it, holding one batch at most.
     await new Promise((resolve) => setImmediate(resolve));
     expect(inbox.received).toHaveLength(2);
-    port.postMessage('more');
+    for (let taken = 1; taken <= 10; taken += 1) {
+      port.postMessage('more');
+      await inbox.until(2 + taken);
+    }
     await task;
-    await inbox.until(4);
+    await inbox.until(13);
     const batches = inbox.received.flatMap((message) => ('batch' in message ? [message.batch] : []));
-    expect(batches.map((batch) => [batch.records, batch.exactDuplicates, batch.acceptedPrices])).toEqual([
-      [5000, 4997, 5000],
-      [5000, 5000, 5000],
-      [1000, 1000, 1000],
-    ]);
-    expect(batches[0]).toMatchObject({ shapes: ['material price'], items: [], history: { spellings: [['Osorio', 5000]] } });
-    // Each batch's history holds each observation once: the three prices the records repeat.
-    expect(batches.map((batch) => (JSON.parse(new TextDecoder().decode(batch.history!.rows)) as unknown[]).length)).toEqual([3, 3, 3]);
-    expect(inbox.received[3]).toEqual({
+    // The file ends on a batch of its own for the history of its last 1,000 records.
+    expect(batches.map((batch) => batch.records)).toEqual([...Array<number>(11).fill(1000), 0]);
+    expect(batches.map((batch) => batch.acceptedPrices)).toEqual([...Array<number>(11).fill(1000), 0]);
+    expect(batches[0]).toMatchObject({ exactDuplicates: 997, shapes: ['material price'], items: [] });
+    // The history of every 5,000 records goes in one batch, each observation once: the three prices the records repeat.
+    const historyRows = batches.map(
+      (batch) => batch.history && (JSON.parse(new TextDecoder().decode(batch.history.rows)) as unknown[]).length,
+    );
+    expect(historyRows).toEqual([null, null, null, null, 3, null, null, null, null, 3, null, 3]);
+    expect(batches[4].history?.spellings).toEqual([['Osorio', 5000]]);
+    expect(inbox.received[12]).toEqual({
       end: {
         problem: null,
         warnings: [],

@@ -24,6 +24,7 @@ import { SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
 const BASELINE_CURRENCY = 'USD';
+const PROGRESS_EVERY_RECORDS = 5000;
 
 export interface LoadProgress {
   file: string;
@@ -215,7 +216,7 @@ export class PriceLoadService {
           }
         }
         if (batch.history !== null) await writers.prices.addHistory(batch.history);
-        progress(report.fileRecords);
+        if (report.fileRecords % PROGRESS_EVERY_RECORDS === 0) progress(report.fileRecords);
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;

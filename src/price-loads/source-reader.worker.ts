@@ -16,8 +16,9 @@ import { problemItem, type ReadItem, readRecord, type RecordPlace, type RecordRe
 import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
-/** Records per batch: a batch's history rows are one statement. */
-const BATCH_RECORDS = 5000;
+const BATCH_RECORDS = 1000;
+/** The history rows of this many records go to the writer together: one statement. */
+const HISTORY_BATCH_RECORDS = 5000;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
 
@@ -83,16 +84,17 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
         addReading(batch, reading, duplicate, reduction);
         if (batch.records < BATCH_RECORDS) continue;
         if (!(await allowance.take())) return;
-        post({ batch: { ...batch, history: reduction.takeHistory() } });
+        post({ batch: { ...batch, history: records % HISTORY_BATCH_RECORDS === 0 ? reduction.takeHistory() : null } });
         batch = emptyBatch();
       }
     } catch (error) {
       if (!(error instanceof SourceFileError)) throw error;
       problem = error.message;
     }
-    if (batch.records > 0) {
+    const history = reduction.takeHistory();
+    if (batch.records > 0 || history !== null) {
       if (!(await allowance.take())) return;
-      post({ batch: { ...batch, history: reduction.takeHistory() } });
+      post({ batch: { ...batch, history } });
     }
     end(problem, problem === null ? content.warnings : []);
   } finally {
