@@ -61,7 +61,7 @@ interface WorkbookPartReaders {
   workbookRels?: { Id: string; Target: string }[];
   _parseRels(part: Readable): Promise<void>;
   _parseWorkbook(part: Readable): Promise<void>;
-  _parseSharedStrings(part: Readable): AsyncGenerator<unknown>;
+  _parseSharedStrings(part: Readable): AsyncGenerator<never>;
   _parseStyles(part: Readable): Promise<void>;
   _parseWorksheet(part: Readable, sheetNumber: string): Generator<{ value: stream.xlsx.WorksheetReader }>;
 }
@@ -75,7 +75,8 @@ const WORKSHEET_PART = /^xl\/worksheets\/sheet(\d+)\.xml$/;
  * whole sheets, at random; and a sheet before the workbook part is read before its name is known. So the parts are
  * taken here through the archive's central directory, in the order the reading needs them (relationships, workbook,
  * shared strings, styles, then the sheets in the workbook's order), and handed one at a time to exceljs's readers of
- * single parts; a sheet is never parked in a temporary file.
+ * single parts (underscored in exceljs: test/workbook-records.unit.spec.ts holds them to their behaviour); a sheet is
+ * never parked in a temporary file.
  */
 async function* workbookSheets(path: string): AsyncGenerator<{ name: string; rows: AsyncIterable<Row> }> {
   const { default: ExcelJS } = await import('exceljs');
@@ -103,15 +104,17 @@ async function* workbookSheets(path: string): AsyncGenerator<{ name: string; row
     if (workbook === null) throw new Error('it has no xl/workbook.xml');
     await reader._parseWorkbook(workbook);
     const sharedStrings = await part('xl/sharedStrings.xml');
+    // Cached, the shared strings are kept on the reader and nothing is yielded.
     if (sharedStrings !== null) for await (const _ of reader._parseSharedStrings(sharedStrings));
     const styles = await part('xl/styles.xml');
     if (styles !== null) await reader._parseStyles(styles);
     for (const sheet of reader.model?.sheets ?? []) {
       const target = reader.workbookRels?.find((relationship) => relationship.Id === sheet.rId)?.Target ?? '';
-      const sheetNumber = WORKSHEET_PART.exec(target.startsWith('/') ? target.slice(1) : `xl/${target}`)?.[1];
-      const rows = sheetNumber === undefined ? null : await part(`xl/worksheets/sheet${sheetNumber}.xml`);
-      if (rows === null) continue;
-      for (const { value } of reader._parseWorksheet(rows, sheetNumber!)) yield { name: sheet.name, rows: value };
+      const partName = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+      const sheetNumber = WORKSHEET_PART.exec(partName)?.[1];
+      if (sheetNumber === undefined) continue;
+      const rows = await part(partName);
+      if (rows !== null) for (const { value } of reader._parseWorksheet(rows, sheetNumber)) yield { name: sheet.name, rows: value };
     }
   } finally {
     for (const stream of opened) stream.destroy();
