@@ -17,8 +17,9 @@ function filesUnder(folder: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-// exceljs's streaming reader parks a sheet written before its shared strings (as Excel and exceljs write them) in a
-// temporary file, which a reading stopped early used to leave behind until the process exited.
+// exceljs's own pass over an archive parks a sheet written before its shared strings (as Excel and exceljs write them)
+// in a temporary file, which a reading stopped early used to leave behind until the process exited; the reading now
+// takes each part from the archive itself and writes nothing there.
 describe("a workbook's reading stopped early", () => {
   let db: TestDatabase;
   let server: Server;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { isProcessRunning } from './process-running';
 
 /**
- * The temporary folders of price loads (uploads, and what a workbook's reader parks on disk):
- * `price-import-<host>-<pid>-<random>` in the system's temporary folder, removed when their work is done, by whatever ends this process, and at the next start when a kill
- * that runs no code (SIGKILL, the machine going down) left them.
+ * The temporary folders of price-load uploads: `price-import-<host>-<pid>-<random>` in the system's temporary folder,
+ * removed when their work is done, by whatever ends this process, and at the next start when a kill that runs no code
+ * (SIGKILL, the machine going down) left them.
  * DECISION: the host and pid in the name tell at start-up which folders no living server of this host owns
  * (the pid is gone, or it is our own pid: a restarted container gets the same one), without a registry on disk
  * that a kill could leave behind too; the host keeps two containers sharing one TMPDIR out of each other's folders.
@@ -38,10 +38,6 @@ export async function createScratchFolder(): Promise<string> {
 export async function removeScratchFolder(folder: string): Promise<void> {
   await rm(folder, { recursive: true, force: true });
   onDisk.delete(folder);
-}
-
-export async function emptyFolder(folder: string): Promise<void> {
-  await Promise.all((await readdir(folder)).map((name) => rm(join(folder, name), { recursive: true, force: true })));
 }
 
 /** Removes the upload folders of this host's servers that ended without removing theirs; their names are returned. */

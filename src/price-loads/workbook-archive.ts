@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 
 import type { Entry, Options, ZipFile } from 'yauzl';
@@ -10,14 +11,13 @@ const DATA_DESCRIPTOR_FLAG = 0x8;
 const DATA_DESCRIPTOR_MAX_BYTES = 24;
 
 /**
- * Checked from the central directory before the reader sees it: the parts must lie back to back (a streaming reader
- * goes through the local headers in order), and yauzl refuses a part that inflates beyond its declared size.
+ * Checked from the central directory before the reader sees it: the parts must lie back to back (the archive reads
+ * the same by its local headers as by its directory), and yauzl refuses a part that inflates beyond its declared size.
  */
 export async function workbookArchiveProblem(path: string, maxUncompressedBytes: number): Promise<string | null> {
-  const { default: yauzl } = await import('yauzl');
   let zip: ZipFile;
   try {
-    zip = await promisify<string, Options, ZipFile>(yauzl.open)(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+    zip = await openArchive(path);
   } catch (error) {
     return `is not an .xlsx workbook (${(error as Error).message})`;
   }
@@ -54,7 +54,17 @@ function follows(end: { offset: number; descriptor: boolean }, offset: number): 
   return gap === 0 || (end.descriptor && gap > 0 && gap <= DATA_DESCRIPTOR_MAX_BYTES);
 }
 
-function entriesOf(zip: ZipFile): Promise<Entry[]> {
+/** The archive opened for reading its parts in any order; parts that inflate beyond their declared size fail. */
+export async function openArchive(path: string): Promise<ZipFile> {
+  const { default: yauzl } = await import('yauzl');
+  return promisify<string, Options, ZipFile>(yauzl.open)(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+}
+
+export function openPart(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return promisify<Entry, Readable>(zip.openReadStream.bind(zip))(entry);
+}
+
+export function entriesOf(zip: ZipFile): Promise<Entry[]> {
   return new Promise((resolve, reject) => {
     const entries: Entry[] = [];
     zip.on('entry', (entry: Entry) => {
@@ -68,12 +78,12 @@ function entriesOf(zip: ZipFile): Promise<Entry[]> {
 }
 
 async function inflatedBytes(zip: ZipFile, entry: Entry, allowance: number): Promise<number> {
-  const stream = await promisify<Entry, NodeJS.ReadableStream>(zip.openReadStream.bind(zip))(entry);
+  const stream = await openPart(zip, entry);
   let bytes = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     if (bytes > allowance) {
-      (stream as unknown as { destroy(): void }).destroy();
+      stream.destroy();
       break;
     }
   }
