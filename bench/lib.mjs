@@ -13,14 +13,22 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const SERVER_ENTRY = resolve(PROJECT_ROOT, 'dist/main.js');
 export const SEED_ENTRY = resolve(PROJECT_ROOT, 'dist/seed.js');
 export const JWT_SECRET = randomBytes(48).toString('base64url');
-/** The node options of `npm start` (package.json), which every spawned server runs with, as in production. */
-export const START_FLAGS = startFlags();
+/**
+ * The environment (`NAME=value` before node) and the node options of `npm start` (package.json), which every spawned
+ * server runs with, as in production.
+ */
+export const { env: START_ENV, flags: START_FLAGS } = startCommand();
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function startFlags() {
+function startCommand() {
   const { scripts } = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.json'), 'utf8'));
   const words = scripts.start.split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+  const node = words.indexOf('node');
+  const assignments = words.slice(0, node).filter((word) => /^[A-Z_]+=/.test(word));
+  return {
+    env: Object.fromEntries(assignments.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)])),
+    flags: words.slice(node + 1, words.indexOf('dist/main.js')),
+  };
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
@@ -60,7 +68,7 @@ export async function startServer(env, cwd) {
   const started = performance.now();
   const child = spawn(process.execPath, [...START_FLAGS, SERVER_ENTRY], {
     cwd,
-    env: childEnv({ JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }),
+    env: childEnv({ ...START_ENV, JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));

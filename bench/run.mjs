@@ -4,7 +4,8 @@
 // minutes. Throwaway databases and folders are removed at the end.
 // `node bench/run.mjs --only attacks` runs only the attack shapes (bench/attacks.mjs), `--only attacks=NAME,NAME`
 // some of them, and prints their figures instead of writing BENCHMARKS.md. `--only workbook` imports 50,000 records
-// as an .xlsx workbook and as the same rows in CSV, and prints both times.
+// as an .xlsx workbook and as the same rows in CSV, and prints both times; `--only logins`, `--only cold-start` and
+// `--only idle-memory` run that section of the whole run on a database of their own and print its figures as JSON.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -495,6 +496,44 @@ async function coldStarts(databaseUrl) {
   return { postgres, embeddedFresh, embeddedExisting };
 }
 
+/** A database of its own, migrated, for a section run alone. */
+async function migratedDatabase(purpose) {
+  const databaseUrl = await createDatabase(purpose);
+  const server = await startServer({ DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'true' }, scratch);
+  await server.stop();
+  return databaseUrl;
+}
+
+/** The login flood of the whole run, on a server and a shop of its own. */
+async function loginsAlone() {
+  const databaseUrl = await createDatabase('logins');
+  const server = await startServer(
+    {
+      DATABASE_URL: databaseUrl,
+      MIGRATE_ON_START: 'true',
+      RATE_LIMIT_LOGIN_ACCOUNT: UNLIMITED,
+      RATE_LIMIT_LOGIN_ACCOUNT_IP: UNLIMITED,
+      RATE_LIMIT_LOGIN_IP: UNLIMITED,
+      RATE_LIMIT_REGISTER_IP: UNLIMITED,
+    },
+    scratch,
+  );
+  try {
+    const [shop] = await registerShops(server, 1, 'logins');
+    return await loginFlood(server, databaseUrl, shop);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** What `--only NAME` runs alone, printing its figures instead of writing BENCHMARKS.md. */
+const SECTIONS = {
+  workbook: async () => workbookImport(await createDatabase('workbook')),
+  logins: loginsAlone,
+  'cold-start': async () => coldStarts(await migratedDatabase('starts')),
+  'idle-memory': async () => idleMemory(await migratedDatabase('idle')),
+};
+
 /** The attack shapes `--only attacks[=NAME,NAME]` asks for, or undefined for the whole run. */
 function onlyAttacks(args) {
   const at = args.indexOf('--only');
@@ -503,7 +542,9 @@ function onlyAttacks(args) {
   const names = list ? list.split(',') : ATTACK_NAMES;
   const unknown = names.filter((name) => !ATTACK_NAMES.includes(name));
   if (what !== 'attacks' || unknown.length > 0)
-    throw new Error(`usage: node bench/run.mjs [--only attacks[=NAME,NAME]]; attack shapes: ${ATTACK_NAMES.join(', ')}`);
+    throw new Error(
+      `usage: node bench/run.mjs [--only attacks[=NAME,NAME] | --only ${Object.keys(SECTIONS).join(' | --only ')}]; attack shapes: ${ATTACK_NAMES.join(', ')}`,
+    );
   return names;
 }
 
@@ -514,8 +555,11 @@ async function attacks(names) {
 async function main() {
   if (!existsSync(resolve(PROJECT_ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npx nest build` first');
   const started = performance.now();
-  if (process.argv.slice(2).join(' ') === '--only workbook') {
-    console.log(JSON.stringify({ machine: await machine(), workbook: await workbookImport(await createDatabase('workbook')) }, null, 2));
+  const [only, section] = process.argv.slice(2);
+  if (only === '--only' && Object.hasOwn(SECTIONS, section)) {
+    const results = { machine: await machine(), [section]: await SECTIONS[section]() };
+    results.machine.loadAtEnd = loadavg()[0];
+    console.log(JSON.stringify(results, null, 2));
     return;
   }
   const attackNames = onlyAttacks(process.argv.slice(2));

@@ -284,5 +284,8 @@ describe('the server process', () => {
 test('the start script runs the built server without a resident CLI', () => {
   const { scripts } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { scripts: Record<string, string> };
   expect(scripts.prestart).toBe('node scripts/build.mjs --if-stale');
-  expect(scripts.start).toBe('exec node --liftoff-only --max-semi-space-size=1 dist/main.js');
+  expect(scripts.start).toBe(
+    'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4194304:glibc.malloc.hugetlb=1 exec node --liftoff-only --max-semi-space-size=1 dist/main.js',
+  );
+  expect(scripts['start:prod']).toBe(scripts.start);
 });
