@@ -145,7 +145,7 @@ export class PriceWriter {
     let loaded = 0;
     for (const batch of inBatches(rows)) loaded += await this.prices.upsertCurrent(this.sql, this.shopId, batch, now);
 
-    warnings.push(...outliers(changes, [...stored.values()]), ...this.unknownFamilyWarnings(), ...(await this.lookAlikes()));
+    warnings.push(...(await outliers(changes, stored.values())), ...this.unknownFamilyWarnings(), ...(await this.lookAlikes()));
     // Sorted, so that the report does not depend on the order the records came in either.
     changes.sort(
       (a, b) =>
@@ -277,17 +277,20 @@ function listRecords(records: string[], count: number): string {
   return count > records.length ? `${records.join(', ')} and ${count - records.length} more` : records.join(', ');
 }
 
-function outliers(changes: readonly PriceChange[], current: readonly CurrentPrice[]): PriceWarning[] {
+async function outliers(changes: readonly PriceChange[], current: Iterable<CurrentPrice>): Promise<PriceWarning[]> {
+  const slices = new EventLoopSlices();
   const byItem = new Map<string, CurrentPrice[]>();
   for (const price of current) {
-    const item = JSON.stringify([price.materialType, price.unit]);
+    if (slices.due()) await slices.turn();
+    const item = identityOf(price.materialType, price.unit);
     const prices = byItem.get(item);
     if (prices) prices.push(price);
     else byItem.set(item, [price]);
   }
   const warnings: PriceWarning[] = [];
   for (const change of changes) {
-    const others = (byItem.get(JSON.stringify([change.material_type, change.unit])) ?? [])
+    if (slices.due()) await slices.turn();
+    const others = (byItem.get(identityOf(change.material_type, change.unit)) ?? [])
       .filter((price) => price.supplier !== change.supplier)
       .map((price) => price.price);
     if (others.length === 0) continue;
