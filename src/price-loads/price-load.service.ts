@@ -19,8 +19,7 @@ import { LoadSlots } from './load-slots';
 import { PriceLoadError, PriceLoadLimitError } from './price-load.error';
 import { PriceWriter } from './price-writer';
 import type { SourceFormat } from './source-files';
-import type { FileEnd } from './source-reader.worker';
-import { SourceReaderPool } from './source-reader-pool';
+import { type FileListener, SourceReaderPool } from './source-reader-pool';
 import { SourceFileError } from './source-records';
 
 const BASELINE_CURRENCY = 'USD';
@@ -185,12 +184,15 @@ export class PriceLoadService {
     progress(0);
     try {
       const scope = { currency: state.currency, maxPerUnit: this.config.prices.maxPerUnit };
-      const onEnd = ({ warnings, prices }: FileEnd) => {
-        writers.prices.addFile(prices);
-        for (const message of warnings) report.addWarning({ kind: 'ignored_columns', message: `${file.name}: ${message}` });
+      const listener: FileListener = {
+        onCandidates: (candidates) => writers.prices.addCandidates(candidates),
+        onEnd: ({ warnings, unknownFamilies }) => {
+          writers.prices.addUnknownFamilies(unknownFamilies);
+          for (const message of warnings) report.addWarning({ kind: 'ignored_columns', message: `${file.name}: ${message}` });
+        },
       };
       const slices = new EventLoopSlices();
-      for await (const batch of this.reader.read(file, state.mappingEntries, scope, onEnd)) {
+      for await (const batch of this.reader.read(file, state.mappingEntries, scope, listener)) {
         report.recordsRead(batch);
         state.records += batch.records;
         if (state.limits && state.records > state.limits.maxRecords) {

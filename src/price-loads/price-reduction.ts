@@ -34,12 +34,6 @@ export interface HistoryBatch {
   rows: Uint8Array<ArrayBuffer>;
 }
 
-/** What a file's prices come to: the best candidates and the unknown key families, in the order first seen. */
-export interface FileReduction {
-  candidates: Candidate[];
-  unknownFamilies: [materialType: string, noted: UnknownFamily][];
-}
-
 // NUL cannot occur in stored text; JSON.stringify of an array costs several times as much, for every record.
 export function identityOf(...values: (string | number | null)[]): string {
   return values.map((value) => (value === null ? '' : `=${value}`)).join('\u0000');
@@ -75,7 +69,7 @@ export function noteUnknownFamily(families: Map<string, UnknownFamily>, material
  */
 export class PriceReduction {
   private readonly best = new Map<string, Candidate>();
-  private readonly unknownFamilies = new Map<string, UnknownFamily>();
+  private readonly families = new Map<string, UnknownFamily>();
   private readonly pendingHistory = new Map<string, object>();
   private readonly spellings = new Map<string, number>();
 
@@ -86,7 +80,7 @@ export class PriceReduction {
     const key = supplier === null ? null : supplierKey(supplier);
     if (supplier !== null) this.spellings.set(supplier, (this.spellings.get(supplier) ?? 0) + 1);
     const price = supplier === observation.supplier ? observation : { ...observation, supplier };
-    if (price.unknownKeyFamily) noteUnknownFamily(this.unknownFamilies, price.materialType, { records: [price.source], count: 1 });
+    if (price.unknownKeyFamily) noteUnknownFamily(this.families, price.materialType, { records: [price.source], count: 1 });
     for (const unit of UNITS) {
       const amount = price[PRICE_FIELD_OF_UNIT[unit]];
       if (amount !== null) {
@@ -114,8 +108,13 @@ export class PriceReduction {
     return batch;
   }
 
-  result(): FileReduction {
-    return { candidates: [...this.best.values()], unknownFamilies: [...this.unknownFamilies] };
+  /** The best candidates, in the order first seen. */
+  candidates(): Candidate[] {
+    return [...this.best.values()];
+  }
+
+  unknownFamilies(): [materialType: string, noted: UnknownFamily][] {
+    return [...this.families];
   }
 }
 

@@ -11,7 +11,6 @@ import { inBatches } from './actual-writer';
 import type { PriceChange, PriceWarning } from './load-report';
 import {
   type Candidate,
-  type FileReduction,
   type HistoryBatch,
   identityOf,
   keepBest,
@@ -67,10 +66,13 @@ export class PriceWriter {
     this.historyInFlight.catch(() => undefined);
   }
 
-  /** A file's reduction, in the order the files are read: of equal prices the first seen stays. */
-  addFile(reduction: FileReduction): void {
-    for (const candidate of reduction.candidates) keepBest(this.best, candidate);
-    for (const [materialType, noted] of reduction.unknownFamilies) noteUnknownFamily(this.unknownFamilies, materialType, noted);
+  /** A file's best candidates, in the order the files are read: of equal prices the first seen stays. */
+  addCandidates(candidates: readonly Candidate[]): void {
+    for (const candidate of candidates) keepBest(this.best, candidate);
+  }
+
+  addUnknownFamilies(families: readonly [materialType: string, noted: UnknownFamily][]): void {
+    for (const [materialType, noted] of families) noteUnknownFamily(this.unknownFamilies, materialType, noted);
   }
 
   async finish(now: Date): Promise<PriceCounts> {

@@ -5,9 +5,11 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
+import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { MappingEntry, MergedMappings } from '../material-prices/price-mappings';
+import type { Candidate } from './price-reduction';
 import type {
   FileEnd,
   MappingsFileReading,
@@ -28,6 +30,11 @@ const READINGS_PER_THREAD = 16;
 /** A thread with nothing to read ends after this long; the pool starts one again when a file comes. */
 const IDLE_THREAD_MS = 30_000;
 
+export interface FileListener {
+  onCandidates(candidates: Candidate[]): void;
+  onEnd(end: FileEnd): void;
+}
+
 type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
 
 @Injectable()
@@ -36,12 +43,12 @@ export class SourceReaderPool implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** `onEnd` hears of the file's end, also of a break part-way, which then throws a SourceFileError. */
+  /** The listener hears of the file's candidates and its end, also of a break part-way, which then throws a SourceFileError. */
   async *read(
     file: ReadTask['file'],
     mappingEntries: readonly MappingEntry[],
     scope: ReadTask['scope'],
-    onEnd: (end: FileEnd) => void,
+    listener: FileListener,
   ): AsyncGenerator<ReadBatch> {
     const pool = await this.poolOf();
     const { port1: port, port2: workerPort } = new MessageChannel();
@@ -54,9 +61,15 @@ export class SourceReaderPool implements OnModuleDestroy {
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }) as Promise<void>);
     try {
+      const slices = new EventLoopSlices();
       for (let message = await inbox.next(); ; message = await inbox.next()) {
+        if ('candidates' in message) {
+          listener.onCandidates(message.candidates);
+          if (slices.due()) await slices.turn();
+          continue;
+        }
         if ('end' in message) {
-          onEnd(message.end);
+          listener.onEnd(message.end);
           if (message.end.problem !== null) throw new SourceFileError(message.end.problem);
           return;
         }

@@ -11,7 +11,7 @@ import {
   parseMappingDocument,
 } from '../material-prices/price-mappings';
 import type { LaborActual, PriceTerms } from './canonical-records';
-import { type FileReduction, type HistoryBatch, PriceReduction } from './price-reduction';
+import { type Candidate, type HistoryBatch, PriceReduction, type UnknownFamily } from './price-reduction';
 import { problemItem, type ReadItem, readRecord, type RecordPlace, type RecordReading } from './readers';
 import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
@@ -19,6 +19,7 @@ import { SourceFileError } from './source-records';
 const BATCH_RECORDS = 1000;
 /** The history rows of this many records go to the writer together: one statement. */
 const HISTORY_BATCH_RECORDS = 5000;
+const CANDIDATES_PER_MESSAGE = 1000;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
 
@@ -48,10 +49,11 @@ export interface ReadBatch {
 export interface FileEnd {
   problem: string | null;
   warnings: string[];
-  prices: FileReduction;
+  unknownFamilies: [materialType: string, noted: UnknownFamily][];
 }
 
-export type ReaderMessage = { batch: ReadBatch } | { end: FileEnd };
+/** After the batches, the file's best candidates in messages of CANDIDATES_PER_MESSAGE, then its end. */
+export type ReaderMessage = { batch: ReadBatch } | { candidates: Candidate[] } | { end: FileEnd };
 
 export type ReaderRequest = 'more';
 
@@ -61,7 +63,12 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
   const reduction = new PriceReduction(mappings);
   const post = (message: ReaderMessage) =>
     port.postMessage(message, 'batch' in message && message.batch.history !== null ? [message.batch.history.rows.buffer] : []);
-  const end = (problem: string | null, warnings: string[]) => post({ end: { problem, warnings, prices: reduction.result() } });
+  const end = (problem: string | null, warnings: string[]) => {
+    const candidates = reduction.candidates();
+    for (let first = 0; first < candidates.length; first += CANDIDATES_PER_MESSAGE)
+      post({ candidates: candidates.slice(first, first + CANDIDATES_PER_MESSAGE) });
+    post({ end: { problem, warnings, unknownFamilies: reduction.unknownFamilies() } });
+  };
   try {
     const content = await readSourceFile(file.path, file.format, limits);
     if ('problem' in content) return end(content.problem, []);
