@@ -17,8 +17,8 @@ import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from
 import { SourceFileError } from './source-records';
 
 const BATCH_RECORDS = 1000;
-/** The history rows of this many records go to the writer together: one statement. */
-const HISTORY_BATCH_RECORDS = 5000;
+/** Every this many batches carry the history rows since the last: one statement of 5,000 records' rows. */
+const BATCHES_PER_HISTORY = 5;
 const CANDIDATES_PER_MESSAGE = 1000;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
@@ -91,7 +91,7 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
         addReading(batch, reading, duplicate, reduction);
         if (batch.records < BATCH_RECORDS) continue;
         if (!(await allowance.take())) return;
-        post({ batch: { ...batch, history: records % HISTORY_BATCH_RECORDS === 0 ? reduction.takeHistory() : null } });
+        post({ batch: { ...batch, history: (records / BATCH_RECORDS) % BATCHES_PER_HISTORY === 0 ? reduction.takeHistory() : null } });
         batch = emptyBatch();
       }
     } catch (error) {
