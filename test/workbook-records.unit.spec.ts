@@ -37,6 +37,19 @@ async function reordered(workbook: Buffer, last: string[], compression: 'STORE' 
 
 const SHEETS = ['xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml', 'xl/worksheets/sheet3.xml'];
 
+/** The archive with one part's uncompressed size declared as `size` in its local header and in the central directory. */
+function understated(archive: Buffer, partName: string, size: number): Buffer {
+  const patched = Buffer.from(archive);
+  for (let at = 0; at + 46 <= patched.length; at++) {
+    if (patched.readUInt32LE(at) !== 0x02014b50) continue;
+    const name = patched.toString('utf8', at + 46, at + 46 + patched.readUInt16LE(at + 28));
+    if (name !== partName) continue;
+    patched.writeUInt32LE(size, at + 24);
+    patched.writeUInt32LE(size, patched.readUInt32LE(at + 42) + 22);
+  }
+  return patched;
+}
+
 describe('a workbook read whatever the order of its parts', () => {
   let folder: string;
 
@@ -52,6 +65,11 @@ describe('a workbook read whatever the order of its parts', () => {
     for await (const record of file.records) records.push(record);
     return { records, warnings: file.warnings };
   }
+
+  it('refuses a part that inflates beyond its declared size while it is read', async () => {
+    const content = understated(await reordered(await priceWorkbook(), [], 'DEFLATE'), 'xl/worksheets/sheet2.xml', 10);
+    await expect(read(content)).rejects.toThrow(/^is not a readable \.xlsx workbook: too many bytes/);
+  });
 
   it.each([
     ['as exceljs writes it', [], 'DEFLATE'],
