@@ -115,6 +115,7 @@ export class PriceLoadService {
     // Every query of the load goes through this one connection: the embedded database serves one statement at a
     // time, so a second connection would wait for ever behind the open transaction.
     const runner = this.database.holdConnection();
+    let writers: RunWriters | undefined;
     try {
       await runner.startTransaction();
       // One load per scope at a time: two would otherwise wait on each other's rows in opposite orders.
@@ -128,7 +129,7 @@ export class PriceLoadService {
       if ('refused' in merged) throw mappingsRefusal(merged, report.mappings?.file);
       await this.mappings.merge(runner, shopId, merged.changed);
       const mappings = new MappingLookup(merged.entries);
-      const writers: RunWriters = {
+      writers = {
         prices: new PriceWriter(this.prices, this.suppliers, runner, shopId, mappings),
         actuals: new ActualWriter(this.historicalActuals, this.quotes, runner, shopId),
       };
@@ -155,6 +156,8 @@ export class PriceLoadService {
       builder.actualsWritten(await writers.actuals.finish());
       return { report, recorded: await this.settle(runner, report, record) };
     } catch (error) {
+      // A history batch still in flight would otherwise send its next statement after the rollback, outside any transaction.
+      await writers?.prices.settled();
       // A connection that failed is released already, and the server ends its transaction with it.
       if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction();
       throw error;

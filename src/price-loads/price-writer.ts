@@ -66,6 +66,11 @@ export class PriceWriter {
     this.historyInFlight.catch(() => undefined);
   }
 
+  /** Once no statement of the writer is running; a failure among them is the load's, thrown by addHistory() or finish(). */
+  async settled(): Promise<void> {
+    await this.historyInFlight.catch(() => undefined);
+  }
+
   /** A file's best candidates, in the order the files are read: of equal prices the first seen stays. */
   addCandidates(candidates: readonly Candidate[]): void {
     for (const candidate of candidates) keepBest(this.best, candidate);
