@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
+import type { Candidate } from '../src/price-loads/price-reduction';
 import readSourceInBatches, { type ReaderMessage } from '../src/price-loads/source-reader.worker';
 
 /** The messages a port has received so far, and a wait for the next one. */
@@ -18,6 +20,15 @@ function inboxOf(port: MessagePort) {
     async until(count: number) {
       while (received.length < count) await new Promise<void>((resolve) => (wake = resolve));
     },
+  };
+}
+
+/** A file's candidates as the decision reads them. */
+function candidatesOf(message: ReaderMessage) {
+  if (!('candidates' in message)) throw new Error(`not the candidates: ${Object.keys(message).join()}`);
+  return {
+    candidates: deserialize(message.candidates.serialized) as Candidate[],
+    materialTypes: JSON.parse(new TextDecoder().decode(message.candidates.materialTypes)) as string[],
   };
 }
 
@@ -72,12 +83,14 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     expect(historyRows).toEqual([null, null, null, null, 3, null, null, null, null, 3, null, 3]);
     expect(batches[4].history?.spellings).toEqual([['Osorio', 5000]]);
     expect(inbox.received.slice(12)).toEqual([
-      { candidates: [expect.objectContaining({ materialType: 'sq_tube_2x11ga', unit: 'foot', price: 3 })] },
+      { candidates: { serialized: expect.any(Uint8Array), materialTypes: expect.any(Uint8Array) } },
       { end: { problem: null, warnings: [], unknownFamilies: [] } },
     ]);
+    const { candidates } = candidatesOf(inbox.received[12]);
+    expect(candidates).toEqual([expect.objectContaining({ materialType: 'sq_tube_2x11ga', unit: 'foot', price: 3 })]);
     // Every price of the best candidate's date (the records are undated) is pooled.
-    const [{ candidates }] = inbox.received.slice(12) as { candidates: { pricesOnItsDate: Set<number> }[] }[];
     expect([...candidates[0].pricesOnItsDate].sort()).toEqual([1, 2, 3]);
+    expect(candidatesOf(inbox.received[12]).materialTypes).toEqual(['sq_tube_2x11ga']);
     port.close();
   });
 
@@ -95,9 +108,10 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     await inbox.until(3);
     expect(inbox.received).toEqual([
       { batch: expect.objectContaining({ records: 1, acceptedPrices: 1, items: [] }) },
-      { candidates: [expect.objectContaining({ price: 1 })] },
+      { candidates: expect.any(Object) },
       { end: { problem: expect.stringMatching(/^is not valid CSV from line 3 on: Quote Not Closed/), warnings: [], unknownFamilies: [] } },
     ]);
+    expect(candidatesOf(inbox.received[1]).candidates).toEqual([expect.objectContaining({ price: 1 })]);
     port.close();
   });
 });

@@ -18,6 +18,9 @@ export interface CurrentPrice {
   shopId: number | null;
 }
 
+/** A current price as a load decides against it. */
+export type StoredPrice = Omit<CurrentPrice, 'shopId'>;
+
 export interface CurrentPriceRow {
   material_type: string;
   supplier_id: number | null;
@@ -155,14 +158,30 @@ export class MaterialPricesRepository {
     );
   }
 
-  /** Each price only where it wins under the price rules, so two runs at once cannot put an older price back. */
-  async upsertCurrent(sql: SqlClient, shopId: number | null, rows: readonly CurrentPriceRow[], now: Date): Promise<number> {
+  /** `materialTypes`: UTF-8 JSON, an array of material types. The scope's current prices of them: JSON, a StoredPrice[]. */
+  async currentPricesJson(sql: SqlClient, shopId: number | null, materialTypes: Uint8Array): Promise<string> {
+    const [{ prices }] = await sql.query<{ prices: string }[]>(
+      `SELECT coalesce(json_agg(json_build_object('materialType', material_type, 'supplierId', supplier_id, 'supplier', supplier, 'unit', unit,
+                'price', coalesce(price_per_foot, price_per_lb, price_per_sqft), 'priceDate', price_date::text)), '[]')::text AS prices
+         FROM material_prices
+        WHERE (shop_id = $1 OR ($1::integer IS NULL AND shop_id IS NULL)) AND unit IS NOT NULL
+          AND material_type = ANY(ARRAY(SELECT json_array_elements_text($2::json)))`,
+      [shopId, materialTypes],
+    );
+    return prices;
+  }
+
+  /**
+   * Each price only where it wins under the price rules, so two runs at once cannot put an older price back.
+   * `rows`: UTF-8 JSON, a CurrentPriceRow[].
+   */
+  async upsertCurrent(sql: SqlClient, shopId: number | null, rows: Uint8Array, now: Date): Promise<number> {
     const [{ written }] = await sql.query<{ written: number }[]>(
       `WITH written AS (INSERT INTO material_prices AS existing (shop_id, material_type, supplier_id, supplier, unit, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, updated_at)
        SELECT $1::integer, o.material_type, o.supplier_id, o.supplier, o.unit, o.price_date,
               CASE WHEN o.unit = 'foot' THEN o.price END, CASE WHEN o.unit = 'lb' THEN o.price END, CASE WHEN o.unit = 'sqft' THEN o.price END,
               o.source, o.notes, $3::timestamp
-         FROM jsonb_to_recordset($2::jsonb) AS o(material_type varchar, supplier_id integer, supplier varchar, unit varchar, price_date date,
+         FROM json_to_recordset($2::json) AS o(material_type varchar, supplier_id integer, supplier varchar, unit varchar, price_date date,
            price float8, source varchar, notes text)
        ON CONFLICT (shop_id, material_type, supplier_id, unit) DO UPDATE SET
          supplier = EXCLUDED.supplier, price_date = EXCLUDED.price_date, price_per_foot = EXCLUDED.price_per_foot, price_per_lb = EXCLUDED.price_per_lb,
@@ -170,7 +189,7 @@ export class MaterialPricesRepository {
          WHERE ${CURRENT_PRICE_RANK('EXCLUDED')} > ${CURRENT_PRICE_RANK('existing')}
        RETURNING 1)
        SELECT count(*)::integer AS written FROM written`,
-      [shopId, JSON.stringify(rows), now],
+      [shopId, rows, now],
     );
     return written;
   }

@@ -130,7 +130,7 @@ export class PriceLoadService {
       await this.mappings.merge(runner, shopId, merged.changed);
       const mappings = new MappingLookup(merged.entries);
       writers = {
-        prices: new PriceWriter(this.prices, this.suppliers, runner, shopId, mappings),
+        prices: new PriceWriter(this.prices, this.suppliers, runner, shopId, mappings, this.reader),
         actuals: new ActualWriter(this.historicalActuals, this.quotes, runner, shopId),
       };
       await writers.prices.applySupplierAliases();

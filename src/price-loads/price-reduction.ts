@@ -1,3 +1,5 @@
+import { serialize } from 'node:v8';
+
 import type { PriceUnit } from '../database/entities';
 import type { MappingLookup } from '../material-prices/price-mappings';
 import { comparePrices } from '../material-prices/price-rules';
@@ -32,6 +34,14 @@ export interface HistoryBatch {
   spellings: [name: string, records: number][];
   /** UTF-8 JSON, handed to the main thread by transfer (never a string there). */
   rows: Uint8Array<ArrayBuffer>;
+}
+
+/** A file's best candidates, handed to the main thread by transfer: it only passes them on to the decision. */
+export interface FileCandidates {
+  /** v8-serialized Candidate[]. */
+  serialized: Uint8Array<ArrayBuffer>;
+  /** UTF-8 JSON of the candidates' material types, each once: the stored prices they are decided against. */
+  materialTypes: Uint8Array<ArrayBuffer>;
 }
 
 // NUL cannot occur in stored text; JSON.stringify of an array costs several times as much, for every record.
@@ -109,8 +119,13 @@ export class PriceReduction {
   }
 
   /** The best candidates, in the order first seen. */
-  candidates(): Candidate[] {
-    return [...this.best.values()];
+  candidates(): FileCandidates {
+    const candidates = [...this.best.values()];
+    return {
+      // A copy of its own: the serializer's buffer may be a view into a larger one, which cannot be transferred alone.
+      serialized: new Uint8Array(serialize(candidates)),
+      materialTypes: new TextEncoder().encode(JSON.stringify([...new Set(candidates.map((candidate) => candidate.materialType))])),
+    };
   }
 
   unknownFamilies(): [materialType: string, noted: UnknownFamily][] {

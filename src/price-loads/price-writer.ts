@@ -1,23 +1,13 @@
-import { EventLoopSlices } from '../common/event-loop-slices';
 import { quoteInput } from '../common/quoted-input';
-import type { PriceUnit } from '../database/entities';
 import type { SqlClient } from '../database/sql-client';
-import { type CurrentPrice, type CurrentPriceRow, MaterialPricesRepository } from '../material-prices/material-prices.repository';
+import { MaterialPricesRepository } from '../material-prices/material-prices.repository';
 import type { MappingLookup } from '../material-prices/price-mappings';
-import { comparePrices } from '../material-prices/price-rules';
 import { looksAlike, supplierKey } from '../material-prices/supplier-name';
 import { type SupplierRecord, SuppliersRepository } from '../material-prices/suppliers.repository';
-import { inBatches } from './actual-writer';
+import { compareText, listRecords } from './current-price-decision';
 import type { PriceChange, PriceWarning } from './load-report';
-import {
-  type Candidate,
-  type HistoryBatch,
-  identityOf,
-  keepBest,
-  noteUnknownFamily,
-  RECORDS_LISTED,
-  type UnknownFamily,
-} from './price-reduction';
+import { type FileCandidates, type HistoryBatch, noteUnknownFamily, type UnknownFamily } from './price-reduction';
+import type { SourceReaderPool } from './source-reader-pool';
 
 export interface PriceCounts {
   loaded: number;
@@ -27,13 +17,9 @@ export interface PriceCounts {
   warnings: PriceWarning[];
 }
 
-/** An outlier is more than this many times above or below the median of the other suppliers' current prices. */
-const OUTLIER_FACTOR = 3;
-
-/** The current price is decided in memory, then against the stored ones, so order of files or records never matters. */
 export class PriceWriter {
   private readonly suppliers: RunSuppliers;
-  private readonly best = new Map<string, Candidate>();
+  private readonly files: FileCandidates[] = [];
   private readonly unknownFamilies = new Map<string, UnknownFamily>();
   private historyInFlight: Promise<void> = Promise.resolve();
   private newObservations = 0;
@@ -44,6 +30,7 @@ export class PriceWriter {
     private readonly sql: SqlClient,
     private readonly shopId: number | null,
     private readonly mappings: MappingLookup,
+    private readonly reader: Pick<SourceReaderPool, 'decideCurrentPrices'>,
   ) {
     this.suppliers = new RunSuppliers(supplierRecords, sql, shopId);
   }
@@ -72,8 +59,8 @@ export class PriceWriter {
   }
 
   /** A file's best candidates, in the order the files are read: of equal prices the first seen stays. */
-  addCandidates(candidates: readonly Candidate[]): void {
-    for (const candidate of candidates) keepBest(this.best, candidate);
+  addCandidates(candidates: FileCandidates): void {
+    this.files.push(candidates);
   }
 
   addUnknownFamilies(families: readonly [materialType: string, noted: UnknownFamily][]): void {
@@ -84,85 +71,24 @@ export class PriceWriter {
     await this.historyInFlight;
     await this.suppliers.settleNames();
 
-    const materials = [...new Set([...this.best.values()].map((candidate) => candidate.materialType))];
-    const stored = new Map<string, CurrentPrice>();
-    for (const batch of inBatches(materials)) {
-      for (const price of await this.prices.currentPricesOf(this.sql, [this.shopId], batch))
-        stored.set(currentKey(price.materialType, price.supplierId, price.unit), price);
-    }
+    const stored: string[] = [];
+    for (const file of this.files) stored.push(await this.prices.currentPricesJson(this.sql, this.shopId, file.materialTypes));
+    // DECISION: the decision runs in a reading thread, from bytes the main thread only passes on: with the stored prices as
+    // objects here, a load's thousands of items filled the old generation and its collections paused every request.
+    const decision = await this.reader.decideCurrentPrices({
+      files: this.files.map((file) => file.serialized),
+      stored,
+      suppliers: this.suppliers.list(),
+    });
+    const loaded = decision.changes.length === 0 ? 0 : await this.prices.upsertCurrent(this.sql, this.shopId, decision.rows, now);
 
-    const changes: PriceChange[] = [];
-    const warnings: PriceWarning[] = [];
-    const rows: CurrentPriceRow[] = [];
-    const slices = new EventLoopSlices();
-    for (const candidate of this.best.values()) {
-      if (slices.due()) await slices.turn();
-      const supplier = candidate.supplierKey === null ? null : this.suppliers.recordOf(candidate.supplierKey);
-      const identity = currentKey(candidate.materialType, supplier?.id ?? null, candidate.unit);
-      const before = stored.get(identity);
-      const sameDay = new Set(candidate.pricesOnItsDate);
-      if (before && before.priceDate === candidate.priceDate) sameDay.add(before.price);
-      const wins = !before || comparePrices(candidate, before) > 0;
-      const where = { material_type: candidate.materialType, supplier: supplier?.name ?? null, unit: candidate.unit };
-      // Only a conflict on the date of the current price decides anything; one on an older date is history.
-      const decidesCurrent = wins || before.priceDate === candidate.priceDate;
-      if (candidate.priceDate !== null && sameDay.size > 1 && decidesCurrent) {
-        const prices = [...sameDay].sort((a, b) => b - a);
-        const listed = prices.slice(0, RECORDS_LISTED);
-        warnings.push({
-          kind: 'same_day_conflict',
-          ...where,
-          date: candidate.priceDate,
-          prices: listed,
-          message: `${describeItem(where)} has ${prices.length} prices on ${candidate.priceDate}: ${listRecords(listed.map(String), prices.length)}; the highest, ${prices[0]}, is current`,
-        });
-      }
-      if (!wins) continue;
-      if (candidate.priceDate === null) {
-        warnings.push({
-          kind: 'undated_current',
-          ...where,
-          records: [candidate.observation.source],
-          message: `${describeItem(where)}: the undated price ${candidate.price} (${candidate.observation.source}) became current because no dated price exists; give it a date`,
-        });
-      }
-      changes.push({
-        ...where,
-        old: before ? { price: before.price, price_date: before.priceDate } : null,
-        new: { price: candidate.price, price_date: candidate.priceDate },
-      });
-      stored.set(identity, {
-        materialType: candidate.materialType,
-        supplierId: supplier?.id ?? null,
-        supplier: supplier?.name ?? null,
-        unit: candidate.unit,
-        price: candidate.price,
-        priceDate: candidate.priceDate,
-        shopId: this.shopId,
-      });
-      rows.push({
-        ...where,
-        supplier_id: supplier?.id ?? null,
-        price: candidate.price,
-        price_date: candidate.priceDate,
-        source: candidate.observation.source,
-        notes: candidate.observation.notes,
-      });
-    }
-    let loaded = 0;
-    for (const batch of inBatches(rows)) loaded += await this.prices.upsertCurrent(this.sql, this.shopId, batch, now);
-
-    warnings.push(...(await outliers(changes, stored.values())), ...this.unknownFamilyWarnings(), ...(await this.lookAlikes()));
+    const warnings = [...decision.warnings, ...this.unknownFamilyWarnings(), ...(await this.lookAlikes())];
     // Sorted, so that the report does not depend on the order the records came in either.
-    changes.sort(
-      (a, b) =>
-        compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit),
-    );
     warnings.sort(
       (a, b) =>
         compareText(a.kind, b.kind) || compareText(a.material_type ?? '', b.material_type ?? '') || compareText(a.message, b.message),
     );
-    return { loaded, alreadyCurrent: this.best.size - loaded, newObservations: this.newObservations, changes, warnings };
+    return { loaded, alreadyCurrent: decision.items - loaded, newObservations: this.newObservations, changes: decision.changes, warnings };
   }
 
   private unknownFamilyWarnings(): PriceWarning[] {
@@ -211,6 +137,10 @@ class RunSuppliers {
     const counts = this.spellings.get(key) ?? new Map<string, number>();
     counts.set(name, (counts.get(name) ?? 0) + records);
     this.spellings.set(key, counts);
+  }
+
+  list(): [key: string, supplier: Pick<SupplierRecord, 'id' | 'name'>][] {
+    return [...this.records].map(([key, { id, name }]) => [key, { id, name }]);
   }
 
   keysOfRun(): Set<string> {
@@ -266,59 +196,4 @@ class RunSuppliers {
     counts.sort(([a, countA], [b, countB]) => countB - countA || compareText(a, b));
     return counts[0][0];
   }
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function currentKey(materialType: string, supplierId: number | null, unit: PriceUnit): string {
-  return identityOf(materialType, supplierId, unit);
-}
-
-function describeItem(item: { material_type: string; supplier: string | null; unit: PriceUnit }): string {
-  return `${item.material_type} from ${item.supplier ?? '(no supplier)'} per ${item.unit}`;
-}
-
-function listRecords(records: string[], count: number): string {
-  return count > records.length ? `${records.join(', ')} and ${count - records.length} more` : records.join(', ');
-}
-
-async function outliers(changes: readonly PriceChange[], current: Iterable<CurrentPrice>): Promise<PriceWarning[]> {
-  const slices = new EventLoopSlices();
-  const byItem = new Map<string, CurrentPrice[]>();
-  for (const price of current) {
-    if (slices.due()) await slices.turn();
-    const item = identityOf(price.materialType, price.unit);
-    const prices = byItem.get(item);
-    if (prices) prices.push(price);
-    else byItem.set(item, [price]);
-  }
-  const warnings: PriceWarning[] = [];
-  for (const change of changes) {
-    if (slices.due()) await slices.turn();
-    const others = (byItem.get(identityOf(change.material_type, change.unit)) ?? [])
-      .filter((price) => price.supplier !== change.supplier)
-      .map((price) => price.price);
-    if (others.length === 0) continue;
-    const middle = median(others);
-    const price = change.new.price;
-    if (price <= middle * OUTLIER_FACTOR && price >= middle / OUTLIER_FACTOR) continue;
-    warnings.push({
-      kind: 'outlier',
-      material_type: change.material_type,
-      supplier: change.supplier,
-      unit: change.unit,
-      prices: [price],
-      median: middle,
-      message: `${describeItem(change)}: ${price} is more than ${OUTLIER_FACTOR}x ${price > middle ? 'above' : 'below'} the median ${middle} of the other suppliers' current prices; check the unit and the amount`,
-    });
-  }
-  return warnings;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -5,11 +5,11 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
-import { EventLoopSlices } from '../common/event-loop-slices';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { MappingEntry, MergedMappings } from '../material-prices/price-mappings';
-import type { Candidate } from './price-reduction';
+import type { PriceDecision, PriceDecisionTask } from './current-price-decision';
+import type { FileCandidates } from './price-reduction';
 import type {
   FileEnd,
   MappingsFileReading,
@@ -31,7 +31,7 @@ const READINGS_PER_THREAD = 16;
 const IDLE_THREAD_MS = 30_000;
 
 export interface FileListener {
-  onCandidates(candidates: Candidate[]): void;
+  onCandidates(candidates: FileCandidates): void;
   onEnd(end: FileEnd): void;
 }
 
@@ -61,11 +61,9 @@ export class SourceReaderPool implements OnModuleDestroy {
     };
     const inbox = new Inbox(port, pool.run(task, { transferList: [workerPort] }) as Promise<void>);
     try {
-      const slices = new EventLoopSlices();
       for (let message = await inbox.next(); ; message = await inbox.next()) {
         if ('candidates' in message) {
           listener.onCandidates(message.candidates);
-          if (slices.due()) await slices.turn();
           continue;
         }
         if ('end' in message) {
@@ -89,6 +87,12 @@ export class SourceReaderPool implements OnModuleDestroy {
   async mergeMappings(task: MergeMappingsTask): Promise<MergedMappings> {
     const pool = await this.poolOf();
     return (await pool.run(task, { name: 'mergeMappings' })) as MergedMappings;
+  }
+
+  /** The files' candidates are transferred to the thread: the task is their last use. */
+  async decideCurrentPrices(task: PriceDecisionTask): Promise<PriceDecision> {
+    const pool = await this.poolOf();
+    return (await pool.run(task, { name: 'decideCurrentPrices', transferList: task.files.map((file) => file.buffer) })) as PriceDecision;
   }
 
   async onModuleDestroy(): Promise<void> {

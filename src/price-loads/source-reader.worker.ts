@@ -11,7 +11,7 @@ import {
   parseMappingDocument,
 } from '../material-prices/price-mappings';
 import type { LaborActual, PriceTerms } from './canonical-records';
-import { type Candidate, type HistoryBatch, PriceReduction, type UnknownFamily } from './price-reduction';
+import { type FileCandidates, type HistoryBatch, PriceReduction, type UnknownFamily } from './price-reduction';
 import { problemItem, type ReadItem, readRecord, type RecordPlace, type RecordReading } from './readers';
 import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
@@ -19,7 +19,6 @@ import { SourceFileError } from './source-records';
 const BATCH_RECORDS = 1000;
 /** Every this many batches carry the history rows since the last: one statement of 5,000 records' rows. */
 const BATCHES_PER_HISTORY = 5;
-const CANDIDATES_PER_MESSAGE = 1000;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
 
@@ -52,8 +51,8 @@ export interface FileEnd {
   unknownFamilies: [materialType: string, noted: UnknownFamily][];
 }
 
-/** After the batches, the file's best candidates in messages of CANDIDATES_PER_MESSAGE, then its end. */
-export type ReaderMessage = { batch: ReadBatch } | { candidates: Candidate[] } | { end: FileEnd };
+/** After the batches, the file's best candidates, then its end. */
+export type ReaderMessage = { batch: ReadBatch } | { candidates: FileCandidates } | { end: FileEnd };
 
 export type ReaderRequest = 'more';
 
@@ -61,12 +60,9 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
   const allowance = new Allowance(port, READ_AHEAD_BATCHES);
   const mappings = new MappingLookup(mappingEntries);
   const reduction = new PriceReduction(mappings);
-  const post = (message: ReaderMessage) =>
-    port.postMessage(message, 'batch' in message && message.batch.history !== null ? [message.batch.history.rows.buffer] : []);
+  const post = (message: ReaderMessage) => port.postMessage(message, transfersOf(message));
   const end = (problem: string | null, warnings: string[]) => {
-    const candidates = reduction.candidates();
-    for (let first = 0; first < candidates.length; first += CANDIDATES_PER_MESSAGE)
-      post({ candidates: candidates.slice(first, first + CANDIDATES_PER_MESSAGE) });
+    post({ candidates: reduction.candidates() });
     post({ end: { problem, warnings, unknownFamilies: reduction.unknownFamilies() } });
   };
   try {
@@ -109,6 +105,11 @@ export default async function readSourceInBatches({ file, mappingEntries, scope,
   }
 }
 
+function transfersOf(message: ReaderMessage): ArrayBuffer[] {
+  if ('candidates' in message) return [message.candidates.serialized.buffer, message.candidates.materialTypes.buffer];
+  return 'batch' in message && message.batch.history !== null ? [message.batch.history.rows.buffer] : [];
+}
+
 function emptyBatch(): ReadBatch {
   return { records: 0, exactDuplicates: 0, shapes: [], acceptedPrices: 0, items: [], history: null };
 }
@@ -128,6 +129,8 @@ function addReading(batch: ReadBatch, reading: RecordReading, duplicate: boolean
     }
   }
 }
+
+export { decideCurrentPrices } from './current-price-decision';
 
 export interface MappingsFileTask {
   path: string;
