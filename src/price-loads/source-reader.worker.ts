@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { MessagePort } from 'node:worker_threads';
+import { constants, setPriority } from 'node:os';
+import { isMainThread, type MessagePort } from 'node:worker_threads';
 
 import { isRecord } from '../common/json-values';
 import {
@@ -21,6 +22,8 @@ const BATCH_RECORDS = 1000;
 const BATCHES_PER_HISTORY = 5;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
+
+if (!isMainThread) setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
 
 export interface ReadTask {
   file: { name: string; path: string; format: SourceFormat };
