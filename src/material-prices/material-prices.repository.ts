@@ -77,16 +77,15 @@ export class MaterialPricesRepository {
   }
 
   /**
-   * `rows`: UTF-8 JSON, an array of { material_type, supplier_key, price_date, price_per_foot, price_per_lb, price_per_sqft, source,
-   * notes, raw_description, currency }, each supplier key one of `suppliers`.
+   * `rows`: UTF-8 JSON, an array of { m: material type, k: supplier key, d: price date, f, l, q: price per foot, lb, sqft, s: source,
+   * n: notes, r: raw description, c: currency }, a member left out where it is null; each supplier key one of `suppliers`.
    */
   async insertHistory(sql: SqlClient, shopId: number | null, rows: Uint8Array, suppliers: readonly SupplierRecord[]): Promise<number> {
     const [{ inserted }] = await sql.query<{ inserted: number }[]>(
       `WITH inserted AS (INSERT INTO material_price_history (shop_id, material_type, supplier_id, supplier, price_date, price_per_foot, price_per_lb, price_per_sqft, source, notes, raw_description, currency)
-       SELECT $1::integer, o.material_type, s.id, s.name, o.price_date, o.price_per_foot, o.price_per_lb, o.price_per_sqft, o.source, o.notes, o.raw_description, o.currency
-         FROM json_to_recordset($2::json) AS o(material_type varchar, supplier_key varchar, price_date date, price_per_foot float8,
-           price_per_lb float8, price_per_sqft float8, source varchar, notes text, raw_description text, currency char(3))
-         LEFT JOIN jsonb_to_recordset($3::jsonb) AS s(id integer, name varchar, "nameKey" varchar) ON s."nameKey" = o.supplier_key
+       SELECT $1::integer, o.m, s.id, s.name, o.d, o.f, o.l, o.q, o.s, o.n, o.r, o.c
+         FROM json_to_recordset($2::json) AS o(m varchar, k varchar, d date, f float8, l float8, q float8, s varchar, n text, r text, c char(3))
+         LEFT JOIN jsonb_to_recordset($3::jsonb) AS s(id integer, name varchar, "nameKey" varchar) ON s."nameKey" = o.k
        ON CONFLICT (shop_id, material_type, supplier_id, price_date, price_per_foot, price_per_lb, price_per_sqft) DO NOTHING
        RETURNING 1)
        SELECT count(*)::integer AS inserted FROM inserted`,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants, setPriority } from 'node:os';
+import { constants, platform, setPriority } from 'node:os';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
 
 import { isRecord } from '../common/json-values';
@@ -23,7 +23,9 @@ const BATCHES_PER_HISTORY = 5;
 /** Batches posted before the main thread has taken them: the reading runs this far ahead of the writes, no further. */
 const READ_AHEAD_BATCHES = 2;
 
-if (!isMainThread) setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+// On a busy machine the event loop, which answers every request, gets the CPU first. Linux sets the priority of the calling
+// thread; elsewhere it would be the whole process's.
+if (!isMainThread && platform() === 'linux') setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
 
 export interface ReadTask {
   file: { name: string; path: string; format: SourceFormat };
