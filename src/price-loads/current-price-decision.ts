@@ -100,7 +100,8 @@ export function decideCurrentPrices({ files, stored: storedTexts, suppliers }: P
   warnings.push(...outliers(changes, stored.values()));
   // Sorted, so that the report does not depend on the order the records came in either.
   changes.sort(
-    (a, b) => compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit),
+    (a, b) =>
+      compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit),
   );
   return { items: best.size, rows: new TextEncoder().encode(JSON.stringify(rows)), changes, warnings };
 }
