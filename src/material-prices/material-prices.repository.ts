@@ -157,14 +157,14 @@ export class MaterialPricesRepository {
     );
   }
 
-  /** `materialTypes`: UTF-8 JSON, an array of material types. The scope's current prices of them: JSON, a StoredPrice[]. */
+  /** `materialTypes`: UTF-8 JSON, an array of arrays of material types. The scope's current prices of them: JSON, a StoredPrice[]. */
   async currentPricesJson(sql: SqlClient, shopId: number | null, materialTypes: Uint8Array): Promise<string> {
     const [{ prices }] = await sql.query<{ prices: string }[]>(
       `SELECT coalesce(json_agg(json_build_object('materialType', material_type, 'supplierId', supplier_id, 'supplier', supplier, 'unit', unit,
                 'price', coalesce(price_per_foot, price_per_lb, price_per_sqft), 'priceDate', price_date::text)), '[]')::text AS prices
          FROM material_prices
         WHERE (shop_id = $1 OR ($1::integer IS NULL AND shop_id IS NULL)) AND unit IS NOT NULL
-          AND material_type = ANY(ARRAY(SELECT json_array_elements_text($2::json)))`,
+          AND material_type = ANY(ARRAY(SELECT DISTINCT json_array_elements_text(file) FROM json_array_elements($2::json) AS file))`,
       [shopId, materialTypes],
     );
     return prices;

@@ -12,12 +12,12 @@ const OUTLIER_FACTOR = 3;
 
 /**
  * What a load decides its current prices from, in the reading threads: the best candidates of each file (v8-serialized
- * Candidate[], in the order the files were read), the stored current prices of their materials (JSON texts of
+ * Candidate[], in the order the files were read), the stored current prices of their materials (JSON of a
  * StoredPrice[]) and the load's suppliers by key.
  */
 export interface PriceDecisionTask {
   files: Uint8Array<ArrayBuffer>[];
-  stored: string[];
+  stored: string;
   suppliers: [key: string, supplier: Pick<SupplierRecord, 'id' | 'name'>][];
 }
 
@@ -32,14 +32,13 @@ export interface PriceDecision {
 }
 
 /** The current price is decided in memory, then against the stored ones, so order of files or records never matters. */
-export function decideCurrentPrices({ files, stored: storedTexts, suppliers }: PriceDecisionTask): PriceDecision {
+export function decideCurrentPrices({ files, stored: storedText, suppliers }: PriceDecisionTask): PriceDecision {
   const best = new Map<string, Candidate>();
   for (const file of files) for (const candidate of deserialize(file) as Candidate[]) keepBest(best, candidate);
   const supplierOf = new Map(suppliers);
   const stored = new Map<string, StoredPrice>();
-  for (const text of storedTexts) {
-    for (const price of JSON.parse(text) as StoredPrice[]) stored.set(identityOf(price.materialType, price.supplierId, price.unit), price);
-  }
+  for (const price of JSON.parse(storedText) as StoredPrice[])
+    stored.set(identityOf(price.materialType, price.supplierId, price.unit), price);
 
   const changes: PriceChange[] = [];
   const warnings: PriceWarning[] = [];
