@@ -8,7 +8,7 @@ import type { AppConfig } from './config/app-config';
 import type { EmbeddedPostgres } from './database/embedded/embedded-postgres';
 import { answerNotMigrated } from './database/migration-status.service';
 import { hardenHttp } from './http/http-hardening';
-import { boundRequestBodies, serverTimeouts } from './http/request-deadlines';
+import { boundRequestBodies, closeConnectionsOfUnreadBodies, serverTimeouts } from './http/request-deadlines';
 import { RequestValidationPipe } from './http/request-validation.pipe';
 import { AccessLog, createLogger, requestIdOf } from './logging/logger';
 import { recordRequestDurations } from './metrics/request-durations';
@@ -41,6 +41,7 @@ export async function createApp(config: AppConfig, embedded?: Promise<EmbeddedPo
     });
   await hardenHttp(app, config);
   boundRequestBodies(app, config.connections);
+  closeConnectionsOfUnreadBodies(app);
   recordRequestDurations(app);
   answerNotMigrated(app);
   serveAccountPages(app);

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { HandWrittenRequest } from './support/hand-written-request';
 import { pollUntil } from './support/poll';
 import { type Server, startServer, stopServer } from './support/processes';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -13,42 +13,6 @@ const CSV_ROWS = 'stock_1x1_16ga,3.50,,,Osorio,2025-01-02,\n'.repeat(50);
 // Bounds of the polls, never waits: a cut comes within a few seconds of its timeout.
 const CUT_POLL = { attempts: 1500, intervalMs: 20 };
 const FEED_POLL = { attempts: 1000, intervalMs: 50 };
-
-/** One request written by hand on its own connection, so that the test decides when each byte goes, if ever. */
-class HandWrittenRequest {
-  private readonly socket: Socket;
-  private received = '';
-  closed = false;
-
-  constructor(url: string, head: string) {
-    const { hostname, port } = new URL(url);
-    this.socket = connect(Number(port), hostname);
-    this.socket.on('data', (chunk: Buffer) => (this.received += chunk.toString('utf8')));
-    this.socket.on('close', () => (this.closed = true));
-    // A write racing the server's close may fail: what the server answered is what the test looks at.
-    this.socket.on('error', () => undefined);
-    this.socket.write(head);
-  }
-
-  /** Sends more, unless the server has answered or closed. */
-  send(text: string): void {
-    if (!this.closed && this.received === '') this.socket.write(text);
-  }
-
-  get status(): number | undefined {
-    const match = /^HTTP\/1\.1 (\d{3})/.exec(this.received);
-    return match ? Number(match[1]) : undefined;
-  }
-
-  get message(): string | undefined {
-    const body = this.received.slice(this.received.indexOf('\r\n\r\n') + 4);
-    return body ? (JSON.parse(body) as { message: string }).message : undefined;
-  }
-
-  end(): void {
-    this.socket.destroy();
-  }
-}
 
 function loginHead(contentLength: number): string {
   return `POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`;

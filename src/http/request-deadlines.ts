@@ -37,6 +37,31 @@ export function boundRequestBodies(app: NestFastifyApplication, limits: Connecti
     });
 }
 
+/**
+ * An answer sent before its request's body has arrived (401, 403, 415, a 429 before an upload is read, a 413 for one
+ * file too many) says `Connection: close`, and Node closes the connection once the answer is flushed.
+ *
+ * DECISION: closed rather than kept alive: keeping it meant reading the rest of a body nobody uses, and a flood of
+ * refused uploads cost the event loop every byte of them. As with Fastify's own 413 for a body over its limit, a
+ * client still sending when the connection closes may see a reset instead of the answer (fetch from a few
+ * hundred kB on, Node's http client from several MB; curl reads the answer).
+ */
+export function closeConnectionsOfUnreadBodies(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (request, reply, payload, done) => {
+      const { raw } = request;
+      if (!hasBody(raw) || raw.complete) return done(null, payload);
+      // An answer that needed no I/O can be sent from within the read that holds the body's end, before the parser
+      // has reached it: the check waits for that read to be parsed.
+      setImmediate(() => {
+        if (!raw.complete) void reply.header('Connection', 'close');
+        done(null, payload);
+      });
+    });
+}
+
 function hasBody(raw: IncomingMessage): boolean {
   return raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
 }
