@@ -10,6 +10,9 @@ import { FILE_UPLOAD_ROUTE } from './route-config';
 type ConnectionLimits = AppConfig['connections'];
 
 const TICKS_PER_WINDOW = 4;
+const REPEATED_REFUSAL_WINDOW_MS = 60_000;
+/** Addresses whose last refusal is remembered, a bound on memory: past it the oldest is forgotten. */
+const REFUSING_ADDRESSES_MAX = 10_000;
 
 // Node checks these timeouts every `connectionsCheckingInterval`, so that runs four times per headers timeout.
 export function serverTimeouts(limits: ConnectionLimits): { keepAliveTimeout: number; requestTimeout: number; http: ServerOptions } {
@@ -39,14 +42,17 @@ export function boundRequestBodies(app: NestFastifyApplication, limits: Connecti
 
 /**
  * An answer sent before its request's body has arrived (401, 403, 415, a 429 before an upload is read, a 413 for one
- * file too many) says `Connection: close`, and Node closes the connection once the answer is flushed.
+ * file too many): Node reads the rest of the body, so that the client, still sending, gets the answer and the
+ * connection can carry another request. When the same address had such an answer within REPEATED_REFUSAL_WINDOW_MS,
+ * it says `Connection: close` instead, and Node closes the connection once the answer is flushed.
  *
- * DECISION: closed rather than kept alive: keeping it meant reading the rest of a body nobody uses, and a flood of
- * refused uploads cost the event loop every byte of them. As with Fastify's own 413 for a body over its limit, a
- * client still sending when the connection closes may see a reset instead of the answer (fetch from a few
- * hundred kB on, Node's http client from several MB; curl reads the answer).
+ * DECISION: reading every refused body let a flood of refused uploads cost the event loop every byte of them; closing
+ * at once costs many clients the answer itself (a client still sending sees a reset: fetch from a few hundred kB on,
+ * Node's http client from several MB). So a first refusal keeps its answer, and a client that sends another body
+ * within a minute of one, a flood or one that does not wait for its Retry-After, no longer has its bodies read.
  */
 export function closeConnectionsOfUnreadBodies(app: NestFastifyApplication): void {
+  const lastRefusals = new Map<string, number>();
   app
     .getHttpAdapter()
     .getInstance()
@@ -56,10 +62,19 @@ export function closeConnectionsOfUnreadBodies(app: NestFastifyApplication): voi
       // An answer that needed no I/O can be sent from within the read that holds the body's end, before the parser
       // has reached it: the check waits for that read to be parsed.
       setImmediate(() => {
-        if (!raw.complete) void reply.header('Connection', 'close');
+        if (!raw.complete && refusedBefore(lastRefusals, request.ip, Date.now())) void reply.header('Connection', 'close');
         done(null, payload);
       });
     });
+}
+
+/** Notes this refusal of the address; true when it had another within the window. The oldest addresses go first. */
+function refusedBefore(lastRefusals: Map<string, number>, address: string, now: number): boolean {
+  const last = lastRefusals.get(address);
+  lastRefusals.delete(address);
+  lastRefusals.set(address, now);
+  if (lastRefusals.size > REFUSING_ADDRESSES_MAX) lastRefusals.delete(lastRefusals.keys().next().value!);
+  return last !== undefined && now - last < REPEATED_REFUSAL_WINDOW_MS;
 }
 
 function hasBody(raw: IncomingMessage): boolean {
