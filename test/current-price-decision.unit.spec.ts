@@ -58,17 +58,19 @@ describe('the current-price decision (a reading thread)', () => {
         new: { price: 4, price_date: '2025-01-02' },
       },
     ]);
-    expect(JSON.parse(new TextDecoder().decode(decision.rows))).toEqual([
-      {
-        material_type: 'sq_tube_2x11ga',
-        supplier: 'Osorio',
-        unit: 'foot',
-        supplier_id: OSORIO.id,
-        price: 4,
-        price_date: '2025-01-02',
-        source: 'b.csv:2',
-        notes: null,
-      },
+    expect(decision.rows.map((rows) => JSON.parse(new TextDecoder().decode(rows)) as unknown)).toEqual([
+      [
+        {
+          material_type: 'sq_tube_2x11ga',
+          supplier: 'Osorio',
+          unit: 'foot',
+          supplier_id: OSORIO.id,
+          price: 4,
+          price_date: '2025-01-02',
+          source: 'b.csv:2',
+          notes: null,
+        },
+      ],
     ]);
     expect(decision.warnings).toEqual([
       expect.objectContaining({ kind: 'same_day_conflict', material_type: 'sq_tube_2x11ga', date: '2025-01-02', prices: [4, 3] }),

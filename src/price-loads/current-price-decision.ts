@@ -4,6 +4,7 @@ import type { PriceUnit } from '../database/entities';
 import type { CurrentPriceRow, StoredPrice } from '../material-prices/material-prices.repository';
 import { comparePrices } from '../material-prices/price-rules';
 import type { SupplierRecord } from '../material-prices/suppliers.repository';
+import { inBatches } from './actual-writer';
 import type { PriceChange, PriceWarning } from './load-report';
 import { type Candidate, identityOf, keepBest, RECORDS_LISTED } from './price-reduction';
 
@@ -24,8 +25,8 @@ export interface PriceDecisionTask {
 export interface PriceDecision {
   /** Items of the load (one candidate each). */
   items: number;
-  /** UTF-8 JSON of the CurrentPriceRow[] that win over the stored prices. */
-  rows: Uint8Array;
+  /** The CurrentPriceRow[] that win over the stored prices, as UTF-8 JSON in batches of WRITE_BATCH_SIZE: a statement each. */
+  rows: Uint8Array[];
   /** Sorted by material, supplier and unit. */
   changes: PriceChange[];
   warnings: PriceWarning[];
@@ -102,7 +103,8 @@ export function decideCurrentPrices({ files, stored: storedText, suppliers }: Pr
     (a, b) =>
       compareText(a.material_type, b.material_type) || compareText(a.supplier ?? '', b.supplier ?? '') || compareText(a.unit, b.unit),
   );
-  return { items: best.size, rows: new TextEncoder().encode(JSON.stringify(rows)), changes, warnings };
+  const encoder = new TextEncoder();
+  return { items: best.size, rows: [...inBatches(rows)].map((batch) => encoder.encode(JSON.stringify(batch))), changes, warnings };
 }
 
 export function compareText(a: string, b: string): number {

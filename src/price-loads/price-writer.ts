@@ -85,7 +85,8 @@ export class PriceWriter {
       stored,
       suppliers: this.suppliers.list(),
     });
-    const loaded = decision.changes.length === 0 ? 0 : await this.prices.upsertCurrent(this.sql, this.shopId, decision.rows, now);
+    let loaded = 0;
+    for (const rows of decision.rows) loaded += await this.prices.upsertCurrent(this.sql, this.shopId, rows, now);
 
     const warnings = [...decision.warnings, ...this.unknownFamilyWarnings(), ...(await this.lookAlikes())];
     // Sorted, so that the report does not depend on the order the records came in either.

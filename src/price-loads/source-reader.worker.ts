@@ -17,6 +17,8 @@ import { problemItem, type ReadItem, readRecord, type RecordPlace, type RecordRe
 import { readJsonFile, type ReadLimits, readSourceFile, type SourceFormat } from './source-files';
 import { SourceFileError } from './source-records';
 
+export { decideCurrentPrices } from './current-price-decision';
+
 const BATCH_RECORDS = 1000;
 /** Every this many batches carry the history rows since the last: one statement of 5,000 records' rows. */
 const BATCHES_PER_HISTORY = 5;
@@ -134,8 +136,6 @@ function addReading(batch: ReadBatch, reading: RecordReading, duplicate: boolean
     }
   }
 }
-
-export { decideCurrentPrices } from './current-price-decision';
 
 export interface MappingsFileTask {
   path: string;
