@@ -83,7 +83,7 @@ describe('the price file reader (the worker thread side, run in this thread)', (
     expect(historyRows).toEqual([null, null, null, null, 3, null, null, null, null, 3, null, 3]);
     expect(batches[4].history?.spellings).toEqual([['Osorio', 5000]]);
     expect(inbox.received.slice(12)).toEqual([
-      { candidates: { serialized: expect.any(Uint8Array), materialTypes: expect.any(Uint8Array) } },
+      { candidates: { items: 1, serialized: expect.any(Uint8Array), materialTypes: expect.any(Uint8Array) } },
       { end: { problem: null, warnings: [], unknownFamilies: [] } },
     ]);
     const { candidates } = candidatesOf(inbox.received[12]);

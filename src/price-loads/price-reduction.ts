@@ -38,6 +38,8 @@ export interface HistoryBatch {
 
 /** A file's best candidates, handed to the main thread by transfer: it only passes them on to the decision. */
 export interface FileCandidates {
+  /** How many candidates: a load without any asks nothing of the database or of a thread for its decision. */
+  items: number;
   /** v8-serialized Candidate[]. */
   serialized: Uint8Array<ArrayBuffer>;
   /** UTF-8 JSON of the candidates' material types, each once: the stored prices they are decided against. */
@@ -122,6 +124,7 @@ export class PriceReduction {
   candidates(): FileCandidates {
     const candidates = [...this.best.values()];
     return {
+      items: candidates.length,
       // A copy of its own: the serializer's buffer may be a view into a larger one, which cannot be transferred alone.
       serialized: new Uint8Array(serialize(candidates)),
       materialTypes: new TextEncoder().encode(JSON.stringify([...new Set(candidates.map((candidate) => candidate.materialType))])),

@@ -4,7 +4,7 @@ import { MaterialPricesRepository } from '../material-prices/material-prices.rep
 import type { MappingLookup } from '../material-prices/price-mappings';
 import { looksAlike, supplierKey } from '../material-prices/supplier-name';
 import { type SupplierRecord, SuppliersRepository } from '../material-prices/suppliers.repository';
-import { compareText, listRecords } from './current-price-decision';
+import { compareText, listRecords, type PriceDecision } from './current-price-decision';
 import type { PriceChange, PriceWarning } from './load-report';
 import { type FileCandidates, type HistoryBatch, noteUnknownFamily, type UnknownFamily } from './price-reduction';
 import type { SourceReaderPool } from './source-reader-pool';
@@ -16,6 +16,8 @@ export interface PriceCounts {
   changes: PriceChange[];
   warnings: PriceWarning[];
 }
+
+const NO_DECISION: PriceDecision = { items: 0, rows: [], changes: [], warnings: [] };
 
 export class PriceWriter {
   private readonly suppliers: RunSuppliers;
@@ -71,20 +73,7 @@ export class PriceWriter {
     await this.historyInFlight;
     await this.suppliers.settleNames();
 
-    // Each file's JSON array of material types, put in one array as they are: the main thread never parses them.
-    const materialTypes = Buffer.concat([
-      Buffer.from('['),
-      ...this.files.flatMap((file, index) => (index === 0 ? [file.materialTypes] : [Buffer.from(','), file.materialTypes])),
-      Buffer.from(']'),
-    ]);
-    const stored = await this.prices.currentPricesJson(this.sql, this.shopId, materialTypes);
-    // DECISION: the decision runs in a reading thread, from bytes the main thread only passes on: with the stored prices as
-    // objects here, a load's thousands of items filled the old generation and its collections paused every request.
-    const decision = await this.reader.decideCurrentPrices({
-      files: this.files.map((file) => file.serialized),
-      stored,
-      suppliers: this.suppliers.list(),
-    });
+    const decision = this.files.every((file) => file.items === 0) ? NO_DECISION : await this.decide();
     let loaded = 0;
     for (const rows of decision.rows) loaded += await this.prices.upsertCurrent(this.sql, this.shopId, rows, now);
 
@@ -95,6 +84,23 @@ export class PriceWriter {
         compareText(a.kind, b.kind) || compareText(a.material_type ?? '', b.material_type ?? '') || compareText(a.message, b.message),
     );
     return { loaded, alreadyCurrent: decision.items - loaded, newObservations: this.newObservations, changes: decision.changes, warnings };
+  }
+
+  // DECISION: the decision runs in a reading thread, from bytes the main thread only passes on: with the stored prices as
+  // objects here, a load's thousands of items filled the old generation and its collections paused every request.
+  private async decide(): Promise<PriceDecision> {
+    // Each file's JSON array of material types, put in one array as they are: the main thread never parses them.
+    const materialTypes = Buffer.concat([
+      Buffer.from('['),
+      ...this.files.flatMap((file, index) => (index === 0 ? [file.materialTypes] : [Buffer.from(','), file.materialTypes])),
+      Buffer.from(']'),
+    ]);
+    const stored = await this.prices.currentPricesJson(this.sql, this.shopId, materialTypes);
+    return this.reader.decideCurrentPrices({
+      files: this.files.map((file) => file.serialized),
+      stored,
+      suppliers: this.suppliers.list(),
+    });
   }
 
   private unknownFamilyWarnings(): PriceWarning[] {
